@@ -1,0 +1,46 @@
+@{
+    RootModule           = 'MlvFabric.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0f4c7e-9a53-4b8e-8f0e-3c1d6a2e7b41'
+    Author               = 'MlvFabric contributors'
+    CompanyName          = 'MlvFabric'
+    Copyright            = '(c) MlvFabric contributors. MIT License.'
+    Description          = 'Manage and refresh Microsoft Fabric materialized lake views (MLV): refresh schedules, on-demand refreshes, job instances and MLV execution definitions, from the console, runbooks and scripts.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    DotNetFrameworkVersion = '4.7.2'
+    TypesToProcess       = @('MlvFabric.types.ps1xml')
+    FormatsToProcess     = @(
+        'MlvFabric.format.ps1xml'
+        'MlvFabric.Schedules.format.ps1xml'
+        'MlvFabric.Jobs.format.ps1xml'
+    )
+    FunctionsToExport    = @()
+    CmdletsToExport      = @(
+        'Connect-MlvFabric'
+        'Disconnect-MlvFabric'
+        'Get-MlvContext'
+        'Get-MlvWorkspace'
+        'Get-MlvLakehouse'
+        'New-MlvSchedule'
+        'Get-MlvSchedule'
+        'Set-MlvSchedule'
+        'Enable-MlvSchedule'
+        'Disable-MlvSchedule'
+        'Remove-MlvSchedule'
+        'Start-MlvRefresh'
+        'Get-MlvJobInstance'
+        'Wait-MlvJobInstance'
+        'Stop-MlvJobInstance'
+    )
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Fabric', 'MicrosoftFabric', 'Lakehouse', 'MaterializedLakeViews', 'MLV', 'DataEngineering', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://github.com/mlvfabric/MlvFabric/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/mlvfabric/MlvFabric'
+            ReleaseNotes = 'See https://github.com/mlvfabric/MlvFabric/blob/main/CHANGELOG.md'
+        }
+    }
+}

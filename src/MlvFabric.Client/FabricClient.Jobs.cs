@@ -1,0 +1,302 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client.Http;
+using MlvFabric.Client.Json;
+
+namespace MlvFabric.Client
+{
+    public sealed partial class FabricClient
+    {
+        /// <summary>How much earlier than our own estimate of the service's clock a job we started may be stamped.</summary>
+        private static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(5);
+
+        private Uri JobInstancesUrl(Guid ws, Guid lh) => _http.Url($"workspaces/{ws}/lakehouses/{lh}/jobs/{JobTypeSegment}/instances");
+
+        internal Uri JobInstanceUrl(Guid ws, Guid lh, Guid job) => _http.Url($"workspaces/{ws}/items/{lh}/jobs/instances/{job}");
+
+        /// <summary>
+        /// Starts a refresh of the lakehouse's MLV lineage (or of an execution definition's subset).
+        /// <para>Safety (issue 3): the POST is never sent a second time when the first may have reached the service.</para>
+        /// <list type="bullet">
+        /// <item>Re-sent: 429 / <c>TooManyRequestsForJobs</c> (the scheduler refused it), other 4xx marked retriable, 401
+        /// (refused before anything ran; one token renewal), a refused connection or unresolvable host (never sent).</item>
+        /// <item>Not re-sent, reconciled: a dropped connection, reset or timeout after sending, a 5xx, an unreadable
+        /// answer. The service creates the job instance before it answers 202 (the answer carries its id), so a job
+        /// this call started is in the lakehouse's job list at once. The list is read (newest first) and a Manual
+        /// instance stamped no earlier than the submission, that no other call of this client has returned, is
+        /// adopted and returned with <see cref="JobSubmission.Reconciled"/> set. There is no "before" snapshot: it
+        /// would cost a job read per start, and job reads share the scheduler's 50-per-minute budget with the waits.</item>
+        /// <item>Only when no such instance appears within <see cref="FabricConnectionOptions.ReconcileWindow"/> (the
+        /// list is re-read with short pauses) is the request known not to have started a job, and it is sent again,
+        /// within the same retry budget. Should that reasoning ever be wrong, the second run of the same lineage would
+        /// be skipped by the service (Deduped/Cancelled), not run twice.</item>
+        /// <item>If the list cannot be read, nothing is re-sent: the error says the outcome is unknown.</item>
+        /// </list>
+        /// Submissions pass the per-identity limiter (50 per minute by default), so a bulk start queues here instead of
+        /// collecting 429s.
+        /// </summary>
+        public async Task<JobSubmission> StartRefreshAsync(Guid workspaceId, Guid lakehouseId, Guid? executionDefinitionId = null, CancellationToken ct = default)
+        {
+            var uri = JobInstancesUrl(workspaceId, lakehouseId);
+            byte[]? body = executionDefinitionId is Guid defId
+                ? Serialize(new RunOnDemandRequestDto { ExecutionData = new ExecutionDataDto { MlvExecutionDefinitionId = defId.ToString() } },
+                    FabricJsonContext.Default.RunOnDemandRequestDto)
+                : null;
+            var budget = new RetryBudget();
+            while (true)
+            {
+                var post = new FabricRequest(HttpMethod.Post, uri, SendMode.NotIdempotent)
+                {
+                    Body = body,
+                    IsJobCall = true,
+                    Limiter = SubmissionLimiter, // informed by 429s; waited for just below
+                };
+                var waited = await SubmissionLimiter.WaitAsync(ct).ConfigureAwait(false);
+                if (waited > TimeSpan.FromSeconds(1))
+                    FabricLog.Verbose($"Paced POST {post.Path} by {ErrorText.Seconds(waited)} to stay under {SubmissionLimiter.Limit} job submissions per {SubmissionLimiter.Window.TotalSeconds} s.");
+                var floor = JobClockFloor();
+                JobSubmission? submission;
+                AmbiguousOutcomeException? ambiguous = null;
+                SubmissionStarted(lakehouseId);
+                try
+                {
+                    submission = await _http.SendAsync(post, (r, t) => Task.FromResult(ReadSubmission(r, workspaceId, lakehouseId, post, "start")), budget, ct)
+                        .ConfigureAwait(false);
+                    if (submission != null)
+                    {
+                        TryClaim(submission.JobInstanceId);
+                        return submission;
+                    }
+                    FabricLog.Warning($"POST {post.Path} was accepted but its answer had no readable Location; looking the job up in the job list.");
+                    ambiguous = new AmbiguousOutcomeException("the answer had no job instance URL", null, HttpStatusCode.Accepted);
+                }
+                catch (AmbiguousOutcomeException ex)
+                {
+                    ambiguous = ex;
+                    FabricLog.Warning($"The answer to POST {post.Path} was lost ({ex.Message}). A job may have started, so the request is not sent again; looking for it in the lakehouse's job list.");
+                }
+                finally
+                {
+                    SubmissionEnded(lakehouseId);
+                }
+
+                // Starts of the same lakehouse still in flight in this process claim their jobs when their answers
+                // arrive; let them, so that this reconciliation does not take one of theirs for its own.
+                await WaitForOtherSubmissionsAsync(lakehouseId, ct).ConfigureAwait(false);
+
+                var found = await ReconcileAsync(
+                    () => ListJobInstancesAsync(workspaceId, lakehouseId, StatusReadLimiter, ct),
+                    j => string.Equals(j.InvokeType, JobInvokeType.Manual, StringComparison.OrdinalIgnoreCase) &&
+                         (j.StartTimeUtc == null || j.StartTimeUtc.Value >= floor.UtcDateTime),
+                    j => j.Id, "refresh job", post, ambiguous, ct, maxItems: 200,
+                    preferEarliest: j => j.StartTimeUtc ?? DateTime.MaxValue).ConfigureAwait(false);
+                if (found != null)
+                {
+                    FabricLog.Verbose($"Found job instance {found.Id} ({found.Status}) started by the lost request; using it.");
+                    return new JobSubmission
+                    {
+                        JobInstanceId = found.Id,
+                        WorkspaceId = workspaceId,
+                        LakehouseId = lakehouseId,
+                        Location = JobInstanceUrl(workspaceId, lakehouseId, found.Id),
+                        SubmittedAt = DateTimeOffset.UtcNow,
+                        Reconciled = true,
+                    };
+                }
+                if (ambiguous.Status == HttpStatusCode.Accepted)
+                    throw new FabricProtocolException(
+                        $"POST {post.Path} was accepted (202) without a usable Location, and no new job appeared in the job list within {ErrorText.Seconds(_http.Options.ReconcileWindow)}.",
+                        "POST", post.Path);
+                EnsureCanResend(post, budget, ambiguous, "refresh job");
+                FabricLog.Verbose($"No job appeared in the job list within {ErrorText.Seconds(_http.Options.ReconcileWindow)}, so the lost request never started one; sending it again.");
+            }
+        }
+
+        // The job scheduler's clock as seen in our own jobs' startTimeUtc (it may differ from the Date header's clock,
+        // for instance in an emulator whose clock was moved): offset = startTimeUtc − when the 202 arrived, a lower bound.
+        private long _jobClockOffsetTicks;
+        private int _hasJobClock;
+
+        internal void NoteJobClock(MlvJobInstance instance, JobInstanceRef job)
+        {
+            if (instance.StartTimeUtc is DateTime start && job.SubmittedAt is DateTimeOffset received)
+            {
+                Interlocked.Exchange(ref _jobClockOffsetTicks, (start - received.UtcDateTime).Ticks);
+                Volatile.Write(ref _hasJobClock, 1);
+            }
+        }
+
+        /// <summary>The earliest startTimeUtc a job submitted now can carry (both clock estimates, minus a tolerance).</summary>
+        internal DateTimeOffset JobClockFloor()
+        {
+            var floor = _http.ServerNow;
+            if (Volatile.Read(ref _hasJobClock) != 0)
+            {
+                var byJobs = DateTimeOffset.UtcNow + TimeSpan.FromTicks(Interlocked.Read(ref _jobClockOffsetTicks));
+                if (byJobs < floor)
+                    floor = byJobs;
+            }
+            return floor - ClockTolerance;
+        }
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> SubmissionsInFlight =
+            new System.Collections.Concurrent.ConcurrentDictionary<Guid, int>();
+
+        private static void SubmissionStarted(Guid lakehouseId) => SubmissionsInFlight.AddOrUpdate(lakehouseId, 1, (_, n) => n + 1);
+
+        private static void SubmissionEnded(Guid lakehouseId) => SubmissionsInFlight.AddOrUpdate(lakehouseId, 0, (_, n) => Math.Max(0, n - 1));
+
+        private async Task WaitForOtherSubmissionsAsync(Guid lakehouseId, CancellationToken ct)
+        {
+            var deadline = DateTimeOffset.UtcNow + _http.Options.HttpTimeout;
+            while (SubmissionsInFlight.TryGetValue(lakehouseId, out var n) && n > 0 && DateTimeOffset.UtcNow < deadline)
+                await Task.Delay(20, ct).ConfigureAwait(false);
+        }
+
+        private JobSubmission? ReadSubmission(HttpResponseMessage response, Guid workspaceId, Guid lakehouseId, FabricRequest request, string what)
+        {
+            var retryAfter = RetryAfterParser.Parse(response, DateTimeOffset.UtcNow);
+            var locationText = response.Headers.Location?.OriginalString ?? FabricHttp.HeaderValue(response, "Location");
+            if (string.IsNullOrWhiteSpace(locationText))
+                return null;
+            Uri location;
+            try
+            {
+                location = UriGuard.Resolve(locationText, _http.BaseUri, "Location", request.Method.Method, request.Path);
+            }
+            catch (FabricProtocolException ex)
+            {
+                var id = JobIdFromPath(locationText!);
+                throw new FabricProtocolException(
+                    ex.Message + (what == "start"
+                        ? $" The refresh was accepted{(id != null ? $" as job instance {id}" : "")} and runs; follow it with the job list of lakehouse {lakehouseId}."
+                        : ""),
+                    request.Method.Method, request.Path);
+            }
+            var jobId = JobIdFromPath(location.AbsolutePath);
+            if (jobId == null)
+                return null;
+            return new JobSubmission
+            {
+                JobInstanceId = jobId.Value,
+                WorkspaceId = workspaceId,
+                LakehouseId = lakehouseId,
+                Location = location,
+                RetryAfter = retryAfter,
+                SubmittedAt = DateTimeOffset.UtcNow,
+            };
+        }
+
+        private static Guid? JobIdFromPath(string text)
+        {
+            var path = text.Split('?')[0].TrimEnd('/');
+            var slash = path.LastIndexOf('/');
+            var last = slash >= 0 ? path.Substring(slash + 1) : path;
+            return Guid.TryParse(last, out var id) ? id : (Guid?)null;
+        }
+
+        /// <summary>
+        /// The lakehouse's MLV refresh job instances, newest first, page by page. Both job-type labels
+        /// (<c>RefreshMaterializedLakeViews</c>, <c>MaterializedLakeViews</c>) count as the MLV job; other types are skipped.
+        /// </summary>
+        public FabricAsyncSequence<MlvJobInstance> ListJobInstancesAsync(Guid workspaceId, Guid lakehouseId, CancellationToken ct = default) =>
+            new FabricAsyncSequence<MlvJobInstance>(ListJobInstancesAsync(workspaceId, lakehouseId, null, ct));
+
+        internal async IAsyncEnumerable<MlvJobInstance> ListJobInstancesAsync(Guid workspaceId, Guid lakehouseId, RateLimiter? limiter,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            var scope = Scope(workspaceId, lakehouseId);
+            await foreach (var job in ListAsync(JobInstancesUrl(workspaceId, lakehouseId), FabricJsonContext.Default.PageDtoJobInstanceDto,
+                               (dto, m, p) => Mapper.ToJobInstance(dto, scope, m, p), ct, limiter, isJobCall: true).ConfigureAwait(false))
+            {
+                if (job.JobType == null || MlvJobTypes.IsMlvRefresh(job.JobType))
+                    yield return job;
+            }
+        }
+
+        public Task<MlvJobInstance> GetJobInstanceAsync(Guid workspaceId, Guid lakehouseId, Guid jobInstanceId, CancellationToken ct = default)
+        {
+            var scope = Scope(workspaceId, lakehouseId);
+            var request = new FabricRequest(HttpMethod.Get, JobInstanceUrl(workspaceId, lakehouseId, jobInstanceId), SendMode.Idempotent)
+            {
+                IsJobCall = true,
+                Limiter = StatusReadLimiter, // not waited for; a 429 here still closes the gate for the waits
+            };
+            return _http.SendAsync(request, async (r, t) =>
+            {
+                var dto = await FabricHttp.ReadJsonAsync(r, FabricJsonContext.Default.JobInstanceDto, t).ConfigureAwait(false);
+                return Mapper.ToJobInstance(dto, scope, "GET", request.Path);
+            }, ct);
+        }
+
+        /// <summary>One status read for the waiter: paced by the caller, 429 thrown at once, Retry-After returned.</summary>
+        internal Task<(MlvJobInstance Instance, TimeSpan? RetryAfter)> PollJobInstanceAsync(JobInstanceRef job, CancellationToken ct)
+        {
+            var scope = new ItemScope(job.WorkspaceId, job.LakehouseId,
+                job.WorkspaceName ?? GetCachedWorkspaceName(job.WorkspaceId), job.LakehouseName ?? GetCachedLakehouseName(job.LakehouseId));
+            var uri = job.Location != null && UriGuard.IsAllowed(job.Location, _http.BaseUri)
+                ? job.Location
+                : JobInstanceUrl(job.WorkspaceId, job.LakehouseId, job.JobInstanceId);
+            var request = new FabricRequest(HttpMethod.Get, uri, SendMode.Idempotent)
+            {
+                IsJobCall = true,
+                Limiter = StatusReadLimiter,
+                WaitForLimiter = false,
+                RetryThrottled = false,
+            };
+            return _http.SendAsync(request, async (r, t) =>
+            {
+                var retryAfter = RetryAfterParser.Parse(r, DateTimeOffset.UtcNow);
+                var dto = await FabricHttp.ReadJsonAsync(r, FabricJsonContext.Default.JobInstanceDto, t).ConfigureAwait(false);
+                return (Mapper.ToJobInstance(dto, scope, "GET", request.Path), retryAfter);
+            }, ct);
+        }
+
+        /// <summary>
+        /// Asks the service to cancel a job. Idempotent, so retried like a read. <c>JobAlreadyCompleted</c> on the
+        /// first attempt is an error (the job had ended on its own); after an attempt whose answer was lost it means
+        /// that attempt did the cancelling, and the result has <see cref="JobSubmission.AlreadyCompleted"/> set.
+        /// </summary>
+        public async Task<JobSubmission> CancelJobInstanceAsync(Guid workspaceId, Guid lakehouseId, Guid jobInstanceId, CancellationToken ct = default)
+        {
+            var budget = new RetryBudget();
+            var request = new FabricRequest(HttpMethod.Post, _http.Url($"workspaces/{workspaceId}/items/{lakehouseId}/jobs/instances/{jobInstanceId}/cancel"), SendMode.Idempotent)
+            {
+                IsJobCall = true,
+            };
+            try
+            {
+                var submission = await _http.SendAsync(request, (r, t) => Task.FromResult(ReadSubmission(r, workspaceId, lakehouseId, request, "cancel")), budget, ct)
+                    .ConfigureAwait(false);
+                if (submission != null)
+                    return submission;
+                return new JobSubmission
+                {
+                    JobInstanceId = jobInstanceId,
+                    WorkspaceId = workspaceId,
+                    LakehouseId = lakehouseId,
+                    Location = JobInstanceUrl(workspaceId, lakehouseId, jobInstanceId),
+                    SubmittedAt = DateTimeOffset.UtcNow,
+                };
+            }
+            catch (FabricApiException ex) when (budget.UncertainAttempts > 0 &&
+                                                string.Equals(ex.ErrorCode, "JobAlreadyCompleted", StringComparison.OrdinalIgnoreCase))
+            {
+                FabricLog.Verbose($"POST {request.Path}: JobAlreadyCompleted after a retried attempt, so the earlier attempt cancelled it.");
+                return new JobSubmission
+                {
+                    JobInstanceId = jobInstanceId,
+                    WorkspaceId = workspaceId,
+                    LakehouseId = lakehouseId,
+                    Location = JobInstanceUrl(workspaceId, lakehouseId, jobInstanceId),
+                    SubmittedAt = DateTimeOffset.UtcNow,
+                    AlreadyCompleted = true,
+                };
+            }
+        }
+    }
+}

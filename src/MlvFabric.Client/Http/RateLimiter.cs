@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace MlvFabric.Client.Http
+{
+    /// <summary>
+    /// Keeps requests of one kind under "N per window" as the job scheduler counts them (50 per minute per user).
+    /// It is a token bucket whose tokens come back one window after they were spent (a sliding-window log):
+    /// a burst of N goes out at once, and then one request each time one of the last N leaves the window. Unlike a
+    /// bucket that refills at N/window from the start, it can never put N+1 requests into any window, whether the
+    /// service counts in fixed or sliding windows. A small margin covers the difference between when a request
+    /// leaves here and when the service counts it. A 429 from the service closes the gate until its Retry-After.
+    /// Thread-safe; shared by every session of the same identity against the same endpoint (the limit is per user).
+    /// </summary>
+    internal sealed class RateLimiter
+    {
+        private static readonly ConcurrentDictionary<string, RateLimiter> Shared = new ConcurrentDictionary<string, RateLimiter>(StringComparer.OrdinalIgnoreCase);
+
+        private readonly object _lock = new object();
+        private readonly Queue<long> _grants = new Queue<long>();
+        private readonly long _windowTicks;
+        private long _blockedUntil;
+
+        internal RateLimiter(int limit, TimeSpan window)
+        {
+            Limit = Math.Max(1, limit);
+            Window = window <= TimeSpan.Zero ? TimeSpan.FromMinutes(1) : window;
+            var margin = TimeSpan.FromMilliseconds(Math.Min(500, Window.TotalMilliseconds / 100));
+            _windowTicks = ToStopwatchTicks(Window + margin);
+        }
+
+        internal int Limit { get; }
+
+        internal TimeSpan Window { get; }
+
+        internal static RateLimiter GetShared(string key, int limit, TimeSpan window) =>
+            Shared.GetOrAdd($"{key}|{limit}|{window.Ticks}", _ => new RateLimiter(limit, window));
+
+        /// <summary>Takes a slot now, or says how long until one frees up.</summary>
+        internal bool TryAcquire(out TimeSpan wait)
+        {
+            var now = Stopwatch.GetTimestamp();
+            lock (_lock)
+            {
+                if (_blockedUntil > now)
+                {
+                    wait = FromStopwatchTicks(_blockedUntil - now);
+                    return false;
+                }
+                while (_grants.Count > 0 && now - _grants.Peek() >= _windowTicks)
+                    _grants.Dequeue();
+                if (_grants.Count < Limit)
+                {
+                    _grants.Enqueue(now);
+                    wait = TimeSpan.Zero;
+                    return true;
+                }
+                wait = FromStopwatchTicks(_grants.Peek() + _windowTicks - now);
+                if (wait <= TimeSpan.Zero)
+                    wait = TimeSpan.FromMilliseconds(1);
+                return false;
+            }
+        }
+
+        /// <summary>Waits for a slot (cancellable). Returns how long it waited.</summary>
+        internal async Task<TimeSpan> WaitAsync(CancellationToken ct)
+        {
+            var waited = TimeSpan.Zero;
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                if (TryAcquire(out var wait))
+                    return waited;
+                // Re-check at least every second so a freed slot or a lifted block is noticed quickly.
+                var step = wait > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait;
+                await Task.Delay(step, ct).ConfigureAwait(false);
+                waited += step;
+            }
+        }
+
+        /// <summary>The service said 429: nobody of this identity sends this kind of request before <paramref name="retryAfter"/> has passed.</summary>
+        internal void Block(TimeSpan retryAfter)
+        {
+            if (retryAfter <= TimeSpan.Zero)
+                return;
+            var until = Stopwatch.GetTimestamp() + ToStopwatchTicks(retryAfter);
+            lock (_lock)
+            {
+                if (until > _blockedUntil)
+                    _blockedUntil = until;
+            }
+        }
+
+        /// <summary>Slots free right now (for progress and tests).</summary>
+        internal int Available
+        {
+            get
+            {
+                var now = Stopwatch.GetTimestamp();
+                lock (_lock)
+                {
+                    if (_blockedUntil > now)
+                        return 0;
+                    var used = 0;
+                    foreach (var t in _grants)
+                        if (now - t < _windowTicks)
+                            used++;
+                    return Limit - used;
+                }
+            }
+        }
+
+        private static long ToStopwatchTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+        private static TimeSpan FromStopwatchTicks(long ticks) => TimeSpan.FromSeconds((double)ticks / Stopwatch.Frequency);
+    }
+}

@@ -1,0 +1,115 @@
+using System;
+using System.IO;
+using System.Text.Json;
+using MlvFabric.Emulator.Auth;
+using MlvFabric.Emulator.Clock;
+using MlvFabric.Emulator.Faults;
+using MlvFabric.Emulator.Http;
+using MlvFabric.Emulator.Jobs;
+using MlvFabric.Emulator.Logging;
+using MlvFabric.Emulator.State;
+using MlvFabric.Emulator.Throttling;
+
+namespace MlvFabric.Emulator;
+
+/// <summary>
+/// Everything one emulator instance holds: settings, clock, tenant state, tokens, limits, faults, the request log,
+/// the job engine and the scheduler. Routes capture it; nothing is static, so several emulators can run in one process.
+/// </summary>
+internal sealed class EmulatorContext
+{
+    private volatile EmulatorState _state;
+    private volatile EmulatorOptions _settings;
+    private volatile ThrottleLimits _limits;
+
+    public EmulatorContext(EmulatorOptions options)
+    {
+        StartupOptions = options.Clone();
+        Seed = LoadSeed(options);
+        _settings = options.Clone();
+        try
+        {
+            _state = EmulatorState.Build(Seed, options.RandomSeed);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new InvalidDataException($"The seed {(options.SeedFile ?? "JSON")} is not valid: {e.Message}", e);
+        }
+        _limits = StartupLimits();
+        Clock = new EmulatorClock();
+        Clock.Reset(options.StartTimeUtc);
+        Tokens = new TokenService(options.TenantId ?? _state.TenantId.ToString());
+        RateLimiter = new RateLimiter();
+        Faults = new FaultInjector(options.FaultSeed);
+        Log = new RequestLog(options.RequestLogCapacity);
+        Jobs = new JobEngine(this);
+        Scheduler = new Scheduler(this);
+        ManagedIdentitySecret = options.ManagedIdentitySecret ?? Guid.NewGuid().ToString("N");
+    }
+
+    public EmulatorOptions StartupOptions { get; }
+    public SeedDocument Seed { get; }
+
+    /// <summary>Runtime behaviour settings (replaced whole by PUT /_emulator/settings).</summary>
+    public EmulatorOptions Settings
+    {
+        get => _settings;
+        set => _settings = value;
+    }
+
+    public EmulatorState State => _state;
+    public ThrottleLimits Limits
+    {
+        get => _limits;
+        set => _limits = value;
+    }
+
+    public EmulatorClock Clock { get; }
+    public TokenService Tokens { get; }
+    public RateLimiter RateLimiter { get; }
+    public FaultInjector Faults { get; }
+    public RequestLog Log { get; }
+    public JobEngine Jobs { get; }
+    public Scheduler Scheduler { get; }
+    public string ManagedIdentitySecret { get; }
+
+    /// <summary>Back to the seed: state, clock, settings, limits, faults, throttle windows and the request log.</summary>
+    public void Reset()
+    {
+        lock (Scheduler.Gate)
+        {
+            _state = EmulatorState.Build(Seed, StartupOptions.RandomSeed);
+            _settings = StartupOptions.Clone();
+            _limits = StartupLimits();
+            Clock.Reset(StartupOptions.StartTimeUtc);
+            Faults.Clear();
+            RateLimiter.Clear();
+            Log.Clear();
+        }
+    }
+
+    public ThrottleLimits StartupLimits() => new()
+    {
+        JobSubmissionsPerMinute = StartupOptions.JobSubmissionsPerMinute,
+        JobStatusReadsPerMinute = StartupOptions.JobStatusReadsPerMinute,
+        RequestsPerMinute = StartupOptions.RequestsPerMinute,
+    };
+
+    private static SeedDocument LoadSeed(EmulatorOptions options)
+    {
+        var json = options.SeedJson;
+        if (json is null && options.SeedFile != null)
+            json = File.ReadAllText(options.SeedFile);
+        if (json is null)
+            return DefaultSeed.Create();
+        try
+        {
+            return JsonSerializer.Deserialize<SeedDocument>(json, JsonIn.Options)
+                   ?? throw new InvalidDataException("The seed is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The seed {(options.SeedFile ?? "JSON")} is not valid: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace MlvFabric.Loader;
+
+/// <summary>
+/// The module's private load context on PowerShell 7. MlvFabric.Client and its whole dependency closure
+/// (Azure.Core, Azure.Identity, MSAL, ...) load here, so whichever copies another module (Az.Accounts,
+/// Microsoft.Graph) put in the default context, or hands out from its own Default.Resolving hook, never meet ours.
+/// </summary>
+public sealed class ModuleLoadContext : AssemblyLoadContext
+{
+    /// <summary>The one assembly the default context may ask us for: the cmdlet assembly references it.</summary>
+    public const string BridgedAssemblyName = "MlvFabric.Client";
+
+    private static readonly object s_gate = new();
+    private static ModuleLoadContext? s_instance;
+
+    private readonly string _dependencyDirectory;
+    private readonly Dictionary<string, string> _ownAssemblies = new(StringComparer.OrdinalIgnoreCase);
+    private readonly string _runtimeDirectory;
+
+    private ModuleLoadContext(string dependencyDirectory)
+        : base("MlvFabric", isCollectible: false)
+    {
+        _dependencyDirectory = dependencyDirectory;
+        _runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location) ?? string.Empty;
+        foreach (string file in Directory.EnumerateFiles(dependencyDirectory, "*.dll"))
+        {
+            _ownAssemblies[Path.GetFileNameWithoutExtension(file)] = file;
+        }
+    }
+
+    /// <summary>The context, once <see cref="Initialize"/> has run; null before.</summary>
+    public static ModuleLoadContext? Instance => s_instance;
+
+    /// <summary>The folder the context loads from.</summary>
+    public string DependencyDirectory => _dependencyDirectory;
+
+    /// <summary>
+    /// Creates the context (once per process; later calls, e.g. from Import-Module -Force or another runspace,
+    /// return the same one) and bridges <see cref="BridgedAssemblyName"/> from the default context.
+    /// </summary>
+    public static ModuleLoadContext Initialize(string dependencyDirectory)
+    {
+        if (s_instance is not null)
+        {
+            return s_instance;
+        }
+
+        lock (s_gate)
+        {
+            if (s_instance is null)
+            {
+                string fullPath = Path.GetFullPath(dependencyDirectory);
+                if (!Directory.Exists(fullPath))
+                {
+                    throw new DirectoryNotFoundException($"MlvFabric dependency folder not found: '{fullPath}'. Reinstall the module.");
+                }
+
+                var context = new ModuleLoadContext(fullPath);
+                Default.Resolving += context.ResolveBridgedAssembly;
+                s_instance = context;
+            }
+        }
+
+        return s_instance;
+    }
+
+    // Answers the default context only for our client assembly, and only when it asks for a version we have.
+    private Assembly? ResolveBridgedAssembly(AssemblyLoadContext requester, AssemblyName name)
+    {
+        if (!string.Equals(name.Name, BridgedAssemblyName, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return LoadFromAssemblyName(name);
+    }
+
+    /// <inheritdoc />
+    protected override Assembly? Load(AssemblyName assemblyName)
+    {
+        if (assemblyName.Name is null || !_ownAssemblies.TryGetValue(assemblyName.Name, out string? path))
+        {
+            // Not ours (System.Management.Automation, the framework): the default context answers.
+            return null;
+        }
+
+        if (IsProvidedByRuntime(assemblyName.Name, path))
+        {
+            // A framework assembly we only ship for Windows PowerShell (System.Memory, System.Text.Json, ...):
+            // the runtime's own copy is the same or newer, and sharing it keeps framework types unified.
+            return null;
+        }
+
+        return LoadFromAssemblyPath(path);
+    }
+
+    private bool IsProvidedByRuntime(string simpleName, string ownPath)
+    {
+        string runtimeCopy = Path.Combine(_runtimeDirectory, simpleName + ".dll");
+        if (!File.Exists(runtimeCopy))
+        {
+            return false;
+        }
+
+        try
+        {
+            Version? runtimeVersion = AssemblyName.GetAssemblyName(runtimeCopy).Version;
+            Version? ownVersion = AssemblyName.GetAssemblyName(ownPath).Version;
+            return runtimeVersion is not null && ownVersion is not null && runtimeVersion >= ownVersion;
+        }
+        catch (BadImageFormatException)
+        {
+            return false;
+        }
+    }
+}

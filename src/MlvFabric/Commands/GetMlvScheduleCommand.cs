@@ -1,0 +1,62 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+using MlvFabric.Infrastructure;
+
+namespace MlvFabric.Commands;
+
+/// <summary>Lists the refresh schedules of a lakehouse, or gets some by id.</summary>
+[Cmdlet(VerbsCommon.Get, "MlvSchedule", DefaultParameterSetName = ListSet)]
+[OutputType(typeof(MlvSchedule))]
+public sealed class GetMlvScheduleCommand : MlvScheduleCmdlet
+{
+    private const string ListSet = "List";
+    private const string IdSet = "Id";
+
+    // Not bound from the pipeline: a piped lakehouse's "Id" is no schedule id.
+    [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0)]
+    [Alias("ScheduleId")]
+    [ArgumentCompleter(typeof(ScheduleIdCompleter))]
+    public Guid[]? Id { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!ValidateLakehouseParameters())
+        {
+            return;
+        }
+
+        if (Id is not null && Array.IndexOf(Id, Guid.Empty) >= 0)
+        {
+            WriteError(MlvErrors.InvalidScheduleId(Guid.Empty));
+            return;
+        }
+
+        base.ProcessRecord();
+    }
+
+    protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        LakehouseTarget lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        if (ParameterSetName == IdSet)
+        {
+            await ForEachScheduleAsync(pipeline, lakehouse, Id!, async id =>
+                pipeline.WriteObject(await GetScheduleAsync(lakehouse, id, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await foreach (MlvSchedule schedule in Client.ListSchedulesAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken).ConfigureAwait(false))
+            {
+                pipeline.WriteObject(Label(schedule, lakehouse));
+            }
+        }
+        catch (FabricApiException ex)
+        {
+            pipeline.WriteError(MlvErrors.FromException(ex, lakehouse.ToString()));
+        }
+    }
+}

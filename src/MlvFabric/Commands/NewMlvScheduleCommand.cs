@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+using MlvFabric.Infrastructure;
+using MlvFabric.Scheduling;
+
+namespace MlvFabric.Commands;
+
+/// <summary>Creates a refresh schedule for a lakehouse's materialized lake views.</summary>
+[Cmdlet(VerbsCommon.New, "MlvSchedule", DefaultParameterSetName = IntervalSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(MlvSchedule))]
+public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
+{
+    private const string IntervalSet = "Interval";
+    private const string DailySet = "Daily";
+    private const string WeeklySet = "Weekly";
+    private const string MonthlyDaySet = "MonthlyDayOfMonth";
+    private const string MonthlyWeekdaySet = "MonthlyWeekday";
+
+    private ScheduleConfiguration? _configuration;
+
+    /// <summary>Minutes between runs (the API's "Cron" type, a fixed interval): 1 to 5,270,400.</summary>
+    [Parameter(ParameterSetName = IntervalSet, Mandatory = true)]
+    public int IntervalMinutes { get; set; }
+
+    [Parameter(ParameterSetName = DailySet, Mandatory = true)]
+    public SwitchParameter Daily { get; set; }
+
+    [Parameter(ParameterSetName = WeeklySet, Mandatory = true)]
+    public SwitchParameter Weekly { get; set; }
+
+    [Parameter(ParameterSetName = MonthlyDaySet, Mandatory = true)]
+    [Parameter(ParameterSetName = MonthlyWeekdaySet, Mandatory = true)]
+    public SwitchParameter Monthly { get; set; }
+
+    /// <summary>Times of day (HH:mm, in -TimeZone): 1 to 100.</summary>
+    [Parameter(ParameterSetName = DailySet, Mandatory = true)]
+    [Parameter(ParameterSetName = WeeklySet, Mandatory = true)]
+    [Parameter(ParameterSetName = MonthlyDaySet, Mandatory = true)]
+    [Parameter(ParameterSetName = MonthlyWeekdaySet, Mandatory = true)]
+    [ScheduleTimeTransformation]
+    public string[] At { get; set; } = Array.Empty<string>();
+
+    [Parameter(ParameterSetName = WeeklySet, Mandatory = true)]
+    [Parameter(ParameterSetName = MonthlyWeekdaySet, Mandatory = true)]
+    public System.DayOfWeek[] DayOfWeek { get; set; } = Array.Empty<System.DayOfWeek>();
+
+    [Parameter(ParameterSetName = MonthlyDaySet, Mandatory = true)]
+    public int DayOfMonth { get; set; }
+
+    [Parameter(ParameterSetName = MonthlyWeekdaySet, Mandatory = true)]
+    [ValidateSet("First", "Second", "Third", "Fourth", "Fifth")]
+    public string? WeekIndex { get; set; }
+
+    /// <summary>Every N months: 1 (default) to 12.</summary>
+    [Parameter(ParameterSetName = MonthlyDaySet)]
+    [Parameter(ParameterSetName = MonthlyWeekdaySet)]
+    public int RecurrenceMonths { get; set; } = 1;
+
+    [Parameter]
+    public DateTime StartDateTime { get; set; }
+
+    [Parameter]
+    public DateTime EndDateTime { get; set; }
+
+    /// <summary>A Windows time-zone id (or an IANA name, converted); the computer's zone by default.</summary>
+    [Parameter]
+    [Alias("TimeZoneId")]
+    [ArgumentCompleter(typeof(TimeZoneCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? TimeZone { get; set; }
+
+    /// <summary>Creates the schedule switched off.</summary>
+    [Parameter]
+    public SwitchParameter Disabled { get; set; }
+
+    /// <summary>Creates an enabled schedule even when its scope already has one.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    // The configuration does not depend on the piped lakehouses: checked once, before any request.
+    protected override void BeginProcessing()
+    {
+        ScheduleComposition composition = ScheduleSpec.FromBoundParameters(MyInvocation.BoundParameters).Compose(null, DateTime.UtcNow);
+        if (composition.Error is not null)
+        {
+            ThrowTerminatingError(composition.Error);
+        }
+
+        foreach (string note in composition.Notes)
+        {
+            WriteVerbose(note);
+        }
+
+        _configuration = composition.Configuration;
+        base.BeginProcessing();
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (!ValidateLakehouseParameters())
+        {
+            return;
+        }
+
+        string state = Disabled ? "disabled" : "enabled";
+        if (ShouldProcess(DescribeBoundLakehouse(), $"Create {state} schedule '{ScheduleDescriber.Describe(_configuration!)}'"))
+        {
+            base.ProcessRecord();
+        }
+    }
+
+    protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        LakehouseTarget lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            List<MlvSchedule> existing = await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false);
+            ErrorRecord? refusal = ScheduleRules.CheckCreate(existing, lakehouse, !Disabled, executionDefinitionId: null, Force);
+            if (refusal is not null)
+            {
+                pipeline.WriteError(refusal);
+                return;
+            }
+
+            var request = new ScheduleRequest { Enabled = !Disabled, Configuration = _configuration!.Clone() };
+            MlvSchedule created = await Client.CreateScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, request, cancellationToken).ConfigureAwait(false);
+            pipeline.WriteObject(Label(created, lakehouse));
+        }
+        catch (FabricApiException ex)
+        {
+            pipeline.WriteError(MlvErrors.FromException(ex, lakehouse.ToString()));
+        }
+    }
+}

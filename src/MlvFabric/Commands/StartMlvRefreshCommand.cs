@@ -1,0 +1,101 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+using MlvFabric.Infrastructure;
+
+namespace MlvFabric.Commands;
+
+/// <summary>
+/// Starts an MLV refresh of each lakehouse given or piped. With -Wait, waits for all of them at once (one progress
+/// bar) and emits the final job instances; a failed refresh is a non-terminating error carrying its failure reason.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "MlvRefresh", SupportsShouldProcess = true, DefaultParameterSetName = NoWaitSet)]
+[OutputType(typeof(MlvJobInstance))]
+public sealed class StartMlvRefreshCommand : MlvJobCmdlet
+{
+    private const string NoWaitSet = "NoWait";
+    private const string WaitSet = "Wait";
+
+    [Parameter(ParameterSetName = WaitSet, Mandatory = true)]
+    public SwitchParameter Wait { get; set; }
+
+    [Parameter(ParameterSetName = WaitSet)]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; }
+
+    [Parameter(ParameterSetName = WaitSet)]
+    public SwitchParameter CancelOnTimeout { get; set; }
+
+    [Parameter(ParameterSetName = WaitSet)]
+    public SwitchParameter AttachIfRunning { get; set; }
+
+    [Parameter(ParameterSetName = NoWaitSet)]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        ValidateWaitParameters(BoundTimeout(Timeout), CancelOnTimeout);
+        base.BeginProcessing();
+        if (Wait)
+        {
+            StartWait(new JobWaitSettings
+            {
+                Timeout = BoundTimeout(Timeout),
+                CancelOnTimeout = CancelOnTimeout,
+                AttachIfRunning = AttachIfRunning,
+                Purpose = JobWaitPurpose.Refresh,
+            });
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (ValidateLakehouseParameters() && ShouldProcess(DescribeBoundLakehouse(), "Start MLV refresh"))
+        {
+            base.ProcessRecord();
+        }
+    }
+
+    protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        LakehouseTarget? target = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        if (target is null)
+        {
+            return;
+        }
+
+        Task<JobSubmission> submit = SubmitAsync(target, cancellationToken);
+        if (Runner is not null)
+        {
+            // A bulk start queues here for the service's submission limit; meanwhile the earlier jobs' progress moves on.
+            await Runner.PumpAsync(pipeline, submit, cancellationToken).ConfigureAwait(false);
+        }
+
+        JobSubmission submission;
+        try
+        {
+            submission = await submit.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FabricApiException || ex is FabricConnectionException || ex is FabricProtocolException)
+        {
+            pipeline.WriteError(MlvErrors.FromException(ex, target));
+            return;
+        }
+
+        pipeline.WriteVerbose($"Started the MLV refresh of {target}: job instance {submission.JobInstanceId}.");
+        if (Runner is not null)
+        {
+            Runner.Add(JobInstanceRef.From(submission), target);
+        }
+        else if (PassThru)
+        {
+            pipeline.WriteObject(JobInstances.FromSubmission(submission, target));
+        }
+    }
+
+    // The one submission call (issue 4 adds the execution definition here).
+    private Task<JobSubmission> SubmitAsync(LakehouseTarget target, CancellationToken cancellationToken) =>
+        Client.StartRefreshAsync(target.WorkspaceId, target.LakehouseId, executionDefinitionId: null, cancellationToken);
+}

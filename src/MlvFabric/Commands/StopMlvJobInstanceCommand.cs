@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+using MlvFabric.Infrastructure;
+
+namespace MlvFabric.Commands;
+
+/// <summary>
+/// Cancels running refresh jobs. With -Wait, waits until each is really Cancelled (the service cancels
+/// asynchronously). A job that has already ended is a warning, not an error: there is nothing left to cancel.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Stop, "MlvJobInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = NoWaitSet)]
+[OutputType(typeof(MlvJobInstance))]
+public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
+{
+    private const string NoWaitSet = "NoWait";
+    private const string WaitSet = "Wait";
+
+    private readonly List<Guid> _approved = new List<Guid>();
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("JobInstanceId")]
+    public Guid[] Id { get; set; } = Array.Empty<Guid>();
+
+    [Parameter(ParameterSetName = WaitSet, Mandatory = true)]
+    public SwitchParameter Wait { get; set; }
+
+    [Parameter(ParameterSetName = WaitSet)]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; }
+
+    [Parameter(ParameterSetName = NoWaitSet)]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        ValidateWaitParameters(BoundTimeout(Timeout), cancelOnTimeout: false);
+        base.BeginProcessing();
+        if (Wait)
+        {
+            StartWait(new JobWaitSettings { Timeout = BoundTimeout(Timeout), Purpose = JobWaitPurpose.Cancel });
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        _approved.Clear();
+        if (!ValidateLakehouseParameters())
+        {
+            return;
+        }
+
+        if (Id.Contains(Guid.Empty))
+        {
+            WriteError(MlvErrors.InvalidJobInstanceId());
+            return;
+        }
+
+        string lakehouse = DescribeBoundLakehouse();
+        foreach (Guid id in Id.Distinct())
+        {
+            if (ShouldProcess($"job instance {id} of lakehouse {lakehouse}", "Cancel MLV refresh"))
+            {
+                _approved.Add(id);
+            }
+        }
+
+        if (_approved.Count > 0)
+        {
+            base.ProcessRecord();
+        }
+    }
+
+    protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        LakehouseTarget? target = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        if (target is null)
+        {
+            return;
+        }
+
+        foreach (Guid id in _approved)
+        {
+            try
+            {
+                JobSubmission cancel = await Client.CancelJobInstanceAsync(target.WorkspaceId, target.LakehouseId, id, cancellationToken).ConfigureAwait(false);
+                pipeline.WriteVerbose($"Requested the cancellation of job instance {id} of {target}.");
+                if (Runner is not null)
+                {
+                    Runner.Add(JobInstanceRef.From(cancel), target);
+                }
+                else if (PassThru)
+                {
+                    await WriteCurrentAsync(pipeline, target, id, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (FabricApiException ex) when (string.Equals(ex.ErrorCode, "JobAlreadyCompleted", StringComparison.OrdinalIgnoreCase))
+            {
+                pipeline.WriteWarning($"Job instance {id} of {target} has already ended; there is nothing to cancel. Get-MlvJobInstance -Id {id} shows how it ended.");
+                if (Wait || PassThru)
+                {
+                    await WriteCurrentAsync(pipeline, target, id, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (FabricApiException ex) when (ex.Status == 404)
+            {
+                pipeline.WriteError(MlvErrors.JobInstanceNotFound(id, target, ex));
+            }
+            catch (Exception ex) when (ex is FabricApiException || ex is FabricConnectionException || ex is FabricProtocolException)
+            {
+                pipeline.WriteError(MlvErrors.FromException(ex, id));
+            }
+        }
+    }
+
+    private async Task WriteCurrentAsync(AsyncPipeline pipeline, LakehouseTarget target, Guid id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            MlvJobInstance instance = await Client.GetJobInstanceAsync(target.WorkspaceId, target.LakehouseId, id, cancellationToken).ConfigureAwait(false);
+            pipeline.WriteObject(JobInstances.Label(instance, target));
+        }
+        catch (Exception ex) when (ex is FabricApiException || ex is FabricConnectionException || ex is FabricProtocolException)
+        {
+            pipeline.WriteError(MlvErrors.FromException(ex, id));
+        }
+    }
+}

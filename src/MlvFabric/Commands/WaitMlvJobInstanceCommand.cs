@@ -1,0 +1,75 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+using MlvFabric.Infrastructure;
+
+namespace MlvFabric.Commands;
+
+/// <summary>
+/// Waits for job instances (given, or piped from Start-MlvRefresh -PassThru and Get-MlvJobInstance) to end, all at
+/// once with one progress bar, and emits their final instances.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Wait, "MlvJobInstance")]
+[OutputType(typeof(MlvJobInstance))]
+public sealed class WaitMlvJobInstanceCommand : MlvJobCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("JobInstanceId")]
+    public Guid[] Id { get; set; } = Array.Empty<Guid>();
+
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; }
+
+    [Parameter]
+    public SwitchParameter CancelOnTimeout { get; set; }
+
+    [Parameter]
+    public SwitchParameter AttachIfRunning { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        ValidateWaitParameters(BoundTimeout(Timeout), CancelOnTimeout);
+        base.BeginProcessing();
+        StartWait(new JobWaitSettings
+        {
+            Timeout = BoundTimeout(Timeout),
+            CancelOnTimeout = CancelOnTimeout,
+            AttachIfRunning = AttachIfRunning,
+            Purpose = JobWaitPurpose.Refresh,
+        });
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (!ValidateLakehouseParameters())
+        {
+            return;
+        }
+
+        if (Id.Contains(Guid.Empty))
+        {
+            WriteError(MlvErrors.InvalidJobInstanceId());
+            return;
+        }
+
+        base.ProcessRecord();
+    }
+
+    protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        LakehouseTarget? target = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        if (target is null)
+        {
+            return;
+        }
+
+        foreach (Guid id in Id)
+        {
+            Runner!.Add(new JobInstanceRef(target.WorkspaceId, target.LakehouseId, id), target);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+
+namespace MlvFabric.Infrastructure;
+
+/// <summary>
+/// The async body's only way to reach the pipeline. Every call queues work that the pipeline thread performs
+/// (PowerShell allows Write*/ShouldProcess only there); calls that need an answer await it.
+/// Also the client's log sink, so request lines from worker threads become verbose/debug records.
+/// </summary>
+public sealed class AsyncPipeline : IFabricLogSink
+{
+    // Bounded: a producer streaming 100,000 items waits for the pipeline instead of buffering them all.
+    private const int Capacity = 256;
+
+    private readonly PSCmdlet _cmdlet;
+    private readonly BlockingCollection<Action> _queue = new BlockingCollection<Action>(Capacity);
+    private readonly CancellationToken _stopToken;
+
+    internal AsyncPipeline(PSCmdlet cmdlet, CancellationToken stopToken)
+    {
+        _cmdlet = cmdlet;
+        _stopToken = stopToken;
+    }
+
+    public void WriteObject(object? value) => Post(() => _cmdlet.WriteObject(value));
+
+    public void WriteError(ErrorRecord record) => Post(() => _cmdlet.WriteError(record));
+
+    public void WriteWarning(string message) => Post(() => _cmdlet.WriteWarning(message));
+
+    public void WriteVerbose(string message) => Post(() => _cmdlet.WriteVerbose(message));
+
+    public void WriteDebug(string message) => Post(() => _cmdlet.WriteDebug(message));
+
+    public void WriteProgress(ProgressRecord record) => Post(() => _cmdlet.WriteProgress(record));
+
+    /// <summary>ShouldProcess on the pipeline thread; the answer comes back to the async body.</summary>
+    public Task<bool> ShouldProcessAsync(string target, string action) =>
+        Invoke(() => _cmdlet.ShouldProcess(target, action));
+
+    /// <summary>Runs <paramref name="func"/> on the pipeline thread and returns its result.</summary>
+    public Task<T> Invoke<T>(Func<T> func)
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A stopping pipeline skips queued work: the waiter must not wait forever for it.
+        _stopToken.Register(() => completion.TrySetCanceled());
+        Post(() =>
+        {
+            try
+            {
+                completion.TrySetResult(func());
+            }
+            catch (Exception ex)
+            {
+                completion.TrySetException(ex);
+                throw;
+            }
+        });
+        return completion.Task;
+    }
+
+    void IFabricLogSink.Verbose(string message) => WriteVerbose(message);
+
+    void IFabricLogSink.Debug(string message) => WriteDebug(message);
+
+    void IFabricLogSink.Warning(string message) => WriteWarning(message);
+
+    private void Post(Action action)
+    {
+        try
+        {
+            _queue.Add(action, _stopToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException || ex is ObjectDisposedException)
+        {
+            // The cmdlet has finished draining (stopped or completed): nobody will perform this write.
+            throw new OperationCanceledException("The pipeline has stopped.");
+        }
+    }
+
+    internal void CompleteAdding() => _queue.CompleteAdding();
+
+    /// <summary>
+    /// Performs queued work on the calling (pipeline) thread until the producer completes. When the pipeline is
+    /// stopping, returns at most <paramref name="stopGrace"/> after the stop even if the body has not yet noticed.
+    /// </summary>
+    internal void Drain(TimeSpan stopGrace)
+    {
+        DateTime? stopDeadline = null;
+        while (!_queue.IsCompleted)
+        {
+            if (_stopToken.IsCancellationRequested)
+            {
+                stopDeadline ??= DateTime.UtcNow + stopGrace;
+                if (DateTime.UtcNow >= stopDeadline)
+                {
+                    return;
+                }
+            }
+
+            if (_queue.TryTake(out Action? action, 50))
+            {
+                if (!_stopToken.IsCancellationRequested)
+                {
+                    action();
+                }
+            }
+        }
+    }
+}

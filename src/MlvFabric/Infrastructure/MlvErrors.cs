@@ -1,0 +1,99 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+using MlvFabric.Client;
+
+namespace MlvFabric.Infrastructure;
+
+/// <summary>
+/// Every error the module reports is built here, so ErrorIds, categories and wording stay consistent.
+/// ErrorIds are stable: scripts may match <c>$_.FullyQualifiedErrorId</c> against them.
+/// </summary>
+public static partial class MlvErrors
+{
+    /// <summary>True for the exception types that describe a Fabric call that failed (not a bug in the module).</summary>
+    public static bool IsFabricFailure(Exception ex) =>
+        ex is FabricApiException
+        || ex is FabricConnectionException
+        || ex is FabricProtocolException
+        || ex is FabricAuthenticationException
+        || ex is TimeoutException;
+
+    /// <summary>An ErrorRecord for a failed Fabric call, with the service's error code, request id, status and operation.</summary>
+    public static ErrorRecord FromException(Exception ex, object? target)
+    {
+        switch (ex)
+        {
+            case FabricApiException api:
+                return FromApiException(api, target);
+            case FabricAuthenticationException:
+                return Record(ex, "FabricAuthenticationFailed", ErrorCategory.AuthenticationError, target);
+            case FabricConnectionException:
+                return Record(ex, "FabricConnectionFailed", ErrorCategory.ConnectionError, target);
+            case FabricProtocolException:
+                return Record(ex, "FabricProtocolError", ErrorCategory.ProtocolError, target);
+            case TimeoutException:
+                return Record(ex, "FabricTimeout", ErrorCategory.OperationTimeout, target);
+            default:
+                return Record(ex, "MlvFabricUnexpectedError", ErrorCategory.NotSpecified, target);
+        }
+    }
+
+    /// <summary>Maps an HTTP status to the category PowerShell users expect.</summary>
+    public static ErrorCategory CategoryFor(int status) => status switch
+    {
+        400 => ErrorCategory.InvalidArgument,
+        401 => ErrorCategory.AuthenticationError,
+        403 => ErrorCategory.PermissionDenied,
+        404 => ErrorCategory.ObjectNotFound,
+        409 => ErrorCategory.ResourceExists,
+        429 => ErrorCategory.LimitsExceeded,
+        >= 500 => ErrorCategory.ConnectionError,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    private static ErrorRecord FromApiException(FabricApiException api, object? target)
+    {
+        string errorId = "FabricApi." + (string.IsNullOrEmpty(api.ErrorCode)
+            ? "Http" + api.Status.ToString(CultureInfo.InvariantCulture)
+            : api.ErrorCode);
+        ErrorRecord record = Record(api, errorId, CategoryFor(api.Status), target);
+        record.ErrorDetails = new ErrorDetails(api.Message)
+        {
+            RecommendedAction = RecommendedActionFor(api.Status),
+        };
+        return record;
+    }
+
+    private static string RecommendedActionFor(int status) => status switch
+    {
+        400 => "Check the parameter values named in the message and run the command again.",
+        401 => "Run Connect-MlvFabric again to sign in.",
+        403 => "Ask a workspace admin for the Contributor or Admin role on the workspace.",
+        404 => "Check the workspace and lakehouse ids or names (Get-MlvWorkspace, Get-MlvLakehouse).",
+        409 => "Remove or change the conflicting object, or use -Force where the cmdlet offers it.",
+        429 => "The service is throttling this identity. Wait a minute, or reduce the number of parallel calls.",
+        _ => "Try again later. If the problem persists, include the request id when you contact support.",
+    };
+
+    /// <summary>Bad input, refused before any request is sent.</summary>
+    public static ErrorRecord InvalidArgument(string errorId, string message, object? value) =>
+        new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, value);
+
+    /// <summary>A name or id that matches nothing.</summary>
+    public static ErrorRecord NotFound(string errorId, string message, object? value) =>
+        new ErrorRecord(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, value);
+
+    /// <summary>A state that makes the request impossible (e.g. a second enabled schedule without -Force).</summary>
+    public static ErrorRecord InvalidOperation(string errorId, string message, object? target) =>
+        new ErrorRecord(new InvalidOperationException(message), errorId, ErrorCategory.InvalidOperation, target);
+
+    public static ErrorRecord NotConnected() => new ErrorRecord(
+        new InvalidOperationException("You are not connected to Microsoft Fabric. Run Connect-MlvFabric first, or pass a context from Connect-MlvFabric with -Context."),
+        "MlvNotConnected",
+        ErrorCategory.AuthenticationError,
+        null);
+
+    private static ErrorRecord Record(Exception ex, string errorId, ErrorCategory category, object? target) =>
+        new ErrorRecord(ex, errorId, category, target);
+}

@@ -1,0 +1,99 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+
+namespace MlvFabric.Infrastructure;
+
+/// <summary>
+/// Base of the cmdlets that start, wait for or cancel refresh jobs: -Timeout validation, the shared wait
+/// (<see cref="JobWaitRunner"/>), and the Ctrl+C notice that the refreshes themselves go on.
+/// </summary>
+public abstract class MlvJobCmdlet : MlvLakehouseCmdlet, IDisposable
+{
+    // Timers take at most int.MaxValue milliseconds (24.8 days); an MLV run fails after 24 hours anyway.
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
+
+    internal JobWaitRunner? Runner { get; private set; }
+
+    /// <summary>The bound lakehouse as the user named it, for ShouldProcess (-WhatIf sends no request, not even a lookup).</summary>
+    protected string DescribeBoundLakehouse() => new LakehouseTarget(WorkspaceId, WorkspaceName, LakehouseId, LakehouseName).ToString();
+
+    /// <summary>
+    /// Refuses a zero, negative or overlong -Timeout, and -CancelOnTimeout without -Timeout. Call from BeginProcessing
+    /// (the values are not bound from the pipeline), before base.BeginProcessing.
+    /// </summary>
+    protected void ValidateWaitParameters(TimeSpan? timeout, bool cancelOnTimeout)
+    {
+        if (timeout is TimeSpan value && (value <= TimeSpan.Zero || value > MaxTimeout))
+        {
+            ThrowTerminatingError(MlvErrors.InvalidTimeout(value, MaxTimeout));
+        }
+
+        if (cancelOnTimeout && timeout is null)
+        {
+            ThrowTerminatingError(MlvErrors.CancelOnTimeoutWithoutTimeout());
+        }
+    }
+
+    /// <summary>The bound -Timeout, or null when the parameter was not given.</summary>
+    protected TimeSpan? BoundTimeout(TimeSpan value) => MyInvocation.BoundParameters.ContainsKey("Timeout") ? value : null;
+
+    internal JobWaitRunner StartWait(JobWaitSettings settings) => Runner = new JobWaitRunner(Client, settings, StopToken);
+
+    /// <summary>
+    /// Resolves the bound lakehouse; a name that matches nothing (or several) is a non-terminating error for this
+    /// record, so the other lakehouses of a pipeline still get their refresh.
+    /// </summary>
+    protected async Task<LakehouseTarget?> TryResolveLakehouseAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (MlvTerminatingException ex)
+        {
+            pipeline.WriteError(ex.ErrorRecord);
+            return null;
+        }
+        catch (FabricApiException ex)
+        {
+            pipeline.WriteError(MlvErrors.FromException(ex, DescribeBoundLakehouse()));
+            return null;
+        }
+    }
+
+    protected override Task EndProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken) =>
+        Runner?.FinishAsync(pipeline, cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>
+    /// Ctrl+C: the pipeline is stopping, so nothing can be written to it any more; the host still shows a line, which
+    /// tells the user the refreshes were not cancelled and how to find them.
+    /// </summary>
+    protected override void OnStopping()
+    {
+        string? notice = Runner?.StopNotice();
+        if (notice is null)
+        {
+            return;
+        }
+
+        try
+        {
+            Host?.UI?.WriteWarningLine(notice);
+        }
+        catch (Exception ex) when (ex is NotImplementedException || ex is InvalidOperationException || ex is PipelineStoppedException)
+        {
+            // A host without a UI (or one that refuses writes while stopping) simply does not show it.
+        }
+    }
+
+    // Re-implemented so the polling loop ends with the cmdlet even when the pipeline fails without a stop
+    // (MlvAsyncCmdlet.Dispose is not virtual).
+    void IDisposable.Dispose()
+    {
+        Runner?.Dispose();
+        Dispose();
+    }
+}

@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+
+namespace MlvFabric.Infrastructure;
+
+/// <summary>
+/// Base of the cmdlets that act on a lakehouse. The lakehouse is given by -WorkspaceId/-LakehouseId or
+/// -WorkspaceName/-LakehouseName (mixable), or bound by property name from piped objects (lakehouses, schedules,
+/// job instances, execution definitions all carry WorkspaceId/WorkspaceName/LakehouseId/LakehouseName).
+/// Names are resolved through the session's cache; an id wins over a name when both are bound.
+/// </summary>
+public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
+{
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public Guid WorkspaceId { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(WorkspaceNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? WorkspaceName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ItemId")]
+    public Guid LakehouseId { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(LakehouseNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? LakehouseName { get; set; }
+
+    /// <summary>
+    /// Checks, on the pipeline thread and before any request, that a workspace and a lakehouse were given.
+    /// Call from ProcessRecord overrides; returns false (after writing the error) when the record must be skipped.
+    /// </summary>
+    protected bool ValidateLakehouseParameters()
+    {
+        string? problem = null;
+        if (IsBound(nameof(WorkspaceId)) && WorkspaceId == Guid.Empty)
+        {
+            problem = "-WorkspaceId is the empty GUID. Pass the workspace's id (Get-MlvWorkspace) or use -WorkspaceName.";
+        }
+        else if (IsBound(nameof(LakehouseId)) && LakehouseId == Guid.Empty)
+        {
+            problem = "-LakehouseId is the empty GUID. Pass the lakehouse's id (Get-MlvLakehouse) or use -LakehouseName.";
+        }
+        else if (WorkspaceId == Guid.Empty && string.IsNullOrEmpty(WorkspaceName))
+        {
+            problem = "No workspace given. Use -WorkspaceId or -WorkspaceName, or pipe objects from Get-MlvLakehouse.";
+        }
+        else if (LakehouseId == Guid.Empty && string.IsNullOrEmpty(LakehouseName))
+        {
+            problem = "No lakehouse given. Use -LakehouseId or -LakehouseName, or pipe objects from Get-MlvLakehouse.";
+        }
+
+        if (problem is null)
+        {
+            return true;
+        }
+
+        WriteError(MlvErrors.InvalidArgument("LakehouseNotSpecified", problem, null));
+        return false;
+    }
+
+    /// <summary>Resolves the bound workspace and lakehouse to ids (and names, for output).</summary>
+    protected async Task<LakehouseTarget> ResolveLakehouseAsync(CancellationToken cancellationToken)
+    {
+        (Guid workspaceId, string? workspaceName) = await ResolveWorkspaceAsync(cancellationToken).ConfigureAwait(false);
+        if (LakehouseId != Guid.Empty)
+        {
+            string? name = LakehouseName;
+            if (name is null || WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                IReadOnlyList<MlvLakehouse> known = await Session.Names.GetLakehousesAsync(Client, workspaceId, cancellationToken).ConfigureAwait(false);
+                name = known.FirstOrDefault(l => l.Id == LakehouseId)?.DisplayName;
+            }
+
+            return new LakehouseTarget(workspaceId, workspaceName, LakehouseId, name);
+        }
+
+        IReadOnlyList<MlvLakehouse> lakehouses = await Session.Names.GetLakehousesAsync(Client, workspaceId, cancellationToken).ConfigureAwait(false);
+        MlvLakehouse lakehouse = SingleMatch(lakehouses, l => l.DisplayName, LakehouseName!, "Lakehouse", $" in workspace '{workspaceName ?? workspaceId.ToString()}'", "Get-MlvLakehouse");
+        return new LakehouseTarget(workspaceId, workspaceName, lakehouse.Id, lakehouse.DisplayName);
+    }
+
+    /// <summary>Resolves the bound workspace to its id and name.</summary>
+    protected async Task<(Guid Id, string? Name)> ResolveWorkspaceAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<MlvWorkspace>? workspaces = null;
+        if (WorkspaceId != Guid.Empty)
+        {
+            string? name = WorkspaceName;
+            if (name is null || WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                workspaces = await Session.Names.GetWorkspacesAsync(Client, cancellationToken).ConfigureAwait(false);
+                name = workspaces.FirstOrDefault(w => w.Id == WorkspaceId)?.DisplayName;
+            }
+
+            return (WorkspaceId, name);
+        }
+
+        workspaces = await Session.Names.GetWorkspacesAsync(Client, cancellationToken).ConfigureAwait(false);
+        MlvWorkspace workspace = SingleMatch(workspaces, w => w.DisplayName, WorkspaceName!, "Workspace", string.Empty, "Get-MlvWorkspace");
+        return (workspace.Id, workspace.DisplayName);
+    }
+
+    private bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+
+    // One required: none → ObjectNotFound; several (a wildcard, or duplicate display names) → InvalidArgument.
+    private static T SingleMatch<T>(IReadOnlyList<T> candidates, Func<T, string?> nameOf, string name, string kind, string scope, string listCommand)
+    {
+        var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+        List<T> matches = candidates.Where(c => nameOf(c) is string n && pattern.IsMatch(n)).ToList();
+        if (matches.Count == 1)
+        {
+            return matches[0];
+        }
+
+        if (matches.Count == 0)
+        {
+            throw new MlvTerminatingException(MlvErrors.NotFound(
+                kind + "NotFound",
+                $"No {kind.ToLowerInvariant()} named '{name}' was found{scope}. Run {listCommand} to see the names you can use.",
+                name));
+        }
+
+        string names = string.Join(", ", matches.Select(m => "'" + nameOf(m) + "'").Take(10));
+        throw new MlvTerminatingException(MlvErrors.InvalidArgument(
+            kind + "NameAmbiguous",
+            $"'{name}' matches {matches.Count} {kind.ToLowerInvariant()}s{scope} ({names}); this command needs exactly one. Use a more specific name or the id, or pipe the objects from {listCommand}.",
+            name));
+    }
+}

@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+using MlvFabric.Scheduling;
+
+namespace MlvFabric.Infrastructure;
+
+/// <summary>Base of the schedule cmdlets: schedule reads and writes for a resolved lakehouse, output labelled with its names.</summary>
+public abstract class MlvScheduleCmdlet : MlvLakehouseCmdlet
+{
+    /// <summary>
+    /// The bound lakehouse as the user named it (names when given, else ids), for ShouldProcess: -WhatIf must not
+    /// send a request, not even a name lookup.
+    /// </summary>
+    protected string DescribeBoundLakehouse()
+    {
+        string workspace = !string.IsNullOrEmpty(WorkspaceName) ? WorkspaceName! : WorkspaceId.ToString();
+        string lakehouse = !string.IsNullOrEmpty(LakehouseName) ? LakehouseName! : LakehouseId.ToString();
+        return workspace + "/" + lakehouse;
+    }
+
+    /// <summary>Every schedule of the lakehouse (at most 20, so collected).</summary>
+    protected async Task<List<MlvSchedule>> ListSchedulesAsync(LakehouseTarget lakehouse, CancellationToken cancellationToken)
+    {
+        var schedules = new List<MlvSchedule>();
+        await foreach (MlvSchedule schedule in Client.ListSchedulesAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken).ConfigureAwait(false))
+        {
+            schedules.Add(Label(schedule, lakehouse));
+        }
+
+        return schedules;
+    }
+
+    protected async Task<MlvSchedule> GetScheduleAsync(LakehouseTarget lakehouse, Guid id, CancellationToken cancellationToken) =>
+        Label(await Client.GetScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, id, cancellationToken).ConfigureAwait(false), lakehouse);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> for each schedule id; a failure of one (a schedule the lakehouse does not have, a
+    /// refused change) is a non-terminating error and the others go on.
+    /// </summary>
+    protected static async Task ForEachScheduleAsync(AsyncPipeline pipeline, LakehouseTarget lakehouse, IEnumerable<Guid> ids, Func<Guid, Task> action)
+    {
+        foreach (Guid id in ids)
+        {
+            try
+            {
+                await action(id).ConfigureAwait(false);
+            }
+            catch (FabricApiException ex) when (ex.Status == 404)
+            {
+                pipeline.WriteError(MlvErrors.ScheduleNotFound(id, lakehouse, ex));
+            }
+            catch (FabricApiException ex)
+            {
+                pipeline.WriteError(MlvErrors.FromException(ex, id));
+            }
+        }
+    }
+
+    /// <summary>Writes the whole schedule back (the API's update replaces it): the flag and configuration given, the rest as it is.</summary>
+    protected async Task<MlvSchedule> UpdateScheduleAsync(LakehouseTarget lakehouse, MlvSchedule current, bool enabled, ScheduleConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var request = new ScheduleRequest
+        {
+            Enabled = enabled,
+            Configuration = configuration,
+            ExecutionDefinitionId = current.ExecutionDefinitionId,
+        };
+        MlvSchedule updated = await Client.UpdateScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, current.Id, request, cancellationToken).ConfigureAwait(false);
+        return Label(updated, lakehouse);
+    }
+
+    /// <summary>Fills the lakehouse's ids and names into a schedule so it pipes onward and displays well.</summary>
+    protected static MlvSchedule Label(MlvSchedule schedule, LakehouseTarget lakehouse)
+    {
+        schedule.WorkspaceId = lakehouse.WorkspaceId;
+        schedule.WorkspaceName = lakehouse.WorkspaceName ?? schedule.WorkspaceName;
+        schedule.LakehouseId = lakehouse.LakehouseId;
+        schedule.LakehouseName = lakehouse.LakehouseName ?? schedule.LakehouseName;
+        return schedule;
+    }
+}

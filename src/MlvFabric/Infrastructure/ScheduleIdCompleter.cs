@@ -1,0 +1,46 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+
+namespace MlvFabric.Infrastructure;
+
+/// <summary>
+/// Tab completion of schedule ids: the schedules of the lakehouse already named on the command line, each with its
+/// summary as the tooltip ("Every 10 minutes (enabled) - Sales/Bronze").
+/// </summary>
+public sealed class ScheduleIdCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        MlvContext? context = CompletionSupport.ContextFrom(fakeBoundParameters);
+        if (context is null)
+        {
+            return Enumerable.Empty<CompletionResult>();
+        }
+
+        List<KeyValuePair<string, string>>? schedules = CompletionSupport.Run(async ct =>
+        {
+            var found = new List<KeyValuePair<string, string>>();
+            foreach (LakehouseTarget lakehouse in await CompletionLakehouses.ResolveAsync(context, fakeBoundParameters, 5, ct).ConfigureAwait(false))
+            {
+                await foreach (MlvSchedule schedule in context.Client.ListSchedulesAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, ct).ConfigureAwait(false))
+                {
+                    string state = schedule.Enabled ? "enabled" : "disabled";
+                    found.Add(new KeyValuePair<string, string>(schedule.Id.ToString(), $"{schedule.Summary} ({state}) - {lakehouse}"));
+                }
+            }
+
+            return found;
+        });
+
+        string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+        return (schedules ?? new List<KeyValuePair<string, string>>())
+            .Where(s => s.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .Select(s => new CompletionResult(s.Key, s.Key, CompletionResultType.ParameterValue, s.Value));
+    }
+}

@@ -1,0 +1,45 @@
+using System;
+using MlvFabric.Client;
+using MlvFabric.Infrastructure;
+
+namespace MlvFabric;
+
+/// <summary>
+/// A signed-in Fabric session, as Connect-MlvFabric returns it and Get-MlvContext shows it. It never exposes the
+/// token. Safe to share across threads and runspaces (pass it with -Context, e.g. into ForEach-Object -Parallel).
+/// </summary>
+public sealed class MlvContext : IDisposable
+{
+    internal MlvContext(FabricSession session)
+    {
+        Session = session;
+        ConnectedAt = DateTimeOffset.UtcNow;
+        Names = new NameCache();
+    }
+
+    public string? Account => Session.Account;
+
+    public string? TenantId => Session.TenantId;
+
+    public Uri Endpoint => Session.Endpoint;
+
+    public string AuthMethod => Session.AuthMethod.ToString();
+
+    public string IdentityType => Session.IdentityType.ToString();
+
+    /// <summary>When the current access token expires (UTC); renewed automatically where the sign-in allows it.</summary>
+    public DateTimeOffset TokenExpiresOn => Session.TokenExpiresOn;
+
+    public DateTimeOffset ConnectedAt { get; }
+
+    internal FabricSession Session { get; }
+
+    internal FabricClient Client => Session.Client;
+
+    /// <summary>Workspace and lakehouse name-to-id lookups made with this context.</summary>
+    internal NameCache Names { get; }
+
+    public override string ToString() => $"{Account} @ {Endpoint}";
+
+    public void Dispose() => Session.Dispose();
+}

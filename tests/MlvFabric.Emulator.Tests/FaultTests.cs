@@ -1,0 +1,127 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading.Tasks;
+using MlvFabric.Emulator.Tests.Infrastructure;
+using Xunit;
+
+namespace MlvFabric.Emulator.Tests;
+
+/// <summary>Fault injection by script and by seeded rate.</summary>
+public sealed class FaultTests : EmulatorTest
+{
+    public FaultTests(EmulatorFixture fixture) : base(fixture) { }
+
+    private string RunPath => $"{It(Sales, Gold)}/jobs/{Mlv}/instances";
+
+    private static object Script(string fault, string method = "*", string path = "*", string? phase = null, int count = 1, int? status = null, int? delayMs = null) =>
+        new { script = new[] { new { method, pathPattern = path, fault, phase, count, status, delayMs } } };
+
+    private async Task<int> JobCount() =>
+        (await Api.Get($"{It(Sales, Gold)}/jobs/instances")).AssertStatus(200).Json.GetProperty("value").GetArrayLength();
+
+    [Fact]
+    public async Task Scripted_throttle_and_server_errors()
+    {
+        await Api.Faults(new
+        {
+            retryAfterSeconds = 7,
+            script = new object[]
+            {
+                new { method = "GET", pathPattern = "/v1/workspaces", fault = "throttle", count = 1 },
+                new { method = "GET", pathPattern = "/v1/workspaces", fault = "serverError", status = 503, count = 1 },
+                new { method = "GET", pathPattern = "/v1/workspaces", fault = "serverError", count = 1 },
+            },
+        });
+        var t = await Api.Get("v1/workspaces");
+        Assert.True(t.AssertError(429, "RequestBlocked").GetProperty("isRetriable").GetBoolean());
+        Assert.Equal("7", t.Header("Retry-After"));
+        var u = await Api.Get("v1/workspaces");
+        u.AssertError(503, "ServiceUnavailable");
+        Assert.Equal("7", u.Header("Retry-After"));
+        (await Api.Get("v1/workspaces")).AssertError(500, "InternalServerError");
+        (await Api.Get("v1/workspaces")).AssertStatus(200);
+        var script = (await Api.Control(HttpMethod.Get, "faults")).Json.GetProperty("script");
+        Assert.All(script.EnumerateArray(), e => Assert.Equal(0, e.GetProperty("remaining").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Drop_before_processing_loses_the_request()
+    {
+        await Api.Faults(Script("drop", "POST", "/v1/workspaces/*/jobs/*/instances", "request"));
+        await Assert.ThrowsAsync<HttpRequestException>(() => Api.Post(RunPath));
+        Assert.Equal(0, await JobCount());
+        (await Api.Post(RunPath)).AssertStatus(202);
+        Assert.Equal(1, await JobCount());
+    }
+
+    [Fact]
+    public async Task Drop_after_processing_creates_the_job_but_loses_the_answer()
+    {
+        await Api.Faults(Script("drop", "POST", "/v1/workspaces/*/jobs/*/instances", "response"));
+        await Assert.ThrowsAsync<HttpRequestException>(() => Api.Post(RunPath));
+        var jobs = (await Api.Get($"{It(Sales, Gold)}/jobs/instances")).Json.GetProperty("value");
+        Assert.Equal(1, jobs.GetArrayLength());
+        Assert.Equal("Manual", jobs[0].GetProperty("invokeType").GetString());
+        var log = (await Api.Control(HttpMethod.Get, "requests")).Json.EnumerateArray().First(e => e.GetProperty("method").GetString() == "POST");
+        Assert.Equal(0, log.GetProperty("status").GetInt32());
+        Assert.Equal(202, log.GetProperty("handlerStatus").GetInt32());
+        Assert.Equal("drop:response", log.GetProperty("fault").GetString());
+    }
+
+    [Fact]
+    public async Task Truncate_answers_200_with_half_a_json_body()
+    {
+        await Api.Faults(Script("truncate", "GET", "/v1/workspaces"));
+        var reply = await Api.Get("v1/workspaces");
+        reply.AssertStatus(200);
+        Assert.StartsWith("{\"value\":[", reply.Text);
+        Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(reply.Text));
+        var full = (await Api.Get("v1/workspaces")).AssertStatus(200).Text;
+        Assert.Equal(full.Length / 2, reply.Text.Length);
+    }
+
+    [Fact]
+    public async Task Slow_delays_the_answer()
+    {
+        await Api.Faults(Script("slow", "GET", "/v1/workspaces", delayMs: 400));
+        var watch = Stopwatch.StartNew();
+        (await Api.Get("v1/workspaces")).AssertStatus(200);
+        Assert.True(watch.ElapsedMilliseconds >= 380, $"took {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Rates_are_deterministic_for_a_seed_and_never_touch_the_control_surface()
+    {
+        async Task<string> Sequence()
+        {
+            await Api.Faults(new { seed = 42, rates = new { throttle = 0.2, serverError = 0.2 } });
+            var s = "";
+            for (var i = 0; i < 30; i++)
+            {
+                s += (int)(await Api.Get("v1/workspaces")).Status switch { 200 => '.', 429 => 'T', >= 500 => 'E', _ => '?' };
+                (await Api.Control(HttpMethod.Get, "clock")).AssertStatus(200);
+            }
+            return s;
+        }
+        var a = await Sequence();
+        var b = await Sequence();
+        Assert.Equal(a, b);
+        Assert.Contains('.', a);
+        Assert.Contains('T', a);
+        Assert.Contains('E', a);
+        await Api.Faults(new { seed = 43, rates = new { throttle = 0.2, serverError = 0.2 } });
+        (await Api.Control(HttpMethod.Delete, "faults")).AssertStatus(200);
+        for (var i = 0; i < 10; i++)
+            (await Api.Get("v1/workspaces")).AssertStatus(200);
+    }
+
+    [Fact]
+    public async Task Bad_fault_settings_are_400()
+    {
+        (await Api.Control(HttpMethod.Put, "faults", new { rates = new { throttle = 2.0 } })).AssertError(400, "InvalidRequest");
+        (await Api.Control(HttpMethod.Put, "faults", Script("explode"))).AssertError(400, "InvalidRequest");
+    }
+}

@@ -1,0 +1,64 @@
+using System;
+using System.Net.Http;
+using System.Threading.Tasks;
+using MlvFabric.Emulator.Tests.Infrastructure;
+using Xunit;
+
+namespace MlvFabric.Emulator.Tests;
+
+/// <summary>Per-caller limits: 50 job submissions and 50 job-status reads a minute by default.</summary>
+public sealed class ThrottleTests : EmulatorTest
+{
+    public ThrottleTests(EmulatorFixture fixture) : base(fixture) { }
+
+    [Fact]
+    public async Task The_51st_submission_in_a_minute_is_429_TooManyRequestsForJobs()
+    {
+        for (var i = 0; i < 50; i++)
+            (await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/instances")).AssertStatus(202);
+        var reply = await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/instances");
+        var e = reply.AssertError(429, "TooManyRequestsForJobs");
+        Assert.True(e.GetProperty("isRetriable").GetBoolean());
+        var retryAfter = int.Parse(reply.Header("Retry-After")!);
+        Assert.InRange(retryAfter, 55, 60);
+
+        // Per caller: someone else may still submit.
+        using var other = new Api(Server, Server.MintTokenFor(Guid.NewGuid().ToString()));
+        (await other.Post($"{It(Sales, Gold)}/jobs/{Mlv}/instances")).AssertStatus(202);
+        // Reads are another budget.
+        (await Api.Get($"{It(Sales, Gold)}/jobs/instances")).AssertStatus(200);
+    }
+
+    [Fact]
+    public async Task The_51st_status_read_is_429_RequestBlocked()
+    {
+        var job = await Api.RunAsync(Sales, Gold);
+        for (var i = 0; i < 25; i++)
+        {
+            (await Api.Get($"{It(Sales, Gold)}/jobs/instances/{job}")).AssertStatus(200);
+            (await Api.Get($"{Lh(Sales, Gold)}/jobs/{Mlv}/instances")).AssertStatus(200);
+        }
+        var reply = await Api.Get($"{It(Sales, Gold)}/jobs/instances/{job}");
+        reply.AssertError(429, "RequestBlocked");
+        Assert.True(int.Parse(reply.Header("Retry-After")!) >= 1);
+        // Other calls are not job-status reads.
+        (await Api.Get($"v1/workspaces/{Sales}")).AssertStatus(200);
+    }
+
+    [Fact]
+    public async Task Limits_are_configurable_and_a_global_limit_can_be_turned_on()
+    {
+        await Api.Faults(new { throttle = new { jobSubmissionsPerMinute = 2, requestsPerMinute = 4 } });
+        var faults = (await Api.Control(HttpMethod.Get, "faults")).Json.GetProperty("throttle");
+        Assert.Equal(2, faults.GetProperty("jobSubmissionsPerMinute").GetInt32());
+        Assert.Equal(50, faults.GetProperty("jobStatusReadsPerMinute").GetInt32());
+        (await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/instances")).AssertStatus(202);
+        (await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/instances")).AssertStatus(202);
+        (await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/instances")).AssertError(429, "TooManyRequestsForJobs");
+        (await Api.Get("v1/workspaces")).AssertStatus(200);
+        (await Api.Get("v1/workspaces")).AssertError(429, "RequestBlocked");
+
+        (await Api.Control(HttpMethod.Delete, "faults")).AssertStatus(200);
+        (await Api.Get("v1/workspaces")).AssertStatus(200);
+    }
+}

@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
+using MlvFabric.Emulator;
+using Xunit;
+
+namespace MlvFabric.Tests.Infrastructure;
+
+/// <summary>
+/// Shared setup of the lookup and job test classes: the emulator back at its seed, a session connected as a caller
+/// of its own (a fresh token identity per test, so the service's and the client's per-user job limits of one test
+/// never slow another), the request log, and the emulator's control endpoints.
+/// </summary>
+public abstract class JobTestBase : IClassFixture<EmulatorFixture>, IDisposable
+{
+    protected JobTestBase(EmulatorFixture fixture)
+    {
+        Emulator = fixture.Emulator;
+        Emulator.Reset();
+        Log = new EmulatorRequestLog(Emulator);
+        Control = new EmulatorControl(Emulator);
+        Ps = ConnectAsNewCaller(PsSession.Create());
+    }
+
+    protected EmulatorServer Emulator { get; }
+
+    protected EmulatorRequestLog Log { get; }
+
+    protected EmulatorControl Control { get; }
+
+    protected PsSession Ps { get; }
+
+    /// <summary>Connects <paramref name="session"/> with a token for a caller no other test uses.</summary>
+    protected PsSession ConnectAsNewCaller(PsSession session)
+    {
+        string token = Emulator.MintTokenFor(Guid.NewGuid().ToString());
+        session.Run(
+            "Connect-MlvFabric -Endpoint $MlvTestEndpoint -AccessToken $MlvTestToken | Out-Null",
+            new Dictionary<string, object?> { ["MlvTestEndpoint"] = Emulator.BaseUri.ToString(), ["MlvTestToken"] = session.Secure(token) }).ThrowIfFailed();
+        return session;
+    }
+
+    protected Guid LakehouseId(string lakehouse, string workspace = "Sales") => Emulator.LakehouseId(workspace, lakehouse);
+
+    /// <summary>Runs a script and returns what it did plus every request it sent.</summary>
+    protected (PsResult Result, List<LoggedRequest> Requests) RunLogged(string script)
+    {
+        long mark = Log.Mark();
+        PsResult result = Ps.Run(script);
+        return (result, Log.Since(mark));
+    }
+
+    protected PsResult RunOk(string script)
+    {
+        PsResult result = Ps.Run(script);
+        result.ThrowIfFailed();
+        return result;
+    }
+
+    protected static object? Prop(PSObject o, string name) => o.Properties[name]?.Value;
+
+    protected static string? Text(PSObject o, string name) => o.Properties[name]?.Value?.ToString();
+
+    protected static Guid IdOf(PSObject o) => (Guid)o.Properties["Id"].Value;
+
+    protected static void AssertNothingSent(List<LoggedRequest> requests) =>
+        Assert.True(requests.Count == 0, "Expected no request, but the emulator saw: " + string.Join("; ", requests));
+
+    /// <summary>
+    /// Bad input: exactly one error, with the ErrorId and category given, raised before any request was sent; returns it
+    /// for further checks (target, message).
+    /// </summary>
+    protected ErrorRecord AssertRefused(string script, string errorId, ErrorCategory category)
+    {
+        (PsResult result, List<LoggedRequest> requests) = RunLogged(script);
+        ErrorRecord error = Assert.Single(result.AllErrors);
+        Assert.True(error.FullyQualifiedErrorId.StartsWith(errorId + ",", StringComparison.Ordinal) || error.FullyQualifiedErrorId == errorId,
+            $"Expected ErrorId {errorId}, got {error.FullyQualifiedErrorId}: {error}");
+        Assert.Equal(category, error.CategoryInfo.Category);
+        Assert.Empty(result.Output);
+        AssertNothingSent(requests);
+        return error;
+    }
+
+    public void Dispose()
+    {
+        Ps.Dispose();
+        Log.Dispose();
+        Control.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The emulator's control endpoints (<c>/_emulator/…</c>) a job test needs: run settings, history, job detail.</summary>
+public sealed class EmulatorControl : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly EmulatorServer _emulator;
+
+    public EmulatorControl(EmulatorServer emulator)
+    {
+        _emulator = emulator;
+        _http = new HttpClient { BaseAddress = emulator.BaseUri };
+    }
+
+    /// <summary>How runs of a lakehouse behave: <c>durationSeconds</c>, <c>queueSeconds</c>, <c>failureRate</c>, <c>failureCode</c>, <c>failureMessage</c>.</summary>
+    public void SetLakehouse(string workspace, string lakehouse, object settings) =>
+        Send(HttpMethod.Put, $"_emulator/lakehouses/{_emulator.LakehouseId(workspace, lakehouse)}/settings", settings);
+
+    /// <summary>Emulator-wide behaviour: <c>dedupeStatus</c>, <c>jobTypeLabel</c>, <c>pageSize</c>, <c>jobAlreadyCompletedStatus</c>…</summary>
+    public void SetSettings(object settings) => Send(HttpMethod.Put, "_emulator/settings", settings);
+
+    /// <summary>Adds finished instances older than every existing one.</summary>
+    public void AddHistory(string workspace, string lakehouse, object history) =>
+        Send(HttpMethod.Post, $"_emulator/lakehouses/{_emulator.LakehouseId(workspace, lakehouse)}/jobs/history", history);
+
+    /// <summary>A job instance as the emulator has it now (status, outcome, cancelledUtc, supersededBy…).</summary>
+    public JsonElement Job(Guid id)
+    {
+        using HttpResponseMessage response = _http.GetAsync($"_emulator/jobs/{id}").GetAwaiter().GetResult();
+        string body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        Assert.True(response.IsSuccessStatusCode, $"GET /_emulator/jobs/{id}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public string JobStatus(Guid id) => Job(id).GetProperty("status").GetString()!;
+
+    private void Send(HttpMethod method, string path, object body)
+    {
+        using var request = new HttpRequestMessage(method, path)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
+        };
+        using HttpResponseMessage response = _http.SendAsync(request).GetAwaiter().GetResult();
+        string text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        Assert.True(response.IsSuccessStatusCode, $"{method} /{path}: {(int)response.StatusCode} {text}");
+    }
+
+    public void Dispose() => _http.Dispose();
+}

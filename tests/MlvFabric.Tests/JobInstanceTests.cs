@@ -1,0 +1,486 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using MlvFabric.Tests.Infrastructure;
+using Xunit;
+
+namespace MlvFabric.Tests;
+
+/// <summary>Get-MlvJobInstance, Wait-MlvJobInstance and Stop-MlvJobInstance end to end, with their pipelines and bad input.</summary>
+public sealed class JobInstanceTests : JobTestBase
+{
+    private const string Gold = "-WorkspaceName Sales -LakehouseName Gold";
+
+    public JobInstanceTests(EmulatorFixture fixture) : base(fixture)
+    {
+        foreach (string lakehouse in new[] { "Bronze", "Silver", "Gold" })
+        {
+            Control.SetLakehouse("Sales", lakehouse, new { durationSeconds = 1.5, queueSeconds = 0.5 });
+        }
+    }
+
+    // ---------------------------------------------------------------- Get-MlvJobInstance
+
+    [Fact]
+    public void ListsOnlyRefreshJobsNewestFirstWithNamesAndDurations()
+    {
+        Control.AddHistory("Sales", "Gold", new { count = 12, intervalMinutes = 10, durationSeconds = 90, otherJobTypeEvery = 4 });
+
+        PsResult result = RunOk($"Get-MlvJobInstance {Gold}");
+
+        // Every fourth generated instance is another job type of the item, which the cmdlet leaves out.
+        Assert.Equal(9, result.Output.Count);
+        Assert.All(result.Output, j =>
+        {
+            Assert.Equal("RefreshMaterializedLakeViews", Text(j, "JobType"));
+            Assert.Equal("Sales", Text(j, "WorkspaceName"));
+            Assert.Equal("Gold", Text(j, "LakehouseName"));
+            Assert.Equal(LakehouseId("Gold"), Prop(j, "LakehouseId"));
+            Assert.Equal(TimeSpan.FromSeconds(90), Prop(j, "Duration"));
+        });
+        List<DateTime> starts = result.Output.Select(j => (DateTime)Prop(j, "StartTimeUtc")!).ToList();
+        Assert.Equal(starts.OrderByDescending(s => s), starts);
+    }
+
+    [Fact]
+    public void HistoryLabelledMaterializedLakeViewsIsTheSameJobType()
+    {
+        Control.SetSettings(new { jobTypeLabel = "MaterializedLakeViews" });
+        RunOk($"Start-MlvRefresh {Gold}");
+
+        PsResult result = RunOk($"Get-MlvJobInstance {Gold}");
+
+        PSObject job = Assert.Single(result.Output);
+        Assert.Equal("MaterializedLakeViews", Text(job, "JobType"));
+    }
+
+    [Fact]
+    public void StatusInvokeTypeAndSinceFilterOnTheClient()
+    {
+        Control.AddHistory("Sales", "Gold", new { count = 30, intervalMinutes = 60, durationSeconds = 30, failureRate = 0.4, seed = 7 });
+        List<PSObject> all = RunOk($"Get-MlvJobInstance {Gold}").Output;
+        DateTime since = ((DateTime)Prop(all[9], "StartTimeUtc")!).ToLocalTime();
+        Ps.SetVariable("since", since);
+
+        List<PSObject> failed = RunOk($"Get-MlvJobInstance {Gold} -Status failed").Output;
+        List<PSObject> scheduled = RunOk($"Get-MlvJobInstance {Gold} -InvokeType Scheduled").Output;
+        List<PSObject> recent = RunOk($"Get-MlvJobInstance {Gold} -Since $since").Output;
+        List<PSObject> recentFailedOrCompleted = RunOk($"Get-MlvJobInstance {Gold} -Since $since -Status Failed, Completed -InvokeType Manual").Output;
+
+        Assert.Equal(all.Count(j => Text(j, "Status") == "Failed"), failed.Count);
+        Assert.NotEmpty(failed);
+        Assert.All(failed, j => Assert.Equal("Failed", Text(j, "Status")));
+        Assert.Equal(all.Count(j => Text(j, "InvokeType") == "Scheduled"), scheduled.Count);
+        Assert.Equal(10, recent.Count);
+        Assert.Equal(all.Take(10).Count(j => Text(j, "InvokeType") == "Manual"), recentFailedOrCompleted.Count);
+    }
+
+    [Fact]
+    public void FirstStopsPagingEarly()
+    {
+        Control.SetSettings(new { pageSize = 5 });
+        Control.AddHistory("Sales", "Gold", new { count = 40 });
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Get-MlvJobInstance {Gold} -First 3");
+
+        result.ThrowIfFailed();
+        Assert.Equal(3, result.Output.Count);
+        Assert.Single(requests, r => r.Path.EndsWith("/instances", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void FirstCountsMatchesNotPages()
+    {
+        Control.SetSettings(new { pageSize = 5 });
+        Control.AddHistory("Sales", "Gold", new { count = 40, failureRate = 0.2, seed = 3 });
+
+        PsResult result = RunOk($"Get-MlvJobInstance {Gold} -Status Failed -First 4");
+
+        Assert.Equal(4, result.Output.Count);
+        Assert.All(result.Output, j => Assert.Equal("Failed", Text(j, "Status")));
+    }
+
+    [Fact]
+    public void GetsInstancesById()
+    {
+        Guid first = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        Guid second = IdOf(RunOk("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Silver -PassThru").Output.Single());
+
+        PsResult result = RunOk($"Get-MlvJobInstance {Gold} -Id {first}");
+        PsResult silver = RunOk($"Get-MlvJobInstance -WorkspaceName Sales -LakehouseName Silver -JobInstanceId {second}");
+
+        Assert.Equal(first, IdOf(Assert.Single(result.Output)));
+        Assert.Equal("Gold", Text(result.Output[0], "LakehouseName"));
+        Assert.Equal(second, IdOf(Assert.Single(silver.Output)));
+    }
+
+    [Fact]
+    public void PipedJobInstancesAreReadAgainById()
+    {
+        PsResult result = RunOk("Get-MlvLakehouse -WorkspaceName Sales | Start-MlvRefresh -PassThru | Get-MlvJobInstance");
+
+        Assert.Equal(3, result.Output.Count);
+        Assert.Equal(new[] { "Bronze", "Gold", "Silver" }, result.Output.Select(j => Text(j, "LakehouseName")).OrderBy(n => n));
+    }
+
+    [Fact]
+    public void PipedLakehousesListTheirJobs()
+    {
+        Control.AddHistory("Sales", "Gold", new { count = 2 });
+        Control.AddHistory("Sales", "Silver", new { count = 3 });
+
+        PsResult result = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Get-MlvJobInstance");
+
+        Assert.Equal(2, result.Output.Count(j => Text(j, "LakehouseName") == "Gold"));
+        Assert.Equal(3, result.Output.Count(j => Text(j, "LakehouseName") == "Silver"));
+    }
+
+    [Fact]
+    public void AnUnknownJobIdIsObjectNotFound()
+    {
+        Guid unknown = Guid.NewGuid();
+
+        PsResult result = Ps.Run($"Get-MlvJobInstance {Gold} -Id {unknown}");
+
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.StartsWith("JobInstanceNotFound,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal(unknown, error.TargetObject);
+    }
+
+    [Theory]
+    [InlineData("-Status Running", "InvalidJobStatus", "Running")]
+    [InlineData("-Status Completed, Finished", "InvalidJobStatus", "Finished")]
+    [InlineData("-InvokeType OnDemand", "InvalidInvokeType", "OnDemand")]
+    public void UnknownFilterValuesAreRefusedBeforeAnyRequest(string parameters, string errorId, string value)
+    {
+        ErrorRecord error = AssertRefused($"Get-MlvJobInstance {Gold} {parameters}", errorId, ErrorCategory.InvalidArgument);
+        Assert.Equal(value, error.TargetObject);
+        Assert.Contains(errorId == "InvalidJobStatus" ? "NotStarted, InProgress, Completed, Failed, Cancelled, Deduped" : "Manual or Scheduled", error.Exception.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    public void FirstBelowOneIsRefusedBeforeAnyRequest(int first)
+    {
+        ErrorRecord error = AssertRefused($"Get-MlvJobInstance {Gold} -First {first}", "InvalidFirst", ErrorCategory.InvalidArgument);
+        Assert.Equal(first, error.TargetObject);
+    }
+
+    [Fact]
+    public void SinceInTheFutureIsRefusedBeforeAnyRequest()
+    {
+        Ps.SetVariable("future", DateTime.Now.AddDays(1));
+
+        ErrorRecord error = AssertRefused($"Get-MlvJobInstance {Gold} -Since $future", "SinceInFuture", ErrorCategory.InvalidArgument);
+        Assert.IsType<DateTime>(error.TargetObject);
+    }
+
+    [Fact]
+    public void EmptyJobIdIsRefusedBeforeAnyRequest()
+    {
+        ErrorRecord error = AssertRefused($"Get-MlvJobInstance {Gold} -Id {Guid.Empty}", "InvalidJobInstanceId", ErrorCategory.InvalidArgument);
+        Assert.Equal(Guid.Empty, error.TargetObject);
+    }
+
+    [Fact]
+    public void MalformedJobIdIsRefusedByParameterBinding()
+    {
+        ErrorRecord error = AssertRefused($"Get-MlvJobInstance {Gold} -Id 1234", "CannotConvertArgumentNoMessage", ErrorCategory.InvalidArgument);
+        Assert.Contains("1234", error.Exception.Message);
+    }
+
+    [Fact]
+    public void AMissingLakehouseIsRefusedBeforeAnyRequest()
+    {
+        ErrorRecord error = AssertRefused("Get-MlvJobInstance -WorkspaceName Sales", "LakehouseNotSpecified", ErrorCategory.InvalidArgument);
+        Assert.Contains("-LakehouseName", error.Exception.Message);
+    }
+
+    [Fact]
+    public void AMissingWorkspaceIsRefusedBeforeAnyRequest()
+    {
+        AssertRefused("Get-MlvJobInstance -LakehouseName Gold", "LakehouseNotSpecified", ErrorCategory.InvalidArgument);
+    }
+
+    [Fact]
+    public void ALakehouseNameThatMatchesNothingIsObjectNotFound()
+    {
+        PsResult result = Ps.Run("Get-MlvJobInstance -WorkspaceName Sales -LakehouseName Platinum");
+
+        ErrorRecord error = Assert.Single(result.AllErrors);
+        Assert.StartsWith("LakehouseNotFound,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal("Platinum", error.TargetObject);
+    }
+
+    [Fact]
+    public void ALakehouseNameMatchingSeveralIsRefusedWithTheCandidates()
+    {
+        PsResult result = Ps.Run("Get-MlvJobInstance -WorkspaceName Sales -LakehouseName *o*");
+
+        ErrorRecord error = Assert.Single(result.AllErrors);
+        Assert.StartsWith("LakehouseNameAmbiguous,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Contains("'Bronze'", error.Exception.Message);
+        Assert.Contains("'Gold'", error.Exception.Message);
+    }
+
+    // ---------------------------------------------------------------- Wait-MlvJobInstance
+
+    [Fact]
+    public void StartedRefreshesPipeIntoWaitMlvJobInstance()
+    {
+        PsResult result = RunOk("Get-MlvLakehouse -WorkspaceName Sales | Start-MlvRefresh -PassThru | Wait-MlvJobInstance");
+
+        Assert.Equal(3, result.Output.Count);
+        Assert.All(result.Output, j => Assert.Equal("Completed", Text(j, "Status")));
+        Assert.Contains(result.Progress, p => p.ParentActivityId < 0 && p.StatusDescription.StartsWith("3 of 3 done", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WaitByIdAndLakehouseName()
+    {
+        Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+
+        PsResult result = RunOk($"Wait-MlvJobInstance {id} {Gold}");
+
+        Assert.Equal("Completed", Text(Assert.Single(result.Output), "Status"));
+    }
+
+    [Fact]
+    public void WaitOnAFinishedJobReturnsItAtOnce()
+    {
+        Control.AddHistory("Sales", "Gold", new { count = 1 });
+        PSObject done = RunOk($"Get-MlvJobInstance {Gold}").Output.Single();
+
+        PsResult result = RunOk($"Get-MlvJobInstance {Gold} | Wait-MlvJobInstance");
+
+        Assert.Equal(IdOf(done), IdOf(Assert.Single(result.Output)));
+    }
+
+    [Fact]
+    public void WaitReportsAFailedRefreshAsAnError()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { failureRate = 1.0, failureCode = "MLV_REFRESH_CONFLICT", failureMessage = "Conflict." });
+
+        PsResult result = Ps.Run($"Start-MlvRefresh {Gold} -PassThru | Wait-MlvJobInstance");
+
+        Assert.Empty(result.Output);
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.StartsWith("MlvRefreshFailed,", error.FullyQualifiedErrorId);
+        Assert.Contains("MLV_REFRESH_CONFLICT", error.Exception.Message);
+        Assert.Contains("-AttachIfRunning", error.ErrorDetails.RecommendedAction);
+    }
+
+    [Fact]
+    public void WaitWithAttachIfRunningFollowsTheRefreshADedupedJobDeferredTo()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 4.0 });
+        Guid running = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        Guid deduped = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+
+        PsResult result = RunOk($"Wait-MlvJobInstance {deduped} {Gold} -AttachIfRunning");
+
+        Assert.Equal("Deduped", Control.JobStatus(deduped));
+        PSObject job = Assert.Single(result.Output);
+        Assert.Equal(running, IdOf(job));
+        Assert.Equal("Completed", Text(job, "Status"));
+    }
+
+    [Fact]
+    public void WaitTimeoutAcceptsATimeSpanAndLeavesTheJobRunning()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+
+        PsResult result = Ps.Run($"Wait-MlvJobInstance {id} {Gold} -Timeout (New-TimeSpan -Seconds 2)");
+
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.StartsWith("MlvJobWaitTimeout,", error.FullyQualifiedErrorId);
+        Assert.Contains("still running after 2 s", error.Exception.Message);
+        Assert.Equal("InProgress", Control.JobStatus(id));
+    }
+
+    [Fact]
+    public void WaitTimeoutWithCancelOnTimeoutCancelsTheJob()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+
+        PsResult result = Ps.Run($"Wait-MlvJobInstance {id} {Gold} -Timeout 2 -CancelOnTimeout");
+
+        Assert.StartsWith("MlvJobWaitTimeout,", Assert.Single(result.Errors).FullyQualifiedErrorId);
+        Assert.Equal("Cancelled", Control.JobStatus(id));
+    }
+
+    [Fact]
+    public void WaitOnAnUnknownJobIsObjectNotFound()
+    {
+        Guid unknown = Guid.NewGuid();
+
+        PsResult result = Ps.Run($"Wait-MlvJobInstance {unknown} {Gold}");
+
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.StartsWith("JobInstanceNotFound,", error.FullyQualifiedErrorId);
+        Assert.Equal(unknown, error.TargetObject);
+    }
+
+    [Fact]
+    public void StoppingAWaitReturnsPromptlyAndTheRefreshGoesOn()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        (PowerShell ps, var task) = Ps.Start($"Wait-MlvJobInstance {id} {Gold}");
+        System.Threading.Thread.Sleep(1500);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        ps.Stop();
+        PsResult result = task.GetAwaiter().GetResult();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"Stop took {clock.ElapsedMilliseconds} ms.");
+        Assert.IsType<PipelineStoppedException>(result.Terminating);
+        Assert.Equal("InProgress", Control.JobStatus(id));
+        ps.Dispose();
+    }
+
+    [Theory]
+    [InlineData("-Timeout 0", "InvalidTimeout")]
+    [InlineData("-Timeout -1", "InvalidTimeout")]
+    [InlineData("-CancelOnTimeout", "CancelOnTimeoutWithoutTimeout")]
+    public void BadWaitOptionsAreRefusedBeforeAnyRequest(string parameters, string errorId)
+    {
+        AssertRefused($"Wait-MlvJobInstance {Guid.NewGuid()} {Gold} {parameters}", errorId, ErrorCategory.InvalidArgument);
+    }
+
+    [Fact]
+    public void WaitRefusesTheEmptyJobId()
+    {
+        AssertRefused($"Wait-MlvJobInstance {Guid.Empty} {Gold}", "InvalidJobInstanceId", ErrorCategory.InvalidArgument);
+    }
+
+    [Fact]
+    public void WaitRefusesAJobWithoutItsLakehouse()
+    {
+        AssertRefused($"Wait-MlvJobInstance {Guid.NewGuid()}", "LakehouseNotSpecified", ErrorCategory.InvalidArgument);
+    }
+
+    // ---------------------------------------------------------------- Stop-MlvJobInstance
+
+    [Fact]
+    public void RunningJobsPipeIntoStopMlvJobInstance()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0, queueSeconds = 0.0 });
+        Control.SetLakehouse("Sales", "Silver", new { durationSeconds = 60.0, queueSeconds = 0.0 });
+        List<Guid> started = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Start-MlvRefresh -PassThru").Output.Select(IdOf).ToList();
+        System.Threading.Thread.Sleep(300);
+
+        PsResult result = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Get-MlvJobInstance -Status InProgress | Stop-MlvJobInstance -Confirm:$false");
+
+        Assert.Empty(result.Output);
+        Assert.All(started, id => Assert.Equal("Cancelled", Control.JobStatus(id)));
+    }
+
+    [Fact]
+    public void StopWaitReturnsTheCancelledInstance()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+
+        PsResult result = RunOk($"Stop-MlvJobInstance {id} {Gold} -Wait -Confirm:$false");
+
+        PSObject job = Assert.Single(result.Output);
+        Assert.Equal(id, IdOf(job));
+        Assert.Equal("Cancelled", Text(job, "Status"));
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public void StopPassThruReturnsTheInstanceAfterTheRequest()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+
+        PsResult result = RunOk($"Stop-MlvJobInstance -Id {id} {Gold} -PassThru -Confirm:$false");
+
+        Assert.Equal(id, IdOf(Assert.Single(result.Output)));
+        Assert.Equal("Cancelled", Control.JobStatus(id));
+    }
+
+    [Fact]
+    public void StopWhatIfSendsNothing()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        RunOk($"$job = Get-MlvJobInstance {Gold} -Id {id}");
+
+        (PsResult byId, List<LoggedRequest> byIdRequests) = RunLogged($"Stop-MlvJobInstance {id} {Gold} -WhatIf");
+        (PsResult piped, List<LoggedRequest> pipedRequests) = RunLogged("$job | Stop-MlvJobInstance -Wait -WhatIf");
+
+        byId.ThrowIfFailed();
+        AssertNothingSent(byIdRequests);
+        piped.ThrowIfFailed();
+        AssertNothingSent(pipedRequests);
+        Assert.Equal("InProgress", Control.JobStatus(id));
+    }
+
+    [Fact]
+    public void StopOnAFinishedJobIsAWarningNotAnError()
+    {
+        Control.AddHistory("Sales", "Gold", new { count = 1 });
+        Guid id = IdOf(RunOk($"Get-MlvJobInstance {Gold}").Output.Single());
+
+        PsResult result = RunOk($"Stop-MlvJobInstance {id} {Gold} -Confirm:$false");
+
+        Assert.Empty(result.Output);
+        WarningRecord warning = Assert.Single(result.Warnings);
+        Assert.Contains("has already ended; there is nothing to cancel", warning.Message);
+    }
+
+    [Fact]
+    public void StopOnAFinishedJobWithWaitReturnsItAsItEnded()
+    {
+        Control.SetSettings(new { jobAlreadyCompletedStatus = 409 });
+        Control.AddHistory("Sales", "Gold", new { count = 1 });
+        Guid id = IdOf(RunOk($"Get-MlvJobInstance {Gold}").Output.Single());
+
+        PsResult result = RunOk($"Stop-MlvJobInstance {id} {Gold} -Wait -Confirm:$false");
+
+        Assert.Equal("Completed", Text(Assert.Single(result.Output), "Status"));
+        Assert.Single(result.Warnings);
+    }
+
+    [Fact]
+    public void StopOnAnUnknownJobIsObjectNotFound()
+    {
+        Guid unknown = Guid.NewGuid();
+
+        PsResult result = Ps.Run($"Stop-MlvJobInstance {unknown} {Gold} -Confirm:$false");
+
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.StartsWith("JobInstanceNotFound,", error.FullyQualifiedErrorId);
+        Assert.Equal(unknown, error.TargetObject);
+    }
+
+    [Fact]
+    public void StopRefusesTheEmptyJobId()
+    {
+        AssertRefused($"Stop-MlvJobInstance {Guid.Empty} {Gold} -Confirm:$false", "InvalidJobInstanceId", ErrorCategory.InvalidArgument);
+    }
+
+    [Fact]
+    public void StopRefusesANonPositiveTimeout()
+    {
+        AssertRefused($"Stop-MlvJobInstance {Guid.NewGuid()} {Gold} -Wait -Timeout 0 -Confirm:$false", "InvalidTimeout", ErrorCategory.InvalidArgument);
+    }
+
+    [Fact]
+    public void StopIsHighImpact()
+    {
+        PsResult result = RunOk("(Get-Command Stop-MlvJobInstance).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact");
+
+        Assert.Equal("High", result.Output.Single().ToString());
+    }
+}

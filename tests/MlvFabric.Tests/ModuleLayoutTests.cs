@@ -1,0 +1,115 @@
+using System;
+using System.Collections;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using MlvFabric.Tests.Infrastructure;
+using Xunit;
+
+namespace MlvFabric.Tests;
+
+public sealed class ModuleLayoutTests
+{
+    private static string Bin => Path.Combine(ModuleLocator.ModuleDirectory, "bin");
+
+    [Fact]
+    public void CmdletAssemblyReferencesNoAuthStackAssembly()
+    {
+        string[] references = ReferencedAssemblies(Path.Combine(Bin, "MlvFabric.dll"));
+
+        Assert.Contains("MlvFabric.Client", references);
+        Assert.DoesNotContain(references, r =>
+            r.StartsWith("Azure.", StringComparison.OrdinalIgnoreCase)
+            || r.StartsWith("Microsoft.Identity", StringComparison.OrdinalIgnoreCase)
+            || r.StartsWith("System.ClientModel", StringComparison.OrdinalIgnoreCase)
+            || r.Equals("System.Text.Json", StringComparison.OrdinalIgnoreCase)
+            || r.Equals("System.Memory.Data", StringComparison.OrdinalIgnoreCase));
+        Assert.All(references, r => Assert.Contains(r, new[] { "netstandard", "System.Management.Automation", "MlvFabric.Client" }));
+    }
+
+    [Fact]
+    public void LoaderIsBuiltForTheOldestSupportedPowerShell7Runtime()
+    {
+        string[] references = ReferencedAssemblies(Path.Combine(Bin, "MlvFabric.Loader.dll"));
+        using var stream = File.OpenRead(Path.Combine(Bin, "MlvFabric.Loader.dll"));
+        using var pe = new PEReader(stream);
+        MetadataReader md = pe.GetMetadataReader();
+        Version runtime = md.AssemblyReferences.Select(h => md.GetAssemblyReference(h)).First(r => md.GetString(r.Name) == "System.Runtime").Version;
+
+        Assert.Equal(8, runtime.Major); // net8.0 = PowerShell 7.4
+        Assert.DoesNotContain(references, r => r.StartsWith("MlvFabric", StringComparison.Ordinal) || r.StartsWith("Azure", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LayoutKeepsDependenciesOutOfPowerShellsProbingPath()
+    {
+        string[] binFiles = Directory.GetFiles(Bin, "*.dll").Select(Path.GetFileName).ToArray()!;
+        Assert.Equal(new[] { "MlvFabric.Loader.dll", "MlvFabric.dll" }, binFiles.OrderBy(f => f, StringComparer.Ordinal));
+
+        string dependencies = Path.Combine(Bin, "Dependencies");
+        foreach (string expected in new[] { "MlvFabric.Client.dll", "Azure.Core.dll", "Azure.Identity.dll", "Microsoft.Identity.Client.dll" })
+        {
+            Assert.True(File.Exists(Path.Combine(dependencies, expected)), expected + " missing from bin/Dependencies");
+        }
+
+        Assert.Empty(Directory.GetFiles(ModuleLocator.ModuleDirectory, "System.Management.Automation.dll", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void ManifestPassesTestModuleManifestAndExportsExplicitCmdlets()
+    {
+        using PsSession ps = PsSession.Create(importModule: false);
+        PsResult result = ps.Run($"Test-ModuleManifest -Path '{ModuleLocator.ManifestPath}' -ErrorAction Stop");
+        result.ThrowIfFailed();
+        PSObject manifest = Assert.Single(result.Output);
+        Assert.Equal(ModuleLocator.ModuleVersion, manifest.Properties["Version"].Value.ToString());
+
+        Hashtable data = ManifestData.Read(ModuleLocator.ManifestPath);
+        object[] cmdlets = (object[])data["CmdletsToExport"]!;
+        Assert.DoesNotContain(cmdlets, c => c.ToString()!.Contains('*'));
+        Assert.Equal(new[] { "Core", "Desktop" }, ((object[])data["CompatiblePSEditions"]!).Select(e => e.ToString()).OrderBy(e => e));
+        Assert.Equal("5.1", data["PowerShellVersion"]);
+        Assert.Null(data["NestedModules"]);
+        Assert.Null(data["RequiredAssemblies"]);
+        var psData = (Hashtable)((Hashtable)data["PrivateData"]!)["PSData"]!;
+        Assert.NotNull(psData["Tags"]);
+        Assert.NotNull(psData["ProjectUri"]);
+        Assert.NotNull(psData["LicenseUri"]);
+        Assert.NotNull(psData["ReleaseNotes"]);
+    }
+
+    [Fact]
+    public void ImportExportsExactlyTheManifestCmdlets()
+    {
+        using PsSession ps = PsSession.Create();
+        Hashtable data = ManifestData.Read(ModuleLocator.ManifestPath);
+        string[] expected = ((object[])data["CmdletsToExport"]!).Select(c => c.ToString()!).OrderBy(c => c).ToArray();
+
+        PsResult commands = ps.Run("Get-Command -Module MlvFabric");
+        commands.ThrowIfFailed();
+        Assert.Equal(expected, commands.Output.Select(c => c.Properties["Name"].Value.ToString()).OrderBy(c => c).ToArray());
+    }
+
+    [Fact]
+    public void ImportModuleForceKeepsTheCmdletsWorking()
+    {
+        using PsSession ps = PsSession.Create();
+        PsResult result = ps.Run($"Import-Module '{ModuleLocator.ManifestPath}' -Force -ErrorAction Stop; Import-Module '{ModuleLocator.ManifestPath}' -Force -ErrorAction Stop; (Get-Command -Module MlvFabric).Count; Get-MlvContext");
+        result.ThrowIfFailed();
+        Assert.True((int)result.Output[0].BaseObject >= 4);
+
+        PsResult removed = ps.Run($"Remove-Module MlvFabric; Import-Module '{ModuleLocator.ManifestPath}' -ErrorAction Stop; (Get-Command Connect-MlvFabric).Name");
+        removed.ThrowIfFailed();
+        Assert.Equal("Connect-MlvFabric", removed.Output.Single().ToString());
+    }
+
+    private static string[] ReferencedAssemblies(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var pe = new PEReader(stream);
+        MetadataReader md = pe.GetMetadataReader();
+        return md.AssemblyReferences.Select(h => md.GetString(md.GetAssemblyReference(h).Name)).ToArray();
+    }
+}

@@ -1,0 +1,383 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using MlvFabric.Hosting;
+using MlvFabric.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace MlvFabric.Tests;
+
+/// <summary>Start-MlvRefresh end to end: submission, -PassThru, -Wait with one progress bar, failures, dedupe, timeouts, stop.</summary>
+public sealed class RefreshTests : JobTestBase
+{
+    private const string Gold = "-WorkspaceName Sales -LakehouseName Gold";
+
+    private readonly ITestOutputHelper _output;
+
+    public RefreshTests(EmulatorFixture fixture, ITestOutputHelper output) : base(fixture)
+    {
+        _output = output;
+        foreach (string lakehouse in new[] { "Bronze", "Silver", "Gold" })
+        {
+            Control.SetLakehouse("Sales", lakehouse, new { durationSeconds = 1.5, queueSeconds = 0.5 });
+        }
+    }
+
+    [Fact]
+    public void StartWithoutPassThruSubmitsOneJobAndEmitsNothing()
+    {
+        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -Verbose");
+
+        result.ThrowIfFailed();
+        Assert.Empty(result.Output);
+        LoggedRequest post = Assert.Single(requests, r => r.Method == "POST");
+        Assert.Contains($"/lakehouses/{LakehouseId("Gold")}/jobs/", post.Path, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(202, post.Status);
+        Assert.Contains(result.Verbose, v => v.Message.StartsWith("Started the MLV refresh of Sales/Gold: job instance ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PassThruEmitsTheSubmittedInstanceWithoutReadingTheJob()
+    {
+        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -PassThru");
+
+        result.ThrowIfFailed();
+        PSObject job = Assert.Single(result.Output);
+        Assert.Equal("NotStarted", Text(job, "Status"));
+        Assert.Equal("Manual", Text(job, "InvokeType"));
+        Assert.Equal("Sales", Text(job, "WorkspaceName"));
+        Assert.Equal("Gold", Text(job, "LakehouseName"));
+        Assert.Equal(LakehouseId("Gold"), Prop(job, "LakehouseId"));
+        Assert.DoesNotContain(requests, r => r.Path.Contains("/jobs/instances/", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("Manual", Control.Job(IdOf(job)).GetProperty("invokeType").GetString());
+    }
+
+    [Fact]
+    public void WaitEmitsTheCompletedInstanceWithItsDuration()
+    {
+        PsResult result = RunOk($"Start-MlvRefresh {Gold} -Wait");
+
+        PSObject job = Assert.Single(result.Output);
+        Assert.Equal("Completed", Text(job, "Status"));
+        Assert.Equal("Gold", Text(job, "LakehouseName"));
+        var duration = (TimeSpan)Prop(job, "Duration")!;
+        Assert.InRange(duration, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+        Assert.NotNull(Prop(job, "EndTimeUtc"));
+        Assert.Equal("Completed", Control.JobStatus(IdOf(job)));
+    }
+
+    [Fact]
+    public void PipedLakehousesAreAllRefreshedAndWaitedForWithOneProgressBar()
+    {
+        PsResult result = RunOk("Get-MlvLakehouse -WorkspaceName Sales* | Start-MlvRefresh -Wait");
+
+        Assert.Equal(new[] { "Bronze", "Gold", "Silver" }, result.Output.Select(j => Text(j, "LakehouseName")).OrderBy(n => n));
+        Assert.All(result.Output, j => Assert.Equal("Completed", Text(j, "Status")));
+
+        // One overall record (the parent) and one child record per job, tied to it.
+        List<ProgressRecord> parents = result.Progress.Where(p => p.ParentActivityId < 0).ToList();
+        Assert.NotEmpty(parents);
+        Assert.Single(parents.Select(p => p.ActivityId).Distinct());
+        int parentId = parents[0].ActivityId;
+        Assert.Contains(parents, p => p.StatusDescription.Contains("of 3 done", StringComparison.Ordinal));
+        Assert.Contains(parents, p => p.RecordType == ProgressRecordType.Completed);
+        List<ProgressRecord> children = result.Progress.Where(p => p.ParentActivityId == parentId).ToList();
+        Assert.Equal(new[] { "Sales/Bronze", "Sales/Gold", "Sales/Silver" }, children.Select(c => c.Activity).Distinct().OrderBy(a => a));
+        Assert.Equal(3, children.Select(c => c.ActivityId).Distinct().Count());
+        Assert.All(children.GroupBy(c => c.ActivityId), g => Assert.Equal(ProgressRecordType.Completed, g.Last().RecordType));
+        Assert.Contains(children, c => c.RecordType == ProgressRecordType.Processing && (c.StatusDescription is "NotStarted" or "InProgress" or "Submitted"));
+    }
+
+    [Fact]
+    public void AFailedRefreshIsANonTerminatingErrorCarryingTheFailureReason()
+    {
+        Control.SetLakehouse("Sales", "Silver", new { failureRate = 1.0, failureCode = "MLV_SPARK_SESSION_REQUEST_SUBMISSION_FAILED", failureMessage = "No capacity." });
+
+        PsResult result = Ps.Run("Get-MlvLakehouse -WorkspaceName Sales | Start-MlvRefresh -Wait");
+
+        Assert.Null(result.Terminating);
+        Assert.Equal(new[] { "Bronze", "Gold" }, result.Output.Select(j => Text(j, "LakehouseName")).OrderBy(n => n));
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.StartsWith("MlvRefreshFailed,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.OperationStopped, error.CategoryInfo.Category);
+        Assert.Contains("MLV_SPARK_SESSION_REQUEST_SUBMISSION_FAILED: No capacity.", error.Exception.Message);
+        Assert.Contains("Sales/Silver", error.Exception.Message);
+        var target = PSObject.AsPSObject(error.TargetObject);
+        Assert.Equal("Failed", Text(target, "Status"));
+        Assert.Equal("Silver", Text(target, "LakehouseName"));
+        Assert.Equal("MLV_SPARK_SESSION_REQUEST_SUBMISSION_FAILED", PSObject.AsPSObject(error.Exception).Properties["ErrorCode"].Value);
+        Assert.Equal("No capacity.", PSObject.AsPSObject(error.Exception).Properties["ServiceMessage"].Value);
+        Assert.Contains("capacity", error.ErrorDetails.RecommendedAction, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void ADedupedStartWithoutAttachIfRunningWarnsAndEmitsTheDedupedInstance()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 8.0 });
+        Guid running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
+
+        PsResult result = RunOk($"Start-MlvRefresh {Gold} -Wait");
+
+        PSObject job = Assert.Single(result.Output);
+        Assert.Equal("Deduped", Text(job, "Status"));
+        Assert.NotEqual(running, IdOf(job));
+        WarningRecord warning = Assert.Single(result.Warnings);
+        Assert.Contains("skipped (Deduped)", warning.Message);
+        Assert.Contains("-AttachIfRunning", warning.Message);
+        Assert.Equal("InProgress", Control.JobStatus(running));
+    }
+
+    [Fact]
+    public void ADedupedStartWithAttachIfRunningWaitsForTheRefreshAlreadyRunning()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 4.0 });
+        Guid running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
+
+        PsResult result = RunOk($"Start-MlvRefresh {Gold} -Wait -AttachIfRunning -Verbose");
+
+        PSObject job = Assert.Single(result.Output);
+        Assert.Equal(running, IdOf(job));
+        Assert.Equal("Completed", Text(job, "Status"));
+        Assert.Equal("Gold", Text(job, "LakehouseName"));
+        Assert.Empty(result.Warnings);
+        Assert.Contains(result.Verbose, v => v.Message.Contains($"because refresh {running}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ASkippedStartReportedAsCancelledAlsoAttaches()
+    {
+        Control.SetSettings(new { dedupeStatus = "Cancelled" });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 4.0 });
+        Guid running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
+
+        PsResult result = RunOk($"Start-MlvRefresh {Gold} -Wait -AttachIfRunning");
+
+        PSObject job = Assert.Single(result.Output);
+        Assert.Equal(running, IdOf(job));
+        Assert.Equal("Completed", Text(job, "Status"));
+    }
+
+    [Fact]
+    public void ASkippedStartReportedAsCancelledWithoutAttachWarns()
+    {
+        Control.SetSettings(new { dedupeStatus = "Cancelled" });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 6.0 });
+        RunOk($"Start-MlvRefresh {Gold}");
+
+        PsResult result = RunOk($"Start-MlvRefresh {Gold} -Wait");
+
+        Assert.Equal("Cancelled", Text(Assert.Single(result.Output), "Status"));
+        Assert.Contains("was cancelled", Assert.Single(result.Warnings).Message);
+    }
+
+    [Fact]
+    public void TimeoutReportsTheJobStillRunningAndLeavesItRunning()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+
+        PsResult result = Ps.Run($"Start-MlvRefresh {Gold} -Wait -Timeout 2");
+
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Output);
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.StartsWith("MlvJobWaitTimeout,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.OperationTimeout, error.CategoryInfo.Category);
+        Assert.Contains("goes on", error.Exception.Message);
+        Guid id = (Guid)PSObject.AsPSObject(error.TargetObject).Properties["Id"].Value;
+        Assert.Equal("InProgress", Control.JobStatus(id));
+    }
+
+    [Fact]
+    public void TimeoutWithCancelOnTimeoutCancelsTheJob()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -Wait -Timeout 00:00:02 -CancelOnTimeout");
+
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.StartsWith("MlvJobWaitTimeout,", error.FullyQualifiedErrorId);
+        Assert.Contains("cancellation was requested", error.Exception.Message);
+        Guid id = (Guid)PSObject.AsPSObject(error.TargetObject).Properties["Id"].Value;
+        Assert.Contains(requests, r => r.Method == "POST" && r.Path.EndsWith($"/jobs/instances/{id}/cancel", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("Cancelled", Control.JobStatus(id));
+    }
+
+    [Fact]
+    public void WhatIfSendsNothingNotEvenANameLookup()
+    {
+        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -Wait -WhatIf");
+
+        result.ThrowIfFailed();
+        Assert.Empty(result.Output);
+        AssertNothingSent(requests);
+    }
+
+    [Fact]
+    public void WhatIfOnAPipelineOfLakehousesSubmitsNothing()
+    {
+        RunOk("$lakehouses = Get-MlvLakehouse -WorkspaceName Sales");
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged("$lakehouses | Start-MlvRefresh -WhatIf");
+
+        result.ThrowIfFailed();
+        AssertNothingSent(requests);
+    }
+
+    [Fact]
+    public void StoppingThePipelineMidWaitReturnsWithinASecondAndTheRefreshGoesOn()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        (PowerShell ps, var task) = Ps.Start($"Start-MlvRefresh {Gold} -Wait");
+        Guid id = WaitForJob("Gold");
+
+        var clock = Stopwatch.StartNew();
+        ps.Stop();
+        PsResult result = task.GetAwaiter().GetResult();
+        clock.Stop();
+
+        _output.WriteLine($"PowerShell.Stop() returned after {clock.ElapsedMilliseconds} ms.");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"Stop took {clock.ElapsedMilliseconds} ms.");
+        Assert.IsType<PipelineStoppedException>(result.Terminating);
+        Assert.Equal("InProgress", Control.JobStatus(id));
+        ps.Dispose();
+    }
+
+    [Fact]
+    public void StoppingAWaitTellsTheHostThatTheRefreshGoesOn()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        var text = new StringWriter();
+        using PsSession hosted = ConnectAsNewCaller(PsSession.Create(host: new TextHost(TextWriter.Synchronized(text), 300)));
+        (PowerShell ps, var task) = hosted.Start($"Start-MlvRefresh {Gold} -Wait");
+        Guid id = WaitForJob("Gold");
+
+        ps.Stop();
+        task.GetAwaiter().GetResult();
+        ps.Dispose();
+
+        string shown = text.ToString();
+        _output.WriteLine(shown);
+        Assert.Contains("WARNING: Stopped waiting. The refreshes go on in Fabric: 1 job(s) still running", shown);
+        Assert.Contains($"Sales/Gold job {id}", shown);
+    }
+
+    [Fact]
+    public void AStartedJobPipesIntoGetMlvJobInstanceById()
+    {
+        PsResult result = RunOk($"Start-MlvRefresh {Gold} -PassThru | Get-MlvJobInstance");
+
+        PSObject job = Assert.Single(result.Output);
+        Assert.Equal("Gold", Text(job, "LakehouseName"));
+        Assert.Contains(Text(job, "Status"), new[] { "NotStarted", "InProgress" });
+    }
+
+    [Fact]
+    public void ALakehouseNameThatMatchesNothingIsAnErrorForThatRecordOnly()
+    {
+        PsResult result = Ps.Run("'Gold', 'Platinum' | ForEach-Object { [pscustomobject]@{ WorkspaceName = 'Sales'; LakehouseName = $_ } } | Start-MlvRefresh -PassThru");
+
+        Assert.Equal("Gold", Text(Assert.Single(result.Output), "LakehouseName"));
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.StartsWith("LakehouseNotFound,", error.FullyQualifiedErrorId);
+        Assert.Equal("Platinum", error.TargetObject);
+    }
+
+    [Fact]
+    public void ALakehouseNameMatchingSeveralIsRefused()
+    {
+        (PsResult result, List<LoggedRequest> requests) = RunLogged("Start-MlvRefresh -WorkspaceName Sales -LakehouseName *");
+
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.StartsWith("LakehouseNameAmbiguous,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Equal("*", error.TargetObject);
+        Assert.Contains("Get-MlvLakehouse", error.Exception.Message);
+        Assert.DoesNotContain(requests, r => r.Method == "POST");
+    }
+
+    [Fact]
+    public void AWorkspaceNameThatMatchesNothingIsRefusedWithoutSubmitting()
+    {
+        (PsResult result, List<LoggedRequest> requests) = RunLogged("Start-MlvRefresh -WorkspaceName Marketing -LakehouseName Gold");
+
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.StartsWith("WorkspaceNotFound,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.DoesNotContain(requests, r => r.Method == "POST");
+    }
+
+    [Fact]
+    public void NoLakehouseIsRefusedBeforeAnyRequest()
+    {
+        AssertRefused("Start-MlvRefresh -WorkspaceName Sales", "LakehouseNotSpecified", ErrorCategory.InvalidArgument);
+    }
+
+    [Fact]
+    public void EmptyLakehouseIdIsRefusedBeforeAnyRequest()
+    {
+        AssertRefused($"Start-MlvRefresh -WorkspaceName Sales -LakehouseId {Guid.Empty}", "LakehouseNotSpecified", ErrorCategory.InvalidArgument);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("'-00:01:00'")]
+    public void ANonPositiveTimeoutIsRefusedBeforeAnyRequest(string timeout)
+    {
+        ErrorRecord error = AssertRefused($"Start-MlvRefresh {Gold} -Wait -Timeout {timeout}", "InvalidTimeout", ErrorCategory.InvalidArgument);
+        Assert.IsType<TimeSpan>(error.TargetObject);
+        Assert.Contains("-Timeout must be positive", error.Exception.Message);
+    }
+
+    [Fact]
+    public void ATimeoutLongerThanTimersAllowIsRefused()
+    {
+        ErrorRecord error = AssertRefused($"Start-MlvRefresh {Gold} -Wait -Timeout (New-TimeSpan -Days 30)", "InvalidTimeout", ErrorCategory.InvalidArgument);
+        Assert.Equal(TimeSpan.FromDays(30), error.TargetObject);
+    }
+
+    [Fact]
+    public void CancelOnTimeoutWithoutTimeoutIsRefused()
+    {
+        AssertRefused($"Start-MlvRefresh {Gold} -Wait -CancelOnTimeout", "CancelOnTimeoutWithoutTimeout", ErrorCategory.InvalidArgument);
+    }
+
+    [Fact]
+    public void AttachIfRunningWithoutWaitIsRefusedByParameterSets()
+    {
+        AssertRefused($"Start-MlvRefresh {Gold} -AttachIfRunning", "AmbiguousParameterSet", ErrorCategory.InvalidArgument);
+    }
+
+    [Fact]
+    public void PassThruWithWaitIsRefusedByParameterSets()
+    {
+        AssertRefused($"Start-MlvRefresh {Gold} -Wait -PassThru", "AmbiguousParameterSet", ErrorCategory.InvalidArgument);
+    }
+
+    /// <summary>
+    /// Waits until the running pipeline polls its job (so it is inside the wait) and returns the job's id, read from
+    /// the request log: the runspace is busy, so no other command can ask.
+    /// </summary>
+    private Guid WaitForJob(string lakehouse)
+    {
+        string prefix = $"/items/{LakehouseId(lakehouse)}/jobs/instances/";
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            LoggedRequest? poll = Log.Since(0).FirstOrDefault(r => r.Method == "GET" && r.Path.Contains(prefix, StringComparison.OrdinalIgnoreCase));
+            if (poll is not null)
+            {
+                string rest = poll.Path[(poll.Path.IndexOf(prefix, StringComparison.OrdinalIgnoreCase) + prefix.Length)..];
+                return Guid.Parse(rest.Split('/')[0]);
+            }
+
+            System.Threading.Thread.Sleep(50);
+        }
+
+        throw new TimeoutException("The pipeline never polled its refresh job.");
+    }
+}

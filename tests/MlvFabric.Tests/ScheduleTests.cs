@@ -1,0 +1,480 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Xml.Linq;
+using MlvFabric.Scheduling;
+using MlvFabric.Tests.Infrastructure;
+using Xunit;
+
+namespace MlvFabric.Tests;
+
+/// <summary>New/Get/Set/Enable/Disable/Remove-MlvSchedule end to end: module → HTTP → emulator, read back from the emulator.</summary>
+public sealed class ScheduleTests : ScheduleTestBase
+{
+    public ScheduleTests(EmulatorFixture fixture)
+        : base(fixture)
+    {
+    }
+
+    [Fact]
+    public void NewIntervalScheduleIsEnabledLabelledAndEndsAYearAfterItsStart()
+    {
+        DateTime before = DateTime.UtcNow;
+        PsResult result = Ps.Run($"New-MlvSchedule {Lakehouse} -IntervalMinutes 10 -Verbose");
+        result.ThrowIfFailed();
+        PSObject schedule = Assert.Single(result.Output);
+
+        Assert.Equal("Sales", Prop(schedule, "WorkspaceName"));
+        Assert.Equal("Bronze", Prop(schedule, "LakehouseName"));
+        Assert.Equal(Emulator.LakehouseId("Sales", "Bronze"), Prop(schedule, "LakehouseId"));
+        Assert.Equal(true, Prop(schedule, "Enabled"));
+        Assert.Equal("Cron", Prop(schedule, "Type"));
+        Assert.Equal(10, Config(schedule, "Interval"));
+        Assert.Equal("Every 10 minutes", Prop(schedule, "Summary"));
+        Assert.Null(Prop(schedule, "ExecutionDefinitionId"));
+
+        // The default start is a whole minute in the near future (a past start would make the service run at once).
+        var start = (DateTime)Prop(schedule, "StartDateTime")!;
+        Assert.InRange(start, before.AddSeconds(59), before.AddMinutes(2).AddSeconds(1));
+        Assert.Equal(0, start.Second);
+        Assert.Equal(start.AddYears(1), Prop(schedule, "EndDateTime"));
+        Assert.Contains(result.Verbose, v => v.Message.Contains("No -EndDateTime given", StringComparison.Ordinal));
+
+        var next = ((IEnumerable<DateTime>)Prop(schedule, "NextRunTimes")!).ToList();
+        Assert.Equal(3, next.Count);
+        Assert.Equal(start, next[0]);
+        Assert.Equal(TimeSpan.FromMinutes(10), next[1] - next[0]);
+
+        PSObject stored = Read((Guid)Prop(schedule, "Id")!);
+        Assert.Equal(true, Prop(stored, "Enabled"));
+        Assert.Equal(10, Config(stored, "Interval"));
+    }
+
+    [Fact]
+    public void NewDailyConvertsAnIanaTimeZoneToTheWindowsIdTheApiWants()
+    {
+        PsResult result = Ps.Run($"New-MlvSchedule {Lakehouse} -Daily -At 9:00, '17:30' -TimeZone America/Chicago -Verbose");
+        result.ThrowIfFailed();
+        Guid id = (Guid)Prop(Assert.Single(result.Output), "Id")!;
+
+        PSObject stored = Read(id);
+        Assert.Equal("Central Standard Time", Config(stored, "LocalTimeZoneId"));
+        Assert.Equal(new[] { "09:00", "17:30" }, ConfigList(stored, "Times"));
+        Assert.Equal("Every day at 09:00, 17:30 (Central Standard Time)", Prop(stored, "Summary"));
+        Assert.Contains(result.Verbose, v => v.Message.Contains("'America/Chicago' is sent as its Windows id 'Central Standard Time'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NewWithoutTimeZoneUsesTheComputersZone()
+    {
+        PSObject schedule = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 06:00");
+
+        Assert.Equal(ScheduleTimeZones.LocalWindowsId(), Config(Read((Guid)Prop(schedule, "Id")!), "LocalTimeZoneId"));
+    }
+
+    [Fact]
+    public void NewWeeklyTakesDaysAndTimesAsTextOrTimeSpans()
+    {
+        Guid id = Create("-Weekly -DayOfWeek Tuesday, Monday -At ([timespan]'17:00'), (New-TimeSpan -Hours 9) -TimeZone 'Central Standard Time'");
+
+        PSObject stored = Read(id);
+        Assert.Equal("Weekly", Prop(stored, "Type"));
+        Assert.Equal(new[] { "Tuesday", "Monday" }, ConfigList(stored, "Weekdays"));
+        Assert.Equal(new[] { "17:00", "09:00" }, ConfigList(stored, "Times"));
+        Assert.Equal("Mon, Tue at 09:00, 17:00 (Central Standard Time)", Prop(stored, "Summary"));
+    }
+
+    [Fact]
+    public void NewMonthlyOnADayOfTheMonthEveryThreeMonths()
+    {
+        Guid id = Create("-Monthly -DayOfMonth 15 -RecurrenceMonths 3 -At 06:00 -TimeZone UTC");
+
+        PSObject stored = Read(id);
+        Assert.Equal(3, Config(stored, "Recurrence"));
+        Assert.Equal("DayOfMonth", Occurrence(stored, "OccurrenceType"));
+        Assert.Equal(15, Occurrence(stored, "DayOfMonth"));
+        Assert.Equal("Every 3 months on day 15 at 06:00 (UTC)", Prop(stored, "Summary"));
+        Assert.All((IEnumerable<DateTime>)Prop(stored, "NextRunTimes")!, t => Assert.Equal(15, t.Day));
+    }
+
+    [Fact]
+    public void NewMonthlyOnAnOrdinalWeekdayDefaultsToEveryMonth()
+    {
+        Guid id = Create("-Monthly -WeekIndex second -DayOfWeek Tuesday -At 06:00 -TimeZone UTC");
+
+        PSObject stored = Read(id);
+        Assert.Equal(1, Config(stored, "Recurrence"));
+        Assert.Equal("OrdinalWeekday", Occurrence(stored, "OccurrenceType"));
+        Assert.Equal("Second", Occurrence(stored, "WeekIndex"));
+        Assert.Equal("Tuesday", Occurrence(stored, "Weekday"));
+        Assert.Equal("Every month on the second Tuesday at 06:00 (UTC)", Prop(stored, "Summary"));
+        Assert.All((IEnumerable<DateTime>)Prop(stored, "NextRunTimes")!, t =>
+        {
+            Assert.Equal(DayOfWeek.Tuesday, t.DayOfWeek);
+            Assert.InRange(t.Day, 8, 14);
+        });
+    }
+
+    [Fact]
+    public void NewReadsADateTimeWithoutOffsetInTheSchedulesZoneAndOneWithAnOffsetAsThatInstant()
+    {
+        Guid wall = Create("-IntervalMinutes 60 -TimeZone 'Tokyo Standard Time' -StartDateTime ([datetime]'2030-01-01 08:00') -EndDateTime ([datetime]'2031-01-01 08:00') -Disabled");
+        Guid instant = Create("-IntervalMinutes 60 -TimeZone 'Tokyo Standard Time' -StartDateTime '2030-01-01T08:00:00Z' -EndDateTime '2031-01-01T08:00:00+02:00' -Disabled");
+
+        PSObject byWall = Read(wall);
+        Assert.Equal("2029-12-31T23:00:00Z", Config(byWall, "StartDateTime"));
+        Assert.Equal("2030-12-31T23:00:00Z", Config(byWall, "EndDateTime"));
+        PSObject byInstant = Read(instant);
+        Assert.Equal("2030-01-01T08:00:00Z", Config(byInstant, "StartDateTime"));
+        Assert.Equal("2031-01-01T06:00:00Z", Config(byInstant, "EndDateTime"));
+    }
+
+    [Fact]
+    public void NewDisabledScheduleMayJoinAnEnabledOneOfTheSameScope()
+    {
+        Create("-IntervalMinutes 30");
+
+        PSObject second = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 02:00 -Disabled");
+
+        Assert.Equal(false, Prop(second, "Enabled"));
+        Assert.Equal(2, Ps.Run($"Get-MlvSchedule {Lakehouse}").Output.Count);
+    }
+
+    [Fact]
+    public void ASecondEnabledScheduleForTheLineageIsRefusedBeforeTheRequestUnlessForce()
+    {
+        Guid first = Create("-IntervalMinutes 30");
+
+        (PsResult refused, List<LoggedRequest> requests) = RunLogged($"New-MlvSchedule {Lakehouse} -Daily -At 02:00");
+
+        ErrorRecord error = AssertError(refused, "EnabledScheduleExists", ErrorCategory.InvalidOperation);
+        Assert.Equal(first, Prop(PSObject.AsPSObject(error.TargetObject), "Id"));
+        Assert.Contains("-Force", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains(first.ToString(), error.Exception.Message, StringComparison.Ordinal);
+        Assert.Empty(refused.Output);
+        AssertNoChangeSent(requests);
+
+        PSObject forced = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 02:00 -Force");
+        Assert.Equal(true, Prop(forced, "Enabled"));
+        Assert.Equal(2, Ps.Run($"Get-MlvSchedule {Lakehouse} | Where-Object Enabled").Output.Count);
+    }
+
+    [Fact]
+    public void TheScopeRuleIsPerLakehouse()
+    {
+        Create("-IntervalMinutes 30");
+
+        PSObject silver = RunSingle("New-MlvSchedule -WorkspaceName Sales -LakehouseName Silver -IntervalMinutes 30");
+
+        Assert.Equal("Silver", Prop(silver, "LakehouseName"));
+        Assert.Equal(true, Prop(silver, "Enabled"));
+    }
+
+    [Fact]
+    public void TheTwentyFirstScheduleIsRefusedBeforeTheRequest()
+    {
+        Ps.Run($"1..20 | ForEach-Object {{ New-MlvSchedule {Lakehouse} -IntervalMinutes (10 + $_) -Disabled }}").ThrowIfFailed();
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged($"New-MlvSchedule {Lakehouse} -IntervalMinutes 5 -Disabled -Force");
+
+        ErrorRecord error = AssertError(result, "ScheduleLimitExceeded", ErrorCategory.LimitsExceeded);
+        Assert.Equal("Sales/Bronze", error.TargetObject);
+        Assert.Contains("20", error.Exception.Message, StringComparison.Ordinal);
+        AssertNoChangeSent(requests);
+        Assert.Equal(20, Ps.Run($"Get-MlvSchedule {Lakehouse}").Output.Count);
+    }
+
+    [Fact]
+    public void GetListsTheLakehousesSchedulesOrThoseWithTheGivenIds()
+    {
+        Guid a = Create("-IntervalMinutes 30");
+        Guid b = Create("-Daily -At 01:00 -Disabled");
+        Guid c = Create("-Weekly -DayOfWeek Sunday -At 01:00 -Disabled");
+
+        PsResult all = Ps.Run($"Get-MlvSchedule {Lakehouse}");
+        PsResult some = Ps.Run($"Get-MlvSchedule {Lakehouse} -Id {a}, {c}");
+        PsResult byIds = Ps.Run($"Get-MlvSchedule -WorkspaceId {Emulator.WorkspaceId("Sales")} -LakehouseId {Emulator.LakehouseId("Sales", "Bronze")} {b}");
+
+        all.ThrowIfFailed();
+        Assert.Equal(new[] { a, b, c }.OrderBy(g => g), all.Output.Select(o => (Guid)Prop(o, "Id")!).OrderBy(g => g));
+        Assert.All(all.Output, o => Assert.Equal("Bronze", Prop(o, "LakehouseName")));
+        some.ThrowIfFailed();
+        Assert.Equal(new[] { a, c }, some.Output.Select(o => (Guid)Prop(o, "Id")!));
+        byIds.ThrowIfFailed();
+        PSObject single = Assert.Single(byIds.Output);
+        Assert.Equal(b, Prop(single, "Id"));
+        Assert.Equal("Sales", Prop(single, "WorkspaceName"));
+        Assert.Equal("Bronze", Prop(single, "LakehouseName"));
+    }
+
+    [Fact]
+    public void GetTakesLakehousesFromThePipeline()
+    {
+        Create("-IntervalMinutes 30");
+        Create("-IntervalMinutes 45", "-WorkspaceName Sales -LakehouseName Silver");
+        Create("-IntervalMinutes 60", "-WorkspaceName Finance -LakehouseName Ledger");
+
+        PsResult result = Ps.Run("Get-MlvLakehouse -WorkspaceName Sales | Get-MlvSchedule");
+
+        result.ThrowIfFailed();
+        Assert.Equal(
+            new[] { "Bronze:Every 30 minutes", "Silver:Every 45 minutes" },
+            result.Output.Select(o => $"{Prop(o, "LakehouseName")}:{Prop(o, "Summary")}").OrderBy(s => s, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void SetChangesOnlyWhatIsGivenAndKeepsTheRest()
+    {
+        Guid id = Create("-Weekly -DayOfWeek Monday, Tuesday -At 09:00 -TimeZone 'Central Standard Time' -StartDateTime '2030-01-01T00:00:00Z' -EndDateTime '2035-06-01T00:00:00Z' -Disabled");
+        PSObject before = Read(id);
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} -At 10:00, 18:30");
+
+        result.ThrowIfFailed();
+        Assert.Empty(result.Output);
+        Assert.Single(requests, r => r.Method == "PATCH");
+        PSObject after = Read(id);
+        Assert.Equal(new[] { "10:00", "18:30" }, ConfigList(after, "Times"));
+        Assert.Equal(new[] { "Monday", "Tuesday" }, ConfigList(after, "Weekdays"));
+        Assert.Equal("Weekly", Prop(after, "Type"));
+        Assert.Equal("Central Standard Time", Config(after, "LocalTimeZoneId"));
+        Assert.Equal(Config(before, "StartDateTime"), Config(after, "StartDateTime"));
+        Assert.Equal("2035-06-01T00:00:00Z", Config(after, "EndDateTime"));
+        Assert.Equal(false, Prop(after, "Enabled"));
+    }
+
+    [Fact]
+    public void SetChangesTheTypeAndDropsTheOldTypesSettings()
+    {
+        Guid id = Create("-IntervalMinutes 30 -TimeZone UTC");
+        object? start = Config(Read(id), "StartDateTime");
+
+        PSObject changed = RunSingle($"Set-MlvSchedule {Lakehouse} -Id {id} -Weekly -DayOfWeek Friday -At 08:00 -PassThru");
+
+        Assert.Equal("Fri at 08:00 (UTC)", Prop(changed, "Summary"));
+        PSObject stored = Read(id);
+        Assert.Equal("Weekly", Prop(stored, "Type"));
+        Assert.Null(Config(stored, "Interval"));
+        Assert.Equal(start, Config(stored, "StartDateTime"));
+        Assert.Equal(true, Prop(stored, "Enabled"));
+    }
+
+    [Fact]
+    public void SetMonthlyWeekdayKeepsTheWeekIndexWhenOnlyTheDayChanges()
+    {
+        Guid id = Create("-Monthly -WeekIndex Third -DayOfWeek Monday -RecurrenceMonths 2 -At 05:00 -TimeZone UTC");
+
+        Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {id} -DayOfWeek Thursday").ThrowIfFailed();
+
+        PSObject stored = Read(id);
+        Assert.Equal("Third", Occurrence(stored, "WeekIndex"));
+        Assert.Equal("Thursday", Occurrence(stored, "Weekday"));
+        Assert.Equal(2, Config(stored, "Recurrence"));
+        Assert.Equal(new[] { "05:00" }, ConfigList(stored, "Times"));
+    }
+
+    [Fact]
+    public void SetTimeZoneKeepsTheStartAndEndInstants()
+    {
+        Guid id = Create("-Daily -At 07:00 -TimeZone UTC -StartDateTime '2030-03-01T06:00:00Z' -EndDateTime '2031-03-01T06:00:00Z'");
+
+        Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {id} -TimeZone Europe/Berlin").ThrowIfFailed();
+
+        PSObject stored = Read(id);
+        Assert.Equal("W. Europe Standard Time", Config(stored, "LocalTimeZoneId"));
+        Assert.Equal(new DateTime(2030, 3, 1, 6, 0, 0, DateTimeKind.Utc), Prop(stored, "StartDateTime"));
+        Assert.Equal(new DateTime(2031, 3, 1, 6, 0, 0, DateTimeKind.Utc), Prop(stored, "EndDateTime"));
+        Assert.Equal(new[] { "07:00" }, ConfigList(stored, "Times"));
+    }
+
+    [Fact]
+    public void SetTakesSchedulesFromThePipeline()
+    {
+        Create("-IntervalMinutes 30");
+        Create("-Daily -At 01:00 -Disabled");
+
+        PsResult result = Ps.Run($"Get-MlvSchedule {Lakehouse} | Set-MlvSchedule -EndDateTime '2040-01-01T00:00:00Z' -PassThru");
+
+        result.ThrowIfFailed();
+        Assert.Equal(2, result.Output.Count);
+        Assert.All(Ps.Run($"Get-MlvSchedule {Lakehouse}").Output, s => Assert.Equal("2040-01-01T00:00:00Z", Config(s, "EndDateTime")));
+    }
+
+    [Fact]
+    public void EnabledSchedulesPipedIntoDisableAreDisabledAndTheOthersAreNotTouched()
+    {
+        Create("-IntervalMinutes 30");
+        Create("-Daily -At 01:00 -Force");
+        Guid off = Create("-Weekly -DayOfWeek Sunday -At 01:00 -Disabled");
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged(
+            "Get-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze | Where-Object Enabled | Disable-MlvSchedule");
+
+        result.ThrowIfFailed();
+        Assert.Empty(result.Output);
+        Assert.Equal(2, requests.Count(r => r.Method == "PATCH"));
+        Assert.DoesNotContain(requests, r => r.Path.EndsWith(off.ToString(), StringComparison.OrdinalIgnoreCase) && r.Method != "GET");
+        Assert.All(Ps.Run($"Get-MlvSchedule {Lakehouse}").Output, s => Assert.Equal(false, Prop(s, "Enabled")));
+    }
+
+    [Fact]
+    public void DisablePassThruReturnsTheScheduleAndSendsNothingForOneAlreadyDisabled()
+    {
+        Guid on = Create("-IntervalMinutes 30");
+        Guid off = Create("-Daily -At 01:00 -Disabled");
+
+        PSObject disabled = RunSingle($"Disable-MlvSchedule {Lakehouse} -Id {on} -PassThru");
+        (PsResult again, List<LoggedRequest> requests) = RunLogged($"Disable-MlvSchedule {Lakehouse} {off} -PassThru -Verbose");
+
+        Assert.Equal(false, Prop(disabled, "Enabled"));
+        Assert.Equal("Every 30 minutes", Prop(disabled, "Summary"));
+        again.ThrowIfFailed();
+        Assert.Equal(off, Prop(Assert.Single(again.Output), "Id"));
+        Assert.Contains(again.Verbose, v => v.Message.Contains("already disabled", StringComparison.Ordinal));
+        AssertNoChangeSent(requests);
+    }
+
+    [Fact]
+    public void EnableKeepsOneEnabledSchedulePerScopeUnlessForce()
+    {
+        Guid a = Create("-IntervalMinutes 30 -Disabled");
+        Guid b = Create("-Daily -At 01:00 -Disabled");
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Get-MlvSchedule {Lakehouse} | Enable-MlvSchedule -PassThru");
+
+        PSObject enabled = Assert.Single(result.Output);
+        Assert.Equal(a, Prop(enabled, "Id"));
+        Assert.Equal(true, Prop(enabled, "Enabled"));
+        ErrorRecord error = AssertError(result, "EnabledScheduleExists", ErrorCategory.InvalidOperation);
+        Assert.Equal(a, Prop(PSObject.AsPSObject(error.TargetObject), "Id"));
+        Assert.Contains(b.ToString(), error.Exception.Message, StringComparison.Ordinal);
+        Assert.Single(requests, r => r.Method == "PATCH");
+        Assert.Equal(false, Prop(Read(b), "Enabled"));
+
+        Ps.Run($"Enable-MlvSchedule {Lakehouse} -Id {b} -Force").ThrowIfFailed();
+        Assert.Equal(true, Prop(Read(b), "Enabled"));
+        Assert.Equal(true, Prop(Read(a), "Enabled"));
+    }
+
+    [Fact]
+    public void EnableKeepsTheConfigurationAsItWas()
+    {
+        Guid id = Create("-Weekly -DayOfWeek Wednesday -At 03:15 -TimeZone 'Tokyo Standard Time' -Disabled");
+        PSObject before = Read(id);
+
+        Ps.Run($"Enable-MlvSchedule {Lakehouse} -Id {id}").ThrowIfFailed();
+
+        PSObject after = Read(id);
+        Assert.Equal(true, Prop(after, "Enabled"));
+        foreach (string field in new[] { "Type", "StartDateTime", "EndDateTime", "LocalTimeZoneId" })
+        {
+            Assert.Equal(Config(before, field), Config(after, field));
+        }
+
+        Assert.Equal(ConfigList(before, "Times"), ConfigList(after, "Times"));
+        Assert.Equal(ConfigList(before, "Weekdays"), ConfigList(after, "Weekdays"));
+    }
+
+    [Fact]
+    public void RemoveDeletesTheGivenSchedulesAndThosePipedIn()
+    {
+        Guid a = Create("-IntervalMinutes 30");
+        Create("-Daily -At 01:00 -Disabled");
+        Create("-Daily -At 02:00 -Disabled");
+
+        Ps.Run($"Remove-MlvSchedule {Lakehouse} -Id {a} -Confirm:$false").ThrowIfFailed();
+        PsResult gone = Ps.Run($"Get-MlvSchedule {Lakehouse} -Id {a}");
+        Assert.Equal(2, Ps.Run($"Get-MlvSchedule {Lakehouse}").Output.Count);
+        Ps.Run($"Get-MlvSchedule {Lakehouse} | Remove-MlvSchedule -Confirm:$false").ThrowIfFailed();
+
+        AssertError(gone, "ScheduleNotFound", ErrorCategory.ObjectNotFound);
+        Assert.Empty(Ps.Run($"Get-MlvSchedule {Lakehouse}").Output);
+    }
+
+    [Theory]
+    [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -IntervalMinutes 15 -WhatIf")]
+    [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Silver -Monthly -DayOfMonth 1 -At 01:00 -WhatIf")]
+    [InlineData("Set-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id $id -Daily -At 05:00 -WhatIf")]
+    [InlineData("Enable-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id $id -WhatIf")]
+    [InlineData("Disable-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id $id -WhatIf")]
+    [InlineData("Remove-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id $id -WhatIf")]
+    [InlineData("$schedule | Disable-MlvSchedule -WhatIf")]
+    [InlineData("$schedule | Remove-MlvSchedule -WhatIf")]
+    public void WhatIfSendsNoRequest(string script)
+    {
+        PSObject schedule = RunSingle($"New-MlvSchedule {Lakehouse} -IntervalMinutes 30 -Disabled");
+        Ps.SetVariable("id", Prop(schedule, "Id"));
+        Ps.SetVariable("schedule", schedule);
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged(script);
+
+        result.ThrowIfFailed();
+        Assert.Empty(result.Output);
+        AssertNothingSent(requests);
+        PSObject stored = Read((Guid)Prop(schedule, "Id")!);
+        Assert.Equal(false, Prop(stored, "Enabled"));
+        Assert.Equal(30, Config(stored, "Interval"));
+        Assert.Single(Ps.Run("Get-MlvLakehouse -WorkspaceName Sales | Get-MlvSchedule").Output);
+    }
+
+    [Fact]
+    public void ScheduleIdsCompleteWithTheirSummaries()
+    {
+        Guid id = Create("-IntervalMinutes 30");
+        Create("-Daily -At 01:00 -Disabled", "-WorkspaceName Sales -LakehouseName Silver");
+
+        List<CompletionResult> matches = Complete("Disable-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id ");
+        List<CompletionResult> prefixed = Complete($"Remove-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id {id.ToString()[..6]}");
+
+        CompletionResult match = Assert.Single(matches);
+        Assert.Equal(id.ToString(), match.CompletionText);
+        Assert.Equal("Every 30 minutes (enabled) - Sales/Bronze", match.ToolTip);
+        Assert.Equal(id.ToString(), Assert.Single(prefixed).CompletionText);
+    }
+
+    [Fact]
+    public void TimeZonesCompleteWithWindowsIds()
+    {
+        List<CompletionResult> matches = Complete("New-MlvSchedule -IntervalMinutes 5 -TimeZone Central");
+
+        Assert.Contains(matches, m => m.CompletionText == "'Central Standard Time'");
+        Assert.All(matches, m => Assert.StartsWith("'Central", m.CompletionText, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FormatViewsLoadAndTheirScriptsRunOnSchedules()
+    {
+        string formatFile = Path.Combine(ModuleLocator.ModuleDirectory, "MlvFabric.Schedules.format.ps1xml");
+        var table = new FormatTable(new[] { formatFile });
+        Assert.NotNull(table);
+        XDocument xml = XDocument.Load(formatFile);
+        Assert.Equal(2, xml.Descendants("View").Count(v => v.Element("ViewSelectedBy")?.Element("TypeName")?.Value == "MlvFabric.Client.MlvSchedule"));
+        Assert.Equal(
+            new[] { "Workspace", "Lakehouse", "Enabled", "Summary", "NextRun", "Id" },
+            xml.Descendants("TableColumnHeader").Select(h => h.Element("Label")!.Value));
+
+        Create("-IntervalMinutes 30 -StartDateTime '2030-01-01T00:00:00Z' -EndDateTime '2031-01-01T00:00:00Z'");
+        Create("-Daily -At 01:00 -Disabled");
+        foreach (string script in xml.Descendants("ScriptBlock").Select(s => s.Value))
+        {
+            Ps.SetVariable("viewScript", script);
+            PsResult result = Ps.Run($"Get-MlvSchedule {Lakehouse} | ForEach-Object ([scriptblock]::Create($viewScript))");
+            result.ThrowIfFailed();
+            Assert.NotEmpty(result.Output);
+        }
+
+        PsResult nextRun = Ps.Run($"Get-MlvSchedule {Lakehouse} | Where-Object Enabled | ForEach-Object {{ $next = @($_.NextRunTimes)[0]; $next.ToLocalTime().ToString('yyyy-MM-dd HH:mm') }}");
+        Assert.Equal(new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc).ToLocalTime().ToString("yyyy-MM-dd HH:mm"), Assert.Single(nextRun.Output).ToString());
+    }
+
+    private List<CompletionResult> Complete(string line)
+    {
+        Ps.SetVariable("completionLine", line);
+        PsResult result = Ps.Run("(TabExpansion2 -inputScript $completionLine -cursorColumn $completionLine.Length).CompletionMatches");
+        result.ThrowIfFailed();
+        return result.Output.Select(o => (CompletionResult)o.BaseObject).ToList();
+    }
+}
