@@ -14,6 +14,7 @@
         'MlvFabric.format.ps1xml'
         'MlvFabric.Schedules.format.ps1xml'
         'MlvFabric.Jobs.format.ps1xml'
+        'MlvFabric.ExecutionDefinitions.format.ps1xml'
     )
     FunctionsToExport    = @()
     CmdletsToExport      = @(
@@ -32,6 +33,10 @@
         'Get-MlvJobInstance'
         'Wait-MlvJobInstance'
         'Stop-MlvJobInstance'
+        'New-MlvExecutionDefinition'
+        'Get-MlvExecutionDefinition'
+        'Set-MlvExecutionDefinition'
+        'Remove-MlvExecutionDefinition'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

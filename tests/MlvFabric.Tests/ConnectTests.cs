@@ -1,4 +1,7 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
+using System.Management.Automation;
 using MlvFabric.Tests.Infrastructure;
 using Xunit;
 
@@ -79,5 +82,61 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
         Assert.StartsWith("WorkspaceNotFound", error.FullyQualifiedErrorId);
         Assert.Equal("Nope", error.TargetObject);
         Assert.Single(result.Output);
+    }
+
+    [Fact]
+    public void APlainStringTokenWorksWithAWarningThatNeverShowsTheToken()
+    {
+        using PsSession ps = PsSession.Create();
+        string token = _fixture.Emulator.MintToken();
+        ps.Secure(token); // registers the text for the stream scan
+
+        PsResult result = ps.Run("$null = Connect-MlvFabric -Endpoint $e -AccessToken $t; (Get-MlvWorkspace).Count",
+            new Dictionary<string, object?> { ["e"] = _fixture.Emulator.BaseUri.ToString(), ["t"] = token });
+
+        result.ThrowIfFailed();
+        Assert.Contains(result.Warnings, w => w.Message.Contains("SecureString"));
+        Assert.True((int)result.Output.Single().BaseObject >= 2);
+    }
+
+    [Fact]
+    public void AnExpiredAccessTokenIsRefusedWithItsExpiryTime()
+    {
+        using PsSession ps = PsSession.Create();
+        string token = _fixture.Emulator.MintToken("user", -60);
+
+        PsResult result = ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t",
+            new Dictionary<string, object?> { ["e"] = _fixture.Emulator.BaseUri.ToString(), ["t"] = ps.Secure(token) });
+
+        ErrorRecord error = ErrorRecordAssert.Single(result, "FabricAuthenticationFailed", ErrorCategory.AuthenticationError);
+        Assert.Contains("expired", error.Exception.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Matches(@"\d{4}-\d{2}-\d{2}", error.Exception.Message);
+    }
+
+    [Theory]
+    [InlineData("http://example.com")]
+    [InlineData("ftp://127.0.0.1/")]
+    [InlineData("relative/path")]
+    public void AnEndpointThatWouldLeakTheTokenIsRefusedBeforeAnyRequest(string endpoint)
+    {
+        using PsSession ps = PsSession.Create();
+
+        PsResult result = ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t",
+            new Dictionary<string, object?> { ["e"] = endpoint, ["t"] = ps.Secure(_fixture.Emulator.MintToken()) });
+
+        ErrorRecord error = Assert.Single(result.AllErrors);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Empty(ps.Run("Get-MlvContext").Output);
+    }
+
+    [Fact]
+    public void AnEmptyTokenIsRefused()
+    {
+        using PsSession ps = PsSession.Create();
+
+        PsResult result = ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken '  '",
+            new Dictionary<string, object?> { ["e"] = _fixture.Emulator.BaseUri.ToString() });
+
+        ErrorRecordAssert.Single(result, "AccessTokenInvalid", ErrorCategory.InvalidArgument);
     }
 }

@@ -35,9 +35,9 @@ public sealed class FormatViewTests : IClassFixture<EmulatorFixture>
     private string Render(string script)
     {
         var writer = new StringWriter();
-        using PsSession ps = PsSession.Create(host: new TextHost(writer, 200));
+        using PsSession ps = PsSession.Create(host: new TextHost(writer, 200, plainText: true));
         ps.Connect(_fixture.Emulator);
-        ps.Run("$PSStyle.OutputRendering = 'PlainText'; " + script).ThrowIfFailed();
+        ps.Run(script).ThrowIfFailed();
         return writer.ToString();
     }
 }

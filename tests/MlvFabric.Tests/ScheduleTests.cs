@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Xml.Linq;
+using MlvFabric.Hosting;
 using MlvFabric.Scheduling;
 using MlvFabric.Tests.Infrastructure;
 using Xunit;
@@ -78,7 +79,7 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void NewWeeklyTakesDaysAndTimesAsTextOrTimeSpans()
     {
-        Guid id = Create("-Weekly -DayOfWeek Tuesday, Monday -At ([timespan]'17:00'), (New-TimeSpan -Hours 9) -TimeZone 'Central Standard Time'");
+        Guid id = Create("-Weekly -DayOfWeek Tuesday, Monday -At ([timespan]'17:00'), ([timespan]::FromHours(9)) -TimeZone 'Central Standard Time'");
 
         PSObject stored = Read(id);
         Assert.Equal("Weekly", Prop(stored, "Type"));
@@ -468,6 +469,26 @@ public sealed class ScheduleTests : ScheduleTestBase
 
         PsResult nextRun = Ps.Run($"Get-MlvSchedule {Lakehouse} | Where-Object Enabled | ForEach-Object {{ $next = @($_.NextRunTimes)[0]; $next.ToLocalTime().ToString('yyyy-MM-dd HH:mm') }}");
         Assert.Equal(new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc).ToLocalTime().ToString("yyyy-MM-dd HH:mm"), Assert.Single(nextRun.Output).ToString());
+    }
+
+    [Fact]
+    public void SchedulesRenderAsATableWithSummaryAndNextRun()
+    {
+        Create("-IntervalMinutes 30 -StartDateTime '2030-01-01T00:00:00Z' -EndDateTime '2031-01-01T00:00:00Z'");
+        Create("-Weekly -DayOfWeek Monday, Tuesday -At 09:00, 17:00 -TimeZone 'Central Standard Time' -Disabled");
+        var writer = new StringWriter();
+        using (PsSession rendering = PsSession.Create(host: new TextHost(writer, 200, plainText: true)))
+        {
+            rendering.Connect(Emulator);
+            rendering.Run($"Get-MlvSchedule {Lakehouse} | Out-Default").ThrowIfFailed();
+        }
+
+        string text = writer.ToString();
+        Assert.Matches(@"Workspace\s+Lakehouse\s+Enabled\s+Summary\s+NextRun\s+Id", text);
+        string nextRun = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc).ToLocalTime().ToString("yyyy-MM-dd HH:mm");
+        Assert.Matches(@"Sales\s+Bronze\s+True\s+Every 30 minutes\s+" + nextRun, text);
+        Assert.Contains("Mon, Tue at 09:00, 17:00 (Central Standard Time)", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Configuration", text, StringComparison.Ordinal);
     }
 
     private List<CompletionResult> Complete(string line)

@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using MlvFabric.Emulator;
 using MlvFabric.Hosting;
@@ -23,32 +22,45 @@ internal static class Program
         Console.WriteLine("Running the README quickstart:");
         Console.WriteLine();
 
-        var host = new TextHost(Console.Out, Math.Max(120, SafeConsoleWidth()));
+        var host = new TextHost(Console.Out, Math.Max(120, SafeConsoleWidth()), plainText: Console.IsOutputRedirected);
         using Runspace runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
         runspace.Open();
-        using PowerShell ps = PowerShell.Create();
-        ps.Runspace = runspace;
-        string rendering = Console.IsOutputRedirected ? "$PSStyle.OutputRendering = 'PlainText'\n" : string.Empty;
-        ps.AddScript($"{rendering}$ErrorActionPreference = 'Stop'\nImport-Module '{manifest}'\n" + quickstart).AddCommand("Out-Default");
-        try
+        if (!Invoke(runspace, $"Import-Module '{manifest}'"))
         {
-            ps.Invoke();
-        }
-        catch (RuntimeException ex)
-        {
-            Console.Error.WriteLine("The quickstart failed: " + ex.Message);
             return 1;
         }
 
-        if (ps.HadErrors)
+        foreach (string statement in Quickstart.Statements(quickstart))
         {
-            Console.Error.WriteLine("The quickstart reported errors.");
-            return 1;
+            Console.WriteLine("PS> " + statement.Replace("\n", "\n>> "));
+            if (!Invoke(runspace, statement))
+            {
+                Console.Error.WriteLine("The quickstart failed at: " + statement);
+                return 1;
+            }
         }
 
         Console.WriteLine();
         Console.WriteLine("Demo complete.");
         return 0;
+    }
+
+    // One statement, formatted like the console formats a prompt's output.
+    private static bool Invoke(Runspace runspace, string script)
+    {
+        using PowerShell ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.AddScript("$ErrorActionPreference = 'Stop'\n" + script).AddCommand("Out-Default");
+        try
+        {
+            ps.Invoke();
+            return !ps.HadErrors;
+        }
+        catch (RuntimeException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return false;
+        }
     }
 
     private static int SafeConsoleWidth()
@@ -72,20 +84,5 @@ internal static class Program
         }
 
         return dir ?? throw new InvalidOperationException("Run the demo from the repository (MlvFabric.sln not found).");
-    }
-}
-
-/// <summary>The README's quickstart block (between the quickstart markers), pointed at a given emulator URL.</summary>
-public static class Quickstart
-{
-    public static string Extract(string readme, string emulatorUrl)
-    {
-        Match match = Regex.Match(readme, @"<!-- quickstart:begin -->\s*```powershell\s*(.*?)```\s*<!-- quickstart:end -->", RegexOptions.Singleline);
-        if (!match.Success)
-        {
-            throw new InvalidOperationException("README.md has no quickstart block between <!-- quickstart:begin --> and <!-- quickstart:end -->.");
-        }
-
-        return Regex.Replace(match.Groups[1].Value, @"\$MlvEmulatorUrl\s*=\s*'[^']*'", $"$$MlvEmulatorUrl = '{emulatorUrl.TrimEnd('/')}'");
     }
 }

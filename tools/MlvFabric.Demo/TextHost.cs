@@ -18,9 +18,10 @@ public sealed class TextHost : PSHost
 {
     private readonly TextHostUserInterface _ui;
 
-    public TextHost(TextWriter writer, int width = 160)
+    /// <param name="plainText">Strip ANSI colour sequences (for files, logs and assertions).</param>
+    public TextHost(TextWriter writer, int width = 160, bool plainText = false)
     {
-        _ui = new TextHostUserInterface(writer, width);
+        _ui = new TextHostUserInterface(plainText ? new PlainTextWriter(writer) : writer, width);
     }
 
     public override string Name => "MlvFabric.TextHost";
@@ -49,6 +50,23 @@ public sealed class TextHost : PSHost
 
     public override void NotifyEndApplication()
     {
+    }
+
+    /// <summary>Drops the VT colour sequences that PowerShell's formatter emits around headers and labels.</summary>
+    private sealed class PlainTextWriter : TextWriter
+    {
+        private static readonly System.Text.RegularExpressions.Regex Ansi = new(@"\x1b\[[0-9;?]*[A-Za-z]");
+        private readonly TextWriter _inner;
+
+        public PlainTextWriter(TextWriter inner) => _inner = inner;
+
+        public override System.Text.Encoding Encoding => _inner.Encoding;
+
+        public override void Write(char value) => _inner.Write(value);
+
+        public override void Write(string? value) => _inner.Write(value is null ? null : Ansi.Replace(value, string.Empty));
+
+        public override void WriteLine(string? value) => _inner.WriteLine(value is null ? null : Ansi.Replace(value, string.Empty));
     }
 
     private sealed class TextHostUserInterface : PSHostUserInterface

@@ -34,11 +34,15 @@ internal static class JobInstances
         },
         target);
 
-    public static LakehouseTarget TargetOf(MlvJobInstance instance) =>
-        new LakehouseTarget(instance.WorkspaceId, instance.WorkspaceName, instance.LakehouseId, instance.LakehouseName);
-
-    public static string Describe(MlvJobInstance instance) =>
-        $"{instance.WorkspaceName ?? instance.WorkspaceId.ToString()}/{instance.LakehouseName ?? instance.LakehouseId.ToString()} job {instance.Id}";
+    /// <summary>A job not read yet (e.g. still running at a timeout before its first read): ids and names, no status.</summary>
+    public static MlvJobInstance Unread(Guid jobInstanceId, LakehouseTarget target) => Label(
+        new MlvJobInstance
+        {
+            Id = jobInstanceId,
+            ItemId = target.LakehouseId,
+            JobType = MlvJobTypes.RefreshMaterializedLakeViews,
+        },
+        target);
 
     /// <summary>The canonical spellings of <paramref name="values"/>, or the first value that is not one of <paramref name="allowed"/>.</summary>
     public static bool TryCanonicalize(IEnumerable<string>? values, IReadOnlyList<string> allowed, out HashSet<string> canonical, out string? invalid)

@@ -522,7 +522,7 @@ internal sealed class JobWaitRunner : IFabricLogSink, IDisposable
                 case JobWaitState.Error:
                     pipeline.WriteError(outcome.Error is FabricApiException { Status: 404 } notFound
                         ? MlvErrors.JobInstanceNotFound(job.Id, job.Target, notFound)
-                        : MlvErrors.FromException((Exception?)outcome.Error ?? new InvalidOperationException("The job's status could not be read."), (object?)instance ?? job.Id));
+                        : MlvErrors.FromException((Exception?)outcome.Error ?? new InvalidOperationException("The job's status could not be read."), instance ?? JobInstances.Unread(job.Id, job.Target)));
                     break;
                 default:
                     await WriteTimedOutAsync(pipeline, job, instance, cancellationToken).ConfigureAwait(false);
@@ -569,7 +569,7 @@ internal sealed class JobWaitRunner : IFabricLogSink, IDisposable
     private async Task WriteTimedOutAsync(AsyncPipeline pipeline, Tracked job, MlvJobInstance? instance, CancellationToken cancellationToken)
     {
         TimeSpan timeout = _settings.Timeout ?? _clock.Elapsed;
-        object target = (object?)instance ?? job.Id;
+        MlvJobInstance target = instance ?? JobInstances.Unread(job.Id, job.Target);
         if (!_settings.CancelOnTimeout)
         {
             pipeline.WriteError(MlvErrors.JobWaitTimedOut(target, job.Describe(), timeout, cancelRequested: false));

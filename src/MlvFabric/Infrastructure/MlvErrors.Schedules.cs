@@ -68,8 +68,7 @@ public static partial class MlvErrors
     {
         string service = cause is null ? string.Empty : $" (the service answered {cause.Status} {cause.ErrorCode}: {cause.ServiceMessage ?? cause.Message})";
         string message = $"No schedule with id '{id}' was found in lakehouse '{lakehouse}'{service}. Run Get-MlvSchedule -WorkspaceId {lakehouse.WorkspaceId} -LakehouseId {lakehouse.LakehouseId} to list its schedules.";
-        var record = new ErrorRecord(new ItemNotFoundException(message, cause), "ScheduleNotFound", ErrorCategory.ObjectNotFound, id);
-        return record;
+        return new ErrorRecord(new ItemNotFoundException(message, cause), "ScheduleNotFound", ErrorCategory.ObjectNotFound, id);
     }
 
     /// <summary>The lakehouse already has the most schedules the service allows.</summary>

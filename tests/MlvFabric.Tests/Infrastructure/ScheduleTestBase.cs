@@ -20,11 +20,7 @@ public abstract class ScheduleTestBase : IClassFixture<EmulatorFixture>, IDispos
         Emulator = fixture.Emulator;
         Emulator.Reset();
         Log = new EmulatorRequestLog(Emulator);
-        Ps = PsSession.Create(importModule: false);
-        // TEMPORARY until the psm1 stops using Join-Path/Add-Type (absent from the in-process engine): then PsSession.Connected(Emulator).
-        Ps.Run("function global:Join-Path { param($Path, $ChildPath) [System.IO.Path]::Combine($Path, $ChildPath) }; function global:Add-Type { param($Path) $null = [System.Reflection.Assembly]::LoadFrom($Path) }").ThrowIfFailed();
-        Ps.Run($"Import-Module '{ModuleLocator.ManifestPath}' -ErrorAction Stop").ThrowIfFailed();
-        Ps.Connect(Emulator);
+        Ps = PsSession.Connected(Emulator);
     }
 
     protected EmulatorServer Emulator { get; }
