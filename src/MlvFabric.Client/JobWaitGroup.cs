@@ -366,7 +366,7 @@ namespace MlvFabric.Client
             if (j.RunningReads > 1)
             {
                 // Still running (past its expected end, or no run time known yet): read it less and less often.
-                var factor = 1 << Math.Min(4, j.RunningReads - 1);
+                var factor = 1 << Math.Min(6, j.RunningReads - 1);
                 var step = j.NextPoll - j.LastPolled;
                 if (step > TimeSpan.Zero)
                     due = j.LastPolled + TimeSpan.FromTicks(step.Ticks * factor);

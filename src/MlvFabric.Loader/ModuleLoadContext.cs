@@ -21,13 +21,19 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
 
     private readonly string _dependencyDirectory;
     private readonly Dictionary<string, string> _ownAssemblies = new(StringComparer.OrdinalIgnoreCase);
-    private readonly string _runtimeDirectory;
+    private readonly Dictionary<string, string> _hostAssemblies = new(StringComparer.OrdinalIgnoreCase);
 
     private ModuleLoadContext(string dependencyDirectory)
         : base("MlvFabric", isCollectible: false)
     {
         _dependencyDirectory = dependencyDirectory;
-        _runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location) ?? string.Empty;
+        // The host's own assemblies (the framework and $PSHOME): the trusted platform assemblies list.
+        string trusted = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? string.Empty;
+        foreach (string file in trusted.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            _hostAssemblies[Path.GetFileNameWithoutExtension(file)] = file;
+        }
+
         foreach (string file in Directory.EnumerateFiles(dependencyDirectory, "*.dll"))
         {
             _ownAssemblies[Path.GetFileNameWithoutExtension(file)] = file;
@@ -90,27 +96,27 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
             return null;
         }
 
-        if (IsProvidedByRuntime(assemblyName.Name, path))
+        if (IsProvidedByHost(assemblyName.Name, path))
         {
-            // A framework assembly we only ship for Windows PowerShell (System.Memory, System.Text.Json, ...):
-            // the runtime's own copy is the same or newer, and sharing it keeps framework types unified.
+            // A framework-level assembly we ship for Windows PowerShell (System.Memory, System.Text.Json,
+            // Microsoft.Bcl.AsyncInterfaces, ...): the host's copy is the same or newer, and sharing it keeps those
+            // types unified. Azure.* and MSAL are never host assemblies, so they always load from our folder.
             return null;
         }
 
         return LoadFromAssemblyPath(path);
     }
 
-    private bool IsProvidedByRuntime(string simpleName, string ownPath)
+    private bool IsProvidedByHost(string simpleName, string ownPath)
     {
-        string runtimeCopy = Path.Combine(_runtimeDirectory, simpleName + ".dll");
-        if (!File.Exists(runtimeCopy))
+        if (!_hostAssemblies.TryGetValue(simpleName, out string? hostCopy) || !File.Exists(hostCopy))
         {
             return false;
         }
 
         try
         {
-            Version? runtimeVersion = AssemblyName.GetAssemblyName(runtimeCopy).Version;
+            Version? runtimeVersion = AssemblyName.GetAssemblyName(hostCopy).Version;
             Version? ownVersion = AssemblyName.GetAssemblyName(ownPath).Version;
             return runtimeVersion is not null && ownVersion is not null && runtimeVersion >= ownVersion;
         }

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+using MlvFabric.Infrastructure;
+
+namespace MlvFabric.Commands;
+
+/// <summary>
+/// Lists MLV execution definitions, by name (wildcards) or id, of one lakehouse, of the lakehouses piped in, or of every
+/// lakehouse in scope when the lakehouse (or the workspace) is left out or given with wildcards.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "MlvExecutionDefinition", DefaultParameterSetName = NameSet)]
+[OutputType(typeof(MlvExecutionDefinition))]
+public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmdlet
+{
+    private const string NameSet = "Name";
+    private const string IdSet = "Id";
+
+    private NameFilter? _filter;
+    private int _lakehousesSearched;
+
+    // Not bound from the pipeline: a piped lakehouse's DisplayName is no definition name.
+    [Parameter(ParameterSetName = NameSet, Position = 0)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ExecutionDefinitionCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    // Not bound from the pipeline: a piped lakehouse's Id is no definition id.
+    [Parameter(ParameterSetName = IdSet, Mandatory = true)]
+    [Alias("ExecutionDefinitionId")]
+    [ArgumentCompleter(typeof(ExecutionDefinitionCompleter))]
+    public Guid[]? Id { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        _filter = new NameFilter(Name);
+        base.BeginProcessing();
+    }
+
+    protected override void ProcessRecord()
+    {
+        ErrorRecord? problem = null;
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(WorkspaceId)) && WorkspaceId == Guid.Empty)
+        {
+            problem = MlvErrors.InvalidArgument("InvalidWorkspaceId", "-WorkspaceId is the empty GUID. Pass a workspace id from Get-MlvWorkspace, or use -WorkspaceName.", Guid.Empty);
+        }
+        else if (MyInvocation.BoundParameters.ContainsKey(nameof(LakehouseId)) && LakehouseId == Guid.Empty)
+        {
+            problem = MlvErrors.InvalidArgument("InvalidLakehouseId", "-LakehouseId is the empty GUID. Pass a lakehouse id from Get-MlvLakehouse, or use -LakehouseName.", Guid.Empty);
+        }
+        else if (Id is not null && Id.Contains(Guid.Empty))
+        {
+            problem = MlvErrors.EmptyExecutionDefinitionGuid("-Id", "an execution definition id from Get-MlvExecutionDefinition, or use -Name");
+        }
+
+        if (problem is not null)
+        {
+            WriteError(problem);
+            return;
+        }
+
+        base.ProcessRecord();
+    }
+
+    protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<LakehouseTarget> lakehouses = await LakehousesInScopeAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        _lakehousesSearched += lakehouses.Count;
+        if (ParameterSetName == IdSet && lakehouses.Count == 1)
+        {
+            LakehouseTarget lakehouse = lakehouses[0];
+            foreach (Guid id in Id!.Distinct())
+            {
+                await RunForDefinitionAsync(pipeline, lakehouse, id, async () =>
+                    pipeline.WriteObject(ExecutionDefinitionResolver.Label(
+                        await Client.GetExecutionDefinitionAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, id, cancellationToken).ConfigureAwait(false),
+                        lakehouse))).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var wanted = new HashSet<Guid>(Id ?? Array.Empty<Guid>());
+        var found = new HashSet<Guid>();
+        foreach (LakehouseTarget lakehouse in lakehouses)
+        {
+            try
+            {
+                await foreach (MlvExecutionDefinition definition in Client.ListExecutionDefinitionsAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken))
+                {
+                    bool match = ParameterSetName == IdSet ? wanted.Contains(definition.Id) : _filter!.IsMatch(definition.DisplayName);
+                    if (match)
+                    {
+                        found.Add(definition.Id);
+                        pipeline.WriteObject(ExecutionDefinitionResolver.Label(definition, lakehouse));
+                    }
+                }
+            }
+            catch (FabricApiException ex)
+            {
+                pipeline.WriteError(MlvErrors.FromException(ex, lakehouse.ToString()));
+            }
+        }
+
+        foreach (Guid missing in wanted.Where(id => !found.Contains(id)))
+        {
+            pipeline.WriteError(MlvErrors.NotFound(
+                "ExecutionDefinitionNotFound",
+                $"No execution definition with id '{missing}' was found in the {lakehouses.Count} lakehouse(s) searched. Check the id, or name its lakehouse with -WorkspaceName and -LakehouseName.",
+                missing));
+        }
+    }
+
+    protected override Task EndProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        foreach (string missing in _filter?.UnmatchedLiterals() ?? Enumerable.Empty<string>())
+        {
+            pipeline.WriteError(MlvErrors.ExecutionDefinitionNameNotFound(missing, _lakehousesSearched));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The lakehouse given (ids, or literal names: one lakehouse), else every lakehouse that matches the workspace and
+    /// lakehouse given, with wildcards (each part left out matches everything).
+    /// </summary>
+    private async Task<IReadOnlyList<LakehouseTarget>> LakehousesInScopeAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        bool oneWorkspace = WorkspaceId != Guid.Empty || (WorkspaceName is not null && !WildcardPattern.ContainsWildcardCharacters(WorkspaceName));
+        bool oneLakehouse = LakehouseId != Guid.Empty || (LakehouseName is not null && !WildcardPattern.ContainsWildcardCharacters(LakehouseName));
+        if (oneWorkspace && oneLakehouse)
+        {
+            try
+            {
+                return new[] { await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false) };
+            }
+            catch (MlvTerminatingException ex)
+            {
+                pipeline.WriteError(ex.ErrorRecord);
+                return Array.Empty<LakehouseTarget>();
+            }
+        }
+
+        IReadOnlyList<WorkspaceScope.Entry> workspaces = await WorkspaceScope.ResolveAsync(
+            Session,
+            WorkspaceId != Guid.Empty ? new[] { WorkspaceId } : null,
+            WorkspaceName is null ? null : new[] { WorkspaceName },
+            pipeline,
+            cancellationToken).ConfigureAwait(false);
+        var names = new NameFilter(LakehouseId == Guid.Empty && LakehouseName is not null ? new[] { LakehouseName } : null);
+        var targets = new List<LakehouseTarget>();
+        foreach (WorkspaceScope.Entry workspace in workspaces)
+        {
+            IReadOnlyList<MlvLakehouse> lakehouses = await Session.Names.GetLakehousesAsync(Client, workspace.Id, cancellationToken).ConfigureAwait(false);
+            targets.AddRange(lakehouses
+                .Where(l => LakehouseId != Guid.Empty ? l.Id == LakehouseId : names.IsMatch(l.DisplayName))
+                .Select(l => new LakehouseTarget(workspace.Id, workspace.Name, l.Id, l.DisplayName)));
+        }
+
+        string scope = WorkspaceScope.Describe(workspaces);
+        if (LakehouseId != Guid.Empty && targets.Count == 0 && workspaces.Count > 0)
+        {
+            pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse with id '{LakehouseId}' was found in {scope}. Check the id, or pass the workspace it belongs to.", LakehouseId));
+        }
+
+        foreach (string missing in names.UnmatchedLiterals())
+        {
+            pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse named '{missing}' was found in {scope}. Run Get-MlvLakehouse to list the lakehouses you can see.", missing));
+        }
+
+        return targets;
+    }
+}

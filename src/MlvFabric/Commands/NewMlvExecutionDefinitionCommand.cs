@@ -1,0 +1,55 @@
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+using MlvFabric.Infrastructure;
+
+namespace MlvFabric.Commands;
+
+/// <summary>Creates an MLV execution definition: a named subset of a lakehouse's views to refresh, with its settings.</summary>
+[Cmdlet(VerbsCommon.New, "MlvExecutionDefinition", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(MlvExecutionDefinition))]
+public sealed class NewMlvExecutionDefinitionCommand : MlvExecutionDefinitionSettingsCmdlet
+{
+    /// <summary>The display name, unique in the lakehouse.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [Alias("DisplayName")]
+    [AllowEmptyString]
+    public string Name { get; set; } = string.Empty;
+
+    protected override void ProcessRecord()
+    {
+        if (!ValidateLakehouseParameters())
+        {
+            return;
+        }
+
+        ErrorRecord? problem = string.IsNullOrWhiteSpace(Name) ? MlvErrors.InvalidExecutionDefinitionName("-Name", Name) : ValidateSettings();
+        if (problem is not null)
+        {
+            WriteError(problem);
+            return;
+        }
+
+        var settings = DescribeSettings();
+        if (SelectedMlv is null)
+        {
+            settings.Insert(0, "all MLVs");
+        }
+
+        if (ShouldProcess($"lakehouse {BoundLakehouseLabel}", $"Create execution definition '{Name}' ({string.Join(", ", settings)})"))
+        {
+            base.ProcessRecord();
+        }
+    }
+
+    protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        LakehouseTarget lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        await RunForDefinitionAsync(pipeline, lakehouse, Name, async () =>
+        {
+            MlvExecutionDefinition created = await Client.CreateExecutionDefinitionAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, BuildRequest(lakehouse, Name), cancellationToken).ConfigureAwait(false);
+            pipeline.WriteObject(ExecutionDefinitionResolver.Label(created, lakehouse));
+        }).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+using MlvFabric.Infrastructure;
+
+namespace MlvFabric.Commands;
+
+/// <summary>Changes an MLV execution definition: only the settings given are sent, the service keeps the rest.</summary>
+[Cmdlet(VerbsCommon.Set, "MlvExecutionDefinition", DefaultParameterSetName = IdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(MlvExecutionDefinition))]
+public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSettingsCmdlet
+{
+    private const string IdSet = "Id";
+    private const string NameSet = "Name";
+
+    [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("ExecutionDefinitionId")]
+    [ArgumentCompleter(typeof(ExecutionDefinitionCompleter))]
+    public Guid Id { get; set; }
+
+    /// <summary>The definition's current name (a wildcard must match exactly one).</summary>
+    [Parameter(ParameterSetName = NameSet, Mandatory = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ExecutionDefinitionCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>Renames the definition.</summary>
+    [Parameter]
+    [AllowEmptyString]
+    public string? NewName { get; set; }
+
+    /// <summary>Refresh every view of the lakehouse again (mode All), instead of a selection.</summary>
+    [Parameter]
+    public SwitchParameter AllMlvs { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    private object Reference => ParameterSetName == IdSet ? Id : Name!;
+
+    protected override void ProcessRecord()
+    {
+        if (!ValidateLakehouseParameters())
+        {
+            return;
+        }
+
+        ErrorRecord? problem = Validate();
+        if (problem is not null)
+        {
+            WriteError(problem);
+            return;
+        }
+
+        List<string> changes = DescribeSettings();
+        if (NewName is not null)
+        {
+            changes.Insert(0, $"name '{NewName}'");
+        }
+
+        if (AllMlvs)
+        {
+            changes.Add("all MLVs");
+        }
+
+        string what = ParameterSetName == IdSet ? Id.ToString() : $"'{Name}'";
+        if (ShouldProcess($"execution definition {what} of lakehouse {BoundLakehouseLabel}", "Set " + string.Join(", ", changes)))
+        {
+            base.ProcessRecord();
+        }
+    }
+
+    protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        LakehouseTarget lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        await RunForDefinitionAsync(pipeline, lakehouse, Reference, async () =>
+        {
+            Guid id = ParameterSetName == IdSet
+                ? Id
+                : await Resolver.ResolveIdAsync(lakehouse, ExecutionDefinitionReference.ByName(Name!), cancellationToken).ConfigureAwait(false);
+            ExecutionDefinitionRequest request = BuildRequest(lakehouse, NewName);
+            if (AllMlvs)
+            {
+                request.Mode = MlvExecutionModes.All;
+            }
+
+            MlvExecutionDefinition updated = await Client.UpdateExecutionDefinitionAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, id, request, cancellationToken).ConfigureAwait(false);
+            Resolver.Forget(lakehouse);
+            pipeline.WriteVerbose($"Updated execution definition '{updated.DisplayName}' ({updated.Id}) of lakehouse '{lakehouse}'.");
+            if (PassThru)
+            {
+                pipeline.WriteObject(ExecutionDefinitionResolver.Label(updated, lakehouse));
+            }
+        }).ConfigureAwait(false);
+    }
+
+    private ErrorRecord? Validate()
+    {
+        if (ParameterSetName == IdSet && Id == Guid.Empty)
+        {
+            return MlvErrors.EmptyExecutionDefinitionGuid("-Id", "an execution definition id from Get-MlvExecutionDefinition, or pipe the definitions from Get-MlvExecutionDefinition");
+        }
+
+        if (NewName is not null && string.IsNullOrWhiteSpace(NewName))
+        {
+            return MlvErrors.InvalidExecutionDefinitionName("-NewName", NewName);
+        }
+
+        if (AllMlvs && SelectedMlv is not null)
+        {
+            return MlvErrors.ExecutionDefinitionParameterConflict(
+                "-AllMlvs and -SelectedMlv contradict each other: -AllMlvs refreshes every view of the lakehouse, -SelectedMlv only the views named. Pass one of them.",
+                SelectedMlv);
+        }
+
+        bool anyChange = NewName is not null || Description is not null || RefreshMode is not null || SelectedMlv is not null || AllMlvs
+            || IsBound(nameof(EnvironmentId)) || IsBound(nameof(EnvironmentWorkspaceId)) || ExtendedLineage is not null || ExtendedLineageLakehouse is not null;
+        return anyChange ? ValidateSettings() : MlvErrors.ExecutionDefinitionNothingToChange();
+    }
+}
