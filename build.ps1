@@ -8,7 +8,10 @@
     required: Pester 5 and platyPS are used when present.
 
       Build    dotnet build: lays out the module in out/MlvFabric/<version>/ (MAML help included).
-      Test     dotnet test (all suites, emulator in-process), then Invoke-Pester tests/Pester when Pester 5 is installed.
+      Test     dotnet test (all suites, emulator in-process), then the Pester 5 tests in tests/Pester, in a new
+               PowerShell process of the same edition (tests/Pester/Invoke-PesterTests.ps1), when Pester 5 is found:
+               on the module path, in the NuGet package cache (dotnet restore tests/Pester/tools.csproj), or
+               -PesterPath. -SkipDotnet runs only the Pester tests (module and emulator already built).
       Docs     MAML help from docs/: platyPS New-ExternalHelp when installed, else the bundled HelpBuilder.
       Package  A .nupkg of the built module that the PowerShell Gallery accepts, in out/.
       Demo     Starts the emulator and runs the README quickstart against it.
@@ -20,6 +23,10 @@
 
 .EXAMPLE
     ./build.ps1 -Task Demo
+
+.EXAMPLE
+    ./build.ps1 Test -SkipDotnet -PesterPath ~/.nuget/packages/pester/5.7.1/tools/Pester.psd1
+    Only the Pester tests, with the Pester from the NuGet package cache; fails when it is missing.
 #>
 [CmdletBinding()]
 param(
@@ -30,7 +37,13 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Debug',
 
-    [string] $EmulatorUrl = 'http://127.0.0.1:5080'
+    [string] $EmulatorUrl = 'http://127.0.0.1:5080',
+
+    # Test: skip 'dotnet test' and run only the Pester tests.
+    [switch] $SkipDotnet,
+
+    # Test: the Pester.psd1 (5.x) to use. Without it, Pester is searched for and the tests are skipped if none is found.
+    [string] $PesterPath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -51,11 +64,75 @@ function Invoke-Dotnet {
     }
 }
 
-function Get-PowerShellExe {
-    if ($PSVersionTable.PSEdition -eq 'Core') {
-        return (Get-Process -Id $PID).Path
+# The command line that starts a new PowerShell of this edition: the executable, then the arguments it needs before
+# ours. A pwsh installed as a dotnet tool runs as 'dotnet <PSHOME>/pwsh.dll', so the process path alone would start
+# dotnet, not PowerShell.
+function Get-PowerShellCommand {
+    if ($PSVersionTable.PSEdition -ne 'Core') {
+        $command = @((Join-Path -Path $PSHOME -ChildPath 'powershell.exe'))
     }
-    return (Join-Path -Path $PSHOME -ChildPath 'powershell.exe')
+    else {
+        $processPath = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+        if ([System.IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'dotnet') {
+            $command = @($processPath, (Join-Path -Path $PSHOME -ChildPath 'pwsh.dll'))
+        }
+        else {
+            $command = @($processPath)
+        }
+    }
+    $command += @('-NoProfile', '-NonInteractive')
+    if ([System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT) {
+        # Scripts of this repository run under any execution policy (5.1's default is Restricted).
+        $command += @('-ExecutionPolicy', 'Bypass')
+    }
+    return $command
+}
+
+# Runs a new PowerShell (see Get-PowerShellCommand) with the given arguments; throws when it exits with non-zero.
+function Invoke-PowerShell {
+    param(
+        [Parameter(Mandatory = $true)][string[]] $Arguments,
+        [Parameter(Mandatory = $true)][string] $What
+    )
+
+    $command = @(Get-PowerShellCommand)
+    $exe = $command[0]
+    $allArguments = @($command | Select-Object -Skip 1) + $Arguments
+    & $exe @allArguments
+    if ($LASTEXITCODE -ne 0) {
+        throw "$What failed (exit code $LASTEXITCODE)."
+    }
+}
+
+# Quotes an argument for Start-Process, which joins -ArgumentList with spaces (every version).
+function ConvertTo-ProcessArgument {
+    param([string] $Value)
+    if ($Value -match '[\s"]') {
+        return '"' + ($Value -replace '"', '\"') + '"'
+    }
+    return $Value
+}
+
+# Stops a process and its children: 'dotnet run' starts the program as a child process, which would outlive its parent.
+function Stop-ProcessTree {
+    param([System.Diagnostics.Process] $Process)
+
+    if ($Process.HasExited) {
+        return
+    }
+    try {
+        if ($PSVersionTable.PSEdition -eq 'Core') {
+            $Process.Kill($true)
+        }
+        else {
+            # .NET Framework has no Kill(entireProcessTree).
+            $null = & taskkill.exe /PID $Process.Id /T /F 2>&1
+        }
+    }
+    catch {
+        # It has exited meanwhile (or taskkill found nothing left to stop).
+    }
+    $null = $Process.WaitForExit(15000)
 }
 
 function Get-QuickstartScript {
@@ -67,21 +144,29 @@ function Get-QuickstartScript {
     return $match.Groups[1].Value
 }
 
+function Test-EmulatorAnswers {
+    param([string] $Url)
+    try {
+        $null = Invoke-RestMethod -Method Get -Uri "$Url/_emulator/health" -TimeoutSec 2 -UseBasicParsing
+        return $true
+    }
+    catch {
+        return $false
+    }
+}
+
 function Wait-Emulator {
-    param([string] $Url, [System.Diagnostics.Process] $Process)
+    param([string] $Url, [System.Diagnostics.Process] $Process, [string] $Log)
 
     $deadline = (Get-Date).AddMinutes(3)
     while ((Get-Date) -lt $deadline) {
         if ($Process.HasExited) {
-            throw "The emulator exited with code $($Process.ExitCode) before it was ready."
+            throw "The emulator exited before it was ready:`n" + (Get-Content -Path "$Log.out", "$Log.err" -ErrorAction SilentlyContinue | Out-String)
         }
-        try {
-            $null = Invoke-RestMethod -Method Get -Uri "$Url/_emulator/clock" -TimeoutSec 2
+        if (Test-EmulatorAnswers -Url $Url) {
             return
         }
-        catch {
-            Start-Sleep -Milliseconds 500
-        }
+        Start-Sleep -Milliseconds 500
     }
     throw "The emulator did not answer on $Url within 3 minutes."
 }
@@ -115,25 +200,22 @@ function Invoke-Docs {
 }
 
 function Invoke-Test {
-    Invoke-Dotnet -Arguments @('test', (Join-Path -Path $RepoRoot -ChildPath 'MlvFabric.sln'), '-c', $Configuration)
-
-    $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -ge [version]'5.0' } | Sort-Object -Property Version -Descending | Select-Object -First 1
-    if (-not $pester) {
-        Write-Warning 'Pester 5 is not installed: skipping tests/Pester (Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser).'
-        return
+    if (-not $SkipDotnet) {
+        Invoke-Dotnet -Arguments @('test', (Join-Path -Path $RepoRoot -ChildPath 'MlvFabric.sln'), '-c', $Configuration)
     }
 
-    Import-Module $pester -Force
-    $config = New-PesterConfiguration
-    $config.Run.Path = Join-Path -Path $RepoRoot -ChildPath 'tests/Pester'
-    $config.Run.PassThru = $true
-    $config.Output.Verbosity = 'Detailed'
-    $config.TestResult.Enabled = $true
-    $config.TestResult.OutputPath = Join-Path -Path $RepoRoot -ChildPath 'out/TestResults/Pester.xml'
-    $result = Invoke-Pester -Configuration $config
-    if ($result.FailedCount -gt 0 -or $result.Result -ne 'Passed') {
-        throw "Pester: $($result.FailedCount) test(s) failed."
+    # Pester runs in a new PowerShell process: the module's assemblies never load into this session (where they
+    # would lock out/ for the next build on Windows), and this script's strict mode and preferences stay out of the tests.
+    $runner = Join-Path -Path $RepoRoot -ChildPath 'tests/Pester/Invoke-PesterTests.ps1'
+    $arguments = @('-File', $runner, '-Configuration', $Configuration)
+    if ($PesterPath) {
+        $arguments += @('-PesterPath', (Resolve-Path -Path $PesterPath).ProviderPath)
     }
+    else {
+        $arguments += '-SkipIfPesterMissing'
+    }
+    Write-Host "PowerShell $($arguments -join ' ')" -ForegroundColor Cyan
+    Invoke-PowerShell -Arguments $arguments -What 'The Pester tests'
 }
 
 function Invoke-Package {
@@ -172,22 +254,46 @@ function Invoke-Package {
 }
 
 function Invoke-Demo {
-    $emulatorArgs = @('run', '--project', (Join-Path -Path $RepoRoot -ChildPath 'src/MlvFabric.Emulator'), '-c', $Configuration, '--', '--urls', $EmulatorUrl)
-    $emulator = Start-Process -FilePath 'dotnet' -ArgumentList $emulatorArgs -PassThru -NoNewWindow
+    $EmulatorUrl = $EmulatorUrl.TrimEnd('/')
+    if (Test-EmulatorAnswers -Url $EmulatorUrl) {
+        throw "An emulator already answers on $EmulatorUrl (one started for the quickstart?). Stop it, or pass another -EmulatorUrl such as http://127.0.0.1:5081."
+    }
+
+    $log = Join-Path -Path $RepoRoot -ChildPath 'out/demo-emulator'
+    $null = New-Item -Path (Split-Path -Parent $log) -ItemType Directory -Force
+    $emulatorArgs = @('run', '--project', (Join-Path -Path $RepoRoot -ChildPath 'src/MlvFabric.Emulator'), '-c', $Configuration, '--no-launch-profile', '--', '--urls', $EmulatorUrl)
+    Write-Host "dotnet $($emulatorArgs -join ' ')" -ForegroundColor Cyan
+    $emulator = Start-Process -FilePath 'dotnet' -ArgumentList ($emulatorArgs | ForEach-Object { ConvertTo-ProcessArgument $_ }) -PassThru -NoNewWindow `
+        -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err"
     try {
-        Wait-Emulator -Url $EmulatorUrl -Process $emulator
+        Wait-Emulator -Url $EmulatorUrl -Process $emulator -Log $log
+        Write-Host "Emulator: $EmulatorUrl (log: $log.out)" -ForegroundColor Green
         $quickstart = (Get-QuickstartScript) -replace "\`$MlvEmulatorUrl\s*=\s*'[^']*'", "`$`$MlvEmulatorUrl = '$EmulatorUrl'"
-        $script = "`$ErrorActionPreference = 'Stop'`nImport-Module '$ModuleOut/MlvFabric.psd1' -Force`n" + $quickstart
-        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
-        & (Get-PowerShellExe) -NoProfile -NonInteractive -EncodedCommand $encoded
-        if ($LASTEXITCODE -ne 0) {
-            throw "The quickstart failed with exit code $LASTEXITCODE."
-        }
+        $manifest = (Join-Path -Path $ModuleOut -ChildPath 'MlvFabric.psd1') -replace "'", "''"
+        # The quickstart runs in a new PowerShell, one top-level statement at a time as if typed at a prompt, so each
+        # statement's output gets its own table (one pipeline would format every object like the first one).
+        # A script file rather than -EncodedCommand, which makes pwsh write progress as CLIXML to a redirected stderr.
+        $demoScript = Join-Path -Path $RepoRoot -ChildPath 'out/demo-quickstart.ps1'
+        $lines = @(
+            "`$ErrorActionPreference = 'Stop'"
+            "Import-Module '$manifest'"
+            '$quickstart = @'''
+            $quickstart.TrimEnd()
+            '''@'
+            '$errors = $null'
+            '$ast = [System.Management.Automation.Language.Parser]::ParseInput($quickstart, [ref] $null, [ref] $errors)'
+            'if ($errors) { throw "The README quickstart does not parse: $($errors[0])" }'
+            'foreach ($statement in $ast.EndBlock.Statements) {'
+            '    Write-Host ("PS> " + ($statement.Extent.Text -replace "`n", "`n>> ")) -ForegroundColor Yellow'
+            '    . ([scriptblock]::Create($statement.Extent.Text)) | Out-Default'
+            '}'
+            'Write-Host "Demo complete." -ForegroundColor Green'
+        )
+        Set-Content -Path $demoScript -Value $lines -Encoding UTF8
+        Invoke-PowerShell -Arguments @('-File', $demoScript) -What 'The quickstart'
     }
     finally {
-        if (-not $emulator.HasExited) {
-            Stop-Process -Id $emulator.Id -Force
-        }
+        Stop-ProcessTree -Process $emulator
     }
 }
 

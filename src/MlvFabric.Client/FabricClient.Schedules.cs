@@ -97,7 +97,12 @@ namespace MlvFabric.Client
             var scope = Scope(workspaceId, lakehouseId);
             var patch = new FabricRequest(Patch, ScheduleUrl(workspaceId, lakehouseId, scheduleId), SendMode.Idempotent)
             {
-                Body = Serialize(ToDto(request), FabricJsonContext.Default.ScheduleRequestDto),
+                Body = Serialize(new ScheduleUpdateRequestDto
+                {
+                    Enabled = request.Enabled,
+                    Configuration = request.Configuration,
+                    ExecutionData = ToExecutionData(request.ExecutionDefinitionId),
+                }, FabricJsonContext.Default.ScheduleUpdateRequestDto),
                 IsJobCall = true,
             };
             return _http.SendAsync(patch, async (r, t) =>
@@ -129,8 +134,11 @@ namespace MlvFabric.Client
         {
             Enabled = request.Enabled,
             Configuration = request.Configuration,
-            ExecutionData = request.ExecutionDefinitionId is Guid id ? new ExecutionDataDto { MlvExecutionDefinitionId = id.ToString() } : null,
+            ExecutionData = ToExecutionData(request.ExecutionDefinitionId),
         };
+
+        private static ExecutionDataDto? ToExecutionData(Guid? executionDefinitionId) =>
+            executionDefinitionId is Guid id ? new ExecutionDataDto { MlvExecutionDefinitionId = id.ToString() } : null;
 
         private static string Fingerprint(bool enabled, ScheduleConfiguration? configuration, Guid? executionDefinitionId)
         {

@@ -106,7 +106,7 @@ public sealed class BuilderTests : IDisposable
     }
 
     [Fact]
-    public void ConcurrentBuildsIntoOneFolderNeverLeaveAPartialFile()
+    public async System.Threading.Tasks.Task ConcurrentBuildsIntoOneFolderNeverLeaveAPartialFile()
     {
         string maml = Path.Combine(Output, "Widgets.dll-Help.xml");
         HelpBuilder.Build(Docs, Output);
@@ -127,8 +127,8 @@ public sealed class BuilderTests : IDisposable
             }
         });
 
-        System.Threading.Tasks.Task.WaitAll(builds);
-        reader.Wait();
+        await System.Threading.Tasks.Task.WhenAll(builds);
+        await reader;
         Assert.Empty(Directory.GetFiles(Output, "*.tmp"));
     }
 

@@ -44,6 +44,21 @@ public sealed class JobInstanceTests : JobTestBase
     }
 
     [Fact]
+    public void JobInstancesRenderAsATableWithLocalStartDurationAndFailureCode()
+    {
+        Control.AddHistory("Sales", "Gold", new { count = 3, intervalMinutes = 120, durationSeconds = 3725, failureRate = 1.0 });
+        var text = new System.IO.StringWriter();
+        using PsSession hosted = ConnectAsNewCaller(PsSession.Create(host: new MlvFabric.Hosting.TextHost(text, 220)));
+
+        hosted.Run($"Get-MlvJobInstance {Gold} | Out-Default").ThrowIfFailed();
+
+        string shown = System.Text.RegularExpressions.Regex.Replace(text.ToString(), @"\x1b\[[0-9;]*m", string.Empty);
+        Assert.Matches(@"Workspace\s+Lakehouse\s+Status\s+InvokeType\s+Start\s+Duration\s+Id\s+Failure", shown);
+        Assert.Matches(@"Sales\s+Gold\s+Failed\s+(Manual|Scheduled)\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\s+01:02:05\s+[0-9a-f-]{36}\s+JobInstanceStatusFailed", shown);
+        Assert.DoesNotContain("RootActivityId", shown);
+    }
+
+    [Fact]
     public void HistoryLabelledMaterializedLakeViewsIsTheSameJobType()
     {
         Control.SetSettings(new { jobTypeLabel = "MaterializedLakeViews" });
@@ -296,7 +311,7 @@ public sealed class JobInstanceTests : JobTestBase
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
         Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
 
-        PsResult result = Ps.Run($"Wait-MlvJobInstance {id} {Gold} -Timeout (New-TimeSpan -Seconds 2)");
+        PsResult result = Ps.Run($"Wait-MlvJobInstance {id} {Gold} -Timeout ([TimeSpan]::FromSeconds(2))");
 
         ErrorRecord error = Assert.Single(result.Errors);
         Assert.StartsWith("MlvJobWaitTimeout,", error.FullyQualifiedErrorId);
@@ -423,7 +438,7 @@ public sealed class JobInstanceTests : JobTestBase
         AssertNothingSent(byIdRequests);
         piped.ThrowIfFailed();
         AssertNothingSent(pipedRequests);
-        Assert.Equal("InProgress", Control.JobStatus(id));
+        Assert.Contains(Control.JobStatus(id), new[] { "NotStarted", "InProgress" });
     }
 
     [Fact]

@@ -207,6 +207,25 @@ public sealed class RefreshTests : JobTestBase
     }
 
     [Fact]
+    public void ARefusedSubmissionIsANonTerminatingErrorPerLakehouse()
+    {
+        Control.SetSettings(new { refuseAppTokensOnMlvJobs = true });
+        using PsSession app = ConnectAsNewCaller(PsSession.Create(), "servicePrincipal");
+
+        PsResult result = app.Run("Get-MlvLakehouse -WorkspaceName Sales | Start-MlvRefresh -PassThru");
+
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Output);
+        Assert.Equal(3, result.Errors.Count);
+        Assert.All(result.Errors, e =>
+        {
+            Assert.StartsWith("FabricApi.", e.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.PermissionDenied, e.CategoryInfo.Category);
+        });
+        Assert.Equal(new[] { "Sales/Bronze", "Sales/Gold", "Sales/Silver" }, result.Errors.Select(e => e.TargetObject.ToString()).OrderBy(t => t));
+    }
+
+    [Fact]
     public void WhatIfSendsNothingNotEvenANameLookup()
     {
         (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -Wait -WhatIf");
@@ -336,7 +355,7 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void ATimeoutLongerThanTimersAllowIsRefused()
     {
-        ErrorRecord error = AssertRefused($"Start-MlvRefresh {Gold} -Wait -Timeout (New-TimeSpan -Days 30)", "InvalidTimeout", ErrorCategory.InvalidArgument);
+        ErrorRecord error = AssertRefused($"Start-MlvRefresh {Gold} -Wait -Timeout ([TimeSpan]::FromDays(30))", "InvalidTimeout", ErrorCategory.InvalidArgument);
         Assert.Equal(TimeSpan.FromDays(30), error.TargetObject);
     }
 
@@ -349,7 +368,7 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void AttachIfRunningWithoutWaitIsRefusedByParameterSets()
     {
-        AssertRefused($"Start-MlvRefresh {Gold} -AttachIfRunning", "AmbiguousParameterSet", ErrorCategory.InvalidArgument);
+        AssertRefused($"Start-MlvRefresh {Gold} -AttachIfRunning", "MissingMandatoryParameter", ErrorCategory.InvalidArgument);
     }
 
     [Fact]

@@ -61,6 +61,16 @@ namespace MlvFabric.Client.Json
         public ExecutionDataDto? ExecutionData { get; set; }
     }
 
+    /// <summary>The PATCH body: a full replacement, so <c>executionData</c> is always written (null = whole lineage).</summary>
+    internal sealed class ScheduleUpdateRequestDto
+    {
+        public bool Enabled { get; set; }
+        public ScheduleConfiguration? Configuration { get; set; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+        public ExecutionDataDto? ExecutionData { get; set; }
+    }
+
     internal sealed class RunOnDemandRequestDto
     {
         public ExecutionDataDto? ExecutionData { get; set; }
@@ -153,6 +163,7 @@ namespace MlvFabric.Client.Json
     [JsonSerializable(typeof(ItemDto))]
     [JsonSerializable(typeof(ScheduleDto))]
     [JsonSerializable(typeof(ScheduleRequestDto))]
+    [JsonSerializable(typeof(ScheduleUpdateRequestDto))]
     [JsonSerializable(typeof(RunOnDemandRequestDto))]
     [JsonSerializable(typeof(ErrorDto))]
     [JsonSerializable(typeof(JobInstanceDto))]

@@ -19,6 +19,7 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
 {
     private const string NameSet = "Name";
     private const string IdSet = "Id";
+    private const string ReferenceSet = "ExecutionDefinition";
 
     private NameFilter? _filter;
     private int _lakehousesSearched;
@@ -32,9 +33,21 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
 
     // Not bound from the pipeline: a piped lakehouse's Id is no definition id.
     [Parameter(ParameterSetName = IdSet, Mandatory = true)]
-    [Alias("ExecutionDefinitionId")]
     [ArgumentCompleter(typeof(ExecutionDefinitionCompleter))]
     public Guid[]? Id { get; set; }
+
+    /// <summary>
+    /// Definitions as objects, ids or names; binds ExecutionDefinitionId from piped schedules (the definition each runs;
+    /// null for a whole-lineage schedule, which returns nothing) and from piped definitions (read again).
+    /// </summary>
+    [Parameter(ParameterSetName = ReferenceSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ExecutionDefinitionId")]
+    [AllowNull]
+    [ExecutionDefinitionTransformation]
+    [ArgumentCompleter(typeof(ExecutionDefinitionCompleter))]
+    public ExecutionDefinitionReference[]? ExecutionDefinition { get; set; }
+
+    private IEnumerable<ExecutionDefinitionReference> References => ExecutionDefinition?.Where(r => r is not null) ?? Enumerable.Empty<ExecutionDefinitionReference>();
 
     protected override void BeginProcessing()
     {
@@ -44,20 +57,19 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
 
     protected override void ProcessRecord()
     {
-        ErrorRecord? problem = null;
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(WorkspaceId)) && WorkspaceId == Guid.Empty)
+        if (ParameterSetName == ReferenceSet)
         {
-            problem = MlvErrors.InvalidArgument("InvalidWorkspaceId", "-WorkspaceId is the empty GUID. Pass a workspace id from Get-MlvWorkspace, or use -WorkspaceName.", Guid.Empty);
-        }
-        else if (MyInvocation.BoundParameters.ContainsKey(nameof(LakehouseId)) && LakehouseId == Guid.Empty)
-        {
-            problem = MlvErrors.InvalidArgument("InvalidLakehouseId", "-LakehouseId is the empty GUID. Pass a lakehouse id from Get-MlvLakehouse, or use -LakehouseName.", Guid.Empty);
-        }
-        else if (Id is not null && Id.Contains(Guid.Empty))
-        {
-            problem = MlvErrors.EmptyExecutionDefinitionGuid("-Id", "an execution definition id from Get-MlvExecutionDefinition, or use -Name");
+            // A definition object knows its lakehouse; ids and names need one given (or bound from a piped schedule).
+            References.FirstOrDefault(r => r.HasLakehouse)?.ApplyLakehouseTo(this);
+            if (References.Any() && ValidateLakehouseParameters())
+            {
+                base.ProcessRecord();
+            }
+
+            return;
         }
 
+        ErrorRecord? problem = ValidateIds();
         if (problem is not null)
         {
             WriteError(problem);
@@ -67,8 +79,38 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
         base.ProcessRecord();
     }
 
+    // Here the lakehouse may be left out (every lakehouse in scope), but an id given must not be the empty GUID.
+    private ErrorRecord? ValidateIds()
+    {
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(WorkspaceId)) && WorkspaceId == Guid.Empty)
+        {
+            return MlvErrors.InvalidArgument("InvalidWorkspaceId", "-WorkspaceId is the empty GUID. Pass a workspace id from Get-MlvWorkspace, or use -WorkspaceName.", Guid.Empty);
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(LakehouseId)) && LakehouseId == Guid.Empty)
+        {
+            return MlvErrors.InvalidArgument("InvalidLakehouseId", "-LakehouseId is the empty GUID. Pass a lakehouse id from Get-MlvLakehouse, or use -LakehouseName.", Guid.Empty);
+        }
+
+        return Id is not null && Id.Contains(Guid.Empty)
+            ? MlvErrors.EmptyExecutionDefinitionGuid("-Id", "an execution definition id from Get-MlvExecutionDefinition, or use -Name")
+            : null;
+    }
+
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
+        if (ParameterSetName == ReferenceSet)
+        {
+            LakehouseTarget target = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+            foreach (ExecutionDefinitionReference reference in References)
+            {
+                await RunForDefinitionAsync(pipeline, target, reference, async () =>
+                    pipeline.WriteObject(await Resolver.ResolveAsync(target, reference, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         IReadOnlyList<LakehouseTarget> lakehouses = await LakehousesInScopeAsync(pipeline, cancellationToken).ConfigureAwait(false);
         _lakehousesSearched += lakehouses.Count;
         if (ParameterSetName == IdSet && lakehouses.Count == 1)

@@ -143,5 +143,5 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
     // A piped lakehouse (or workspace) also has an "Id" property, which binds -Id by property name. Its Id is its
     // LakehouseId (or WorkspaceId), which no job instance id ever equals: list the lakehouse's jobs instead.
     private bool PipedContainerInsteadOfJob() =>
-        Id is { Length: 1 } && (Id[0] == LakehouseId || Id[0] == WorkspaceId);
+        Id is { Length: 1 } && Id[0] != Guid.Empty && (Id[0] == LakehouseId || Id[0] == WorkspaceId);
 }

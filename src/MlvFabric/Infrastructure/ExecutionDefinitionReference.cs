@@ -56,9 +56,11 @@ public sealed class ExecutionDefinitionReference
         Definition = definition;
     }
 
-    private ExecutionDefinitionReference(string name, bool byName)
+    // By name only; the Guid parameter only tells this constructor apart from the public string one.
+    private ExecutionDefinitionReference(Guid? noId, string name)
     {
-        Name = byName && !string.IsNullOrWhiteSpace(name) ? name : throw new ArgumentException("An execution definition name is empty.", nameof(name));
+        Id = noId;
+        Name = !string.IsNullOrWhiteSpace(name) ? name : throw new ArgumentException("An execution definition name is empty.", nameof(name));
     }
 
     private ExecutionDefinitionReference(Guid id, string? displayName, Guid workspaceId, Guid lakehouseId, string? workspaceName, string? lakehouseName)
@@ -72,7 +74,7 @@ public sealed class ExecutionDefinitionReference
     }
 
     /// <summary>A reference by name only (even when the name looks like a GUID), e.g. for a -Name parameter.</summary>
-    public static ExecutionDefinitionReference ByName(string name) => new ExecutionDefinitionReference(name, byName: true);
+    public static ExecutionDefinitionReference ByName(string name) => new ExecutionDefinitionReference(noId: null, name);
 
     /// <summary>The definition's id; null for a reference by name.</summary>
     public Guid? Id { get; }
@@ -97,6 +99,32 @@ public sealed class ExecutionDefinitionReference
 
     /// <summary>True when the reference came from a definition object, which knows its lakehouse.</summary>
     public bool HasLakehouse => LakehouseId != Guid.Empty;
+
+    /// <summary>
+    /// When <paramref name="cmdlet"/> names no lakehouse at all, binds the lakehouse of this definition object to it, so
+    /// that <c>-ExecutionDefinition $definition</c> needs no -WorkspaceName/-LakehouseName. Call on the pipeline thread
+    /// before <c>ValidateLakehouseParameters</c>. False when nothing was applied (a lakehouse was given, or this is an id
+    /// or a name).
+    /// </summary>
+    public bool ApplyLakehouseTo(MlvLakehouseCmdlet cmdlet)
+    {
+        if (cmdlet is null)
+        {
+            throw new ArgumentNullException(nameof(cmdlet));
+        }
+
+        if (!HasLakehouse || WorkspaceId == Guid.Empty || cmdlet.WorkspaceId != Guid.Empty || cmdlet.LakehouseId != Guid.Empty
+            || cmdlet.WorkspaceName is not null || cmdlet.LakehouseName is not null)
+        {
+            return false;
+        }
+
+        cmdlet.WorkspaceId = WorkspaceId;
+        cmdlet.LakehouseId = LakehouseId;
+        cmdlet.WorkspaceName = WorkspaceName;
+        cmdlet.LakehouseName = LakehouseName;
+        return true;
+    }
 
     internal string LakehouseLabel => new LakehouseTarget(WorkspaceId, WorkspaceName, LakehouseId, LakehouseName).ToString();
 
@@ -179,7 +207,7 @@ public sealed class ExecutionDefinitionTransformationAttribute : ArgumentTransfo
             return null;
         }
 
-        if (bare is IEnumerable items && bare is not string)
+        if (bare is IEnumerable items && bare is not string && bare is not IDictionary)
         {
             var references = new List<ExecutionDefinitionReference>();
             foreach (object? item in items)

@@ -516,7 +516,7 @@ internal sealed class JobWaitRunner : IFabricLogSink, IDisposable
                     WriteFinished(pipeline, job, instance!);
                     break;
                 case JobWaitState.UnknownStatus:
-                    // The client has already warned about the status; the instance is reported as it is.
+                    pipeline.WriteWarning($"{job.Describe()} reports the status '{instance?.Status}', which this module does not know; it stopped waiting for that job and returns it as it is.");
                     pipeline.WriteObject(instance);
                     break;
                 case JobWaitState.Error:

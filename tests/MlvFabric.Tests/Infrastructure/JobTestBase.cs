@@ -35,10 +35,10 @@ public abstract class JobTestBase : IClassFixture<EmulatorFixture>, IDisposable
 
     protected PsSession Ps { get; }
 
-    /// <summary>Connects <paramref name="session"/> with a token for a caller no other test uses.</summary>
-    protected PsSession ConnectAsNewCaller(PsSession session)
+    /// <summary>Connects <paramref name="session"/> with a token (<c>user</c> or <c>servicePrincipal</c>) for a caller no other test uses.</summary>
+    protected PsSession ConnectAsNewCaller(PsSession session, string kind = "user")
     {
-        string token = Emulator.MintTokenFor(Guid.NewGuid().ToString());
+        string token = Emulator.MintTokenFor(Guid.NewGuid().ToString(), kind);
         session.Run(
             "Connect-MlvFabric -Endpoint $MlvTestEndpoint -AccessToken $MlvTestToken | Out-Null",
             new Dictionary<string, object?> { ["MlvTestEndpoint"] = Emulator.BaseUri.ToString(), ["MlvTestToken"] = session.Secure(token) }).ThrowIfFailed();

@@ -1,0 +1,66 @@
+# Help completeness, read through Get-Help from the MAML the build lays out (en-US/ and bin/en-US/): every exported
+# cmdlet has a synopsis, a description, at least three examples, and every parameter described.
+
+BeforeDiscovery {
+    . (Join-Path -Path $PSScriptRoot -ChildPath 'Common.ps1')
+    $null = Import-MlvTestModule
+    $script:Cmdlets = @(Get-Command -Module MlvFabric | Sort-Object -Property Name | ForEach-Object { @{ Name = $_.Name } })
+}
+
+BeforeAll {
+    . (Join-Path -Path $PSScriptRoot -ChildPath 'Common.ps1')
+    $null = Import-MlvTestModule
+
+    # Parameters every cmdlet gets from PowerShell (-Verbose, -ErrorAction, ...). -WhatIf and -Confirm are not in
+    # this list: the module documents them like its own.
+    $script:CommonParameters = @([System.Management.Automation.PSCmdlet]::CommonParameters)
+
+    function Get-HelpText {
+        param($Node)
+        return (@($Node) | Where-Object { $null -ne $_ } | ForEach-Object { $_.Text }) -join "`n"
+    }
+}
+
+Describe 'Help of <Name>' -ForEach $Cmdlets {
+    BeforeAll {
+        $script:Help = Get-Help -Name $Name -Full
+        $script:Command = Get-Command -Name $Name -Module MlvFabric
+        # A cmdlet without parameters of its own has no parameter entries at all.
+        $script:DocumentedParameters = @($Help.parameters.parameter | Where-Object { $null -ne $_ })
+    }
+
+    It 'has a synopsis of its own' {
+        # Without a help file, Get-Help makes the synopsis up from the syntax ("Verb-Noun [-Param] ...").
+        $Help.Synopsis | Should -Not -BeNullOrEmpty
+        $Help.Synopsis.Trim() | Should -Not -Match ('^' + [regex]::Escape($Name) + '\b')
+    }
+
+    It 'has a description' {
+        Get-HelpText $Help.description | Should -Not -BeNullOrEmpty
+    }
+
+    It 'has at least three examples, each with code' {
+        $examples = @($Help.examples.example)
+        $examples.Count | Should -BeGreaterOrEqual 3
+        foreach ($example in $examples) {
+            $example.code | Should -Not -BeNullOrEmpty -Because "every example of $Name needs code ($($example.title))"
+        }
+    }
+
+    It 'describes every parameter' {
+        foreach ($parameter in $Command.Parameters.Keys) {
+            if ($CommonParameters -contains $parameter) {
+                continue
+            }
+            $entry = @($DocumentedParameters | Where-Object { $_.name -eq $parameter })
+            $entry.Count | Should -Be 1 -Because "-$parameter of $Name should be documented once"
+            Get-HelpText $entry[0].description | Should -Not -BeNullOrEmpty -Because "-$parameter of $Name needs a description"
+        }
+    }
+
+    It 'documents no parameter the cmdlet does not have' {
+        foreach ($entry in $DocumentedParameters) {
+            $Command.Parameters.Keys | Should -Contain $entry.name -Because "the help of $Name documents -$($entry.name)"
+        }
+    }
+}
