@@ -41,6 +41,17 @@ public sealed class RefreshTests : JobTestBase
     }
 
     [Fact]
+    public void ABulkStartWithoutWaitShowsHowManyWereSubmitted()
+    {
+        PsResult result = RunOk("Get-MlvLakehouse | Start-MlvRefresh");
+
+        List<ProgressRecord> records = result.Progress.Where(p => p.Activity == "Starting MLV refreshes").ToList();
+        Assert.Equal(new[] { "1 submitted", "2 submitted", "3 submitted", "4 submitted" }, records.Where(p => p.RecordType == ProgressRecordType.Processing).Select(p => p.StatusDescription));
+        Assert.Equal(ProgressRecordType.Completed, records.Last().RecordType);
+        Assert.Contains(records, p => p.CurrentOperation == "Finance/Ledger");
+    }
+
+    [Fact]
     public void PassThruEmitsTheSubmittedInstanceWithoutReadingTheJob()
     {
         (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -PassThru");

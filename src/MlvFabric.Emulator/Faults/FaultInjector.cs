@@ -6,10 +6,11 @@ using MlvFabric.Emulator.Http;
 
 namespace MlvFabric.Emulator.Faults;
 
-internal enum FaultKind { None, Throttle, ServerError, DropRequest, DropResponse, Truncate, Slow }
+internal enum FaultKind { None, Throttle, ServerError, DropRequest, DropResponse, Truncate, Slow, OverrideRequest, OverrideResponse }
 
-/// <summary>What to do to one request.</summary>
-internal readonly record struct FaultDecision(FaultKind Kind, int Status = 0, int DelayMs = 0, int RetryAfterSeconds = 0)
+/// <summary>What to do to one request (<see cref="Override"/>: the scripted entry of an override fault).</summary>
+internal readonly record struct FaultDecision(FaultKind Kind, int Status = 0, int DelayMs = 0, int RetryAfterSeconds = 0,
+    ScriptedFault? Override = null)
 {
     public static readonly FaultDecision None = new(FaultKind.None);
 
@@ -23,11 +24,13 @@ internal readonly record struct FaultDecision(FaultKind Kind, int Status = 0, in
         FaultKind.DropResponse => "drop:response",
         FaultKind.Truncate => "truncate",
         FaultKind.Slow => "slow:" + DelayMs + "ms",
+        FaultKind.OverrideRequest => "override:request",
+        FaultKind.OverrideResponse => "override:response",
         _ => Kind.ToString(),
     };
 
     /// <summary>Needs the handler's response held back (drop after processing, truncation).</summary>
-    public bool BuffersResponse => Kind is FaultKind.DropResponse or FaultKind.Truncate;
+    public bool BuffersResponse => Kind is FaultKind.DropResponse or FaultKind.Truncate or FaultKind.OverrideResponse;
 }
 
 /// <summary>
@@ -88,7 +91,11 @@ internal sealed class FaultInjector
                 if (!regex.IsMatch(path))
                     continue;
                 entry.Remaining--;
-                return Make(entry.Fault, entry.Phase, entry.Status, entry.DelayMs, entry.RetryAfterSeconds);
+                if (string.Equals(entry.Fault, "override", StringComparison.OrdinalIgnoreCase))
+                    return new FaultDecision(
+                        string.Equals(entry.Phase, "request", StringComparison.OrdinalIgnoreCase) ? FaultKind.OverrideRequest : FaultKind.OverrideResponse,
+                        entry.Status ?? 0, Override: entry);
+                return Make(entry.Fault, entry.Phase, entry.Status, entry.DelayMs, entry.RetryAfterSeconds, -1);
             }
             var rates = _settings.Rates;
             if (!rates.Any)
@@ -96,20 +103,22 @@ internal sealed class FaultInjector
             var u = _random.NextDouble();
             var variant = _random.Next(2);
             if ((u -= rates.Throttle) < 0)
-                return Make("throttle", null, null, null, null);
+                return Make("throttle", null, null, null, null, variant);
             if ((u -= rates.ServerError) < 0)
-                return Make("serverError", null, variant == 0 ? 500 : 503, null, null);
+                return Make("serverError", null, variant == 0 ? 500 : 503, null, null, variant);
             if ((u -= rates.Drop) < 0)
-                return Make("drop", null, null, null, null);
+                return Make("drop", null, null, null, null, variant);
             if ((u -= rates.Truncate) < 0)
-                return Make("truncate", null, null, null, null);
+                return Make("truncate", null, null, null, null, variant);
             if ((u -= rates.Slow) < 0)
-                return Make("slow", null, null, null, null);
+                return Make("slow", null, null, null, null, variant);
             return FaultDecision.None;
         }
     }
 
-    private FaultDecision Make(string fault, string? phase, int? status, int? delayMs, int? retryAfter)
+    // variant: the request's second draw (0 or 1; -1 for scripted entries, which draw only when they need it); picks
+    // 500/503 for serverError and the phase of a drop under dropPhase "either".
+    private FaultDecision Make(string fault, string? phase, int? status, int? delayMs, int? retryAfter, int variant)
     {
         var retry = retryAfter ?? _settings.RetryAfterSeconds;
         switch (fault.ToLowerInvariant())
@@ -120,6 +129,8 @@ internal sealed class FaultInjector
                 return new FaultDecision(FaultKind.ServerError, status ?? 500, 0, Math.Max(1, retry));
             case "drop":
                 var p = (phase ?? _settings.DropPhase).ToLowerInvariant();
+                if (p == "either")
+                    p = (variant < 0 ? _random.Next(2) : variant) == 0 ? "request" : "response";
                 return new FaultDecision(p == "response" ? FaultKind.DropResponse : FaultKind.DropRequest);
             case "truncate":
                 return new FaultDecision(FaultKind.Truncate);
@@ -130,7 +141,7 @@ internal sealed class FaultInjector
         }
     }
 
-    private static readonly string[] Kinds = { "throttle", "servererror", "drop", "truncate", "slow" };
+    private static readonly string[] Kinds = { "throttle", "servererror", "drop", "truncate", "slow", "override" };
 
     private static void Validate(FaultSettings s)
     {
@@ -148,8 +159,8 @@ internal sealed class FaultInjector
         Rate("slow", s.Rates.Slow);
         if (s.Rates.Throttle + s.Rates.ServerError + s.Rates.Drop + s.Rates.Truncate + s.Rates.Slow > 1.000001)
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "The fault rates add up to more than 1.");
-        if (!IsPhase(s.DropPhase))
-            throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"dropPhase must be 'request' or 'response'; got '{s.DropPhase}'.");
+        if (!IsPhase(s.DropPhase) && !string.Equals(s.DropPhase, "either", StringComparison.OrdinalIgnoreCase))
+            throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"dropPhase must be 'request', 'response' or 'either'; got '{s.DropPhase}'.");
         if (s.SlowMs < 0 || s.SlowMs > 600_000)
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "slowMs must be 0 to 600000.");
         for (var i = 0; i < s.Script.Count; i++)
@@ -157,13 +168,29 @@ internal sealed class FaultInjector
             var e = s.Script[i];
             if (e.Fault is null || Array.IndexOf(Kinds, e.Fault.ToLowerInvariant()) < 0)
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
-                    $"script[{i}].fault '{e.Fault}' is not a fault: use throttle, serverError, drop, truncate or slow.");
+                    $"script[{i}].fault '{e.Fault}' is not a fault: use throttle, serverError, drop, truncate, slow or override.");
+            var isOverride = string.Equals(e.Fault, "override", StringComparison.OrdinalIgnoreCase);
             if (e.Phase != null && !IsPhase(e.Phase))
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}].phase must be 'request' or 'response'.");
             if (e.Count < 1)
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}].count must be at least 1.");
-            if (e.Status is { } st && (st < 500 || st > 599))
-                throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}].status must be a 5xx status.");
+            if (isOverride)
+            {
+                if (e.Status is { } os && (os < 200 || os > 599))
+                    throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}].status of an override must be 200 to 599.");
+                if (e.Body is null && e.Headers is null && e.Status is null)
+                    throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}]: an override needs a status, headers or a body.");
+                foreach (var name in e.Headers?.Keys ?? (IEnumerable<string>)Array.Empty<string>())
+                    if (string.IsNullOrWhiteSpace(name) || string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
+                        throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}].headers: '{name}' cannot be overridden.");
+            }
+            else
+            {
+                if (e.Status is { } st && (st < 500 || st > 599))
+                    throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}].status must be a 5xx status.");
+                if (e.Body != null || e.Headers != null)
+                    throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}]: body and headers apply only to the override fault.");
+            }
             e.PathPattern ??= "*";
         }
     }

@@ -24,16 +24,26 @@ internal sealed class ScriptedFault
     /// <summary>Path (with <c>/v1</c>) to match, case-insensitively; <c>*</c> matches any run of characters.</summary>
     public string PathPattern { get; set; } = "*";
 
-    /// <summary><c>throttle</c>, <c>serverError</c>, <c>drop</c>, <c>truncate</c> or <c>slow</c>.</summary>
+    /// <summary><c>throttle</c>, <c>serverError</c>, <c>drop</c>, <c>truncate</c>, <c>slow</c> or <c>override</c>.</summary>
     public string Fault { get; set; } = "serverError";
 
-    /// <summary>For drop: <c>request</c> (nothing done) or <c>response</c> (done, answer lost). Default: the settings' dropPhase.</summary>
+    /// <summary>
+    /// For drop: <c>request</c> (nothing done) or <c>response</c> (done, answer lost). Default: the settings' dropPhase.
+    /// For override: <c>request</c> (the handler does not run; the override is the whole answer) or <c>response</c>
+    /// (default: the handler runs and changes state, then its answer is overridden).
+    /// </summary>
     public string? Phase { get; set; }
 
     public int Count { get; set; } = 1;
 
-    /// <summary>serverError: 500, 502, 503 or 504 (default 500).</summary>
+    /// <summary>serverError: 500, 502, 503 or 504 (default 500). override: the status to answer (default: the handler's, or 200 in the request phase).</summary>
     public int? Status { get; set; }
+
+    /// <summary>override: the body to answer, as raw text (need not be JSON); null keeps the handler's (request phase: none).</summary>
+    public string? Body { get; set; }
+
+    /// <summary>override: headers to set on the answer (replacing the handler's); an empty value removes the header.</summary>
+    public Dictionary<string, string>? Headers { get; set; }
 
     /// <summary>slow: delay in ms (default: the settings' slowMs).</summary>
     public int? DelayMs { get; set; }
@@ -51,7 +61,7 @@ internal sealed class FaultSettings
     public int? Seed { get; set; }
     public FaultRates Rates { get; set; } = new();
 
-    /// <summary>Phase of rate-drawn drops: <c>request</c> or <c>response</c>.</summary>
+    /// <summary>Phase of rate-drawn drops: <c>request</c>, <c>response</c>, or <c>either</c> (each drop picks one at random from the seeded generator).</summary>
     public string DropPhase { get; set; } = "request";
 
     /// <summary>Delay of rate-drawn slow responses.</summary>

@@ -98,6 +98,11 @@ internal sealed class ApiPipeline
                         ? new ApiException(503, ErrorCodes.ServiceUnavailable, "The service is temporarily unavailable.",
                             retryAfterSeconds: fault.RetryAfterSeconds)
                         : new ApiException(fault.Status, ErrorCodes.InternalServerError, "An internal error occurred.");
+                case FaultKind.OverrideRequest:
+                    ctx.Response.StatusCode = fault.Status > 0 ? fault.Status : 200;
+                    await WriteOverrideAsync(ctx, fault.Override!, null);
+                    entry.Status = ctx.Response.StatusCode;
+                    return;
             }
 
             var caller = _emu.Tokens.Authenticate(request.Headers.Authorization);
@@ -138,6 +143,14 @@ internal sealed class ApiPipeline
                     return;
                 }
                 var bytes = held.ToArray();
+                if (fault.Kind == FaultKind.OverrideResponse)
+                {
+                    if (fault.Status > 0)
+                        ctx.Response.StatusCode = fault.Status;
+                    await WriteOverrideAsync(ctx, fault.Override!, bytes);
+                    entry.Status = ctx.Response.StatusCode;
+                    return;
+                }
                 if (ctx.Response.StatusCode == 200 && bytes.Length > 1)
                 {
                     var half = bytes.Length / 2;
@@ -178,6 +191,28 @@ internal sealed class ApiPipeline
             entry.DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             _emu.Log.Add(entry);
         }
+    }
+
+    /// <summary>
+    /// The answer of an override fault: its headers over the current ones (an empty value removes one), then its body,
+    /// else <paramref name="handlerBody"/> (the handler's answer, response phase) or nothing.
+    /// </summary>
+    private static async Task WriteOverrideAsync(HttpContext ctx, ScriptedFault entry, byte[]? handlerBody)
+    {
+        var headers = ctx.Response.Headers;
+        var body = entry.Body is { } text ? Encoding.UTF8.GetBytes(text) : handlerBody ?? Array.Empty<byte>();
+        if (entry.Body != null && body.Length > 0)
+            ctx.Response.ContentType = "application/json; charset=utf-8";
+        foreach (var (name, value) in entry.Headers ?? new())
+        {
+            if (string.IsNullOrEmpty(value))
+                headers.Remove(name);
+            else
+                headers[name] = value;
+        }
+        ctx.Response.ContentLength = body.Length;
+        if (body.Length > 0)
+            await ctx.Response.Body.WriteAsync(body);
     }
 
     private void Throttle(CallerIdentity caller, ThrottleBucket bucket)

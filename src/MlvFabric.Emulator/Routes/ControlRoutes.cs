@@ -227,6 +227,14 @@ internal static class ControlRoutes
                 if (e.Status is { } st) w.WriteNumber("status", st);
                 if (e.DelayMs is { } d) w.WriteNumber("delayMs", d);
                 if (e.RetryAfterSeconds is { } r) w.WriteNumber("retryAfterSeconds", r);
+                w.WriteStringIfNotNull("body", e.Body);
+                if (e.Headers is { } headers)
+                {
+                    w.WriteStartObject("headers");
+                    foreach (var (name, value) in headers)
+                        w.WriteString(name, value);
+                    w.WriteEndObject();
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();

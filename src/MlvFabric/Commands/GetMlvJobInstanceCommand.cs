@@ -63,7 +63,7 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
             DateTime sinceUtc = Since.Kind == DateTimeKind.Utc ? Since : Since.ToUniversalTime();
             if (sinceUtc > DateTime.UtcNow.AddMinutes(1))
             {
-                ThrowTerminatingError(MlvErrors.InvalidArgument("SinceInFuture", $"-Since {Since:u} is in the future, so no job instance can match. Pass an earlier time, e.g. (Get-Date).AddDays(-1).", Since));
+                ThrowTerminatingError(MlvErrors.InvalidArgument("SinceInFuture", $"-Since {Since:yyyy-MM-dd HH:mm:ss} is in the future, so no job instance can match. Pass an earlier time, e.g. (Get-Date).AddDays(-1).", Since));
             }
 
             _sinceUtc = sinceUtc;
@@ -109,7 +109,7 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
                 {
                     pipeline.WriteError(MlvErrors.JobInstanceNotFound(id, target, ex));
                 }
-                catch (FabricApiException ex)
+                catch (Exception ex) when (MlvErrors.IsItemFailure(ex))
                 {
                     pipeline.WriteError(MlvErrors.FromException(ex, id));
                 }

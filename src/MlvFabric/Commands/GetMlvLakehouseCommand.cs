@@ -88,7 +88,7 @@ public sealed class GetMlvLakehouseCommand : MlvSessionCmdlet
                     }
                 }
             }
-            catch (FabricApiException ex)
+            catch (Exception ex) when (MlvErrors.IsItemFailure(ex))
             {
                 pipeline.WriteError(MlvErrors.FromException(ex, workspace.Id));
             }
@@ -119,7 +119,7 @@ public sealed class GetMlvLakehouseCommand : MlvSessionCmdlet
             {
                 pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse with id '{id}' was found in workspace '{workspace.Label}' ({ex.ErrorCode}). Check the id, or run Get-MlvLakehouse -WorkspaceId {workspace.Id} to list its lakehouses.", id));
             }
-            catch (FabricApiException ex)
+            catch (Exception ex) when (MlvErrors.IsItemFailure(ex))
             {
                 pipeline.WriteError(MlvErrors.FromException(ex, id));
             }

@@ -17,6 +17,8 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
 {
     private const string NoWaitSet = "NoWait";
     private const string WaitSet = "Wait";
+    private const int SubmitActivityId = 0;
+    private const string SubmitActivity = "Starting MLV refreshes";
 
     [Parameter(ParameterSetName = WaitSet, Mandatory = true)]
     public SwitchParameter Wait { get; set; }
@@ -33,6 +35,8 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
 
     [Parameter(ParameterSetName = NoWaitSet)]
     public SwitchParameter PassThru { get; set; }
+
+    private int _submitted;
 
     protected override void BeginProcessing()
     {
@@ -78,7 +82,7 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
         {
             submission = await submit.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is FabricApiException || ex is FabricConnectionException || ex is FabricProtocolException)
+        catch (Exception ex) when (MlvErrors.IsItemFailure(ex))
         {
             pipeline.WriteError(MlvErrors.FromException(ex, target));
             return;
@@ -88,11 +92,25 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
         if (Runner is not null)
         {
             Runner.Add(JobInstanceRef.From(submission), target);
+            return;
         }
-        else if (PassThru)
+
+        // A bulk start is paced by the service's submission limit (50 per minute): show that it moves.
+        pipeline.WriteProgress(new ProgressRecord(SubmitActivityId, SubmitActivity, $"{++_submitted} submitted") { CurrentOperation = target.ToString() });
+        if (PassThru)
         {
             pipeline.WriteObject(JobInstances.FromSubmission(submission, target));
         }
+    }
+
+    protected override Task EndProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        if (_submitted > 0)
+        {
+            pipeline.WriteProgress(new ProgressRecord(SubmitActivityId, SubmitActivity, $"{_submitted} submitted") { RecordType = ProgressRecordType.Completed });
+        }
+
+        return base.EndProcessingAsync(pipeline, cancellationToken);
     }
 
     // The one submission call (issue 4 adds the execution definition here).

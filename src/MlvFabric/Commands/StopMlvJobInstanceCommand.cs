@@ -98,7 +98,7 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
                     await WriteCurrentAsync(pipeline, target, id, cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (FabricApiException ex) when (string.Equals(ex.ErrorCode, "JobAlreadyCompleted", StringComparison.OrdinalIgnoreCase))
+            catch (FabricApiException ex) when (string.Equals(ex.ErrorCode, MlvErrors.JobAlreadyCompletedCode, StringComparison.OrdinalIgnoreCase))
             {
                 pipeline.WriteWarning($"Job instance {id} of {target} has already ended; there is nothing to cancel. Get-MlvJobInstance -Id {id} shows how it ended.");
                 if (Wait || PassThru)
@@ -110,7 +110,7 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
             {
                 pipeline.WriteError(MlvErrors.JobInstanceNotFound(id, target, ex));
             }
-            catch (Exception ex) when (ex is FabricApiException || ex is FabricConnectionException || ex is FabricProtocolException)
+            catch (Exception ex) when (MlvErrors.IsItemFailure(ex))
             {
                 pipeline.WriteError(MlvErrors.FromException(ex, id));
             }
@@ -124,7 +124,7 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
             MlvJobInstance instance = await Client.GetJobInstanceAsync(target.WorkspaceId, target.LakehouseId, id, cancellationToken).ConfigureAwait(false);
             pipeline.WriteObject(JobInstances.Label(instance, target));
         }
-        catch (Exception ex) when (ex is FabricApiException || ex is FabricConnectionException || ex is FabricProtocolException)
+        catch (Exception ex) when (MlvErrors.IsItemFailure(ex))
         {
             pipeline.WriteError(MlvErrors.FromException(ex, id));
         }

@@ -71,5 +71,8 @@ public sealed class WaitMlvJobInstanceCommand : MlvJobCmdlet
         {
             Runner!.Add(new JobInstanceRef(target.WorkspaceId, target.LakehouseId, id), target);
         }
+
+        // Jobs piped from a bulk start arrive over minutes: show how the first ones are doing meanwhile.
+        Runner!.Flush(pipeline);
     }
 }

@@ -109,18 +109,6 @@ internal sealed class JobWaitRunner : IFabricLogSink, IDisposable
         ? "Waiting for MLV refreshes to be cancelled"
         : "Waiting for MLV refreshes";
 
-    /// <summary>Number of jobs added (a job added twice counts once).</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _tracked.Count;
-            }
-        }
-    }
-
     /// <summary>Adds a job to the wait; the first one starts the polling loop and the timeout.</summary>
     public void Add(JobInstanceRef job, LakehouseTarget target)
     {
@@ -372,7 +360,8 @@ internal sealed class JobWaitRunner : IFabricLogSink, IDisposable
         }
     }
 
-    private void Flush(AsyncPipeline pipeline)
+    /// <summary>Writes the queued log lines and the progress that changed, once (for a pipeline block that does not wait).</summary>
+    public void Flush(AsyncPipeline pipeline)
     {
         while (_log.TryDequeue(out (char Kind, string Text) line))
         {
@@ -555,7 +544,7 @@ internal sealed class JobWaitRunner : IFabricLogSink, IDisposable
         if (IsStatus(status, JobStatus.Deduped))
         {
             pipeline.WriteWarning(_settings.AttachIfRunning
-                ? $"{who} was skipped (Deduped): a refresh of the same materialized lake views was running, and had ended before it could be attached to. Get-MlvJobInstance lists it."
+                ? $"{who} was skipped (Deduped) for a refresh of the same materialized lake views that could not be found to attach to. Get-MlvJobInstance lists the lakehouse's refreshes."
                 : $"{who} was skipped (Deduped): a refresh of the same materialized lake views was already running. Add -AttachIfRunning to wait for that refresh instead.");
         }
         else if (IsStatus(status, JobStatus.Cancelled))
@@ -581,7 +570,7 @@ internal sealed class JobWaitRunner : IFabricLogSink, IDisposable
             await _client.CancelJobInstanceAsync(job.Target.WorkspaceId, job.Target.LakehouseId, job.Id, cancellationToken).ConfigureAwait(false);
             pipeline.WriteError(MlvErrors.JobWaitTimedOut(target, job.Describe(), timeout, cancelRequested: true));
         }
-        catch (FabricApiException ex) when (string.Equals(ex.ErrorCode, "JobAlreadyCompleted", StringComparison.OrdinalIgnoreCase))
+        catch (FabricApiException ex) when (string.Equals(ex.ErrorCode, MlvErrors.JobAlreadyCompletedCode, StringComparison.OrdinalIgnoreCase))
         {
             // It ended between the last read and the cancel: report how it ended.
             try

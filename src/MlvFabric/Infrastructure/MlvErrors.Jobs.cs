@@ -9,6 +9,13 @@ namespace MlvFabric.Infrastructure;
 public static partial class MlvErrors
 {
     /// <summary>
+    /// A request about one item that failed (refused, unreachable, unreadable): reported for that item while the
+    /// others of the pipeline go on. Authentication failures are not among them: every later request would fail too.
+    /// </summary>
+    public static bool IsItemFailure(Exception ex) =>
+        ex is FabricApiException || ex is FabricConnectionException || ex is FabricProtocolException;
+
+    /// <summary>
     /// A refresh that ended Failed: non-terminating, the service's failureReason in the message and in the exception
     /// (<see cref="MlvJobFailedException"/>), the final instance as the target.
     /// </summary>
@@ -66,6 +73,8 @@ public static partial class MlvErrors
             : span.TotalMinutes >= 1
                 ? span.ToString(@"m\:ss", CultureInfo.InvariantCulture) + " min"
                 : span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
+
+    internal const string JobAlreadyCompletedCode = "JobAlreadyCompleted";
 
     private static string RecommendedActionForFailure(string? errorCode) => errorCode?.ToUpperInvariant() switch
     {

@@ -57,7 +57,7 @@ public abstract class MlvJobCmdlet : MlvLakehouseCmdlet, IDisposable
             pipeline.WriteError(ex.ErrorRecord);
             return null;
         }
-        catch (FabricApiException ex)
+        catch (Exception ex) when (MlvErrors.IsItemFailure(ex))
         {
             pipeline.WriteError(MlvErrors.FromException(ex, DescribeBoundLakehouse()));
             return null;

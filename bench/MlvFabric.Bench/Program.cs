@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading.Tasks;
+
+namespace MlvFabric.Bench;
+
+/// <summary>
+/// dotnet run -c Release --project bench/MlvFabric.Bench [-- --quick] [--only import,percall,bulk,stream]
+///     [--bulk N:retryAfter:queue:run[,…]] [--no-write]
+/// Child probes (spawned by the bench itself): --import-probe with|without [baseUri token], --stream-probe baseUri token lakehouse.
+/// </summary>
+internal static class Program
+{
+    private static readonly string[] AllBenchmarks = { "import", "percall", "stream", "bulk" };
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "--import-probe")
+        {
+            return ImportBench.Probe(args);
+        }
+
+        if (args.Length > 0 && args[0] == "--import-breakdown")
+        {
+            return ImportBench.Breakdown();
+        }
+
+        if (args.Length > 0 && args[0] == "--stream-probe")
+        {
+            return StreamingBench.Probe(args);
+        }
+
+        bool quick = args.Contains("--quick");
+        bool write = !args.Contains("--no-write");
+        string[] only = Value(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? AllBenchmarks;
+        foreach (string name in only)
+        {
+            if (!AllBenchmarks.Contains(name))
+            {
+                Console.Error.WriteLine($"Unknown benchmark '{name}': use {string.Join(", ", AllBenchmarks)}.");
+                return 2;
+            }
+        }
+
+        List<BulkScenario> scenarios = Value(args, "--bulk") is string custom
+            ? custom.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(BulkScenario.Parse).ToList()
+            : DefaultScenarios(quick);
+
+        DateTime started = DateTime.UtcNow;
+        string mode = (quick ? "quick" : "full") + (only.Length == AllBenchmarks.Length ? "" : " (" + string.Join(", ", only) + ")");
+        var sections = new List<Section> { Machine.Describe(mode) };
+        Console.Write(sections[0].ToText());
+
+        // Order: the short, CPU-sensitive figures first; the long bulk run last.
+        foreach (string name in AllBenchmarks.Where(only.Contains))
+        {
+            Section section = name switch
+            {
+                "import" => await ImportBench.RunAsync(quick),
+                "percall" => await PerCallBench.RunAsync(quick),
+                "stream" => await StreamingBench.RunAsync(quick),
+                _ => await BulkRefreshBench.RunAsync(scenarios, quick),
+            };
+            sections.Add(section);
+            Console.Write(section.ToText());
+        }
+
+        string summary = Summary(sections);
+        Console.WriteLine();
+        Console.WriteLine(summary);
+        if (write)
+        {
+            var (md, json) = ResultsFile.Write(started, sections, summary);
+            Console.WriteLine($"Results: {md}");
+            Console.WriteLine($"         {json}");
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Full: 500 lakehouses at the service's Retry-After (60 s) in two regimes of the client's pacing — runs shorter than
+    /// Retry-After (every job has ended by its first allowed read) and runs of a few minutes (the typical MLV refresh,
+    /// longer than 2 × Retry-After + 60 s). Quick: 100 lakehouses (two minute-windows) with the short runs.
+    /// </summary>
+    private static List<BulkScenario> DefaultScenarios(bool quick) => quick
+        ? new List<BulkScenario> { new("quick: 100 lakehouses, short runs", 100, 60, 5, 25) }
+        : new List<BulkScenario>
+        {
+            new("500 lakehouses, short runs (< Retry-After)", 500, 60, 5, 25),
+            new("500 lakehouses, 4-minute runs", 500, 60, 5, 235),
+        };
+
+    private static string Summary(IEnumerable<Section> sections)
+    {
+        var lines = new List<string> { "Targets:" };
+        foreach (var s in sections.Where(s => s.Data.ContainsKey("met")))
+        {
+            lines.Add($"- {s.Title}: {(s.Data["met"]!.GetValue<bool>() ? "met" : "MISSED")}");
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string? Value(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
