@@ -61,7 +61,7 @@ namespace MlvFabric.Client
                 }
                 catch (AmbiguousOutcomeException ambiguous)
                 {
-                    FabricLog.Warning($"The answer to POST {post.Path} was lost ({ambiguous.Message}); checking the execution definitions instead of sending it again.");
+                    FabricLog.Verbose($"The answer to POST {post.Path} was lost ({ambiguous.Message}); checking the execution definitions instead of sending it again.");
                     var found = await ReconcileAsync(
                         () => ListExecutionDefinitionsAsync(workspaceId, lakehouseId, ct),
                         d => !before.Contains(d.Id) && string.Equals(d.DisplayName, request.DisplayName, StringComparison.OrdinalIgnoreCase),

@@ -57,7 +57,7 @@ namespace MlvFabric.Client
                 };
                 var waited = await SubmissionLimiter.WaitAsync(ct).ConfigureAwait(false);
                 if (waited > TimeSpan.FromSeconds(1))
-                    FabricLog.Verbose($"Paced POST {post.Path} by {ErrorText.Seconds(waited)} to stay under {SubmissionLimiter.Limit} job submissions per {SubmissionLimiter.Window.TotalSeconds} s.");
+                    FabricLog.Verbose($"Paced POST {post.Path} by {ErrorText.Seconds(waited)} to stay under {SubmissionLimiter.Describe("job submissions")}.");
                 var floor = JobClockFloor();
                 JobSubmission? submission;
                 AmbiguousOutcomeException? ambiguous = null;
@@ -71,13 +71,14 @@ namespace MlvFabric.Client
                         TryClaim(submission.JobInstanceId);
                         return submission;
                     }
-                    FabricLog.Warning($"POST {post.Path} was accepted but its answer had no readable Location; looking the job up in the job list.");
+                    FabricLog.Verbose($"POST {post.Path} was accepted but its answer had no readable Location; looking the job up in the job list.");
                     ambiguous = new AmbiguousOutcomeException("the answer had no job instance URL", null, HttpStatusCode.Accepted);
                 }
                 catch (AmbiguousOutcomeException ex)
                 {
                     ambiguous = ex;
-                    FabricLog.Warning($"The answer to POST {post.Path} was lost ({ex.Message}). A job may have started, so the request is not sent again; looking for it in the lakehouse's job list.");
+                    // Verbose, like a retry: the caller learns the outcome from the result (Reconciled) or the exception.
+                    FabricLog.Verbose($"The answer to POST {post.Path} was lost ({ex.Message}). A job may have started, so the request is not sent again; looking for it in the lakehouse's job list.");
                 }
                 finally
                 {
@@ -202,9 +203,12 @@ namespace MlvFabric.Client
         /// <summary>
         /// The lakehouse's MLV refresh job instances, newest first, page by page. Both job-type labels
         /// (<c>RefreshMaterializedLakeViews</c>, <c>MaterializedLakeViews</c>) count as the MLV job; other types are skipped.
+        /// <para>The scheduler counts every page request as a job-status read (50 per minute per user), so each page
+        /// takes a slot of the session's status-read limiter, shared with job waits: while slots are free a page goes
+        /// at once; once they are used up the next page waits for one (paced instead of drawing 429s).</para>
         /// </summary>
         public FabricAsyncSequence<MlvJobInstance> ListJobInstancesAsync(Guid workspaceId, Guid lakehouseId, CancellationToken ct = default) =>
-            new FabricAsyncSequence<MlvJobInstance>(ListJobInstancesAsync(workspaceId, lakehouseId, null, ct));
+            new FabricAsyncSequence<MlvJobInstance>(ListJobInstancesAsync(workspaceId, lakehouseId, StatusReadLimiter, ct));
 
         internal async IAsyncEnumerable<MlvJobInstance> ListJobInstancesAsync(Guid workspaceId, Guid lakehouseId, RateLimiter? limiter,
             [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

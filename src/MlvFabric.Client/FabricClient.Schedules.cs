@@ -71,7 +71,7 @@ namespace MlvFabric.Client
                 }
                 catch (AmbiguousOutcomeException ambiguous)
                 {
-                    FabricLog.Warning($"The answer to POST {post.Path} was lost ({ambiguous.Message}); checking the schedule list instead of sending it again, so that no schedule is created twice.");
+                    FabricLog.Verbose($"The answer to POST {post.Path} was lost ({ambiguous.Message}); checking the schedule list instead of sending it again, so that no schedule is created twice.");
                     var found = await ReconcileAsync(
                         () => ListSchedulesAsync(workspaceId, lakehouseId, ct),
                         s => !before.Contains(s.Id) && Fingerprint(s.Enabled, s.Configuration, s.ExecutionDefinitionId) == wanted,

@@ -86,11 +86,25 @@ namespace MlvFabric.Client
         /// <summary>Longest backoff step without Retry-After. Default 30 s.</summary>
         public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-        /// <summary>Job-status reads per <see cref="JobRateWindow"/> that job waits stay under (the scheduler's per-user limit). Default 50.</summary>
-        public int JobStatusReadsPerWindow { get; set; } = 50;
+        /// <summary>Environment variable that overrides the default of <see cref="JobStatusReadsPerWindow"/>.</summary>
+        public const string JobStatusReadsVariable = "MLVFABRIC_JOB_STATUS_READS_PER_MINUTE";
 
-        /// <summary>Job submissions per <see cref="JobRateWindow"/> that refresh starts stay under. Default 50.</summary>
-        public int JobSubmissionsPerWindow { get; set; } = 50;
+        /// <summary>Environment variable that overrides the default of <see cref="JobSubmissionsPerWindow"/>.</summary>
+        public const string JobSubmissionsVariable = "MLVFABRIC_JOB_SUBMISSIONS_PER_MINUTE";
+
+        /// <summary>
+        /// Job-status reads per <see cref="JobRateWindow"/> that this client stays under (the scheduler's per-user
+        /// limit, which counts instance reads and job-list pages alike): job waits, job lists (one per page) and the
+        /// look-ups of job-start reconciliation share it. A burst up to the limit goes at once; only once it is used
+        /// up are further reads paced. Default 50, or the whole number in the environment variable
+        /// <c>MLVFABRIC_JOB_STATUS_READS_PER_MINUTE</c> when set. 0 = no pacing by the client (for a service or
+        /// emulator without the limit, such as streaming benchmarks); the service's 429s are still honoured.
+        /// </summary>
+        public int JobStatusReadsPerWindow { get; set; } = DefaultFromEnvironment(JobStatusReadsVariable, 50);
+
+        /// <summary>Job submissions per <see cref="JobRateWindow"/> that refresh starts stay under. Default 50, or the
+        /// environment variable <c>MLVFABRIC_JOB_SUBMISSIONS_PER_MINUTE</c>; 0 = no pacing by the client.</summary>
+        public int JobSubmissionsPerWindow { get; set; } = DefaultFromEnvironment(JobSubmissionsVariable, 50);
 
         /// <summary>The window of the job scheduler's limits. Default one minute.</summary>
         public TimeSpan JobRateWindow { get; set; } = TimeSpan.FromMinutes(1);
@@ -124,6 +138,23 @@ namespace MlvFabric.Client
                 path += "/v1";
             var builder = new UriBuilder(uri) { Path = path + "/", Query = "", Fragment = "" };
             return builder.Uri;
+        }
+
+        /// <summary>A whole number of 0 or more from the environment variable <paramref name="name"/>; else <paramref name="fallback"/>.</summary>
+        private static int DefaultFromEnvironment(string name, int fallback)
+        {
+            string? text;
+            try
+            {
+                text = Environment.GetEnvironmentVariable(name);
+            }
+            catch (System.Security.SecurityException)
+            {
+                return fallback;
+            }
+            return int.TryParse(text?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                ? value
+                : fallback;
         }
 
         /// <summary>A copy (the secure strings are shared, not copied).</summary>

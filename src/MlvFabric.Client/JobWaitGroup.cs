@@ -133,7 +133,7 @@ namespace MlvFabric.Client
             var maxInFlight = Math.Max(1, _options.MaxConcurrentPolls);
             var deadline = _options.Timeout is TimeSpan t && t >= TimeSpan.Zero ? t : (TimeSpan?)null;
             var limiter = _client.StatusReadLimiter;
-            var readRate = limiter.Limit / Math.Max(1, limiter.Window.TotalSeconds); // reads per second
+            var readRate = limiter.IsUnlimited ? double.PositiveInfinity : limiter.Limit / Math.Max(1, limiter.Window.TotalSeconds); // reads per second
             var jobs = new List<JobState>();
             var inflight = new Dictionary<Task<(MlvJobInstance, TimeSpan?)>, JobState>();
             var durations = new List<double>(); // run times (s) of ended jobs, from the service's own stamps
@@ -300,8 +300,9 @@ namespace MlvFabric.Client
                             }
                             else
                             {
+                                // The outcome (State UnknownStatus, with the instance) carries this; the caller reports it.
                                 job.State = JobWaitState.UnknownStatus;
-                                FabricLog.Warning($"Job instance {instance.Id} reports the status '{instance.Status}', which this module does not know; it stops waiting for that job and reports it as it is.");
+                                FabricLog.Verbose($"Job instance {instance.Id} reports the status '{instance.Status}', which this client does not know; no longer waiting for it.");
                             }
                         }
                         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -325,9 +326,10 @@ namespace MlvFabric.Client
                             var allowed = notFound && job.Instance == null ? 3 : 1;
                             if (job.Failures >= allowed)
                             {
+                                // The outcome (State Error, with the exception) carries this; the caller reports it.
                                 job.State = JobWaitState.Error;
                                 job.Error = ex;
-                                FabricLog.Warning($"Stopped waiting for job instance {job.Job.JobInstanceId}: {ex.Message}");
+                                FabricLog.Verbose($"Stopped waiting for job instance {job.Job.JobInstanceId}: {ex.Message}");
                             }
                             else
                             {

@@ -25,6 +25,9 @@ internal static class CommandLine
         new("--one-schedule-per-scope", "409 for a second enabled schedule of the same scope", null, o => o.EnforceOneSchedulePerScope = true),
         new("--job-submissions-per-minute", "per caller (default 50; 0 = unlimited)", (o, v) => o.JobSubmissionsPerMinute = Int(v)),
         new("--job-status-reads-per-minute", "per caller (default 50; 0 = unlimited)", (o, v) => o.JobStatusReadsPerMinute = Int(v)),
+        new("--unknown-job-status", "a status outside the contract (e.g. Paused) that new runs report (default off)", (o, v) => o.UnknownJobStatus = v),
+        new("--unknown-job-status-seconds", "how long runs report --unknown-job-status (default 0 = until cancelled)", (o, v) => o.UnknownJobStatusSeconds = Double(v)),
+        new("--throttle-window-seconds", "length of the throttle windows (default 60)", (o, v) => o.ThrottleWindowSeconds = Int(v)),
         new("--requests-per-minute", "per caller, all /v1 calls (default 0 = off)", (o, v) => o.RequestsPerMinute = Int(v)),
         new("--fault-seed", "seed of fault injection (default 1)", (o, v) => o.FaultSeed = Int(v)),
         new("--random-seed", "seed of job outcomes (default 1)", (o, v) => o.RandomSeed = Int(v)),
@@ -95,4 +98,6 @@ internal static class CommandLine
     }
 
     private static int Int(string v) => int.Parse(v, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    private static double Double(string v) => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

@@ -24,9 +24,15 @@ internal sealed class EmulatorContext
 
     public EmulatorContext(EmulatorOptions options)
     {
+        if (options.UnknownJobStatus is { } unknown && JobStatus.IsDefined(unknown.Trim()))
+            throw new ArgumentException($"UnknownJobStatus must be a status the contract does not define (for example Paused); got '{unknown}'.");
+        if (options.UnknownJobStatusSeconds is < 0 or > 315_360_000)
+            throw new ArgumentException("UnknownJobStatusSeconds must be 0 (until cancelled) to 315360000.");
         StartupOptions = options.Clone();
+        if (string.IsNullOrWhiteSpace(StartupOptions.UnknownJobStatus))
+            StartupOptions.UnknownJobStatus = null;
         Seed = LoadSeed(options);
-        _settings = options.Clone();
+        _settings = StartupOptions.Clone();
         try
         {
             _state = EmulatorState.Build(Seed, options.RandomSeed);
@@ -39,7 +45,7 @@ internal sealed class EmulatorContext
         Clock = new EmulatorClock();
         Clock.Reset(options.StartTimeUtc);
         Tokens = new TokenService(options.TenantId ?? _state.TenantId.ToString());
-        RateLimiter = new RateLimiter();
+        RateLimiter = new RateLimiter(TimeSpan.FromSeconds(Math.Max(1, options.ThrottleWindowSeconds)));
         Faults = new FaultInjector(options.FaultSeed);
         Log = new RequestLog(options.RequestLogCapacity);
         Jobs = new JobEngine(this);

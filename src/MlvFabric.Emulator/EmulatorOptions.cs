@@ -45,6 +45,20 @@ public sealed class EmulatorOptions
     /// <summary>Runtime. Answer 409 <c>ConflictingRequest</c> to a second enabled schedule for the same scope.</summary>
     public bool EnforceOneSchedulePerScope { get; set; }
 
+    /// <summary>
+    /// Runtime. A status the contract does not define (e.g. <c>Paused</c>) that every run created while it is set
+    /// reports from its submission, for <see cref="UnknownJobStatusSeconds"/>; null = off. A lakehouse's own
+    /// <c>unknownStatus</c> setting wins. For testing that no wait hangs on a status it does not know.
+    /// </summary>
+    public string? UnknownJobStatus { get; set; }
+
+    /// <summary>Runtime. Seconds a run reports <see cref="UnknownJobStatus"/> before it goes on as usual (ending no
+    /// earlier than then); 0 (default) = until it is cancelled.</summary>
+    public double UnknownJobStatusSeconds { get; set; }
+
+    /// <summary>Length of the throttle windows in seconds (the service: 60). Tests shorten it to see pacing quickly.</summary>
+    public int ThrottleWindowSeconds { get; set; } = 60;
+
     /// <summary>Runtime. Schedules per item (the service: 20).</summary>
     public int MaxSchedulesPerItem { get; set; } = Scheduling.ScheduleLimits.MaxSchedulesPerItem;
 

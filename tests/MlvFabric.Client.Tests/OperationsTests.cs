@@ -219,9 +219,13 @@ namespace MlvFabric.Client.Tests
             var ex = await ThrowsNoToken<FabricApiException>(() => session.Client.StartRefreshAsync(F.Sales, F.Bronze));
             Assert.Equal(HttpStatusCode.Forbidden, ex.StatusCode);
             Assert.True(ex.IsServicePrincipalRefusal);
-            Assert.Contains("service principal", ex.Message);
-            Assert.Contains("user sign-in", ex.Message);
-            Assert.Contains("device code", ex.Message);
+            // The service said why (PrincipalTypeNotSupported): the message says so plainly, and which sign-ins work.
+            Assert.Contains("This tenant's MLV job APIs refuse service principals", ex.Message);
+            Assert.Contains("this session signs in as a service principal", ex.Message);
+            Assert.Contains("Connect-MlvFabric (interactive browser sign-in)", ex.Message);
+            Assert.Contains("Connect-MlvFabric -UseDeviceCode", ex.Message);
+            Assert.Contains("Connect-MlvFabric -AccessToken with an access token issued to a user", ex.Message);
+            Assert.DoesNotContain("may accept", ex.Message);
         }
     }
 

@@ -144,6 +144,28 @@ namespace MlvFabric.Client.Tests
             Assert.Equal(JobWaitState.Error, outcome.State);
             Assert.IsType<FabricApiException>(outcome.Error);
             Assert.Single(result.Errors);
+            // The outcome carries the error; the log notes it as Verbose only (the caller reports it, once).
+            Assert.Contains(Sink.VerboseLines, l => l.StartsWith("Stopped waiting for job instance", StringComparison.Ordinal));
+            Assert.Empty(Sink.WarningLines);
+        }
+
+        [Fact]
+        public async Task A_job_reporting_an_unknown_status_ends_the_wait_without_a_warning()
+        {
+            using var _ = Logging();
+            await F.SetLakehouseAsync(F.Gold, new { unknownStatus = "Paused" }); // until cancelled
+            using var session = await F.ConnectAsync();
+            var run = await session.Client.StartRefreshAsync(F.Sales, F.Gold);
+            var sw = Stopwatch.StartNew();
+            var result = await session.Client.WaitForJobsAsync(new[] { JobInstanceRef.From(run) },
+                new JobWaitOptions { PollFloor = TimeSpan.FromMilliseconds(200), Timeout = TimeSpan.FromSeconds(30) });
+            var outcome = Assert.Single(result.Jobs);
+            Assert.Equal(JobWaitState.UnknownStatus, outcome.State);
+            Assert.Equal("Paused", outcome.Instance!.Status);
+            Assert.False(result.TimedOut);
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"took {sw.Elapsed}");
+            Assert.Contains(Sink.VerboseLines, l => l.Contains("'Paused'"));
+            Assert.Empty(Sink.WarningLines);
         }
     }
 }

@@ -441,6 +441,11 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [InlineData("Set-MlvExecutionDefinition -WorkspaceName Sales -LakehouseName Gold -Id $id -RefreshMode Full -WhatIf")]
     [InlineData("Set-MlvExecutionDefinition -WorkspaceName Sales -LakehouseName Gold -Name gold_regions -NewName x -WhatIf")]
     [InlineData("$definition | Set-MlvExecutionDefinition -AllMlvs -WhatIf")]
+    [InlineData("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Gold -ExecutionDefinition gold_regions -Wait -WhatIf")]
+    [InlineData("Start-MlvRefresh -ExecutionDefinition $definition -WhatIf")]
+    [InlineData("$definition | Start-MlvRefresh -WhatIf")]
+    [InlineData("$definition | New-MlvSchedule -IntervalMinutes 60 -WhatIf")]
+    [InlineData("New-MlvSchedule -ExecutionDefinition $id -WorkspaceName Sales -LakehouseName Gold -Daily -At 02:00 -WhatIf")]
     public void WhatIfSendsNoRequest(string script)
     {
         PSObject definition = Assert.Single(RunOk($"New-MlvExecutionDefinition {Gold} -Name gold_regions -SelectedMlv gold.sales_by_region").Output);
@@ -487,6 +492,15 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [InlineData("Get-MlvExecutionDefinition {0} -ExecutionDefinition ' '", "ParameterArgumentTransformationError", ErrorCategory.InvalidData)]
     [InlineData("Get-MlvExecutionDefinition {0} -ExecutionDefinition 00000000-0000-0000-0000-000000000000", "ParameterArgumentTransformationError", ErrorCategory.InvalidData)]
     [InlineData("Get-MlvExecutionDefinition -ExecutionDefinition gold_regions", "LakehouseNotSpecified", ErrorCategory.InvalidArgument)]
+    [InlineData("Start-MlvRefresh -ExecutionDefinition gold_regions", "LakehouseNotSpecified", ErrorCategory.InvalidArgument)]
+    [InlineData("Start-MlvRefresh {0} -ExecutionDefinition $null", "ExecutionDefinitionNull", ErrorCategory.InvalidArgument)]
+    [InlineData("Start-MlvRefresh {0} -ExecutionDefinition ' '", "ParameterArgumentTransformationError", ErrorCategory.InvalidData)]
+    [InlineData("Start-MlvRefresh {0} -ExecutionDefinition (Get-MlvContext)", "ParameterArgumentTransformationError", ErrorCategory.InvalidData)]
+    [InlineData("New-MlvSchedule {0} -IntervalMinutes 60 -ExecutionDefinition $nothing", "ExecutionDefinitionNull", ErrorCategory.InvalidArgument)]
+    [InlineData("New-MlvSchedule {0} -IntervalMinutes 60 -ExecutionDefinition 00000000-0000-0000-0000-000000000000", "ParameterArgumentTransformationError", ErrorCategory.InvalidData)]
+    [InlineData("Set-MlvSchedule {0} -Id " + SomeId + " -ExecutionDefinition $null", "ExecutionDefinitionNull", ErrorCategory.InvalidArgument)]
+    [InlineData("Set-MlvSchedule {0} -Id " + SomeId + " -ExecutionDefinition gold_regions -WholeLineage", "ScheduleScopeConflict", ErrorCategory.InvalidArgument)]
+    [InlineData("Set-MlvSchedule -Id " + SomeId + " -WholeLineage", "LakehouseNotSpecified", ErrorCategory.InvalidArgument)]
     public void BadInputIsRefusedBeforeAnyRequest(string script, string errorId, ErrorCategory category)
     {
         ErrorRecord error = AssertRefused(string.Format(script, Gold), errorId, category);
@@ -542,6 +556,149 @@ public sealed class ExecutionDefinitionTests : JobTestBase
         PSObject instance = Assert.Single(RunOk($"Get-MlvJobInstance {Gold} -Id {job}").Output);
         Assert.Equal("Failed", Prop(instance, "Status"));
         Assert.Equal("MLV_SELECTED_NOT_FOUND", Prop(PSObject.AsPSObject(Prop(instance, "FailureReason")!), "ErrorCode"));
+    }
+
+    // ---- -ExecutionDefinition on Start-MlvRefresh and the schedule cmdlets --------------------------------------------
+
+    [Fact]
+    public void DefinitionsPipedToStartMlvRefreshWaitRefreshTheirSubsets()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 1.0, queueSeconds = 0.2 });
+        Control.SetLakehouse("Finance", "Ledger", new { durationSeconds = 1.0, queueSeconds = 0.2 });
+        Guid gold = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        Guid ledger = NewDefinition("gold_ledger", "-SelectedMlv ledger.balances", "-WorkspaceName Finance -LakehouseName Ledger");
+        NewDefinition("bronze_all", "", "-WorkspaceName Sales -LakehouseName Bronze");
+
+        List<PSObject> jobs = RunOk("Get-MlvExecutionDefinition -Name gold* | Start-MlvRefresh -Wait").Output;
+
+        Assert.Equal(2, jobs.Count);
+        Assert.All(jobs, j => Assert.Equal("Completed", Prop(j, "Status")));
+        var byLakehouse = jobs.ToDictionary(j => Text(j, "LakehouseName")!, IdOf);
+        JsonElement goldRun = Control.Job(byLakehouse["Gold"]);
+        JsonElement ledgerRun = Control.Job(byLakehouse["Ledger"]);
+        Assert.Equal(gold.ToString(), goldRun.GetProperty("executionDefinitionId").GetString());
+        Assert.Equal(ledger.ToString(), ledgerRun.GetProperty("executionDefinitionId").GetString());
+        Assert.Equal(new[] { "gold.sales_by_region", "gold.sales_daily" }, goldRun.GetProperty("mlvs").EnumerateArray().Select(e => e.GetString()).OrderBy(n => n));
+        Assert.Equal(new[] { "ledger.balances", "ledger.entries" }, ledgerRun.GetProperty("mlvs").EnumerateArray().Select(e => e.GetString()).OrderBy(n => n));
+    }
+
+    [Fact]
+    public void StartMlvRefreshTakesTheDefinitionByNameByIdOrAsAnObject()
+    {
+        Guid regions = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        NewDefinition("gold_kpi", "-SelectedMlv gold.kpi_summary");
+        RunOk($"$regions = Get-MlvExecutionDefinition {Gold} -Name gold_regions");
+
+        (PsResult byName, List<LoggedRequest> nameRequests) = RunLogged($"Start-MlvRefresh {Gold} -ExecutionDefinition gold_reg* -PassThru -Verbose");
+        (PsResult byId, List<LoggedRequest> idRequests) = RunLogged($"Start-MlvRefresh {Gold} -ExecutionDefinitionId {regions} -PassThru");
+        (PsResult byObject, List<LoggedRequest> objectRequests) = RunLogged("Start-MlvRefresh -ExecutionDefinition $regions -PassThru");
+
+        foreach ((PsResult result, List<LoggedRequest> requests) in new[] { (byName, nameRequests), (byId, idRequests), (byObject, objectRequests) })
+        {
+            result.ThrowIfFailed();
+            PSObject job = Assert.Single(result.Output);
+            Assert.Equal("Gold", Text(job, "LakehouseName"));
+            Assert.Equal(regions.ToString(), Control.Job(IdOf(job)).GetProperty("executionDefinitionId").GetString());
+            using JsonDocument body = JsonDocument.Parse(Assert.Single(requests, r => r.Method == "POST").Body!);
+            Assert.Equal(regions.ToString(), body.RootElement.GetProperty("executionData").GetProperty("mlvExecutionDefinitionId").GetString());
+        }
+
+        // A name costs one lookup of the lakehouse's definitions; an id or an object is sent as it is, and an object
+        // brings its lakehouse (ids and names), so nothing but the submission is sent.
+        Assert.Single(nameRequests, r => r.Method == "GET" && r.Path.EndsWith("/mlvExecutionDefinitions", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(idRequests, r => r.Path.Contains("mlvExecutionDefinitions", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(new[] { "POST" }, objectRequests.Select(r => r.Method));
+        Assert.Contains(byName.Verbose, v => v.Message.Contains("(execution definition 'gold_reg*')", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PipedSchedulesRefreshTheScopeEachRuns()
+    {
+        Guid regions = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        CreateScheduleThroughApi("Gold", regions);
+        CreateScheduleThroughApi("Silver", null);
+
+        List<PSObject> jobs = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Get-MlvSchedule | Start-MlvRefresh -PassThru").Output;
+
+        var byLakehouse = jobs.ToDictionary(j => Text(j, "LakehouseName")!, IdOf);
+        Assert.Equal(2, byLakehouse.Count);
+        JsonElement gold = Control.Job(byLakehouse["Gold"]);
+        JsonElement silver = Control.Job(byLakehouse["Silver"]);
+        Assert.Equal(regions.ToString(), gold.GetProperty("executionDefinitionId").GetString());
+        Assert.False(gold.GetProperty("wholeLineage").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, silver.GetProperty("executionDefinitionId").ValueKind);
+        Assert.True(silver.GetProperty("wholeLineage").GetBoolean());
+    }
+
+    [Fact]
+    public void StartWhatIfNamesTheDefinitionAndSendsNothing()
+    {
+        long mark = Log.Mark();
+        string text = RenderThroughHost($"Start-MlvRefresh {Gold} -ExecutionDefinition gold_regions -WhatIf; New-MlvSchedule {Gold} -IntervalMinutes 60 -ExecutionDefinition gold_regions -WhatIf");
+
+        Assert.DoesNotContain(Log.Since(mark), r => r.IsChange || r.Path.Contains("mlvExecutionDefinitions", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("What if: Performing the operation \"Start MLV refresh of execution definition 'gold_regions'\" on target \"Sales/Gold\".", text);
+        Assert.Contains("for execution definition 'gold_regions'\" on target \"Sales/Gold\".", text);
+    }
+
+    /// <summary>Refused by the module (a lookup of the lakehouse's definitions at most): nothing is started, created or changed.</summary>
+    [Theory]
+    [InlineData("Start-MlvRefresh {0} -ExecutionDefinition weekly", "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound, "weekly")]
+    [InlineData("Start-MlvRefresh {0} -ExecutionDefinition gold_* -Wait", "ExecutionDefinitionNameAmbiguous", ErrorCategory.InvalidArgument, "gold_*")]
+    [InlineData("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Silver -ExecutionDefinition $regions", "ExecutionDefinitionInOtherLakehouse", ErrorCategory.InvalidArgument, null)]
+    [InlineData("Get-MlvLakehouse -WorkspaceName Sales -Name Silver | Start-MlvRefresh -ExecutionDefinition $regions", "ExecutionDefinitionInOtherLakehouse", ErrorCategory.InvalidArgument, null)]
+    [InlineData("New-MlvSchedule {0} -IntervalMinutes 60 -ExecutionDefinition weekly", "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound, "weekly")]
+    [InlineData("New-MlvSchedule {0} -IntervalMinutes 60 -ExecutionDefinition gold_*", "ExecutionDefinitionNameAmbiguous", ErrorCategory.InvalidArgument, "gold_*")]
+    [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Silver -IntervalMinutes 60 -ExecutionDefinition $regions", "ExecutionDefinitionInOtherLakehouse", ErrorCategory.InvalidArgument, null)]
+    [InlineData("Set-MlvSchedule {0} -Id $schedule -ExecutionDefinition weekly", "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound, "weekly")]
+    [InlineData("Set-MlvSchedule {0} -Id $schedule -ExecutionDefinition gold_*", "ExecutionDefinitionNameAmbiguous", ErrorCategory.InvalidArgument, "gold_*")]
+    [InlineData("$silverSchedule | Set-MlvSchedule -ExecutionDefinition $regions", "ExecutionDefinitionInOtherLakehouse", ErrorCategory.InvalidArgument, null)]
+    public void ADefinitionNotFoundAmbiguousOrOfAnotherLakehouseStartsCreatesAndChangesNothing(string script, string errorId, ErrorCategory category, string? target)
+    {
+        NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        NewDefinition("gold_kpi", "-SelectedMlv gold.kpi_summary");
+        RunOk($"$regions = Get-MlvExecutionDefinition {Gold} -Name gold_regions");
+        Ps.SetVariable("schedule", CreateScheduleThroughApi("Gold", null));
+        CreateScheduleThroughApi("Silver", null);
+        RunOk("$silverSchedule = Get-MlvSchedule -WorkspaceName Sales -LakehouseName Silver");
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged(string.Format(script, Gold));
+
+        ErrorRecord error = ErrorRecordAssert.Single(result, errorId, category);
+        Assert.Empty(result.Output);
+        Assert.DoesNotContain(requests, r => r.IsChange);
+        Assert.Null(result.Terminating);
+        if (target is not null)
+        {
+            Assert.Equal(target, error.TargetObject);
+        }
+        else
+        {
+            Assert.Contains("'Sales/Silver'", error.Exception.Message);
+        }
+
+        Assert.Matches("Get-MlvExecutionDefinition|-[A-Z][A-Za-z]+", error.Exception.Message);
+    }
+
+    /// <summary>An id is sent as it is (no lookup); when the lakehouse has no such definition, the service's 404 says so.</summary>
+    [Theory]
+    [InlineData("Start-MlvRefresh {0} -ExecutionDefinition {1} -PassThru")]
+    [InlineData("New-MlvSchedule {0} -IntervalMinutes 60 -ExecutionDefinition {1}")]
+    [InlineData("Set-MlvSchedule {0} -Id $schedule -ExecutionDefinition {1} -PassThru")]
+    public void AnIdTheLakehouseDoesNotHaveIsReportedAsExecutionDefinitionNotFound(string script)
+    {
+        Guid schedule = CreateScheduleThroughApi("Gold", null);
+        Ps.SetVariable("schedule", schedule);
+
+        PsResult result = Ps.Run(string.Format(script, Gold, SomeId));
+
+        ErrorRecord error = ErrorRecordAssert.Single(result, "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
+        Assert.Equal(Guid.Parse(SomeId), error.TargetObject);
+        Assert.Contains("Sales/Gold", error.Exception.Message);
+        Assert.Contains("404", error.Exception.Message);
+        Assert.Empty(result.Output);
+        PSObject only = Assert.Single(RunOk($"Get-MlvSchedule {Gold}").Output);
+        Assert.Null(Prop(only, "ExecutionDefinitionId"));
     }
 
     // ---- Presentation -------------------------------------------------------------------------------------------------

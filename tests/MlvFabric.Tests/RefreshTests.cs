@@ -104,6 +104,24 @@ public sealed class RefreshTests : JobTestBase
     }
 
     [Fact]
+    public void APipedLakehouseOrJobInstanceRefreshesTheWholeLineage()
+    {
+        (PsResult result, List<LoggedRequest> requests) = RunLogged("Get-MlvLakehouse -WorkspaceName Sales -Name Gold | Start-MlvRefresh -Wait");
+
+        result.ThrowIfFailed();
+        PSObject job = Assert.Single(result.Output);
+        Assert.True(Control.Job(IdOf(job)).GetProperty("wholeLineage").GetBoolean());
+        LoggedRequest post = Assert.Single(requests, r => r.Method == "POST");
+        Assert.DoesNotContain("executionData", post.Body ?? string.Empty, StringComparison.OrdinalIgnoreCase);
+
+        // A job instance carries an Id, but no execution definition: piped on, it starts a whole-lineage refresh too.
+        Ps.SetVariable("job", job);
+        PSObject again = Assert.Single(RunOk("$job | Start-MlvRefresh -PassThru").Output);
+        Assert.Equal("Gold", Text(again, "LakehouseName"));
+        Assert.True(Control.Job(IdOf(again)).GetProperty("wholeLineage").GetBoolean());
+    }
+
+    [Fact]
     public void AFailedRefreshIsANonTerminatingErrorCarryingTheFailureReason()
     {
         Control.SetLakehouse("Sales", "Silver", new { failureRate = 1.0, failureCode = "MLV_SPARK_SESSION_REQUEST_SUBMISSION_FAILED", failureMessage = "No capacity." });

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using System.Text.Json;
 using System.Xml.Linq;
 using MlvFabric.Hosting;
 using MlvFabric.Scheduling;
@@ -395,7 +396,169 @@ public sealed class ScheduleTests : ScheduleTestBase
         Assert.Empty(Ps.Run($"Get-MlvSchedule {Lakehouse}").Output);
     }
 
+    // ---- Execution definitions ----------------------------------------------------------------------------------------
+
+    [Fact]
+    public void NewWithADefinitionSendsItAndAllowsOneEnabledSchedulePerDefinition()
+    {
+        Guid nightly = Definition("nightly");
+        Guid hourly = Definition("hourly");
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged($"New-MlvSchedule {Lakehouse} -IntervalMinutes 30 -ExecutionDefinition nightly");
+
+        result.ThrowIfFailed();
+        PSObject first = Assert.Single(result.Output);
+        Assert.Equal(nightly, Prop(first, "ExecutionDefinitionId"));
+        Assert.Equal("Bronze", Prop(first, "LakehouseName"));
+        using (JsonDocument body = JsonDocument.Parse(Assert.Single(requests, r => r.Method == "POST").Body!))
+        {
+            Assert.Equal(nightly.ToString(), body.RootElement.GetProperty("executionData").GetProperty("mlvExecutionDefinitionId").GetString());
+        }
+
+        Assert.Equal(nightly, Prop(Read((Guid)Prop(first, "Id")!), "ExecutionDefinitionId"));
+
+        (PsResult refused, List<LoggedRequest> refusedRequests) = RunLogged($"New-MlvSchedule {Lakehouse} -Daily -At 02:00 -ExecutionDefinition {nightly}");
+        ErrorRecord error = AssertError(refused, "EnabledScheduleExists", ErrorCategory.InvalidOperation);
+        Assert.Equal(Prop(first, "Id"), Prop(PSObject.AsPSObject(error.TargetObject), "Id"));
+        Assert.Contains($"execution definition {nightly}", error.Exception.Message, StringComparison.Ordinal);
+        AssertNoChangeSent(refusedRequests);
+
+        PSObject otherDefinition = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 02:00 -ExecutionDefinition hourly");
+        PSObject wholeLineage = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 02:00");
+        PSObject forced = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 03:00 -ExecutionDefinition nightly -Force");
+
+        Assert.Equal(hourly, Prop(otherDefinition, "ExecutionDefinitionId"));
+        Assert.Null(Prop(wholeLineage, "ExecutionDefinitionId"));
+        Assert.Equal(nightly, Prop(forced, "ExecutionDefinitionId"));
+        Assert.Equal(4, Ps.Run($"Get-MlvSchedule {Lakehouse} | Where-Object Enabled").Output.Count);
+    }
+
+    [Fact]
+    public void NewTakesDefinitionsFromThePipelineAndAPipedLakehouseMeansTheWholeLineage()
+    {
+        Guid nightly = Definition("nightly");
+        Guid hourly = Definition("hourly");
+
+        PsResult fromDefinitions = Ps.Run($"Get-MlvExecutionDefinition {Lakehouse} | New-MlvSchedule -IntervalMinutes 60");
+        PSObject fromObject = RunSingle($"$nightly = Get-MlvExecutionDefinition {Lakehouse} -Name nightly; New-MlvSchedule -ExecutionDefinition $nightly -Daily -At 04:00 -Disabled");
+        PSObject fromLakehouse = RunSingle("Get-MlvLakehouse -WorkspaceName Sales -Name Bronze | New-MlvSchedule -IntervalMinutes 60");
+
+        fromDefinitions.ThrowIfFailed();
+        Assert.Equal(new[] { nightly, hourly }.OrderBy(g => g), fromDefinitions.Output.Select(o => (Guid)Prop(o, "ExecutionDefinitionId")!).OrderBy(g => g));
+        Assert.All(fromDefinitions.Output, o => Assert.Equal("Bronze", Prop(o, "LakehouseName")));
+        Assert.Equal(nightly, Prop(fromObject, "ExecutionDefinitionId"));
+        Assert.Equal("Bronze", Prop(fromObject, "LakehouseName"));
+        Assert.Null(Prop(fromLakehouse, "ExecutionDefinitionId"));
+        Assert.Null(Prop(Read((Guid)Prop(fromLakehouse, "Id")!), "ExecutionDefinitionId"));
+    }
+
+    [Fact]
+    public void SetMovesAScheduleToADefinitionAndBackToTheWholeLineageKeepingItsConfiguration()
+    {
+        Guid nightly = Definition("nightly");
+        Guid id = Create("-Weekly -DayOfWeek Monday -At 09:00 -TimeZone UTC");
+
+        (PsResult toDefinition, List<LoggedRequest> requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} -ExecutionDefinition nightly -PassThru");
+
+        toDefinition.ThrowIfFailed();
+        PSObject moved = Assert.Single(toDefinition.Output);
+        Assert.Equal(nightly, Prop(moved, "ExecutionDefinitionId"));
+        Assert.Equal("Mon at 09:00 (UTC)", Prop(moved, "Summary"));
+        using (JsonDocument body = JsonDocument.Parse(Assert.Single(requests, r => r.Method == "PATCH").Body!))
+        {
+            Assert.Equal(nightly.ToString(), body.RootElement.GetProperty("executionData").GetProperty("mlvExecutionDefinitionId").GetString());
+        }
+
+        PSObject stored = Read(id);
+        Assert.Equal(nightly, Prop(stored, "ExecutionDefinitionId"));
+        Assert.Equal(true, Prop(stored, "Enabled"));
+        Assert.Equal(new[] { "Monday" }, ConfigList(stored, "Weekdays"));
+
+        (PsResult back, List<LoggedRequest> backRequests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} -WholeLineage -Verbose");
+
+        back.ThrowIfFailed();
+        Assert.Empty(back.Output);
+        using (JsonDocument body = JsonDocument.Parse(Assert.Single(backRequests, r => r.Method == "PATCH").Body!))
+        {
+            Assert.Equal(JsonValueKind.Null, body.RootElement.GetProperty("executionData").ValueKind);
+        }
+
+        Assert.Contains(back.Verbose, v => v.Message.Contains($"runs the whole lineage instead of execution definition {nightly}", StringComparison.Ordinal));
+        Assert.Null(Prop(Read(id), "ExecutionDefinitionId"));
+        Assert.Equal("Mon at 09:00 (UTC)", Prop(Read(id), "Summary"));
+
+        (PsResult again, List<LoggedRequest> againRequests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} -WholeLineage -PassThru -Verbose");
+        Assert.Equal(id, Prop(Assert.Single(again.Output), "Id"));
+        Assert.Contains(again.Verbose, v => v.Message.Contains("already runs the whole lineage", StringComparison.Ordinal));
+        AssertNoChangeSent(againRequests);
+    }
+
+    [Fact]
+    public void SetOfOtherSettingsKeepsTheDefinitionTheServiceHasNotThePipedObjects()
+    {
+        Guid nightly = Definition("nightly");
+        Guid id = Create("-IntervalMinutes 30 -ExecutionDefinition nightly");
+        Ps.Run($"$stale = Get-MlvSchedule {Lakehouse} -Id {id}").ThrowIfFailed();
+
+        Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {id} -IntervalMinutes 45").ThrowIfFailed();
+        Assert.Equal(nightly, Prop(Read(id), "ExecutionDefinitionId"));
+        Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {id} -WholeLineage").ThrowIfFailed();
+        Ps.Run("$stale | Set-MlvSchedule -IntervalMinutes 60").ThrowIfFailed();
+
+        PSObject stored = Read(id);
+        Assert.Null(Prop(stored, "ExecutionDefinitionId"));
+        Assert.Equal(60, Config(stored, "Interval"));
+    }
+
+    [Fact]
+    public void SetKeepsOneEnabledSchedulePerScopeWhenTheScopeChangesUnlessForce()
+    {
+        Guid nightly = Definition("nightly");
+        Guid whole = Create("-IntervalMinutes 30");
+        Guid scoped = Create("-IntervalMinutes 60 -ExecutionDefinition nightly");
+        Guid off = Create("-Daily -At 01:00 -ExecutionDefinition nightly -Disabled");
+
+        (PsResult toWhole, List<LoggedRequest> requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {scoped} -WholeLineage");
+        PsResult toNightly = Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {whole} -ExecutionDefinition nightly");
+
+        ErrorRecord error = AssertError(toWhole, "EnabledScheduleExists", ErrorCategory.InvalidOperation);
+        Assert.Equal(whole, Prop(PSObject.AsPSObject(error.TargetObject), "Id"));
+        Assert.Contains($"move enabled schedule {scoped} to the whole lineage", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("-Force", error.Exception.Message, StringComparison.Ordinal);
+        AssertNoChangeSent(requests);
+        Assert.Equal(scoped, Prop(PSObject.AsPSObject(AssertError(toNightly, "EnabledScheduleExists", ErrorCategory.InvalidOperation).TargetObject), "Id"));
+        Assert.Equal(nightly, Prop(Read(scoped), "ExecutionDefinitionId"));
+        Assert.Null(Prop(Read(whole), "ExecutionDefinitionId"));
+
+        // A disabled schedule moves freely; -Force moves an enabled one next to another.
+        Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {off} -WholeLineage").ThrowIfFailed();
+        Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {scoped} -WholeLineage -Force").ThrowIfFailed();
+        Assert.Null(Prop(Read(off), "ExecutionDefinitionId"));
+        Assert.Null(Prop(Read(scoped), "ExecutionDefinitionId"));
+        Assert.Equal(2, Ps.Run($"Get-MlvSchedule {Lakehouse} | Where-Object Enabled").Output.Count);
+    }
+
+    [Fact]
+    public void ADefinitionPipedIntoSetNeedsTheScheduleId()
+    {
+        Guid nightly = Definition("nightly");
+        Guid id = Create("-IntervalMinutes 30");
+        Ps.Run($"$nightly = Get-MlvExecutionDefinition {Lakehouse} -Name nightly").ThrowIfFailed();
+
+        PSObject changed = RunSingle($"$nightly | Set-MlvSchedule -Id {id} -PassThru");
+        (PsResult withoutId, List<LoggedRequest> requests) = RunLogged("$nightly | Set-MlvSchedule -EndDateTime '2040-01-01T00:00:00Z'");
+
+        Assert.Equal(nightly, Prop(changed, "ExecutionDefinitionId"));
+        ErrorRecord error = AssertError(withoutId, "ScheduleIdMissing", ErrorCategory.InvalidArgument);
+        Assert.Equal(nightly, error.TargetObject);
+        Assert.Contains("-Id", error.Exception.Message, StringComparison.Ordinal);
+        AssertNothingSent(requests);
+    }
+
     [Theory]
+    [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -IntervalMinutes 15 -ExecutionDefinition nightly -WhatIf")]
+    [InlineData("Set-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id $id -ExecutionDefinition nightly -WhatIf")]
+    [InlineData("$schedule | Set-MlvSchedule -WholeLineage -WhatIf")]
     [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -IntervalMinutes 15 -WhatIf")]
     [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Silver -Monthly -DayOfMonth 1 -At 01:00 -WhatIf")]
     [InlineData("Set-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id $id -Daily -At 05:00 -WhatIf")]
@@ -490,6 +653,9 @@ public sealed class ScheduleTests : ScheduleTestBase
         Assert.Contains("Mon, Tue at 09:00, 17:00 (Central Standard Time)", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Configuration", text, StringComparison.Ordinal);
     }
+
+    /// <summary>Creates an execution definition of Sales/Bronze covering all its views; returns its id.</summary>
+    private Guid Definition(string name) => (Guid)RunSingle($"New-MlvExecutionDefinition {Lakehouse} -Name {name}").Properties["Id"].Value;
 
     private List<CompletionResult> Complete(string line)
     {

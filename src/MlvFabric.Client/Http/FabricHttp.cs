@@ -188,7 +188,7 @@ namespace MlvFabric.Client.Http
                 {
                     var waited = await request.Limiter.WaitAsync(ct).ConfigureAwait(false);
                     if (waited > TimeSpan.FromSeconds(1))
-                        FabricLog.Verbose($"Paced {method} {path} by {ErrorText.Seconds(waited)} to stay under {request.Limiter.Limit} requests per {request.Limiter.Window.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
+                        FabricLog.Verbose($"Paced {method} {path} by {ErrorText.Seconds(waited)} to stay under {request.Limiter.Describe(request.IsJobCall && request.Method == HttpMethod.Get ? "job-status reads" : "requests")}.");
                 }
                 var token = await _tokens.GetAsync(ct).ConfigureAwait(false);
                 var attempt = Interlocked.Increment(ref budget.Attempts);
@@ -407,9 +407,16 @@ namespace MlvFabric.Client.Http
                 if (identity == FabricIdentityType.ServicePrincipal || identity == FabricIdentityType.ManagedIdentity)
                 {
                     spRefusal = true;
-                    sb.Append(' ').Append("This session signs in as a ")
-                        .Append(identity == FabricIdentityType.ManagedIdentity ? "managed identity" : "service principal")
-                        .Append(", and the MLV job APIs of some tenants accept only user identities. Connect with a user sign-in (interactive browser, device code, or an access token issued to a user) and try again.");
+                    var kind = identity == FabricIdentityType.ManagedIdentity ? "managed identity" : "service principal";
+                    const string useUser = "Sign in as a user instead: Connect-MlvFabric (interactive browser sign-in), Connect-MlvFabric -UseDeviceCode (device code), " +
+                                           "or Connect-MlvFabric -AccessToken with an access token issued to a user.";
+                    if (SaysPrincipalTypeRefused(error))
+                        sb.Append(" This tenant's MLV job APIs refuse service principals and managed identities (they accept only user identities), and this session signs in as a ")
+                            .Append(kind).Append(". ").Append(useUser);
+                    else
+                        sb.Append(" This session signs in as a ").Append(kind)
+                            .Append(". If it has the Contributor or Admin role on the workspace, this tenant's MLV job APIs may accept only user identities. ")
+                            .Append(useUser);
                 }
             }
             if (code == 429 && retryAfter is TimeSpan ra)
@@ -418,6 +425,25 @@ namespace MlvFabric.Client.Http
             {
                 IsServicePrincipalRefusal = spRefusal,
             };
+        }
+
+        /// <summary>
+        /// Whether the service said why it refused: the identity's type, not its permissions. No error code for this is
+        /// documented, so the code the emulator uses and the wording of the message both count.
+        /// </summary>
+        private static bool SaysPrincipalTypeRefused(FabricError? error)
+        {
+            if (error == null)
+                return false;
+            if (string.Equals(error.ErrorCode, "PrincipalTypeNotSupported", StringComparison.OrdinalIgnoreCase))
+                return true;
+            // "… accept user identities only; service principals … are not supported", not "the service principal lacks …".
+            var message = error.Message ?? "";
+            var aboutType = Has(message, "service principal") || Has(message, "managed identit") || Has(message, "user identit");
+            var refused = Has(message, "not supported") || Has(message, " only") || Has(message, "not allowed");
+            return aboutType && refused;
+
+            static bool Has(string text, string part) => text.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0;
         }
 
         private static async Task<FabricError?> ReadErrorAsync(HttpResponseMessage response, CancellationToken timeout, CancellationToken ct)

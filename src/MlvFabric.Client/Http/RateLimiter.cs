@@ -25,17 +25,29 @@ namespace MlvFabric.Client.Http
         private readonly long _windowTicks;
         private long _blockedUntil;
 
+        /// <param name="limit">Requests per window; 0 or less: no limit here (only the service's 429s close the gate).</param>
         internal RateLimiter(int limit, TimeSpan window)
         {
-            Limit = Math.Max(1, limit);
+            IsUnlimited = limit <= 0;
+            Limit = IsUnlimited ? int.MaxValue : limit;
             Window = window <= TimeSpan.Zero ? TimeSpan.FromMinutes(1) : window;
             var margin = TimeSpan.FromMilliseconds(Math.Min(500, Window.TotalMilliseconds / 100));
             _windowTicks = ToStopwatchTicks(Window + margin);
         }
 
+        /// <summary>Requests per window (<see cref="int.MaxValue"/> when <see cref="IsUnlimited"/>).</summary>
         internal int Limit { get; }
 
+        /// <summary>No pacing: every request may go at once (a 429's Retry-After still closes the gate).</summary>
+        internal bool IsUnlimited { get; }
+
         internal TimeSpan Window { get; }
+
+        /// <summary>Why a wait happened, for the verbose log: "50 per 60 s", or the service's Retry-After.</summary>
+        internal string Describe(string what) =>
+            IsUnlimited
+                ? $"the service's Retry-After for {what}"
+                : $"{Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)} {what} per {Window.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s";
 
         internal static RateLimiter GetShared(string key, int limit, TimeSpan window) =>
             Shared.GetOrAdd($"{key}|{limit}|{window.Ticks}", _ => new RateLimiter(limit, window));
@@ -50,6 +62,11 @@ namespace MlvFabric.Client.Http
                 {
                     wait = FromStopwatchTicks(_blockedUntil - now);
                     return false;
+                }
+                if (IsUnlimited)
+                {
+                    wait = TimeSpan.Zero;
+                    return true;
                 }
                 while (_grants.Count > 0 && now - _grants.Peek() >= _windowTicks)
                     _grants.Dequeue();
@@ -105,6 +122,8 @@ namespace MlvFabric.Client.Http
                 {
                     if (_blockedUntil > now)
                         return 0;
+                    if (IsUnlimited)
+                        return int.MaxValue;
                     var used = 0;
                     foreach (var t in _grants)
                         if (now - t < _windowTicks)

@@ -64,6 +64,26 @@ internal sealed class JobEngine
             }
         }
 
+        // A status outside the contract (lakehouse setting, else emulator-wide) for a while or until cancelled; the
+        // run then goes on as usual and ends no earlier than that. Skipped runs end at once and are left alone.
+        string? unknown = null;
+        DateTime? unknownUntil = null;
+        var end = runStart + duration;
+        var unknownSetting = settings.UnknownStatus ?? _emu.Settings.UnknownJobStatus;
+        if (superseded is null && !string.IsNullOrEmpty(unknownSetting))
+        {
+            unknown = unknownSetting;
+            var seconds = settings.UnknownStatus != null ? settings.UnknownStatusSeconds : _emu.Settings.UnknownJobStatusSeconds;
+            if (seconds > 0)
+            {
+                unknownUntil = at + Seconds(seconds);
+                if (unknownUntil > end)
+                    end = unknownUntil.Value;
+            }
+            else
+                end = DateTime.MaxValue;
+        }
+
         var job = new JobInstance
         {
             Id = Guid.NewGuid(),
@@ -75,11 +95,13 @@ internal sealed class JobEngine
             RootActivityId = Guid.NewGuid(),
             StartUtc = at,
             RunStartUtc = runStart,
-            EndUtc = runStart + duration,
+            EndUtc = end,
             Outcome = outcome,
             Failure = failure,
             SupersededStatus = superseded,
             SupersededBy = supersededBy,
+            UnknownStatus = unknown,
+            UnknownStatusUntilUtc = unknownUntil,
             Mlvs = mlvs,
             WholeLineage = whole && missing.Length == 0,
             ExecutionDefinitionId = definition?.Id,
@@ -177,6 +199,21 @@ internal sealed class JobEngine
         lh.Jobs.InsertRange(0, list);
         foreach (var j in list)
             lh.JobsById[j.Id] = j;
+    }
+
+    /// <summary>
+    /// A value for the <c>unknownStatus</c> settings: null or empty = off; otherwise a status the contract does not
+    /// define (a defined one would not test anything and would contradict the run's own course).
+    /// </summary>
+    public static string? CheckUnknownStatus(string? status, string name)
+    {
+        if (string.IsNullOrWhiteSpace(status))
+            return null;
+        status = status.Trim();
+        if (JobStatus.IsDefined(status))
+            throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
+                $"'{name}' must be a status the contract does not define (for example \"Paused\"), or \"\" to turn it off; got '{status}'.");
+        return status;
     }
 
     private static TimeSpan Seconds(double s) => TimeSpan.FromTicks((long)(Math.Max(0, s) * TimeSpan.TicksPerSecond));

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 
 namespace MlvFabric.Emulator.Jobs;
@@ -14,6 +15,10 @@ internal static class JobStatus
     public const string Deduped = "Deduped";
 
     public static bool IsTerminal(string status) => status is Completed or Failed or Cancelled or Deduped;
+
+    /// <summary>One of the six statuses the contract defines (any casing).</summary>
+    public static bool IsDefined(string status) =>
+        new[] { NotStarted, InProgress, Completed, Failed, Cancelled, Deduped }.Any(s => string.Equals(s, status, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>A failure reason (the service's error object).</summary>
@@ -58,6 +63,11 @@ internal sealed class JobInstance
     public string? SupersededStatus { get; init; }
     public Guid? SupersededBy { get; init; }
 
+    /// <summary>A status outside the contract (the <c>unknownStatus</c> settings) shown from <see cref="StartUtc"/> until
+    /// <see cref="UnknownStatusUntilUtc"/> (null: until cancelled); <see cref="EndUtc"/> is no earlier than that.</summary>
+    public string? UnknownStatus { get; init; }
+    public DateTime? UnknownStatusUntilUtc { get; init; }
+
     // Internal detail for GET /_emulator/jobs/{id}.
     public string[] Mlvs { get; init; } = Array.Empty<string>();
     public bool WholeLineage { get; init; }
@@ -85,6 +95,8 @@ internal sealed class JobInstance
             return SupersededStatus;
         if (CancelledUtc is { } c && now >= c && c < EndUtc)
             return JobStatus.Cancelled;
+        if (UnknownStatus != null && (UnknownStatusUntilUtc is not { } until || now < until))
+            return UnknownStatus;
         if (now < RunStartUtc)
             return JobStatus.NotStarted;
         if (now < EndUtc)

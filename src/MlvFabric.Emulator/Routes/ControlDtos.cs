@@ -27,6 +27,8 @@ internal sealed class SettingsBody
     public bool? RefuseAppTokensOnMlvJobs { get; set; }
     public bool? EnforceOneSchedulePerScope { get; set; }
     public int? MaxSchedulesPerItem { get; set; }
+    public string? UnknownJobStatus { get; set; }
+    public double? UnknownJobStatusSeconds { get; set; }
 }
 
 internal sealed class BulkLakehousesBody
@@ -49,6 +51,8 @@ internal sealed class LakehouseSettingsBody
     public string? FailureCode { get; set; }
     public string? FailureMessage { get; set; }
     public int? MaxCompletedJobs { get; set; }
+    public string? UnknownStatus { get; set; }
+    public double? UnknownStatusSeconds { get; set; }
 }
 
 internal sealed class MlvBody

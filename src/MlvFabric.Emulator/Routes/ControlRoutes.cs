@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Routing;
 using MlvFabric.Emulator.Auth;
 using MlvFabric.Emulator.Faults;
 using MlvFabric.Emulator.Http;
+using MlvFabric.Emulator.Jobs;
 using MlvFabric.Emulator.Logging;
 using MlvFabric.Emulator.Throttling;
 
@@ -135,6 +136,8 @@ internal static class ControlRoutes
                 s.JobTypeLabel = Enum(b.JobTypeLabel, "jobTypeLabel", "RefreshMaterializedLakeViews", "MaterializedLakeViews");
             if (b.RefuseAppTokensOnMlvJobs is { } r) s.RefuseAppTokensOnMlvJobs = r;
             if (b.EnforceOneSchedulePerScope is { } e) s.EnforceOneSchedulePerScope = e;
+            if (b.UnknownJobStatus != null) s.UnknownJobStatus = JobEngine.CheckUnknownStatus(b.UnknownJobStatus, "unknownJobStatus");
+            if (b.UnknownJobStatusSeconds is { } us) s.UnknownJobStatusSeconds = CheckSeconds(us, "unknownJobStatusSeconds");
             emu.Settings = s;
             await WriteSettings(ctx, emu);
         });
@@ -166,6 +169,12 @@ internal static class ControlRoutes
             ? value
             : throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"'{name}' must be {min} to {max}; got {value}.");
 
+    /// <summary>A duration setting: 0 to ten years.</summary>
+    public static double CheckSeconds(double value, string name) =>
+        value is >= 0 and <= 315_360_000
+            ? value
+            : throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"'{name}' must be 0 to 315360000 seconds; got {value.ToString(CultureInfo.InvariantCulture)}.");
+
     public static string Enum(string value, string name, params string[] allowed) =>
         allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase))
         ?? throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"'{name}' must be {string.Join(" or ", allowed)}; got '{value}'.");
@@ -194,6 +203,11 @@ internal static class ControlRoutes
             w.WriteString("jobTypeLabel", s.JobTypeLabel);
             w.WriteBoolean("refuseAppTokensOnMlvJobs", s.RefuseAppTokensOnMlvJobs);
             w.WriteBoolean("enforceOneSchedulePerScope", s.EnforceOneSchedulePerScope);
+            if (s.UnknownJobStatus is { } unknown)
+                w.WriteString("unknownJobStatus", unknown);
+            else
+                w.WriteNull("unknownJobStatus");
+            w.WriteNumber("unknownJobStatusSeconds", s.UnknownJobStatusSeconds);
             w.WriteEndObject();
         });
 

@@ -112,6 +112,8 @@ internal static class LakehouseControlRoutes
                 if (b.FailureCode != null) s.FailureCode = b.FailureCode;
                 if (b.FailureMessage != null) s.FailureMessage = b.FailureMessage;
                 if (b.MaxCompletedJobs is { } m) s.MaxCompletedJobs = ControlRoutes.Check(m, 0, int.MaxValue, "maxCompletedJobs");
+                if (b.UnknownStatus != null) s.UnknownStatus = JobEngine.CheckUnknownStatus(b.UnknownStatus, "unknownStatus");
+                if (b.UnknownStatusSeconds is { } us) s.UnknownStatusSeconds = ControlRoutes.CheckSeconds(us, "unknownStatusSeconds");
                 lh.Settings = s;
             }
             await WriteLakehouse(ctx, emu, lh, 200);
@@ -228,6 +230,11 @@ internal static class LakehouseControlRoutes
                 w.WriteString("failureCode", lh.Settings.FailureCode);
                 w.WriteString("failureMessage", lh.Settings.FailureMessage);
                 w.WriteNumber("maxCompletedJobs", lh.Settings.MaxCompletedJobs ?? defaultCap);
+                if (lh.Settings.UnknownStatus is { } unknown)
+                    w.WriteString("unknownStatus", unknown);
+                else
+                    w.WriteNull("unknownStatus");
+                w.WriteNumber("unknownStatusSeconds", lh.Settings.UnknownStatusSeconds);
                 w.WriteEndObject();
                 w.WriteStartArray("mlvs");
                 foreach (var n in lh.Lineage.Nodes)
@@ -261,10 +268,12 @@ internal static class LakehouseControlRoutes
         w.WriteString("outcome", j.Outcome);
         w.WriteIso("startTimeUtc", j.StartUtc);
         w.WriteIso("runStartUtc", j.RunStartUtc);
-        w.WriteIso("endUtc", j.EndUtc);
+        w.WriteIso("endUtc", j.EndUtc == DateTime.MaxValue ? null : j.EndUtc);
         w.WriteIso("cancelledUtc", j.CancelledUtc);
         w.WriteStringIfNotNull("supersededStatus", j.SupersededStatus);
         if (j.SupersededBy is { } by) w.WriteString("supersededBy", by);
+        w.WriteStringIfNotNull("unknownStatus", j.UnknownStatus);
+        if (j.UnknownStatus != null) w.WriteIso("unknownStatusUntilUtc", j.UnknownStatusUntilUtc);
         w.WriteBoolean("wholeLineage", j.WholeLineage);
         w.WriteStartArray("mlvs");
         foreach (var m in j.Mlvs)

@@ -18,6 +18,15 @@ internal sealed class LakehouseSettings
     /// <summary><c>failureReason.message</c> of a failed run.</summary>
     public string FailureMessage { get; set; } = "Job instance failed without detail error";
 
+    /// <summary>
+    /// A status outside the contract (e.g. <c>Paused</c>) that runs created while it is set report from their
+    /// submission; null = the emulator-wide <see cref="EmulatorOptions.UnknownJobStatus"/>.
+    /// </summary>
+    public string? UnknownStatus { get; set; }
+
+    /// <summary>How long (seconds) such a run reports <see cref="UnknownStatus"/>; 0 = until it is cancelled.</summary>
+    public double UnknownStatusSeconds { get; set; }
+
     /// <summary>Finished instances kept for this lakehouse; null = the emulator-wide setting.</summary>
     public int? MaxCompletedJobs { get; set; }
 

@@ -34,12 +34,16 @@ internal sealed class ThrottleLimits
 }
 
 /// <summary>
-/// Sliding 60-second windows per (caller oid, bucket), in real time. A refused request does not use a slot;
-/// Retry-After is the whole seconds until the oldest slot frees (at least 1).
+/// Sliding 60-second windows (<see cref="EmulatorOptions.ThrottleWindowSeconds"/>) per (caller oid, bucket), in real
+/// time. A refused request does not use a slot; Retry-After is the whole seconds until the oldest slot frees (at least 1).
 /// </summary>
 internal sealed class RateLimiter
 {
-    private static readonly long Window = TimeSpan.FromSeconds(60).Ticks;
+    private readonly long _window;
+
+    public RateLimiter() : this(TimeSpan.FromSeconds(60)) { }
+
+    public RateLimiter(TimeSpan window) => _window = window.Ticks;
 
     private readonly ConcurrentDictionary<(string Oid, ThrottleBucket Bucket), Queue<long>> _windows = new();
 
@@ -53,7 +57,7 @@ internal sealed class RateLimiter
         var now = DateTime.UtcNow.Ticks;
         lock (stamps)
         {
-            while (stamps.Count > 0 && stamps.Peek() <= now - Window)
+            while (stamps.Count > 0 && stamps.Peek() <= now - _window)
                 stamps.Dequeue();
             if (stamps.Count < limit)
             {
@@ -61,7 +65,7 @@ internal sealed class RateLimiter
                 return true;
             }
             // The slot that frees first is the (count - limit + 1)-th oldest; with count == limit, the oldest.
-            var frees = stamps.ElementAt(stamps.Count - limit) + Window;
+            var frees = stamps.ElementAt(stamps.Count - limit) + _window;
             retryAfterSeconds = (int)Math.Max(1, Math.Ceiling((frees - now) / (double)TimeSpan.TicksPerSecond));
             return false;
         }

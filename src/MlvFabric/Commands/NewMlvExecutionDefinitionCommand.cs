@@ -37,7 +37,7 @@ public sealed class NewMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
             settings.Insert(0, "all MLVs");
         }
 
-        if (ShouldProcess($"lakehouse {BoundLakehouseLabel}", $"Create execution definition '{Name}' ({string.Join(", ", settings)})"))
+        if (ShouldProcess($"lakehouse {DescribeBoundLakehouse()}", $"Create execution definition '{Name}' ({string.Join(", ", settings)})"))
         {
             base.ProcessRecord();
         }

@@ -9,7 +9,7 @@ using MlvFabric.Scheduling;
 
 namespace MlvFabric.Commands;
 
-/// <summary>Creates a refresh schedule for a lakehouse's materialized lake views.</summary>
+/// <summary>Creates a refresh schedule for a lakehouse's materialized lake views: the whole lineage, or an execution definition's subset.</summary>
 [Cmdlet(VerbsCommon.New, "MlvSchedule", DefaultParameterSetName = IntervalSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MlvSchedule))]
 public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
@@ -73,6 +73,17 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
     [ValidateNotNullOrEmpty]
     public string? TimeZone { get; set; }
 
+    /// <summary>
+    /// Runs only this execution definition's subset (an object, an id or a name); none: the whole lineage. Binds
+    /// ExecutionDefinitionId from piped definitions and schedules; a piped lakehouse binds nothing.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ExecutionDefinitionId")]
+    [AllowNull]
+    [ExecutionDefinitionTransformation]
+    [ArgumentCompleter(typeof(ExecutionDefinitionCompleter))]
+    public ExecutionDefinitionReference? ExecutionDefinition { get; set; }
+
     /// <summary>Creates the schedule switched off.</summary>
     [Parameter]
     public SwitchParameter Disabled { get; set; }
@@ -84,6 +95,7 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
     // The configuration does not depend on the piped lakehouses: checked once, before any request.
     protected override void BeginProcessing()
     {
+        ValidateExecutionDefinitionArgument("for a schedule of the whole lineage, leave the parameter out");
         ScheduleComposition composition = ScheduleSpec.FromBoundParameters(MyInvocation.BoundParameters).Compose(null, DateTime.UtcNow);
         if (composition.Error is not null)
         {
@@ -101,13 +113,15 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
 
     protected override void ProcessRecord()
     {
+        ExecutionDefinition?.ApplyLakehouseTo(this);
         if (!ValidateLakehouseParameters())
         {
             return;
         }
 
         string state = Disabled ? "disabled" : "enabled";
-        if (ShouldProcess(DescribeBoundLakehouse(), $"Create {state} schedule '{ScheduleDescriber.Describe(_configuration!)}'"))
+        string scope = ExecutionDefinition is null ? string.Empty : " for " + ExecutionDefinitionReference.DescribeScope(ExecutionDefinition);
+        if (ShouldProcess(DescribeBoundLakehouse(), $"Create {state} schedule '{ScheduleDescriber.Describe(_configuration!)}'{scope}"))
         {
             base.ProcessRecord();
         }
@@ -116,23 +130,29 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
         LakehouseTarget lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        (bool resolved, Guid? definitionId) = await TryResolveExecutionDefinitionAsync(pipeline, lakehouse, ExecutionDefinition, cancellationToken).ConfigureAwait(false);
+        if (!resolved)
+        {
+            return;
+        }
+
         try
         {
             List<MlvSchedule> existing = await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false);
-            ErrorRecord? refusal = ScheduleRules.CheckCreate(existing, lakehouse, !Disabled, executionDefinitionId: null, Force);
+            ErrorRecord? refusal = ScheduleRules.CheckCreate(existing, lakehouse, !Disabled, definitionId, Force);
             if (refusal is not null)
             {
                 pipeline.WriteError(refusal);
                 return;
             }
 
-            var request = new ScheduleRequest { Enabled = !Disabled, Configuration = _configuration!.Clone() };
+            var request = new ScheduleRequest { Enabled = !Disabled, Configuration = _configuration!.Clone(), ExecutionDefinitionId = definitionId };
             MlvSchedule created = await Client.CreateScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, request, cancellationToken).ConfigureAwait(false);
             pipeline.WriteObject(Label(created, lakehouse));
         }
         catch (FabricApiException ex)
         {
-            pipeline.WriteError(MlvErrors.FromException(ex, lakehouse.ToString()));
+            pipeline.WriteError(MlvErrors.FromDefinitionRequest(ex, definitionId, lakehouse, lakehouse.ToString()));
         }
     }
 }

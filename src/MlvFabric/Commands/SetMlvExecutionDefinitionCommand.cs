@@ -68,7 +68,7 @@ public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
         }
 
         string what = ParameterSetName == IdSet ? Id.ToString() : $"'{Name}'";
-        if (ShouldProcess($"execution definition {what} of lakehouse {BoundLakehouseLabel}", "Set " + string.Join(", ", changes)))
+        if (ShouldProcess($"execution definition {what} of lakehouse {DescribeBoundLakehouse()}", "Set " + string.Join(", ", changes)))
         {
             base.ProcessRecord();
         }

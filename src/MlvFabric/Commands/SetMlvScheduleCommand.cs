@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -8,8 +10,9 @@ using MlvFabric.Infrastructure;
 namespace MlvFabric.Commands;
 
 /// <summary>
-/// Changes a refresh schedule: only the settings given, the rest stays as it is. The API replaces the whole
-/// configuration on update, so the schedule is read, merged, validated and written back.
+/// Changes a refresh schedule: only the settings given, the rest stays as it is (its execution definition too, unless
+/// -ExecutionDefinition or -WholeLineage is given). The API replaces the whole schedule on update, so it is read,
+/// merged, validated and written back.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "MlvSchedule", DefaultParameterSetName = KeepTypeSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MlvSchedule))]
@@ -73,35 +76,132 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
     [ValidateNotNullOrEmpty]
     public string? TimeZone { get; set; }
 
+    /// <summary>
+    /// Makes the schedule run this execution definition's subset (an object, an id or a name). Left out: the schedule
+    /// keeps the definition it has. Bound from the pipeline only when -Id is given (a piped definition); a piped
+    /// schedule's own ExecutionDefinitionId is not re-applied: the current one, as the service has it, is kept.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ExecutionDefinitionId")]
+    [AllowNull]
+    [ExecutionDefinitionTransformation]
+    [ArgumentCompleter(typeof(ExecutionDefinitionCompleter))]
+    public ExecutionDefinitionReference? ExecutionDefinition { get; set; }
+
+    /// <summary>Makes the schedule refresh the whole lineage again instead of an execution definition.</summary>
+    [Parameter]
+    public SwitchParameter WholeLineage { get; set; }
+
+    /// <summary>Moves an enabled schedule to a scope that already has an enabled schedule.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>Writes the changed schedule to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override string Action => "Set schedule (" + _spec!.Describe() + ")";
+    private HashSet<string> _commandLine = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    // This record's scope: unchanged, or the definition (null: -WholeLineage) and, once resolved, its id.
+    private bool _changeScope;
+    private ExecutionDefinitionReference? _scope;
+    private Guid? _scopeId;
+
+    protected override string Action
+    {
+        get
+        {
+            string settings = _spec!.Describe();
+            string scope = _changeScope ? "runs " + ExecutionDefinitionReference.DescribeScope(_scope) : string.Empty;
+            return "Set schedule (" + string.Join("; ", new[] { settings, scope }.Where(p => p.Length > 0)) + ")";
+        }
+    }
 
     // The given settings are checked on their own before any request; the merged result again after the read.
     protected override void BeginProcessing()
     {
+        _commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+        ValidateExecutionDefinitionArgument("to make the schedule run the whole lineage again, use -WholeLineage");
+        if (WholeLineage && ExecutionDefinition is not null)
+        {
+            ThrowTerminatingError(MlvErrors.ScheduleScopeConflict(ExecutionDefinition));
+        }
+
         _spec = ScheduleSpec.FromBoundParameters(MyInvocation.BoundParameters);
-        if (_spec.IsEmpty)
+        bool scopeGiven = WholeLineage || ExecutionDefinition is not null;
+        bool definitionMayBePiped = MyInvocation.ExpectingInput && _commandLine.Contains(nameof(Id));
+        if (_spec.IsEmpty && !scopeGiven && !definitionMayBePiped)
         {
             ThrowTerminatingError(MlvErrors.ScheduleNothingToChange());
         }
 
-        DateTime now = DateTime.UtcNow;
-        ErrorRecord? error = _spec.Compose(_spec.Placeholder(now), now).Error;
-        if (error is not null)
+        if (!_spec.IsEmpty)
         {
-            ThrowTerminatingError(error);
+            DateTime now = DateTime.UtcNow;
+            ErrorRecord? error = _spec.Compose(_spec.Placeholder(now), now).Error;
+            if (error is not null)
+            {
+                ThrowTerminatingError(error);
+            }
         }
 
         base.BeginProcessing();
     }
 
+    protected override void ProcessRecord()
+    {
+        ExecutionDefinitionReference? requested = ExecutionDefinition;
+        if (requested is not null && !_commandLine.Contains(nameof(ExecutionDefinition)) && !_commandLine.Contains(nameof(Id)))
+        {
+            // Bound from the piped object that also gave -Id: a definition piped without -Id (its id is no schedule's),
+            // or a schedule, whose own definition is kept as the service has it now rather than as the object says.
+            if (requested.Id is Guid piped && Id.Contains(piped))
+            {
+                WriteError(MlvErrors.ScheduleIdFromDefinition(piped));
+                return;
+            }
+
+            requested = null;
+        }
+
+        if (requested is not null && WholeLineage)
+        {
+            WriteError(MlvErrors.ScheduleScopeConflict(requested));
+            return;
+        }
+
+        _changeScope = WholeLineage || requested is not null;
+        _scope = requested;
+        if (_spec!.IsEmpty && !_changeScope)
+        {
+            WriteError(MlvErrors.ScheduleNothingToChange());
+            return;
+        }
+
+        requested?.ApplyLakehouseTo(this);
+        base.ProcessRecord();
+    }
+
+    protected override async Task<bool> PrepareAsync(AsyncPipeline pipeline, LakehouseTarget lakehouse, CancellationToken cancellationToken)
+    {
+        (bool resolved, Guid? id) = await TryResolveExecutionDefinitionAsync(pipeline, lakehouse, _scope, cancellationToken).ConfigureAwait(false);
+        _scopeId = id;
+        return resolved;
+    }
+
     protected override async Task ProcessScheduleAsync(AsyncPipeline pipeline, LakehouseTarget lakehouse, Guid id, CancellationToken cancellationToken)
     {
         MlvSchedule current = await GetScheduleAsync(lakehouse, id, cancellationToken).ConfigureAwait(false);
-        ScheduleComposition composition = _spec!.Compose(current.Configuration, DateTime.UtcNow);
+        Guid? definitionId = _changeScope ? _scopeId : current.ExecutionDefinitionId;
+        bool scopeChanges = definitionId != current.ExecutionDefinitionId;
+        if (_spec!.IsEmpty && !scopeChanges)
+        {
+            pipeline.WriteVerbose($"Schedule {id} of lakehouse '{lakehouse}' already runs {ScheduleRules.DescribeScope(definitionId)}.");
+            WritePassThru(pipeline, current);
+            return;
+        }
+
+        ScheduleComposition composition = _spec.Compose(current.Configuration, DateTime.UtcNow);
         if (composition.Error is not null)
         {
             composition.Error.ErrorDetails = new ErrorDetails($"Schedule {id} of lakehouse '{lakehouse}' ({current.Summary}) was not changed: {composition.Error.Exception.Message}");
@@ -114,11 +214,37 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
             pipeline.WriteVerbose(note);
         }
 
-        MlvSchedule updated = await UpdateScheduleAsync(lakehouse, current, current.Enabled, composition.Configuration!, cancellationToken).ConfigureAwait(false);
-        pipeline.WriteVerbose($"Schedule {id} of lakehouse '{lakehouse}': '{current.Summary}' is now '{updated.Summary}'.");
+        if (scopeChanges && !Force)
+        {
+            ErrorRecord? refusal = ScheduleRules.CheckScopeChange(await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false), current, definitionId, lakehouse);
+            if (refusal is not null)
+            {
+                pipeline.WriteError(refusal);
+                return;
+            }
+        }
+
+        MlvSchedule updated;
+        try
+        {
+            updated = await UpdateScheduleAsync(lakehouse, current, current.Enabled, composition.Configuration!, definitionId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FabricApiException ex) when (scopeChanges && definitionId is not null && ex.Status == 404)
+        {
+            pipeline.WriteError(MlvErrors.FromDefinitionRequest(ex, definitionId, lakehouse, id));
+            return;
+        }
+
+        string scope = scopeChanges ? $", and runs {ScheduleRules.DescribeScope(definitionId)} instead of {ScheduleRules.DescribeScope(current.ExecutionDefinitionId)}" : string.Empty;
+        pipeline.WriteVerbose($"Schedule {id} of lakehouse '{lakehouse}': '{current.Summary}' is now '{updated.Summary}'{scope}.");
+        WritePassThru(pipeline, updated);
+    }
+
+    private void WritePassThru(AsyncPipeline pipeline, MlvSchedule schedule)
+    {
         if (PassThru)
         {
-            pipeline.WriteObject(updated);
+            pipeline.WriteObject(schedule);
         }
     }
 }

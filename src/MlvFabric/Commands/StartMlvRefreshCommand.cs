@@ -8,7 +8,8 @@ using MlvFabric.Infrastructure;
 namespace MlvFabric.Commands;
 
 /// <summary>
-/// Starts an MLV refresh of each lakehouse given or piped. With -Wait, waits for all of them at once (one progress
+/// Starts an MLV refresh of each lakehouse given or piped: the whole lineage, or the subset an execution definition
+/// selects (-ExecutionDefinition, or piped definitions). With -Wait, waits for all of them at once (one progress
 /// bar) and emits the final job instances; a failed refresh is a non-terminating error carrying its failure reason.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "MlvRefresh", SupportsShouldProcess = true, DefaultParameterSetName = NoWaitSet)]
@@ -36,11 +37,23 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
     [Parameter(ParameterSetName = NoWaitSet)]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>
+    /// Refreshes only this execution definition's subset (an object, an id or a name); none: the whole lineage. Binds
+    /// ExecutionDefinitionId from piped definitions and schedules; a piped lakehouse binds nothing.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ExecutionDefinitionId")]
+    [AllowNull]
+    [ExecutionDefinitionTransformation]
+    [ArgumentCompleter(typeof(ExecutionDefinitionCompleter))]
+    public ExecutionDefinitionReference? ExecutionDefinition { get; set; }
+
     private int _submitted;
 
     protected override void BeginProcessing()
     {
         ValidateWaitParameters(BoundTimeout(Timeout), CancelOnTimeout);
+        ValidateExecutionDefinitionArgument("to refresh the whole lineage, leave the parameter out");
         base.BeginProcessing();
         if (Wait)
         {
@@ -56,7 +69,9 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ValidateLakehouseParameters() && ShouldProcess(DescribeBoundLakehouse(), "Start MLV refresh"))
+        ExecutionDefinition?.ApplyLakehouseTo(this);
+        string action = ExecutionDefinition is null ? "Start MLV refresh" : "Start MLV refresh of " + ExecutionDefinitionReference.DescribeScope(ExecutionDefinition);
+        if (ValidateLakehouseParameters() && ShouldProcess(DescribeBoundLakehouse(), action))
         {
             base.ProcessRecord();
         }
@@ -70,7 +85,13 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
             return;
         }
 
-        Task<JobSubmission> submit = SubmitAsync(target, cancellationToken);
+        (bool resolved, Guid? definitionId) = await TryResolveExecutionDefinitionAsync(pipeline, target, ExecutionDefinition, cancellationToken).ConfigureAwait(false);
+        if (!resolved)
+        {
+            return;
+        }
+
+        Task<JobSubmission> submit = SubmitAsync(target, definitionId, cancellationToken);
         if (Runner is not null)
         {
             // A bulk start queues here for the service's submission limit; meanwhile the earlier jobs' progress moves on.
@@ -84,11 +105,12 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
         }
         catch (Exception ex) when (MlvErrors.IsItemFailure(ex))
         {
-            pipeline.WriteError(MlvErrors.FromException(ex, target));
+            pipeline.WriteError(MlvErrors.FromDefinitionRequest(ex, definitionId, target, target));
             return;
         }
 
-        pipeline.WriteVerbose($"Started the MLV refresh of {target}: job instance {submission.JobInstanceId}.");
+        string subset = definitionId is null ? string.Empty : $" ({ExecutionDefinitionReference.DescribeScope(ExecutionDefinition)})";
+        pipeline.WriteVerbose($"Started the MLV refresh of {target}{subset}: job instance {submission.JobInstanceId}.");
         if (Runner is not null)
         {
             Runner.Add(JobInstanceRef.From(submission), target);
@@ -113,7 +135,6 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
         return base.EndProcessingAsync(pipeline, cancellationToken);
     }
 
-    // The one submission call (issue 4 adds the execution definition here).
-    private Task<JobSubmission> SubmitAsync(LakehouseTarget target, CancellationToken cancellationToken) =>
-        Client.StartRefreshAsync(target.WorkspaceId, target.LakehouseId, executionDefinitionId: null, cancellationToken);
+    private Task<JobSubmission> SubmitAsync(LakehouseTarget target, Guid? executionDefinitionId, CancellationToken cancellationToken) =>
+        Client.StartRefreshAsync(target.WorkspaceId, target.LakehouseId, executionDefinitionId, cancellationToken);
 }

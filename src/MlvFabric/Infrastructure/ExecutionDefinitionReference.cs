@@ -169,6 +169,10 @@ public sealed class ExecutionDefinitionReference
         return null;
     }
 
+    /// <summary>"the whole lineage" for null, else "execution definition 'gold_nightly'": for ShouldProcess and messages (no request).</summary>
+    public static string DescribeScope(ExecutionDefinitionReference? reference) =>
+        reference is null ? "the whole lineage" : "execution definition " + reference;
+
     public override string ToString()
     {
         if (Name is not null)

@@ -61,6 +61,30 @@ public static partial class MlvErrors
         return new ErrorRecord(new ItemNotFoundException(message, cause), "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound, reference);
     }
 
+    /// <summary><c>-ExecutionDefinition $null</c> on the command line (an empty variable, most likely).</summary>
+    public static ErrorRecord ExecutionDefinitionNull(string wholeLineageHint) => InvalidArgument(
+        "ExecutionDefinitionNull",
+        $"-ExecutionDefinition is $null (an empty variable?). Pass a definition from Get-MlvExecutionDefinition, its id or its name; {wholeLineageHint}.",
+        null);
+
+    /// <summary>
+    /// A failed request that may name an execution definition (one of its own, or a run or schedule carrying one;
+    /// <paramref name="reference"/> null: none): a 404 about the definition is ExecutionDefinitionNotFound; one about the
+    /// workspace, lakehouse or schedule, and any other failure, is reported as <see cref="FromException"/> does, with
+    /// <paramref name="target"/>.
+    /// </summary>
+    public static ErrorRecord FromDefinitionRequest(Exception ex, object? reference, LakehouseTarget lakehouse, object? target) =>
+        reference is not null && ex is FabricApiException api && IsDefinitionMissing(api)
+            ? ExecutionDefinitionNotFound(reference, lakehouse, api)
+            : FromException(ex, target);
+
+    // A 404 about the workspace, the lakehouse or a schedule is no verdict on the definition.
+    private static bool IsDefinitionMissing(FabricApiException ex) =>
+        ex.Status == 404
+        && !string.Equals(ex.ErrorCode, "WorkspaceNotFound", StringComparison.OrdinalIgnoreCase)
+        && !string.Equals(ex.ErrorCode, "ItemNotFound", StringComparison.OrdinalIgnoreCase)
+        && !string.Equals(ex.Error?.RelatedResource?.ResourceType, "Schedule", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>A literal -Name that matched no definition in any of the lakehouses searched.</summary>
     public static ErrorRecord ExecutionDefinitionNameNotFound(string name, int lakehouses) => NotFound(
         "ExecutionDefinitionNotFound",
@@ -74,7 +98,7 @@ public static partial class MlvErrors
         string names = string.Join(", ", matches.Take(10).Select(d => "'" + d.DisplayName + "'"));
         return InvalidArgument(
             "ExecutionDefinitionNameAmbiguous",
-            $"'{name}' matches {matches.Count} execution definitions in lakehouse '{lakehouse}' ({names}); this command needs exactly one. Use the full name or the id.",
+            $"'{name}' matches {matches.Count} execution definitions in lakehouse '{lakehouse}' ({names}); this command needs exactly one. Use the full name or the id (Get-MlvExecutionDefinition lists them).",
             name);
     }
 
@@ -82,6 +106,6 @@ public static partial class MlvErrors
     public static ErrorRecord ExecutionDefinitionInOtherLakehouse(ExecutionDefinitionReference reference, LakehouseTarget lakehouse) => InvalidArgument(
         "ExecutionDefinitionInOtherLakehouse",
         $"Execution definition {reference} belongs to lakehouse {reference.LakehouseLabel}, not to '{lakehouse}'. An execution definition only runs in its own lakehouse: " +
-        "pipe the definition itself (its WorkspaceId and LakehouseId bind the lakehouse), or pass the definition's name to look it up in each lakehouse.",
+        "pipe the definition itself (its WorkspaceId and LakehouseId bind the lakehouse), or give its name to -ExecutionDefinition to look it up in each lakehouse.",
         reference);
 }

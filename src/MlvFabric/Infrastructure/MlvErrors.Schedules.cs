@@ -54,8 +54,21 @@ public static partial class MlvErrors
     /// <summary>Set-MlvSchedule without anything to set.</summary>
     public static ErrorRecord ScheduleNothingToChange() => InvalidArgument(
         "ScheduleNothingToChange",
-        "Set-MlvSchedule needs at least one setting to change: -IntervalMinutes, -Daily, -Weekly, -Monthly, -At, -DayOfWeek, -DayOfMonth, -WeekIndex, -RecurrenceMonths, -StartDateTime, -EndDateTime or -TimeZone. To switch a schedule on or off, use Enable-MlvSchedule or Disable-MlvSchedule.",
+        "Set-MlvSchedule needs at least one setting to change: -IntervalMinutes, -Daily, -Weekly, -Monthly, -At, -DayOfWeek, -DayOfMonth, -WeekIndex, -RecurrenceMonths, -StartDateTime, -EndDateTime, -TimeZone, -ExecutionDefinition or -WholeLineage. To switch a schedule on or off, use Enable-MlvSchedule or Disable-MlvSchedule.",
         null);
+
+    /// <summary>-ExecutionDefinition together with -WholeLineage.</summary>
+    public static ErrorRecord ScheduleScopeConflict(object? definition) => InvalidArgument(
+        "ScheduleScopeConflict",
+        $"-ExecutionDefinition ({definition}) and -WholeLineage contradict each other: a schedule runs either one execution definition or the whole lineage. Give one of them.",
+        definition);
+
+    /// <summary>An execution definition piped into Set-MlvSchedule without -Id: its Id would be taken for a schedule id.</summary>
+    public static ErrorRecord ScheduleIdFromDefinition(Guid definitionId) => InvalidArgument(
+        "ScheduleIdMissing",
+        $"An execution definition ({definitionId}) was piped into Set-MlvSchedule without -Id, so its own id would be read as the schedule's. " +
+        "Name the schedule to change with -Id (Get-MlvSchedule lists them), or pipe the schedules and pass the definition with -ExecutionDefinition.",
+        definitionId);
 
     /// <summary>The empty GUID as a schedule id.</summary>
     public static ErrorRecord InvalidScheduleId(Guid id) => InvalidArgument(
@@ -85,9 +98,8 @@ public static partial class MlvErrors
     /// </summary>
     public static ErrorRecord EnabledScheduleExists(LakehouseTarget lakehouse, MlvSchedule enabled, string attempt, string alternatives)
     {
-        string scope = enabled.ExecutionDefinitionId is Guid definition ? $"execution definition {definition}" : "the whole lineage";
         string message =
-            $"Cannot {attempt}: lakehouse '{lakehouse}' already has an enabled refresh schedule for {scope}, {enabled.Id} ({enabled.Summary}). " +
+            $"Cannot {attempt}: lakehouse '{lakehouse}' already has an enabled refresh schedule for {ScheduleRules.DescribeScope(enabled.ExecutionDefinitionId)}, {enabled.Id} ({enabled.Summary}). " +
             $"Fabric supports one active refresh schedule per lineage. Disable that one first (Disable-MlvSchedule -Id {enabled.Id}), {alternatives}, or use -Force to have both.";
         return InvalidOperation("EnabledScheduleExists", message, enabled);
     }

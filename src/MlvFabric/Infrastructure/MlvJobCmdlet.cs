@@ -17,9 +17,6 @@ public abstract class MlvJobCmdlet : MlvLakehouseCmdlet, IDisposable
 
     internal JobWaitRunner? Runner { get; private set; }
 
-    /// <summary>The bound lakehouse as the user named it, for ShouldProcess (-WhatIf sends no request, not even a lookup).</summary>
-    protected string DescribeBoundLakehouse() => new LakehouseTarget(WorkspaceId, WorkspaceName, LakehouseId, LakehouseName).ToString();
-
     /// <summary>
     /// Refuses a zero, negative or overlong -Timeout, and -CancelOnTimeout without -Timeout. Call from BeginProcessing
     /// (the values are not bound from the pipeline), before base.BeginProcessing.

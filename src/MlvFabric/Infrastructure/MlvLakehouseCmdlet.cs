@@ -33,6 +33,60 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
     [ValidateNotNullOrEmpty]
     public string? LakehouseName { get; set; }
 
+    private ExecutionDefinitionResolver? _resolver;
+
+    /// <summary>Execution definitions by id, object or name; lists each lakehouse's definitions at most once per command.</summary>
+    protected ExecutionDefinitionResolver Resolver => _resolver ??= new ExecutionDefinitionResolver(Client);
+
+    /// <summary>
+    /// The bound lakehouse as the user named it (names when given, else ids), for ShouldProcess and errors: -WhatIf
+    /// must not send a request, not even a name lookup.
+    /// </summary>
+    protected string DescribeBoundLakehouse() => new LakehouseTarget(WorkspaceId, WorkspaceName, LakehouseId, LakehouseName).ToString();
+
+    /// <summary>
+    /// Refuses <c>-ExecutionDefinition $null</c> given on the command line: an empty variable must not quietly mean the
+    /// whole lineage. (A null bound from a piped whole-lineage schedule is fine.) Call from BeginProcessing, where only
+    /// command-line parameters are bound.
+    /// </summary>
+    protected void ValidateExecutionDefinitionArgument(string wholeLineageHint)
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("ExecutionDefinition", out object? value) && value is null)
+        {
+            ThrowTerminatingError(MlvErrors.ExecutionDefinitionNull(wholeLineageHint));
+        }
+    }
+
+    /// <summary>
+    /// The execution definition id to send for an -ExecutionDefinition parameter (Start-MlvRefresh, New-/Set-MlvSchedule)
+    /// in <paramref name="lakehouse"/>: null when <paramref name="reference"/> is null (the whole lineage). A name that
+    /// matches no definition or several, or a definition object of another lakehouse, is a non-terminating error for
+    /// this record: Resolved is false and the error has been written.
+    /// </summary>
+    protected async Task<(bool Resolved, Guid? Id)> TryResolveExecutionDefinitionAsync(
+        AsyncPipeline pipeline, LakehouseTarget lakehouse, ExecutionDefinitionReference? reference, CancellationToken cancellationToken)
+    {
+        if (reference is null)
+        {
+            return (true, null);
+        }
+
+        try
+        {
+            return (true, await Resolver.ResolveIdAsync(lakehouse, reference, cancellationToken).ConfigureAwait(false));
+        }
+        catch (MlvTerminatingException ex)
+        {
+            pipeline.WriteError(ex.ErrorRecord);
+        }
+        catch (Exception ex) when (MlvErrors.IsItemFailure(ex))
+        {
+            pipeline.WriteError(MlvErrors.FromException(ex, lakehouse.ToString()));
+        }
+
+        return (false, null);
+    }
+
     /// <summary>
     /// Checks, on the pipeline thread and before any request, that a workspace and a lakehouse were given.
     /// Call from ProcessRecord overrides; returns false (after writing the error) when the record must be skipped.

@@ -10,17 +10,6 @@ namespace MlvFabric.Infrastructure;
 /// <summary>Base of the schedule cmdlets: schedule reads and writes for a resolved lakehouse, output labelled with its names.</summary>
 public abstract class MlvScheduleCmdlet : MlvLakehouseCmdlet
 {
-    /// <summary>
-    /// The bound lakehouse as the user named it (names when given, else ids), for ShouldProcess: -WhatIf must not
-    /// send a request, not even a name lookup.
-    /// </summary>
-    protected string DescribeBoundLakehouse()
-    {
-        string workspace = !string.IsNullOrEmpty(WorkspaceName) ? WorkspaceName! : WorkspaceId.ToString();
-        string lakehouse = !string.IsNullOrEmpty(LakehouseName) ? LakehouseName! : LakehouseId.ToString();
-        return workspace + "/" + lakehouse;
-    }
-
     /// <summary>Every schedule of the lakehouse (at most 20, so collected).</summary>
     protected async Task<List<MlvSchedule>> ListSchedulesAsync(LakehouseTarget lakehouse, CancellationToken cancellationToken)
     {
@@ -59,14 +48,18 @@ public abstract class MlvScheduleCmdlet : MlvLakehouseCmdlet
         }
     }
 
-    /// <summary>Writes the whole schedule back (the API's update replaces it): the flag and configuration given, the rest as it is.</summary>
-    protected async Task<MlvSchedule> UpdateScheduleAsync(LakehouseTarget lakehouse, MlvSchedule current, bool enabled, ScheduleConfiguration configuration, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the whole schedule back (the API's update replaces it, execution definition included: null is the whole
+    /// lineage): the flag, configuration and definition given.
+    /// </summary>
+    protected async Task<MlvSchedule> UpdateScheduleAsync(
+        LakehouseTarget lakehouse, MlvSchedule current, bool enabled, ScheduleConfiguration configuration, Guid? executionDefinitionId, CancellationToken cancellationToken)
     {
         var request = new ScheduleRequest
         {
             Enabled = enabled,
             Configuration = configuration,
-            ExecutionDefinitionId = current.ExecutionDefinitionId,
+            ExecutionDefinitionId = executionDefinitionId,
         };
         MlvSchedule updated = await Client.UpdateScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, current.Id, request, cancellationToken).ConfigureAwait(false);
         return Label(updated, lakehouse);

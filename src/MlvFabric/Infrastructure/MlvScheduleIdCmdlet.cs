@@ -56,8 +56,19 @@ public abstract class MlvScheduleIdCmdlet : MlvScheduleCmdlet
     protected sealed override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
         LakehouseTarget lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        if (!await PrepareAsync(pipeline, lakehouse, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         await ForEachScheduleAsync(pipeline, lakehouse, _approved, id => ProcessScheduleAsync(pipeline, lakehouse, id, cancellationToken)).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Runs once per record, after the lakehouse is resolved and before its schedules are acted on; false (after writing
+    /// the error) skips them.
+    /// </summary>
+    protected virtual Task<bool> PrepareAsync(AsyncPipeline pipeline, LakehouseTarget lakehouse, CancellationToken cancellationToken) => Task.FromResult(true);
 
     /// <summary>Acts on one approved schedule. A FabricApiException becomes a non-terminating error for that schedule.</summary>
     protected abstract Task ProcessScheduleAsync(AsyncPipeline pipeline, LakehouseTarget lakehouse, Guid id, CancellationToken cancellationToken);

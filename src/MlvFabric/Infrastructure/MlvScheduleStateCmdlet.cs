@@ -50,7 +50,7 @@ public abstract class MlvScheduleStateCmdlet : MlvScheduleIdCmdlet
                 return;
             }
 
-            schedule = await UpdateScheduleAsync(lakehouse, schedule, TargetState, schedule.Configuration, cancellationToken).ConfigureAwait(false);
+            schedule = await UpdateScheduleAsync(lakehouse, schedule, TargetState, schedule.Configuration, schedule.ExecutionDefinitionId, cancellationToken).ConfigureAwait(false);
             pipeline.WriteVerbose($"Schedule {id} of lakehouse '{lakehouse}' ({schedule.Summary}) is now {state}.");
         }
 

@@ -32,6 +32,26 @@ internal static class ScheduleRules
             : MlvErrors.EnabledScheduleExists(lakehouse, other, "create another enabled schedule", "create this one with -Disabled");
     }
 
+    /// <summary>
+    /// Why <paramref name="schedule"/>, if enabled, may not move to <paramref name="executionDefinitionId"/>'s scope next to
+    /// <paramref name="all"/>, or null.
+    /// </summary>
+    public static ErrorRecord? CheckScopeChange(IEnumerable<MlvSchedule> all, MlvSchedule schedule, Guid? executionDefinitionId, LakehouseTarget lakehouse)
+    {
+        MlvSchedule? other = schedule.Enabled ? EnabledInScope(all, executionDefinitionId, schedule.Id) : null;
+        return other is null
+            ? null
+            : MlvErrors.EnabledScheduleExists(
+                lakehouse,
+                other,
+                $"move enabled schedule {schedule.Id} to {DescribeScope(executionDefinitionId)}",
+                $"disable this one before moving it (Disable-MlvSchedule -Id {schedule.Id})");
+    }
+
+    /// <summary>"the whole lineage" or "execution definition {id}".</summary>
+    public static string DescribeScope(Guid? executionDefinitionId) =>
+        executionDefinitionId is Guid id ? $"execution definition {id}" : "the whole lineage";
+
     /// <summary>Why <paramref name="schedule"/> may not be enabled next to <paramref name="all"/>, or null.</summary>
     public static ErrorRecord? CheckEnable(IEnumerable<MlvSchedule> all, MlvSchedule schedule, LakehouseTarget lakehouse)
     {

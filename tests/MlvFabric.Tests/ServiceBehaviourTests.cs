@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MlvFabric.Tests.Infrastructure;
+using Xunit;
+
+namespace MlvFabric.Tests;
+
+/// <summary>
+/// How the module behaves when the service does something a script cannot control (issue 3): a job status the
+/// module does not know, a tenant that refuses service principals on MLV job calls, an access token that expires
+/// during a wait; and what -Verbose and -Debug show of the requests.
+/// </summary>
+public sealed class ServiceBehaviourTests : JobTestBase
+{
+    private const string Gold = "-WorkspaceName Sales -LakehouseName Gold";
+
+    /// <summary>A wait must end long before this; -Timeout is only the safety net against a hang.</summary>
+    private static readonly TimeSpan NoHang = TimeSpan.FromSeconds(30);
+
+    // "GET /v1/workspaces/… → 200 OK in 3 ms (request id 0f…)": method, path, status, duration, request id.
+    private static readonly Regex RequestLine = new(
+        @"^(?<method>GET|POST|PUT|PATCH|DELETE) (?<path>/v1/\S*) → (?<status>\d{3})[^()]* in \d+ ms \(request id (?<id>[0-9A-Za-z-]+)\)$",
+        RegexOptions.CultureInvariant);
+
+    public ServiceBehaviourTests(EmulatorFixture fixture) : base(fixture)
+    {
+        foreach (string lakehouse in new[] { "Bronze", "Silver", "Gold" })
+        {
+            Control.SetLakehouse("Sales", lakehouse, new { durationSeconds = 1.5, queueSeconds = 0.5 });
+        }
+    }
+
+    [Fact]
+    public void AWaitOnAJobReportingAnUnknownStatusEndsWithOneWarningAndTheInstance()
+    {
+        // Every Gold run reports "Paused" until cancelled: a status outside the contract that never changes.
+        Control.SetLakehouse("Sales", "Gold", new { unknownStatus = "Paused" });
+
+        var clock = Stopwatch.StartNew();
+        PsResult result = Ps.Run($"Start-MlvRefresh {Gold} -Wait -Timeout {NoHang.TotalSeconds.ToString(CultureInfo.InvariantCulture)}");
+        clock.Stop();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"The wait took {clock.Elapsed}; it should end at the first read that finds 'Paused'.");
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Errors); // not a timeout, not a failure
+        PSObject job = Assert.Single(result.Output);
+        Assert.Equal("Paused", Text(job, "Status"));
+        Assert.Equal("Gold", Text(job, "LakehouseName"));
+        // Reported once, by the cmdlet (the client only logs it as Verbose).
+        WarningRecord warning = Assert.Single(result.Warnings);
+        Assert.Contains("'Paused'", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("Sales/Gold", warning.Message, StringComparison.Ordinal);
+        Assert.Equal("Paused", Control.JobStatus(IdOf(job))); // still reported so: the module stopped waiting, not the job
+    }
+
+    [Fact]
+    public void AServicePrincipalRefusedOnMlvJobCallsIsToldPlainlyWhichSignInsToUse()
+    {
+        Control.SetSettings(new { refuseAppTokensOnMlvJobs = true });
+        using PsSession app = PsSession.Connected(Emulator, "servicePrincipal");
+
+        (PsResult result, List<LoggedRequest> requests) = RunLoggedIn(app, $"Start-MlvRefresh {Gold} -Wait");
+
+        ErrorRecord error = Assert.Single(result.AllErrors);
+        Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
+        Assert.StartsWith("FabricApi.PrincipalTypeNotSupported", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        string message = error.ErrorDetails?.Message ?? error.Exception.Message;
+        Assert.Contains("This tenant's MLV job APIs refuse service principals", message, StringComparison.Ordinal);
+        Assert.Contains("this session signs in as a service principal", message, StringComparison.Ordinal);
+        Assert.Contains("Connect-MlvFabric (interactive browser sign-in)", message, StringComparison.Ordinal);
+        Assert.Contains("Connect-MlvFabric -UseDeviceCode", message, StringComparison.Ordinal);
+        Assert.Contains("Connect-MlvFabric -AccessToken with an access token issued to a user", message, StringComparison.Ordinal);
+        Assert.Contains("403", message, StringComparison.Ordinal);
+        Assert.Empty(result.Output);
+
+        // Refused by the service (never run), and refused once: not retried.
+        LoggedRequest post = Assert.Single(requests, r => r.Method == "POST");
+        Assert.Equal(403, post.Status);
+        Assert.DoesNotContain(requests, r => r.Method == "GET" && r.Path.Contains("/jobs/instances/", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void AnAccessTokenThatExpiresDuringAWaitEndsItWithAClearErrorNamingTheExpiry()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 120.0, queueSeconds = 0.0 });
+        using PsSession short4 = PsSession.Create();
+        string token = Emulator.MintTokenFor(Guid.NewGuid().ToString(), "user", 4);
+        short4.Run(
+            "Connect-MlvFabric -Endpoint $MlvTestEndpoint -AccessToken $MlvTestToken | Out-Null",
+            new Dictionary<string, object?> { ["MlvTestEndpoint"] = Emulator.BaseUri.ToString(), ["MlvTestToken"] = short4.Secure(token) }).ThrowIfFailed();
+        var expiresOn = (DateTimeOffset)Assert.Single(short4.Run("(Get-MlvContext).TokenExpiresOn").Output).BaseObject;
+        Assert.True(expiresOn - DateTimeOffset.UtcNow < TimeSpan.FromSeconds(5), $"expires {expiresOn:o}");
+
+        var clock = Stopwatch.StartNew();
+        PsResult result = short4.Run($"Start-MlvRefresh {Gold} -Wait -Timeout {NoHang.TotalSeconds.ToString(CultureInfo.InvariantCulture)}");
+        clock.Stop();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"The wait took {clock.Elapsed}; it should end soon after the token expired.");
+        ErrorRecord error = Assert.Single(result.AllErrors);
+        Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
+        Assert.DoesNotContain("MlvJobWaitTimeout", error.FullyQualifiedErrorId, StringComparison.Ordinal); // not the safety net
+        string message = error.Exception.Message;
+        string expiry = expiresOn.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
+        Assert.Contains($"expired at {expiry}", message, StringComparison.Ordinal);
+        Assert.Contains("Connect again", message, StringComparison.Ordinal);
+        // No token text anywhere (the session's scan checks every stream too).
+        Assert.DoesNotContain(token.Split('.')[1], result.AllText(), StringComparison.Ordinal);
+
+        // The refresh itself goes on in Fabric (another session sees it running).
+        PSObject newest = RunOk($"Get-MlvJobInstance {Gold}").Output.First();
+        Assert.Equal("InProgress", Text(newest, "Status"));
+    }
+
+    [Fact]
+    public void VerboseShowsOneLinePerRequestAndEachRetry()
+    {
+        // The first page of Sales' lakehouses fails once with 503: one retry, after its Retry-After.
+        SetFaults(new
+        {
+            script = new object[]
+            {
+                new { method = "GET", pathPattern = "/v1/workspaces/*/lakehouses", fault = "serverError", status = 503, count = 1, retryAfterSeconds = 1 },
+            },
+        });
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged("Get-MlvLakehouse -WorkspaceName Sales -Verbose");
+
+        result.ThrowIfFailed();
+        Assert.Equal(new[] { "Bronze", "Gold", "Silver" }, result.Output.Select(o => Text(o, "Name") ?? Text(o, "DisplayName")).OrderBy(n => n));
+        List<Match> lines = result.Verbose.Select(v => RequestLine.Match(v.Message)).Where(m => m.Success).ToList();
+        // One line per request the service saw, in order, with its status.
+        Assert.Equal(
+            requests.Select(r => $"{r.Method} {r.Path} {r.Status}"),
+            lines.Select(m => $"{m.Groups["method"].Value} {m.Groups["path"].Value.Split('?')[0]} {m.Groups["status"].Value}"));
+        Assert.Contains(lines, m => m.Groups["status"].Value == "503");
+        Assert.All(lines, m => Assert.True(Guid.TryParse(m.Groups["id"].Value, out _), $"request id '{m.Groups["id"].Value}'"));
+        // The retry itself.
+        string lakehouses = $"/v1/workspaces/{Emulator.WorkspaceId("Sales")}/lakehouses";
+        VerboseRecord retry = Assert.Single(result.Verbose, v => v.Message.StartsWith("Retrying ", StringComparison.Ordinal));
+        Assert.StartsWith($"Retrying GET {lakehouses} in ", retry.Message, StringComparison.Ordinal);
+        Assert.Contains("attempt 2/", retry.Message, StringComparison.Ordinal);
+        Assert.Contains("503", retry.Message, StringComparison.Ordinal);
+        Assert.Contains("Retry-After 1", retry.Message, StringComparison.Ordinal);
+        Assert.Empty(result.Debug); // headers only with -Debug
+    }
+
+    [Fact]
+    public void DebugShowsHeadersWithAuthorizationRedacted()
+    {
+        using PsSession session = PsSession.Create();
+        string token = Emulator.MintTokenFor(Guid.NewGuid().ToString());
+        session.Run(
+            "Connect-MlvFabric -Endpoint $MlvTestEndpoint -AccessToken $MlvTestToken | Out-Null",
+            new Dictionary<string, object?> { ["MlvTestEndpoint"] = Emulator.BaseUri.ToString(), ["MlvTestToken"] = session.Secure(token) }).ThrowIfFailed();
+
+        PsResult result = session.Run("Get-MlvLakehouse -WorkspaceName Sales -Name Gold -Debug");
+
+        result.ThrowIfFailed();
+        Assert.Single(result.Output);
+        List<string> requestsHeaders = result.Debug.Select(d => d.Message).Where(m => Regex.IsMatch(m, @"^GET /v1/\S+ \(attempt \d+\)\n")).ToList();
+        Assert.NotEmpty(requestsHeaders);
+        Assert.All(requestsHeaders, m =>
+        {
+            Assert.Contains("  Authorization: Bearer ***", m, StringComparison.Ordinal);
+            Assert.Contains("  Accept: application/json", m, StringComparison.Ordinal);
+        });
+        Assert.Contains(result.Debug, d => d.Message.StartsWith("Response 200 to GET /v1/", StringComparison.Ordinal) && d.Message.Contains("RequestId: ", StringComparison.Ordinal));
+        string all = result.AllText();
+        Assert.DoesNotContain(token, all, StringComparison.Ordinal);
+        Assert.DoesNotContain(token.Split('.')[1], all, StringComparison.Ordinal);
+        Assert.DoesNotContain(token.Split('.')[0] + ".", all, StringComparison.Ordinal);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private (PsResult Result, List<LoggedRequest> Requests) RunLoggedIn(PsSession session, string script)
+    {
+        long mark = Log.Mark();
+        PsResult result = session.Run(script);
+        return (result, Log.Since(mark));
+    }
+
+    private void SetFaults(object faults)
+    {
+        using var http = new HttpClient { BaseAddress = Emulator.BaseUri };
+        using var content = new StringContent(JsonSerializer.Serialize(faults), Encoding.UTF8, "application/json");
+        using HttpResponseMessage response = http.PutAsync("_emulator/faults", content).GetAwaiter().GetResult();
+        Assert.True(response.IsSuccessStatusCode, $"PUT /_emulator/faults: {(int)response.StatusCode} {response.Content.ReadAsStringAsync().GetAwaiter().GetResult()}");
+    }
+}
