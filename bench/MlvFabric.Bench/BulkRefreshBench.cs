@@ -71,15 +71,33 @@ internal static class BulkRefreshBench
     private static readonly Regex JobRead = new(@"/jobs/instances/([0-9a-fA-F-]{36})$", RegexOptions.Compiled);
     private static readonly Regex Submission = new(@"/lakehouses/([0-9a-fA-F-]{36})/jobs/[^/]+/instances$|/items/([0-9a-fA-F-]{36})/jobs/([^/]+/)?instances$", RegexOptions.Compiled);
 
-    public static async Task<Section> RunAsync(IReadOnlyList<BulkScenario> scenarios, bool quick)
+    private static async Task<Outcome[]> SequentialAsync(IReadOnlyList<BulkScenario> scenarios)
+    {
+        var list = new List<Outcome>();
+        for (int i = 0; i < scenarios.Count; i++)
+        {
+            list.Add(await RunOneAsync(scenarios[i], i));
+        }
+
+        return list.ToArray();
+    }
+
+    public static async Task<Section> RunAsync(IReadOnlyList<BulkScenario> scenarios, bool quick, bool sequential)
     {
         var section = new Section("bulk", "Bulk refresh at the service's limits: `Get-MlvLakehouse | Start-MlvRefresh -Wait` (target wall / lower bound ≤ 1.10, 0 failures, 0 duplicates)")
             .Header("scenario", "lakehouses", "Retry-After", "job (queue + run)", "lower bound", "wall time", "**ratio**", "failures", "duplicate jobs", "job reads / job (min 1; Retry-After-paced)", "429s (submit / read)", "tail after last job end");
         var results = new System.Text.Json.Nodes.JsonArray();
         bool allMet = true;
-        foreach (var scenario in scenarios)
+        // Scenarios run at the same time, each against its own emulator as its own caller (the limits are per caller,
+        // the client's pacing per identity and endpoint), so a full run takes as long as its longest scenario. The polling
+        // is a few requests per second in all: the scenarios do not compete for the CPU in any way that shows at this scale.
+        var outcomes = sequential
+            ? await SequentialAsync(scenarios)
+            : await Task.WhenAll(scenarios.Select((s, i) => Task.Run(() => RunOneAsync(s, i))));
+        for (int i = 0; i < scenarios.Count; i++)
         {
-            var r = await RunOneAsync(scenario);
+            var scenario = scenarios[i];
+            var r = outcomes[i];
             bool met = r.Ratio <= 1.10 && r.Failures == 0 && r.Duplicates == 0;
             allMet &= met;
             section.Row(scenario.Name, Fmt.N(scenario.Lakehouses), scenario.RetryAfterSeconds + " s", $"{Fmt.N(scenario.QueueSeconds)} + {Fmt.N(scenario.RunSeconds)} s",
@@ -117,12 +135,13 @@ internal static class BulkRefreshBench
             });
         }
 
+        section.Note(sequential ? "Scenarios ran one after another." : "Scenarios ran at the same time, each against its own emulator as its own caller (limits and the client's pacing are per caller).");
         section.Note("Lower bound: submission k (0-based) no earlier than 60·⌊k/50⌋ s; its end known no earlier than submission + max(queue + run, Retry-After); one read per job, at most 50 reads per sliding minute. Wall time counts from the script's start (lakehouse listing included) to its return.");
         section.Note("Job reads / job: GETs of job instances that the emulator answered 200, divided by the jobs; the minimum any caller needs is 1 (a read after the end; Retry-After forbids reading earlier, never later); Retry-After-paced is what a poller reading at every Retry-After would need. 429s are answers the emulator refused (the client paces itself, so normally 0).");
         section.Note("Duplicate jobs: job instances beyond one per lakehouse in the emulator's state (every lakehouse was refreshed once).");
         if (quick)
         {
-            section.Note("--quick runs fewer lakehouses at the same 50-per-minute limits: the module's client paces itself at the service's documented 50 per minute and offers no setting to lower it, so a lowered emulator limit would measure a client that disagrees with its service. With two minute-windows the end effects weigh more than with ten: use the full run for the figure.");
+            section.Note("--quick: 100 lakehouses, i.e. two minute-windows at the same 50-per-minute limits (how long a bulk run takes is set by the number of windows, N ÷ limit, so fewer lakehouses at a proportionally lower limit would take just as long), with Retry-After and run times scaled down to 10 s and a few seconds. The end effects (the last window, the probe's reads) weigh five times more than with 500 lakehouses: the full run is the figure.");
         }
 
         section.Data["scenarios"] = results;
@@ -133,8 +152,11 @@ internal static class BulkRefreshBench
     private sealed record Outcome(double LowerBound, double Wall, double Ratio, int Failures, int Duplicates, double ReadsPerJob, int Submit429, int Read429,
         int ListRequests, double LastSubmission, double LastJobEnd, double Tail, List<string> Notes);
 
-    private static async Task<Outcome> RunOneAsync(BulkScenario s)
+    private static async Task<Outcome> RunOneAsync(BulkScenario s, int index)
     {
+        // A workspace name of its own: lakehouse ids are derived from workspace and lakehouse names, and the client keeps
+        // a little process-wide state per lakehouse id (starts in flight), which concurrent scenarios must not share.
+        string workspace = "Bench" + (index + 1).ToString(CultureInfo.InvariantCulture);
         Console.WriteLine($"Bulk refresh '{s.Name}': {s.Lakehouses} lakehouses, Retry-After {s.RetryAfterSeconds} s, jobs {s.QueueSeconds} + {s.RunSeconds} s; lower bound {Fmt.S(s.LowerBoundSeconds())}…");
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions
         {
@@ -144,7 +166,7 @@ internal static class BulkRefreshBench
             RequestLogCapacity = 200_000,
         });
         using var control = new EmulatorClient(emulator);
-        var (workspaceId, lakehouses) = await control.SeedAsync("Bench", s.Lakehouses, s.RunSeconds, s.QueueSeconds);
+        var (workspaceId, lakehouses) = await control.SeedAsync(workspace, s.Lakehouses, s.RunSeconds, s.QueueSeconds);
         string token = await control.TokenAsync($"bulk-{Guid.NewGuid():N}@contoso.onmicrosoft.com");
 
         using Runspace runspace = ModuleHost.OpenRunspace();
@@ -155,7 +177,7 @@ internal static class BulkRefreshBench
         long mark = control.Mark();
         using PowerShell ps = PowerShell.Create();
         ps.Runspace = runspace;
-        ps.AddScript("Get-MlvLakehouse -WorkspaceName Bench | Start-MlvRefresh -Wait");
+        ps.AddScript($"Get-MlvLakehouse -WorkspaceName {workspace} | Start-MlvRefresh -Wait");
         DateTime startedUtc = DateTime.UtcNow;
         var wallWatch = Stopwatch.StartNew();
         var output = ps.Invoke();
@@ -221,7 +243,7 @@ internal static class BulkRefreshBench
         double lowerBound = s.LowerBoundSeconds();
         notes.Add($"{accepted.Count} submissions accepted (last at {Fmt.S(lastSubmission)}), {reads200} job reads answered 200 for {jobIds.Count} jobs, {lists} job-list reads; " +
                   $"last job ended at {Fmt.S(lastJobEnd)}, the cmdlet returned at {Fmt.S(wall)}; {ps.Streams.Warning.Count} warnings, {ps.Streams.Progress.Count} progress records.");
-        Console.WriteLine($"  wall {Fmt.S(wall)} / lower bound {Fmt.S(lowerBound)} = {Fmt.N(wall / lowerBound, "0.000")}; failures {failures}; duplicates {duplicates}; reads/job {Fmt.N(reads200 / (double)Math.Max(1, s.Lakehouses), "0.00")}; 429s {submit429}/{read429}");
+        Console.WriteLine($"  {s.Name}: wall {Fmt.S(wall)} / lower bound {Fmt.S(lowerBound)} = {Fmt.N(wall / lowerBound, "0.000")}; failures {failures}; duplicates {duplicates}; reads/job {Fmt.N(reads200 / (double)Math.Max(1, s.Lakehouses), "0.00")}; 429s {submit429}/{read429}");
         return new Outcome(lowerBound, wall, wall / lowerBound, failures, duplicates, reads200 / (double)Math.Max(1, s.Lakehouses), submit429, read429, lists,
             lastSubmission, lastJobEnd, tail, notes);
     }

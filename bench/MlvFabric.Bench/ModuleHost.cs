@@ -27,7 +27,7 @@ internal static class ModuleHost
     {
         get
         {
-            // MLVFABRIC_BENCH_MANIFEST: measure another layout of the module (an experiment, e.g. a copy without format files).
+            // MLVFABRIC_BENCH_MANIFEST: the run's private copy (Snapshot), or another layout to measure (an experiment).
             string path = Environment.GetEnvironmentVariable("MLVFABRIC_BENCH_MANIFEST") is { Length: > 0 } other
                 ? Path.GetFullPath(other)
                 : Path.Combine(RepoRoot, "out", "MlvFabric", ModuleVersion, "MlvFabric.psd1");
@@ -38,6 +38,37 @@ internal static class ModuleHost
 
             return path;
         }
+    }
+
+    /// <summary>
+    /// Copies the built module (out/MlvFabric/&lt;version&gt;/) to a private folder and points this process and its child
+    /// probes at the copy (through MLVFABRIC_BENCH_MANIFEST): a build elsewhere on the machine (tests rewrite out/) must not
+    /// swap the module under a run that takes minutes. Returns the folder to delete at the end.
+    /// </summary>
+    public static string? Snapshot()
+    {
+        if (Environment.GetEnvironmentVariable("MLVFABRIC_BENCH_MANIFEST") is { Length: > 0 })
+        {
+            return null; // an experiment names its own layout
+        }
+
+        string source = Path.GetDirectoryName(Path.Combine(RepoRoot, "out", "MlvFabric", ModuleVersion, "MlvFabric.psd1"))!;
+        if (!File.Exists(Path.Combine(source, "MlvFabric.psd1")))
+        {
+            throw new InvalidOperationException($"The built module is missing at '{source}'. Build it with: dotnet build -c Release src/MlvFabric");
+        }
+
+        string root = Path.Combine(Path.GetTempPath(), "mlvfabric-bench", "module-" + Environment.ProcessId);
+        string target = Path.Combine(root, "MlvFabric", ModuleVersion);
+        foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string to = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to, overwrite: true);
+        }
+
+        Environment.SetEnvironmentVariable("MLVFABRIC_BENCH_MANIFEST", Path.Combine(target, "MlvFabric.psd1"));
+        return root;
     }
 
     /// <summary>"Release" or "Debug" (the built MlvFabric.dll's AssemblyConfigurationAttribute), so results say what was measured.</summary>

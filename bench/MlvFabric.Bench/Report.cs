@@ -165,7 +165,8 @@ internal static class Machine
         Add(".NET", RuntimeInformation.FrameworkDescription);
         Add("PowerShell engine", "System.Management.Automation " + typeof(System.Management.Automation.PowerShell).Assembly.GetName().Version);
         Add("GC", (System.Runtime.GCSettings.IsServerGC ? "server" : "workstation") + (System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Batch ? "" : ", concurrent"));
-        Add("module", $"MlvFabric {ModuleHost.ModuleVersion} ({ModuleHost.ModuleConfiguration()} build) from {Path.GetRelativePath(ModuleHost.RepoRoot, ModuleHost.ManifestPath)}");
+        Add("module", $"MlvFabric {ModuleHost.ModuleVersion} ({ModuleHost.ModuleConfiguration()} build), " +
+                      (ModuleHost.ManifestPath.Contains("mlvfabric-bench", StringComparison.Ordinal) ? $"a copy of out/MlvFabric/{ModuleHost.ModuleVersion}/ taken at the start" : ModuleHost.ManifestPath));
         Add("commit", Git("rev-parse --short=12 HEAD") + (string.IsNullOrWhiteSpace(Git("status --porcelain --untracked-files=no")) ? "" : " + uncommitted changes"));
         return section;
     }

@@ -148,6 +148,10 @@ namespace MlvFabric.Client
                 while (true)
                 {
                     ct.ThrowIfCancellationRequested();
+                    // Re-arm the wake-up signal BEFORE reading the queue and the completion flag: an Add/Complete
+                    // after this point sets the signal this pass sleeps on; one before it is seen below. (Re-arming
+                    // at the sleep instead loses a wake-up that lands in between, and the wait never ends.)
+                    var wakeUp = TakeSignal();
                     var now = _clock.Elapsed;
                     while (_incoming.TryDequeue(out var job))
                     {
@@ -248,7 +252,7 @@ namespace MlvFabric.Client
                         wakeAt = dl;
                     var waitFor = new List<Task>(inflight.Count + 2);
                     waitFor.AddRange(inflight.Keys);
-                    waitFor.Add(TakeSignal());
+                    waitFor.Add(wakeUp);
                     using (var delayCts = CancellationTokenSource.CreateLinkedTokenSource(ct))
                     {
                         if (wakeAt is TimeSpan w)

@@ -84,6 +84,32 @@ namespace MlvFabric.Client.Tests
         }
 
         [Fact]
+        public async Task Add_and_Complete_racing_the_polling_loop_never_lose_the_wake_up()
+        {
+            // Stress guard for the wake-up protocol: the loop once re-armed its signal just before sleeping, so an
+            // Add/Complete landing between its queue check and its sleep was lost and the wait never ended (seen
+            // twice in 2,040 soak operations). The window is microseconds wide, so this loop catches gross
+            // regressions of the protocol, not that exact interleaving every time.
+            using var _ = Logging();
+            await F.SetLakehouseAsync(F.Bronze, new { durationSeconds = 0.2, queueSeconds = 0 });
+            await F.PutFaultsAsync(new { throttle = new { jobStatusReadsPerMinute = 0 } }); // hundreds of reads
+            using var session = await F.ConnectAsync(o => o.JobStatusReadsPerWindow = 0);
+            var run = await session.Client.StartRefreshAsync(F.Sales, F.Bronze);
+            var job = new JobInstanceRef(F.Sales, F.Bronze, run.JobInstanceId);
+            await session.Client.WaitForJobsAsync(new[] { job }, Fast);
+
+            for (var i = 0; i < 300; i++)
+            {
+                using var group = session.Client.StartJobWait(Fast);
+                group.Add(job);
+                group.Complete();
+                var finished = await Task.WhenAny(group.Completion, Task.Delay(TimeSpan.FromSeconds(20)));
+                Assert.True(finished == group.Completion, $"wait {i} never ended");
+                Assert.Equal(JobStatus.Completed, (await group.Completion).Instances.Single().Status);
+            }
+        }
+
+        [Fact]
         public async Task Cancelling_a_wait_returns_within_a_second()
         {
             using var _ = Logging();

@@ -487,9 +487,9 @@ $manifest = $MlvManifest
 public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixture>, IDisposable
 {
     private const int Workers = 50;
-    private const int OpsPerWorker = 41;
-    private const int FastPerWorker = 20;
-    private const int SlowPerWorker = 8;
+    private const int Operations = 2_050;
+    private const int FastPerWorker = 30;
+    private const int SlowPerWorker = 12;
     private const int ScheduleLakehousesPerWorker = 3;
     private const int MaxSchedulesPerLakehouse = 16;
     private const int FaultSeed = 20260601;
@@ -499,6 +499,7 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
     private readonly EmulatorApi _api;
     private readonly ITestOutputHelper _output;
     private int _nextInterval = 100_000;
+    private int _remaining = Operations;
 
     public SoakReliabilityTests(ReliabilityEmulatorFixture fixture, ITestOutputHelper output)
     {
@@ -612,7 +613,8 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
     private void RunWorker(Worker worker)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        for (int n = 0; n < OpsPerWorker; n++)
+        // Operations are drawn from one pool, so that a runspace slowed by retries does fewer and all end together.
+        while (System.Threading.Interlocked.Decrement(ref _remaining) >= 0)
         {
             Op op = Pick(worker);
             try
@@ -858,7 +860,7 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
         var all = workers.SelectMany(w => w.Outcomes).ToList();
         var problems = all.Where(o => o.Problem != null).Select(o => $"{o.Op}: {o.Problem}").ToList();
         Assert.True(problems.Count == 0, $"{problems.Count} operation(s) did not end in success or a clear error:\n" + string.Join("\n\n", problems.Take(10)));
-        Assert.True(all.Count >= 2000, $"only {all.Count} operations ran");
+        Assert.True(all.Count == Operations && Operations >= 2000, $"{all.Count} operations ran");
         // With ten attempts per request, faults at these rates should rarely exhaust the retries: many errors would
         // mean the module gives up too early (or the test is wrong), even if each error is clear.
         int errors = all.Count(o => !o.Ok);
