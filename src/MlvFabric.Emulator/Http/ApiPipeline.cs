@@ -78,6 +78,9 @@ internal sealed class ApiPipeline
         entry.Fault = fault.Label;
         Stream? originalBody = null;
         MemoryStream? held = null;
+        // Drops abort the connection only after the request is logged: a client that sees the reset and then reads
+        // the request log must find the entry.
+        var abort = false;
         try
         {
             switch (fault.Kind)
@@ -86,7 +89,7 @@ internal sealed class ApiPipeline
                     await Task.Delay(fault.DelayMs, ctx.RequestAborted);
                     break;
                 case FaultKind.DropRequest:
-                    ctx.Abort();
+                    abort = true;
                     entry.Status = 0;
                     return;
                 case FaultKind.Throttle:
@@ -138,7 +141,7 @@ internal sealed class ApiPipeline
                 entry.HandlerStatus = ctx.Response.StatusCode;
                 if (fault.Kind == FaultKind.DropResponse)
                 {
-                    ctx.Abort();
+                    abort = true;
                     entry.Status = 0;
                     return;
                 }
@@ -190,6 +193,8 @@ internal sealed class ApiPipeline
             entry.ErrorCode = ctx.Items.TryGetValue(ErrorCodeKey, out var code) ? code as string : null;
             entry.DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             _emu.Log.Add(entry);
+            if (abort)
+                ctx.Abort();
         }
     }
 
