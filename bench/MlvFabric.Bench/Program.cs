@@ -9,7 +9,7 @@ namespace MlvFabric.Bench;
 /// <summary>
 /// dotnet run -c Release --project bench/MlvFabric.Bench [-- --quick] [--only import,percall,bulk,stream]
 ///     [--bulk N:retryAfter:queue:run[,…]] [--bulk-sequential] [--no-write]
-/// Child probes (spawned by the bench itself): --import-probe with|without [baseUri token], --stream-probe baseUri token lakehouse.
+/// Child probes (spawned by the bench itself): --import-probe with|without [baseUri token], --stream-probe baseUri token lakehouse stream|collect|live:N.
 /// </summary>
 internal static class Program
 {

@@ -18,6 +18,12 @@ namespace MlvFabric.Client
 
         /// <summary>Things the user should know about although the operation goes on (reconciliation, unknown statuses).</summary>
         void Warning(string message);
+
+        /// <summary>Whether <see cref="Verbose"/> lines are wanted; when not, the client does not even build them.</summary>
+        bool VerboseEnabled { get; }
+
+        /// <summary>Whether <see cref="Debug"/> lines are wanted (they carry headers, which cost to format).</summary>
+        bool DebugEnabled { get; }
     }
 
     /// <summary>The ambient log sink of the current async flow.</summary>
@@ -39,11 +45,23 @@ namespace MlvFabric.Client
 
         internal static IFabricLogSink? Current => CurrentSink.Value;
 
-        internal static void Verbose(string message) => Safe(s => s.Verbose(message));
-        internal static void Debug(string message) => Safe(s => s.Debug(message));
+        internal static void Verbose(string message)
+        {
+            if (IsVerboseEnabled)
+                Safe(s => s.Verbose(message));
+        }
+
+        internal static void Debug(string message)
+        {
+            if (IsDebugEnabled)
+                Safe(s => s.Debug(message));
+        }
+
         internal static void Warning(string message) => Safe(s => s.Warning(message));
 
-        internal static bool IsEnabled => CurrentSink.Value != null;
+        internal static bool IsVerboseEnabled => CurrentSink.Value?.VerboseEnabled == true;
+
+        internal static bool IsDebugEnabled => CurrentSink.Value?.DebugEnabled == true;
 
         private static void Safe(Action<IFabricLogSink> write)
         {

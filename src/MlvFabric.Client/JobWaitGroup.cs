@@ -16,9 +16,10 @@ namespace MlvFabric.Client
     /// default, shared with every other wait of the identity), so hundreds of concurrent waits never draw 429s and
     /// never stall. A job is read no earlier than its 202's Retry-After, then at the interval the last read's
     /// Retry-After asks (never below the poll floor). When the reads the jobs would like exceed what the limit allows,
-    /// the slots go to the jobs most likely to have ended: oldest submission first; once a few jobs have ended, a
-    /// running job is not read again before its expected end (submission + the median run time seen so far), and jobs
-    /// still running are read at growing intervals. A read that is throttled anyway closes the limiter for its Retry-After.</para>
+    /// the slots go to the jobs most likely to have ended: oldest submission first; until a first job has ended only a
+    /// few probes (the oldest jobs, a fifth of the limit) are read; then a running job is not read again before its
+    /// expected end (submission + the median run time seen so far), and jobs still running past it are read at growing
+    /// intervals. A read that is throttled anyway closes the limiter for its Retry-After.</para>
     /// <para>Progress snapshots go to the callback from the polling loop (a thread-pool thread), at most every
     /// <see cref="JobWaitOptions.ProgressInterval"/> and once more at the end. Cancelling the token ends the wait at
     /// once (the refreshes go on).</para>
@@ -163,6 +164,8 @@ namespace MlvFabric.Client
                                 submitted = now - age;
                         }
                         var notBefore = submitted + (job.RetryAfter ?? TimeSpan.Zero);
+                        if (lastInterval == null && job.RetryAfter is TimeSpan suggested && suggested > TimeSpan.Zero)
+                            lastInterval = suggested; // the 202's poll interval, until a read says otherwise
                         jobs.Add(new JobState(job, jobs.Count, submitted, notBefore));
                         changed = true;
                     }
@@ -183,10 +186,17 @@ namespace MlvFabric.Client
                     double? expectedRun = durations.Count >= 1 ? Median(durations) : (double?)null;
 
                     // While reads are scarce and no run time is known yet, only a few probes (the oldest jobs) are
-                    // read; the others wait for the first probe to end and tell how long a run takes.
-                    HashSet<JobState>? probes = null;
+                    // read, at every Retry-After, with their first reads spread over one interval so that together
+                    // they notice the first end within a fraction of it; the others wait for a probe to end and tell
+                    // how long a run takes. (Every read saved here is one the limit still allows when the jobs end:
+                    // at the limits, jobs end as fast as they can be read, so a late start is never caught up.)
+                    Dictionary<JobState, int>? probes = null;
                     if (scarce && expectedRun == null)
-                        probes = new HashSet<JobState>(jobs.Where(j => !j.Done).OrderBy(j => j.SubmittedAt).ThenBy(j => j.Order).Take(ProbeCount));
+                    {
+                        var count = Math.Max(1, (int)Math.Min(MaxProbes, readRate * interval.TotalSeconds * ProbeShare));
+                        probes = jobs.Where(j => !j.Done).OrderBy(j => j.SubmittedAt).ThenBy(j => j.Order).Take(count)
+                            .Select((j, rank) => (j, rank)).ToDictionary(p => p.j, p => p.rank);
+                    }
 
                     // Launch the reads that are due, most promising first.
                     TimeSpan? wakeAt = null;
@@ -198,9 +208,12 @@ namespace MlvFabric.Client
                             TimeSpan bestDue = TimeSpan.MaxValue;
                             foreach (var j in jobs)
                             {
-                                if (j.Done || j.InFlight || (probes != null && !probes.Contains(j)))
+                                var rank = 0;
+                                if (j.Done || j.InFlight || (probes != null && !probes.TryGetValue(j, out rank)))
                                     continue;
-                                var due = DueTime(j, scarce, expectedRun, floor);
+                                var due = DueTime(j, scarce, expectedRun, floor, interval);
+                                if (probes != null && j.Polls == 0)
+                                    due += TimeSpan.FromTicks(interval.Ticks * rank / probes.Count);
                                 if (due > now)
                                 {
                                     if (wakeAt == null || due < wakeAt)
@@ -354,24 +367,29 @@ namespace MlvFabric.Client
             return new JobWaitResult(outcomes, timedOut && jobs.Any(j => !j.Done), _clock.Elapsed, polls);
         }
 
-        private const int ProbeCount = 1;
+        /// <summary>Share of the read limit spent on probes while no run time is known, and their most.</summary>
+        private const double ProbeShare = 0.2;
+        private const int MaxProbes = 12;
 
         /// <summary>When a job should next be read.</summary>
-        private static TimeSpan DueTime(JobState j, bool scarce, double? expectedRun, TimeSpan floor)
+        private static TimeSpan DueTime(JobState j, bool scarce, double? expectedRun, TimeSpan floor, TimeSpan interval)
         {
             var due = j.NextPoll;
-            if (!scarce)
-                return due;
             if (expectedRun is double run)
             {
                 // Not before the job is expected to have ended (plus a small margin, so the read finds it ended).
+                // While reads are plenty, only when a read now would find it running and hold the next one back
+                // past that end (a job the scarce reads never got to, once the last few remain, for instance).
                 var expectedEnd = j.SubmittedAt + TimeSpan.FromSeconds(run * 1.02) + Max(floor, TimeSpan.FromMilliseconds(250));
-                if (expectedEnd > due)
+                if (expectedEnd > due && (scarce || expectedEnd < due + interval))
                     return expectedEnd;
             }
-            if (j.RunningReads > 1)
+            if (!scarce)
+                return due;
+            if (expectedRun != null && j.RunningReads > 1)
             {
-                // Still running (past its expected end, or no run time known yet): read it less and less often.
+                // Still running past its expected end: read it less and less often (a probe, while no run time is
+                // known, is read at every Retry-After: there are few of them).
                 var factor = 1 << Math.Min(6, j.RunningReads - 1);
                 var step = j.NextPoll - j.LastPolled;
                 if (step > TimeSpan.Zero)

@@ -153,6 +153,35 @@ public sealed class ServiceBehaviourTests : JobTestBase
     }
 
     [Fact]
+    public void RequestLinesFollowThePreferenceVariablesAndTheCommonParameters()
+    {
+        using PsSession session = PsSession.Connected(Emulator);
+        const string Get = "Get-MlvLakehouse -WorkspaceName Sales -Name Gold";
+        bool HasRequestLines(PsResult r) => r.Verbose.Any(v => RequestLine.IsMatch(v.Message));
+        bool HasHeaders(PsResult r) => r.Debug.Any(d => d.Message.StartsWith("Response 200 to GET /v1/", StringComparison.Ordinal));
+
+        PsResult quiet = session.Run(Get);
+        PsResult byVariable = session.Run($"$VerbosePreference = 'Continue'; {Get}");
+        PsResult switchedOff = session.Run($"$VerbosePreference = 'Continue'; {Get} -Verbose:$false");
+        PsResult fromCaller = session.Run($"function Invoke-Runbook {{ [CmdletBinding()] param() {Get} }}; $VerbosePreference = 'SilentlyContinue'; Invoke-Runbook -Verbose");
+        PsResult debugByVariable = session.Run($"$DebugPreference = 'Continue'; {Get}");
+
+        foreach (PsResult r in new[] { quiet, byVariable, switchedOff, fromCaller, debugByVariable })
+        {
+            r.ThrowIfFailed();
+            Assert.Single(r.Output);
+        }
+
+        Assert.False(HasRequestLines(quiet), quiet.Describe());
+        Assert.Empty(quiet.Debug);
+        Assert.True(HasRequestLines(byVariable), byVariable.Describe());
+        Assert.False(HasRequestLines(switchedOff), switchedOff.Describe());
+        Assert.True(HasRequestLines(fromCaller), fromCaller.Describe());
+        Assert.True(HasHeaders(debugByVariable), debugByVariable.Describe());
+        Assert.False(HasRequestLines(debugByVariable), debugByVariable.Describe());
+    }
+
+    [Fact]
     public void DebugShowsHeadersWithAuthorizationRedacted()
     {
         using PsSession session = PsSession.Create();

@@ -208,8 +208,9 @@ namespace MlvFabric.Client.Http
                     message.Content = new ByteArrayContent(Array.Empty<byte>());
                 }
 
-                var logging = FabricLog.IsEnabled;
-                if (logging)
+                var verbose = FabricLog.IsVerboseEnabled;
+                var debug = FabricLog.IsDebugEnabled;
+                if (debug)
                     FabricLog.Debug($"{method} {UriGuard.PathAndQueryForLog(request.Uri)} (attempt {attempt})\n{HeaderText.Redacted(message.Headers, message.Content)}");
 
                 var started = Stopwatch.GetTimestamp();
@@ -239,7 +240,7 @@ namespace MlvFabric.Client.Http
                 if (failure != null)
                 {
                     var what = NetworkErrors.Describe(failure);
-                    if (logging)
+                    if (verbose)
                         FabricLog.Verbose($"{method} {UriGuard.PathAndQueryForLog(request.Uri)} → failed in {Ms(started)} ({what})");
                     if (maybeSent)
                         Interlocked.Increment(ref budget.UncertainAttempts);
@@ -262,12 +263,11 @@ namespace MlvFabric.Client.Http
                     var requestId = HeaderValue(response, "RequestId") ?? HeaderValue(response, "x-ms-request-id");
                     if (response.Headers.Date is DateTimeOffset serverDate)
                         NoteServerClock(serverDate);
-                    if (logging)
-                    {
+                    if (verbose)
                         FabricLog.Verbose($"{method} {UriGuard.PathAndQueryForLog(request.Uri)} → {ErrorText.Status(status)} in {Ms(started)}" +
                                           (requestId != null ? $" (request id {requestId})" : ""));
+                    if (debug)
                         FabricLog.Debug($"Response {code} to {method} {path}\n{HeaderText.Redacted(response.Headers, response.Content)}");
-                    }
 
                     if (code >= 200 && code < 300)
                     {

@@ -10,9 +10,9 @@ namespace MlvFabric.Infrastructure;
 /// <summary>
 /// The async body's only way to reach the pipeline. Every call queues work that the pipeline thread performs
 /// (PowerShell allows Write*/ShouldProcess only there); calls that need an answer await it.
-/// Also the client's log sink, so request lines from worker threads become verbose/debug records.
+/// Also the client's log sink (<see cref="LogSink"/>), so request lines from worker threads become verbose/debug records.
 /// </summary>
-public sealed class AsyncPipeline : IFabricLogSink
+public sealed class AsyncPipeline
 {
     // Bounded: a producer streaming 100,000 items waits for the pipeline instead of buffering them all.
     private const int Capacity = 256;
@@ -20,10 +20,14 @@ public sealed class AsyncPipeline : IFabricLogSink
     private readonly PSCmdlet _cmdlet;
     private readonly BlockingCollection<Action> _queue = new BlockingCollection<Action>(Capacity);
     private readonly CancellationToken _stopToken;
+    private readonly StreamPreferences _streams;
+    private readonly int _pipelineThreadId = Environment.CurrentManagedThreadId;
 
-    internal AsyncPipeline(PSCmdlet cmdlet, CancellationToken stopToken)
+    /// <summary>Created on the pipeline thread, which it remembers: work posted from that thread is done at once.</summary>
+    internal AsyncPipeline(PSCmdlet cmdlet, StreamPreferences streams, CancellationToken stopToken)
     {
         _cmdlet = cmdlet;
+        _streams = streams;
         _stopToken = stopToken;
     }
 
@@ -33,9 +37,21 @@ public sealed class AsyncPipeline : IFabricLogSink
 
     public void WriteWarning(string message) => Post(() => _cmdlet.WriteWarning(message));
 
-    public void WriteVerbose(string message) => Post(() => _cmdlet.WriteVerbose(message));
+    public void WriteVerbose(string message)
+    {
+        if (_streams.Verbose)
+        {
+            Post(() => _cmdlet.WriteVerbose(message));
+        }
+    }
 
-    public void WriteDebug(string message) => Post(() => _cmdlet.WriteDebug(message));
+    public void WriteDebug(string message)
+    {
+        if (_streams.Debug)
+        {
+            Post(() => _cmdlet.WriteDebug(message));
+        }
+    }
 
     public void WriteProgress(ProgressRecord record) => Post(() => _cmdlet.WriteProgress(record));
 
@@ -64,14 +80,37 @@ public sealed class AsyncPipeline : IFabricLogSink
         return completion.Task;
     }
 
-    void IFabricLogSink.Verbose(string message) => WriteVerbose(message);
+    /// <summary>The client's log sink for this pipeline (an adapter: the sink is no part of the cmdlets' public surface).</summary>
+    internal IFabricLogSink LogSink => new Sink(this);
 
-    void IFabricLogSink.Debug(string message) => WriteDebug(message);
+    private sealed class Sink : IFabricLogSink
+    {
+        private readonly AsyncPipeline _pipeline;
 
-    void IFabricLogSink.Warning(string message) => WriteWarning(message);
+        public Sink(AsyncPipeline pipeline) => _pipeline = pipeline;
+
+        public bool VerboseEnabled => _pipeline._streams.Verbose;
+
+        public bool DebugEnabled => _pipeline._streams.Debug;
+
+        public void Verbose(string message) => _pipeline.WriteVerbose(message);
+
+        public void Debug(string message) => _pipeline.WriteDebug(message);
+
+        public void Warning(string message) => _pipeline.WriteWarning(message);
+    }
 
     private void Post(Action action)
     {
+        if (Environment.CurrentManagedThreadId == _pipelineThreadId)
+        {
+            // The body is still in its synchronous part, on the pipeline thread: no need (and, with a full queue,
+            // no way) to hand the work over.
+            _stopToken.ThrowIfCancellationRequested();
+            action();
+            return;
+        }
+
         try
         {
             _queue.Add(action, _stopToken);

@@ -8,7 +8,8 @@ namespace MlvFabric.Infrastructure
     /// <summary>
     /// Windows PowerShell 5.1 has no AssemblyLoadContext. This resolver loads the module's dependencies from
     /// bin/Dependencies, but only when the request comes from one of the module's own assemblies, so it never
-    /// answers (or hijacks) another module's load. The psm1 registers it before importing the cmdlet assembly.
+    /// answers (or hijacks) another module's load. ModuleBootstrap (called by the psm1) registers it before the cmdlet
+    /// assembly is imported.
     /// </summary>
     public static class DesktopDependencyResolver
     {

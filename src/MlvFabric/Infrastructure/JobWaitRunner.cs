@@ -51,6 +51,7 @@ internal sealed class JobWaitRunner : IFabricLogSink, IDisposable
     private readonly FabricClient _client;
     private readonly JobWaitSettings _settings;
     private readonly CancellationToken _stopToken;
+    private readonly StreamPreferences _streams;
     private readonly object _gate = new object();
     private readonly List<Tracked> _tracked = new List<Tracked>();
     private readonly Dictionary<Guid, Tracked> _byId = new Dictionary<Guid, Tracked>();
@@ -64,10 +65,11 @@ internal sealed class JobWaitRunner : IFabricLogSink, IDisposable
     private bool _completeCalled;
     private string? _parentShown;
 
-    public JobWaitRunner(FabricClient client, JobWaitSettings settings, CancellationToken stopToken)
+    public JobWaitRunner(FabricClient client, JobWaitSettings settings, StreamPreferences streams, CancellationToken stopToken)
     {
         _client = client;
         _settings = settings;
+        _streams = streams;
         _stopToken = stopToken;
     }
 
@@ -213,6 +215,10 @@ internal sealed class JobWaitRunner : IFabricLogSink, IDisposable
     void IFabricLogSink.Debug(string message) => Log('D', message);
 
     void IFabricLogSink.Warning(string message) => Log('W', message);
+
+    bool IFabricLogSink.VerboseEnabled => _streams.Verbose;
+
+    bool IFabricLogSink.DebugEnabled => _streams.Debug;
 
     private void Log(char kind, string message)
     {

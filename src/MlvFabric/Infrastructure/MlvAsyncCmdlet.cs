@@ -20,6 +20,11 @@ public abstract class MlvAsyncCmdlet : PSCmdlet, IDisposable
     /// <summary>Cancelled when the pipeline stops (Ctrl+C, PowerShell.Stop(), Select-Object -First).</summary>
     protected CancellationToken StopToken => _stopping.Token;
 
+    private StreamPreferences? _streams;
+
+    /// <summary>Whether verbose and debug records of this invocation go anywhere (read once, on the pipeline thread).</summary>
+    internal StreamPreferences Streams => _streams ??= StreamPreferences.Of(this);
+
     protected override void BeginProcessing() => Run(BeginProcessingAsync);
 
     protected override void ProcessRecord() => Run(ProcessRecordAsync);
@@ -45,21 +50,11 @@ public abstract class MlvAsyncCmdlet : PSCmdlet, IDisposable
 
     private void Run(Func<AsyncPipeline, CancellationToken, Task> body)
     {
-        var pipeline = new AsyncPipeline(this, StopToken);
-        Task task = Task.Run(async () =>
-        {
-            try
-            {
-                using (FabricLog.Use(pipeline))
-                {
-                    await body(pipeline, StopToken).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                pipeline.CompleteAdding();
-            }
-        });
+        var pipeline = new AsyncPipeline(this, Streams, StopToken);
+        // Started on the pipeline thread: until its first await that does not complete at once, the body writes
+        // directly (no thread hop, which is most of the cost of a quick call); from there on its continuations run
+        // on the thread pool and its writes queue for the Drain below.
+        Task task = RunBodyAsync(body, pipeline);
 
         pipeline.Drain(StopGrace);
 
@@ -86,6 +81,21 @@ public abstract class MlvAsyncCmdlet : PSCmdlet, IDisposable
         {
             // Failures that end the whole cmdlet (not per-record ones, which the body writes itself).
             ThrowTerminatingError(MlvErrors.FromException(ex, null));
+        }
+    }
+
+    private async Task RunBodyAsync(Func<AsyncPipeline, CancellationToken, Task> body, AsyncPipeline pipeline)
+    {
+        try
+        {
+            using (FabricLog.Use(pipeline.LogSink))
+            {
+                await body(pipeline, StopToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            pipeline.CompleteAdding();
         }
     }
 

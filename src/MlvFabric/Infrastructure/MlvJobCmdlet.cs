@@ -37,7 +37,7 @@ public abstract class MlvJobCmdlet : MlvLakehouseCmdlet, IDisposable
     /// <summary>The bound -Timeout, or null when the parameter was not given.</summary>
     protected TimeSpan? BoundTimeout(TimeSpan value) => MyInvocation.BoundParameters.ContainsKey("Timeout") ? value : null;
 
-    internal JobWaitRunner StartWait(JobWaitSettings settings) => Runner = new JobWaitRunner(Client, settings, StopToken);
+    internal JobWaitRunner StartWait(JobWaitSettings settings) => Runner = new JobWaitRunner(Client, settings, Streams, StopToken);
 
     /// <summary>
     /// Resolves the bound lakehouse; a name that matches nothing (or several) is a non-terminating error for this

@@ -3,28 +3,20 @@
 #   PowerShell 7 : MlvFabric.Loader creates a private AssemblyLoadContext over bin/Dependencies and bridges only
 #                  the name 'MlvFabric.Client' from the default context.
 #   Windows PowerShell 5.1 : a resolver that answers only requests coming from the module's own assemblies.
+# Creating MlvFabric.Infrastructure.ModuleBootstrap (in the cmdlet assembly) sets up whichever applies and checks the
+# PowerShell version, before PowerShell scans the cmdlet assembly, whose types reference MlvFabric.Client.
 # No NestedModules/RequiredAssemblies in the manifest on purpose: they would load DLLs before this script runs.
 
 # Only engine APIs here (no Join-Path etc.): the module must load in minimal hosts that lack the utility modules.
+# Straight-line on purpose (import time): in a fresh process every language feature a script uses for the first time
+# (if/-eq, property reads, -as [type], [version]) is JIT-compiled, and a type literal naming one of the module's types
+# makes PowerShell search every loaded assembly. CreateInstanceFrom loads the assembly and runs the bootstrap by name.
+# Stop: a failure below (e.g. an unsupported PowerShell version) ends the import with that one error.
+$ErrorActionPreference = 'Stop'
 $binPath = [System.IO.Path]::Combine($PSScriptRoot, 'bin')
-$dependencyPath = [System.IO.Path]::Combine($binPath, 'Dependencies')
 $cmdletAssemblyPath = [System.IO.Path]::Combine($binPath, 'MlvFabric.dll')
+$null = [System.Activator]::CreateInstanceFrom($cmdletAssemblyPath, 'MlvFabric.Infrastructure.ModuleBootstrap')
 
-if ($PSEdition -eq 'Core') {
-    if ($PSVersionTable.PSVersion -lt [version]'7.4') {
-        throw "MlvFabric requires PowerShell 7.4 or later on PowerShell Core (found $($PSVersionTable.PSVersion)), or Windows PowerShell 5.1. Update PowerShell: https://aka.ms/powershell"
-    }
-    if (-not ('MlvFabric.Loader.ModuleLoadContext' -as [type])) {
-        $null = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($binPath, 'MlvFabric.Loader.dll'))
-    }
-    $null = [MlvFabric.Loader.ModuleLoadContext]::Initialize($dependencyPath)
-}
-else {
-    if (-not ('MlvFabric.Infrastructure.DesktopDependencyResolver' -as [type])) {
-        $null = [System.Reflection.Assembly]::LoadFrom($cmdletAssemblyPath)
-    }
-    [MlvFabric.Infrastructure.DesktopDependencyResolver]::Register($dependencyPath)
-}
-
-# Module-qualified so that a proxy function named Import-Module can't intercept the load.
-Microsoft.PowerShell.Core\Import-Module -Name $cmdletAssemblyPath -ErrorAction Stop
+# Module-qualified so that a proxy function named Import-Module can't intercept the load ($ErrorActionPreference above
+# makes its errors terminating).
+Microsoft.PowerShell.Core\Import-Module -Name $cmdletAssemblyPath

@@ -158,6 +158,8 @@ namespace MlvFabric.Client.Tests.Infrastructure
         public void Verbose(string message) => VerboseLines.Enqueue(message);
         public void Debug(string message) => DebugLines.Enqueue(message);
         public void Warning(string message) => WarningLines.Enqueue(message);
+        public bool VerboseEnabled => true;
+        public bool DebugEnabled => true;
 
         public IEnumerable<string> All => VerboseLines.Concat(DebugLines).Concat(WarningLines);
 
