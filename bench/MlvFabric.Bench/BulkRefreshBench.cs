@@ -237,6 +237,16 @@ internal static class BulkRefreshBench
             notes.Add("output statuses: " + string.Join(", ", statuses.Select(kv => $"{kv.Key} {kv.Value}")));
         }
 
+        if (Environment.GetEnvironmentVariable("MLVFABRIC_BENCH_TIMELINE") is string timelineDir && timelineDir.Length > 0)
+        {
+            // Diagnosis: every request of the scenario (seconds from the start, method, path, status), for plotting.
+            System.IO.Directory.CreateDirectory(timelineDir);
+            string file = System.IO.Path.Combine(timelineDir, $"bulk-{index}-{s.Lakehouses}-{s.RetryAfterSeconds}-{s.QueueSeconds}-{s.RunSeconds}.csv");
+            System.IO.File.WriteAllLines(file, new[] { "seconds,method,path,status" }.Concat(log.Select(e =>
+                string.Create(CultureInfo.InvariantCulture, $"{(e.TimeUtc - startedUtc).TotalSeconds:0.000},{e.Method},{e.Path},{e.Status}"))));
+            Console.WriteLine($"  timeline: {file}");
+        }
+
         double lastSubmission = accepted.Count == 0 ? 0 : (accepted.Max(e => e.TimeUtc) - startedUtc).TotalSeconds;
         double lastJobEnd = lastEnd == DateTime.MinValue ? double.NaN : (lastEnd - startedUtc).TotalSeconds;
         double tail = wall - lastJobEnd;

@@ -55,7 +55,8 @@ namespace MlvFabric.Client
                     IsJobCall = true,
                     Limiter = SubmissionLimiter, // informed by 429s; waited for just below
                 };
-                var waited = await SubmissionLimiter.WaitAsync(ct).ConfigureAwait(false);
+                var (waited, grant) = await SubmissionLimiter.AcquireAsync(ct).ConfigureAwait(false);
+                post.Grant = grant;
                 if (waited > TimeSpan.FromSeconds(1))
                     FabricLog.Verbose($"Paced POST {post.Path} by {ErrorText.Seconds(waited)} to stay under {SubmissionLimiter.Describe("job submissions")}.");
                 var floor = JobClockFloor();
@@ -238,7 +239,7 @@ namespace MlvFabric.Client
         }
 
         /// <summary>One status read for the waiter: paced by the caller, 429 thrown at once, Retry-After returned.</summary>
-        internal Task<(MlvJobInstance Instance, TimeSpan? RetryAfter)> PollJobInstanceAsync(JobInstanceRef job, CancellationToken ct)
+        internal Task<(MlvJobInstance Instance, TimeSpan? RetryAfter)> PollJobInstanceAsync(JobInstanceRef job, RateLimiter.Grant? grant, CancellationToken ct)
         {
             var scope = new ItemScope(job.WorkspaceId, job.LakehouseId,
                 job.WorkspaceName ?? GetCachedWorkspaceName(job.WorkspaceId), job.LakehouseName ?? GetCachedLakehouseName(job.LakehouseId));
@@ -249,6 +250,7 @@ namespace MlvFabric.Client
             {
                 IsJobCall = true,
                 Limiter = StatusReadLimiter,
+                Grant = grant,
                 WaitForLimiter = false,
                 RetryThrottled = false,
             };

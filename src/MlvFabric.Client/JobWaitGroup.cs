@@ -17,7 +17,7 @@ namespace MlvFabric.Client
     /// never stall. A job is read no earlier than its 202's Retry-After, then at the interval the last read's
     /// Retry-After asks (never below the poll floor). When the reads the jobs would like exceed what the limit allows,
     /// the slots go to the jobs most likely to have ended: oldest submission first; until a first job has ended only a
-    /// few probes (the oldest jobs, a fifth of the limit) are read; then a running job is not read again before its
+    /// few probes (the three oldest jobs) are read at every Retry-After; then a running job is not read again before its
     /// expected end (submission + the median run time seen so far), and jobs still running past it are read at growing
     /// intervals. A read that is throttled anyway closes the limiter for its Retry-After.</para>
     /// <para>Progress snapshots go to the callback from the polling loop (a thread-pool thread), at most every
@@ -186,16 +186,15 @@ namespace MlvFabric.Client
                     double? expectedRun = durations.Count >= 1 ? Median(durations) : (double?)null;
 
                     // While reads are scarce and no run time is known yet, only a few probes (the oldest jobs) are
-                    // read, at every Retry-After, with their first reads spread over one interval so that together
-                    // they notice the first end within a fraction of it; the others wait for a probe to end and tell
-                    // how long a run takes. (Every read saved here is one the limit still allows when the jobs end:
-                    // at the limits, jobs end as fast as they can be read, so a late start is never caught up.)
-                    Dictionary<JobState, int>? probes = null;
+                    // read, at every Retry-After; the others wait for a probe to end and tell how long a run takes.
+                    // Few, and read together: at the limits, jobs end as fast as the limit lets them be read, so every
+                    // read that holds a slot when the first jobs end (and every second the first end goes unnoticed)
+                    // is carried through to the last job.
+                    HashSet<JobState>? probes = null;
                     if (scarce && expectedRun == null)
                     {
                         var count = Math.Max(1, (int)Math.Min(MaxProbes, readRate * interval.TotalSeconds * ProbeShare));
-                        probes = jobs.Where(j => !j.Done).OrderBy(j => j.SubmittedAt).ThenBy(j => j.Order).Take(count)
-                            .Select((j, rank) => (j, rank)).ToDictionary(p => p.j, p => p.rank);
+                        probes = new HashSet<JobState>(jobs.Where(j => !j.Done).OrderBy(j => j.SubmittedAt).ThenBy(j => j.Order).Take(count));
                     }
 
                     // Launch the reads that are due, most promising first.
@@ -208,12 +207,9 @@ namespace MlvFabric.Client
                             TimeSpan bestDue = TimeSpan.MaxValue;
                             foreach (var j in jobs)
                             {
-                                var rank = 0;
-                                if (j.Done || j.InFlight || (probes != null && !probes.TryGetValue(j, out rank)))
+                                if (j.Done || j.InFlight || (probes != null && !probes.Contains(j)))
                                     continue;
                                 var due = DueTime(j, scarce, expectedRun, floor, interval);
-                                if (probes != null && j.Polls == 0)
-                                    due += TimeSpan.FromTicks(interval.Ticks * rank / probes.Count);
                                 if (due > now)
                                 {
                                     if (wakeAt == null || due < wakeAt)
@@ -228,7 +224,7 @@ namespace MlvFabric.Client
                             }
                             if (best == null)
                                 break;
-                            if (!limiter.TryAcquire(out var wait))
+                            if (!limiter.TryAcquire(out var wait, out var grant))
                             {
                                 var at = now + wait;
                                 if (wakeAt == null || at < wakeAt)
@@ -238,7 +234,7 @@ namespace MlvFabric.Client
                             best.InFlight = true;
                             polls++;
                             best.Polls++;
-                            inflight.Add(_client.PollJobInstanceAsync(best.Job, ct), best);
+                            inflight.Add(_client.PollJobInstanceAsync(best.Job, grant, ct), best);
                         }
                     }
 
@@ -368,8 +364,8 @@ namespace MlvFabric.Client
         }
 
         /// <summary>Share of the read limit spent on probes while no run time is known, and their most.</summary>
-        private const double ProbeShare = 0.2;
-        private const int MaxProbes = 12;
+        private const double ProbeShare = 0.1;
+        private const int MaxProbes = 3;
 
         /// <summary>When a job should next be read.</summary>
         private static TimeSpan DueTime(JobState j, bool scarce, double? expectedRun, TimeSpan floor, TimeSpan interval)

@@ -124,6 +124,28 @@ namespace MlvFabric.Client.Tests
         }
 
         [Fact]
+        public async Task A_slot_counts_from_when_the_answer_arrived_not_from_when_it_was_taken()
+        {
+            // A request that took long to reach the service (first call, busy machine) is counted there late: the
+            // next request may not go one window after the slot was taken, only one window after the answer came.
+            var window = TimeSpan.FromSeconds(4);
+            var limiter = new RateLimiter(1, window);
+            Assert.True(limiter.TryAcquire(out _, out var slow));
+            Assert.NotNull(slow);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            slow!.Restamp(); // the answer arrives 2 s after the slot was taken
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+            // 4.5 s after taking the slot, 2.5 s after the answer: still closed, for about 1.5 s more.
+            Assert.False(limiter.TryAcquire(out var wait));
+            Assert.InRange(wait, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1.6));
+
+            // Waiting for a slot hands it out too (the HTTP layer restamps it when the answer arrives).
+            var (_, grant) = await limiter.AcquireAsync(default);
+            Assert.NotNull(grant);
+        }
+
+        [Fact]
         public async Task A_refusal_that_may_be_about_permissions_names_the_role_and_the_user_sign_ins()
         {
             using var _ = Logging();

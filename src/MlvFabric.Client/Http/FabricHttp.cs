@@ -49,6 +49,9 @@ namespace MlvFabric.Client.Http
         /// <summary>The per-identity limiter this kind of request must pass (and that a 429 closes).</summary>
         internal RateLimiter? Limiter { get; set; }
 
+        /// <summary>The limiter slot this request holds (taken here or by the caller): restamped when an answer arrives.</summary>
+        internal RateLimiter.Grant? Grant { get; set; }
+
         /// <summary>Whether the limiter is passed before the request (false: only informed by 429s).</summary>
         internal bool WaitForLimiter { get; set; }
 
@@ -186,7 +189,8 @@ namespace MlvFabric.Client.Http
                 ct.ThrowIfCancellationRequested();
                 if (request.Limiter != null && request.WaitForLimiter)
                 {
-                    var waited = await request.Limiter.WaitAsync(ct).ConfigureAwait(false);
+                    var (waited, grant) = await request.Limiter.AcquireAsync(ct).ConfigureAwait(false);
+                    request.Grant = grant;
                     if (waited > TimeSpan.FromSeconds(1))
                         FabricLog.Verbose($"Paced {method} {path} by {ErrorText.Seconds(waited)} to stay under {request.Limiter.Describe(request.IsJobCall && request.Method == HttpMethod.Get ? "job-status reads" : "requests")}.");
                 }
@@ -237,6 +241,7 @@ namespace MlvFabric.Client.Http
                     maybeSent = !NetworkErrors.ProvesNotSent(ex);
                 }
 
+                request.Grant?.Restamp();
                 if (failure != null)
                 {
                     var what = NetworkErrors.Describe(failure);

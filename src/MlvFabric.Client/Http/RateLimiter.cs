@@ -12,8 +12,10 @@ namespace MlvFabric.Client.Http
     /// It is a token bucket whose tokens come back one window after they were spent (a sliding-window log):
     /// a burst of N goes out at once, and then one request each time one of the last N leaves the window. Unlike a
     /// bucket that refills at N/window from the start, it can never put N+1 requests into any window, whether the
-    /// service counts in fixed or sliding windows. A small margin covers the difference between when a request
-    /// leaves here and when the service counts it. A 429 from the service closes the gate until its Retry-After.
+    /// service counts in fixed or sliding windows. The service counts a request somewhere between when it leaves here
+    /// and when its answer arrives, so a slot's time is moved to the answer's arrival (<see cref="Grant.Restamp"/>): a
+    /// request that was slow to reach the service (a first call, a busy machine) never lets the next one in early. A
+    /// small margin covers clock granularity. A 429 from the service closes the gate until its Retry-After.
     /// Thread-safe; shared by every session of the same identity against the same endpoint (the limit is per user).
     /// </summary>
     internal sealed class RateLimiter
@@ -21,7 +23,7 @@ namespace MlvFabric.Client.Http
         private static readonly ConcurrentDictionary<string, RateLimiter> Shared = new ConcurrentDictionary<string, RateLimiter>(StringComparer.OrdinalIgnoreCase);
 
         private readonly object _lock = new object();
-        private readonly Queue<long> _grants = new Queue<long>();
+        private readonly List<Grant> _grants = new List<Grant>();
         private readonly long _windowTicks;
         private long _blockedUntil;
 
@@ -52,9 +54,38 @@ namespace MlvFabric.Client.Http
         internal static RateLimiter GetShared(string key, int limit, TimeSpan window) =>
             Shared.GetOrAdd($"{key}|{limit}|{window.Ticks}", _ => new RateLimiter(limit, window));
 
-        /// <summary>Takes a slot now, or says how long until one frees up.</summary>
-        internal bool TryAcquire(out TimeSpan wait)
+        /// <summary>A slot taken: its time counts from when it was taken, or from <see cref="Restamp"/>.</summary>
+        internal sealed class Grant
         {
+            private readonly RateLimiter _owner;
+
+            internal Grant(RateLimiter owner, long at)
+            {
+                _owner = owner;
+                At = at;
+            }
+
+            internal long At { get; private set; }
+
+            /// <summary>The request's answer (or failure) has arrived: the service counted it no later than now.</summary>
+            internal void Restamp()
+            {
+                var now = Stopwatch.GetTimestamp();
+                lock (_owner._lock)
+                {
+                    if (now > At)
+                        At = now;
+                }
+            }
+        }
+
+        /// <summary>Takes a slot now, or says how long until one frees up.</summary>
+        internal bool TryAcquire(out TimeSpan wait) => TryAcquire(out wait, out _);
+
+        /// <summary>Takes a slot now (<paramref name="grant"/>: null when unlimited), or says how long until one frees up.</summary>
+        internal bool TryAcquire(out TimeSpan wait, out Grant? grant)
+        {
+            grant = null;
             var now = Stopwatch.GetTimestamp();
             lock (_lock)
             {
@@ -68,15 +99,19 @@ namespace MlvFabric.Client.Http
                     wait = TimeSpan.Zero;
                     return true;
                 }
-                while (_grants.Count > 0 && now - _grants.Peek() >= _windowTicks)
-                    _grants.Dequeue();
+                _grants.RemoveAll(g => now - g.At >= _windowTicks);
                 if (_grants.Count < Limit)
                 {
-                    _grants.Enqueue(now);
+                    grant = new Grant(this, now);
+                    _grants.Add(grant);
                     wait = TimeSpan.Zero;
                     return true;
                 }
-                wait = FromStopwatchTicks(_grants.Peek() + _windowTicks - now);
+                var oldest = long.MaxValue;
+                foreach (var g in _grants)
+                    if (g.At < oldest)
+                        oldest = g.At;
+                wait = FromStopwatchTicks(oldest + _windowTicks - now);
                 if (wait <= TimeSpan.Zero)
                     wait = TimeSpan.FromMilliseconds(1);
                 return false;
@@ -84,14 +119,17 @@ namespace MlvFabric.Client.Http
         }
 
         /// <summary>Waits for a slot (cancellable). Returns how long it waited.</summary>
-        internal async Task<TimeSpan> WaitAsync(CancellationToken ct)
+        internal async Task<TimeSpan> WaitAsync(CancellationToken ct) => (await AcquireAsync(ct).ConfigureAwait(false)).Waited;
+
+        /// <summary>Waits for a slot (cancellable). Returns how long it waited and the slot (null when unlimited).</summary>
+        internal async Task<(TimeSpan Waited, Grant? Grant)> AcquireAsync(CancellationToken ct)
         {
             var waited = TimeSpan.Zero;
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
-                if (TryAcquire(out var wait))
-                    return waited;
+                if (TryAcquire(out var wait, out var grant))
+                    return (waited, grant);
                 // Re-check at least every second so a freed slot or a lifted block is noticed quickly.
                 var step = wait > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait;
                 await Task.Delay(step, ct).ConfigureAwait(false);
@@ -125,8 +163,8 @@ namespace MlvFabric.Client.Http
                     if (IsUnlimited)
                         return int.MaxValue;
                     var used = 0;
-                    foreach (var t in _grants)
-                        if (now - t < _windowTicks)
+                    foreach (var g in _grants)
+                        if (now - g.At < _windowTicks)
                             used++;
                     return Limit - used;
                 }
