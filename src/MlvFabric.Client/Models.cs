@@ -75,6 +75,15 @@ namespace MlvFabric.Client
         public const string Selected = "Selected";
     }
 
+    /// <summary>An object that lives in one lakehouse: its ids always, the names when they are known.</summary>
+    public interface ILakehouseItem
+    {
+        Guid WorkspaceId { get; set; }
+        string? WorkspaceName { get; set; }
+        Guid LakehouseId { get; set; }
+        string? LakehouseName { get; set; }
+    }
+
     public sealed class MlvWorkspace
     {
         public Guid Id { get; set; }
@@ -105,7 +114,7 @@ namespace MlvFabric.Client
         public override string ToString() => $"{Type} {Id}";
     }
 
-    public sealed class MlvSchedule
+    public sealed class MlvSchedule : ILakehouseItem
     {
         public Guid Id { get; set; }
         public bool Enabled { get; set; }
@@ -167,7 +176,7 @@ namespace MlvFabric.Client
         public override string ToString() => $"{Id} ({Summary})";
     }
 
-    public sealed class MlvJobInstance
+    public sealed class MlvJobInstance : ILakehouseItem
     {
         public Guid Id { get; set; }
         public Guid? ItemId { get; set; }
@@ -221,7 +230,7 @@ namespace MlvFabric.Client
         public override string ToString() => $"{WorkspaceId}/{ItemId}";
     }
 
-    public sealed class MlvExecutionDefinition
+    public sealed class MlvExecutionDefinition : ILakehouseItem
     {
         public Guid Id { get; set; }
         public string? DisplayName { get; set; }

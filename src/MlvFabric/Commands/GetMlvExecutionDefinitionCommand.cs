@@ -119,9 +119,8 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
             foreach (Guid id in Id!.Distinct())
             {
                 await RunForDefinitionAsync(pipeline, lakehouse, id, async () =>
-                    pipeline.WriteObject(ExecutionDefinitionResolver.Label(
-                        await Client.GetExecutionDefinitionAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, id, cancellationToken).ConfigureAwait(false),
-                        lakehouse))).ConfigureAwait(false);
+                    pipeline.WriteObject(lakehouse.Label(
+                        await Client.GetExecutionDefinitionAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, id, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
             }
 
             return;
@@ -139,7 +138,7 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
                     if (match)
                     {
                         found.Add(definition.Id);
-                        pipeline.WriteObject(ExecutionDefinitionResolver.Label(definition, lakehouse));
+                        pipeline.WriteObject(lakehouse.Label(definition));
                     }
                 }
             }

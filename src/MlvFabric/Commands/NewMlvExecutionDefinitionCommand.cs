@@ -49,7 +49,7 @@ public sealed class NewMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
         await RunForDefinitionAsync(pipeline, lakehouse, Name, async () =>
         {
             MlvExecutionDefinition created = await Client.CreateExecutionDefinitionAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, BuildRequest(lakehouse, Name), cancellationToken).ConfigureAwait(false);
-            pipeline.WriteObject(ExecutionDefinitionResolver.Label(created, lakehouse));
+            pipeline.WriteObject(lakehouse.Label(created));
         }).ConfigureAwait(false);
     }
 }

@@ -93,7 +93,7 @@ public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
             pipeline.WriteVerbose($"Updated execution definition '{updated.DisplayName}' ({updated.Id}) of lakehouse '{lakehouse}'.");
             if (PassThru)
             {
-                pipeline.WriteObject(ExecutionDefinitionResolver.Label(updated, lakehouse));
+                pipeline.WriteObject(lakehouse.Label(updated));
             }
         }).ConfigureAwait(false);
     }

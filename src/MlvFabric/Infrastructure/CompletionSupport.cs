@@ -50,6 +50,15 @@ internal static class CompletionSupport
             .Select(c => new CompletionResult(Quote(c!), c, CompletionResultType.ParameterValue, c));
     }
 
+    /// <summary>Ids (GUIDs, never quoted) that start with the word typed so far, each with its tooltip.</summary>
+    public static IEnumerable<CompletionResult> CompleteIds(IEnumerable<KeyValuePair<string, string>>? idsWithTooltips, string wordToComplete)
+    {
+        string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+        return (idsWithTooltips ?? Enumerable.Empty<KeyValuePair<string, string>>())
+            .Where(c => c.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .Select(c => new CompletionResult(c.Key, c.Key, CompletionResultType.ParameterValue, c.Value));
+    }
+
     private static string Quote(string value) =>
         value.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', '(', ')', '{', '}', ';', ',', '&', '@', '#' }) >= 0
             ? "'" + value.Replace("'", "''") + "'"

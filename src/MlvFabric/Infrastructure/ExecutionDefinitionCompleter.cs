@@ -43,10 +43,9 @@ public sealed class ExecutionDefinitionCompleter : IArgumentCompleter
             return CompletionSupport.Complete(definitions.Select(d => d.DisplayName), wordToComplete);
         }
 
-        string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        return definitions
-            .Where(d => d.Id.ToString().StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            .Select(d => new CompletionResult(d.Id.ToString(), d.Id.ToString(), CompletionResultType.ParameterValue, $"{d.DisplayName} ({Describe(d)}) - {d.WorkspaceName}/{d.LakehouseName}"));
+        return CompletionSupport.CompleteIds(
+            definitions.Select(d => new KeyValuePair<string, string>(d.Id.ToString(), $"{d.DisplayName} ({Describe(d)}) - {d.WorkspaceName}/{d.LakehouseName}")),
+            wordToComplete);
     }
 
     /// <summary>"All MLVs" or "2 MLVs: gold.a, gold.b".</summary>

@@ -78,16 +78,6 @@ public sealed class ExecutionDefinitionResolver
     /// <summary>Drops what is known of <paramref name="lakehouse"/> (after this command created, renamed or deleted a definition).</summary>
     public void Forget(LakehouseTarget lakehouse) => _lists.TryRemove(lakehouse.LakehouseId, out _);
 
-    /// <summary>Fills in the lakehouse's ids and names, which the service does not return, so the object pipes onward.</summary>
-    public static MlvExecutionDefinition Label(MlvExecutionDefinition definition, LakehouseTarget lakehouse)
-    {
-        definition.WorkspaceId = lakehouse.WorkspaceId;
-        definition.WorkspaceName = lakehouse.WorkspaceName ?? definition.WorkspaceName;
-        definition.LakehouseId = lakehouse.LakehouseId;
-        definition.LakehouseName = lakehouse.LakehouseName ?? definition.LakehouseName;
-        return definition;
-    }
-
     private async Task<MlvExecutionDefinition> ResolveByNameAsync(LakehouseTarget lakehouse, string name, CancellationToken cancellationToken)
     {
         IReadOnlyList<MlvExecutionDefinition> matches = await MatchAsync(lakehouse, name, cancellationToken).ConfigureAwait(false);
@@ -117,7 +107,7 @@ public sealed class ExecutionDefinitionResolver
         var definitions = new List<MlvExecutionDefinition>();
         await foreach (MlvExecutionDefinition definition in _client.ListExecutionDefinitionsAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken).ConfigureAwait(false))
         {
-            definitions.Add(Label(definition, lakehouse));
+            definitions.Add(lakehouse.Label(definition));
         }
 
         return definitions;

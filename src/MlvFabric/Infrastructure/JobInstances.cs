@@ -11,12 +11,8 @@ internal static class JobInstances
     /// <summary>Fills the workspace and lakehouse ids and names the service does not return.</summary>
     public static MlvJobInstance Label(MlvJobInstance instance, LakehouseTarget target)
     {
-        instance.WorkspaceId = target.WorkspaceId;
-        instance.LakehouseId = target.LakehouseId;
-        instance.WorkspaceName = target.WorkspaceName ?? instance.WorkspaceName;
-        instance.LakehouseName = target.LakehouseName ?? instance.LakehouseName;
         instance.Status = JobStatus.Normalize(instance.Status);
-        return instance;
+        return target.Label(instance);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using MlvFabric.Client;
 
 namespace MlvFabric.Infrastructure;
 
@@ -20,6 +21,17 @@ public sealed class LakehouseTarget
     public Guid LakehouseId { get; }
 
     public string? LakehouseName { get; }
+
+    /// <summary>Fills in this lakehouse's ids and names (the service returns neither), so the object pipes onward and displays well.</summary>
+    internal T Label<T>(T item)
+        where T : ILakehouseItem
+    {
+        item.WorkspaceId = WorkspaceId;
+        item.WorkspaceName = WorkspaceName ?? item.WorkspaceName;
+        item.LakehouseId = LakehouseId;
+        item.LakehouseName = LakehouseName ?? item.LakehouseName;
+        return item;
+    }
 
     public override string ToString() =>
         $"{WorkspaceName ?? WorkspaceId.ToString()}/{LakehouseName ?? LakehouseId.ToString()}";

@@ -16,14 +16,14 @@ public abstract class MlvScheduleCmdlet : MlvLakehouseCmdlet
         var schedules = new List<MlvSchedule>();
         await foreach (MlvSchedule schedule in Client.ListSchedulesAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken).ConfigureAwait(false))
         {
-            schedules.Add(Label(schedule, lakehouse));
+            schedules.Add(lakehouse.Label(schedule));
         }
 
         return schedules;
     }
 
     protected async Task<MlvSchedule> GetScheduleAsync(LakehouseTarget lakehouse, Guid id, CancellationToken cancellationToken) =>
-        Label(await Client.GetScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, id, cancellationToken).ConfigureAwait(false), lakehouse);
+        lakehouse.Label(await Client.GetScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, id, cancellationToken).ConfigureAwait(false));
 
     /// <summary>
     /// Runs <paramref name="action"/> for each schedule id; a failure of one (a schedule the lakehouse does not have, a
@@ -62,16 +62,6 @@ public abstract class MlvScheduleCmdlet : MlvLakehouseCmdlet
             ExecutionDefinitionId = executionDefinitionId,
         };
         MlvSchedule updated = await Client.UpdateScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, current.Id, request, cancellationToken).ConfigureAwait(false);
-        return Label(updated, lakehouse);
-    }
-
-    /// <summary>Fills the lakehouse's ids and names into a schedule so it pipes onward and displays well.</summary>
-    protected static MlvSchedule Label(MlvSchedule schedule, LakehouseTarget lakehouse)
-    {
-        schedule.WorkspaceId = lakehouse.WorkspaceId;
-        schedule.WorkspaceName = lakehouse.WorkspaceName ?? schedule.WorkspaceName;
-        schedule.LakehouseId = lakehouse.LakehouseId;
-        schedule.LakehouseName = lakehouse.LakehouseName ?? schedule.LakehouseName;
-        return schedule;
+        return lakehouse.Label(updated);
     }
 }

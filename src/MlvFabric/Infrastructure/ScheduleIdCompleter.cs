@@ -38,9 +38,6 @@ public sealed class ScheduleIdCompleter : IArgumentCompleter
             return found;
         });
 
-        string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        return (schedules ?? new List<KeyValuePair<string, string>>())
-            .Where(s => s.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            .Select(s => new CompletionResult(s.Key, s.Key, CompletionResultType.ParameterValue, s.Value));
+        return CompletionSupport.CompleteIds(schedules, wordToComplete);
     }
 }
