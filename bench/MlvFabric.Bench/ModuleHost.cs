@@ -191,7 +191,10 @@ internal static class ModuleHost
     }
 
     /// <summary>Runs <c>dotnet &lt;this dll&gt; args</c> and returns its standard output (throws on a non-zero exit).</summary>
-    public static string RunChild(params string[] args)
+    public static string RunChild(params string[] args) => RunChildOn(null, args);
+
+    /// <summary>As <see cref="RunChild"/>, on another build of this bench (null: this one), e.g. a precompiled publish.</summary>
+    public static string RunChildOn(string? hostDll, params string[] args)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -199,7 +202,7 @@ internal static class ModuleHost
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
+        info.ArgumentList.Add(hostDll ?? Assembly.GetExecutingAssembly().Location);
         foreach (string a in args)
         {
             info.ArgumentList.Add(a);

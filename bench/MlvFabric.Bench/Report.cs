@@ -252,4 +252,25 @@ internal static class ResultsFile
         File.WriteAllText(stem + ".json", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return (stem + ".md", stem + ".json");
     }
+
+    /// <summary>
+    /// After a full run: bench/README.md's "Latest results" block (between its results markers) gets the run's target
+    /// lines and a link to its results file.
+    /// </summary>
+    public static void UpdateReadme(string resultsMarkdown, string summary)
+    {
+        const string begin = "<!-- results:begin -->", end = "<!-- results:end -->";
+        string readme = Path.Combine(ModuleHost.RepoRoot, "bench", "README.md");
+        string text = File.ReadAllText(readme);
+        int from = text.IndexOf(begin, StringComparison.Ordinal), to = text.IndexOf(end, StringComparison.Ordinal);
+        if (from < 0 || to < from)
+        {
+            return;
+        }
+
+        string name = Path.GetFileName(resultsMarkdown);
+        string targets = string.Join("\n", summary.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("- ", StringComparison.Ordinal)));
+        string block = $"{begin}\nTargets of the latest full run, [`results/{name}`](results/{name}) (tables, machine, commit):\n\n{targets}\n";
+        File.WriteAllText(readme, text.Substring(0, from) + block + text.Substring(to));
+    }
 }

@@ -122,6 +122,21 @@ namespace MlvFabric.Client.Tests
             Assert.Null(Mapper.ParseUtc(null));
         }
 
+        [Theory]
+        [InlineData("2024-06-22T06:35:00.7812154", "2024-06-22T06:35:00.7812154Z")]
+        [InlineData("2024-06-22T06:35:00.7812154Z", "2024-06-22T06:35:00.7812154Z")]
+        [InlineData("2024-06-22T06:35:00.7812154+02:00", "2024-06-22T04:35:00.7812154Z")]
+        [InlineData("2024-06-22T06:35:00.7812154-05:30", "2024-06-22T12:05:00.7812154Z")]
+        [InlineData("2024-06-22T06:35:00.78", "2024-06-22T06:35:00.7800000Z")]
+        [InlineData(" 2024-06-22T06:35:00.7812154 ", "2024-06-22T06:35:00.7812154Z")]
+        [InlineData("2024-06-22 06:35:00.1", "2024-06-22T06:35:00.1000000Z")]
+        public void Service_times_parse_to_the_same_UTC_instant_in_every_shape(string text, string expectedUtc)
+        {
+            DateTime? parsed = Mapper.ParseUtc(text);
+            Assert.Equal(DateTimeKind.Utc, parsed!.Value.Kind);
+            Assert.Equal(expectedUtc, parsed.Value.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         [Fact]
         public void Jwt_claims_are_read_without_a_JWT_library()
         {

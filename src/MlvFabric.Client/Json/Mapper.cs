@@ -33,6 +33,10 @@ namespace MlvFabric.Client.Json
         {
             if (string.IsNullOrWhiteSpace(text))
                 return null;
+            // The service's usual shape (7 digits) first: "O" has a fast parser on .NET Core; the format list below compares
+            // its literals culture-aware, which costs more than the rest of mapping a job instance.
+            if (DateTimeOffset.TryParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var roundTrip))
+                return roundTrip.UtcDateTime;
             if (DateTimeOffset.TryParseExact(text!.Trim(), UtcFormats, CultureInfo.InvariantCulture,
                     DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var exact))
                 return exact.UtcDateTime;
