@@ -22,11 +22,21 @@ internal static class ImportBench
     private const string Trivial = "$null = 1";
 
     public sealed record ProbeResult(double OpenMs, double ImportMs, double TrivialMs, double TotalMs, double ConnectMs, double FirstCallMs, double SecondCallMs,
-        long ImportJitMethods = 0, double ImportJitMs = 0);
+        long ImportJitMethods, double ImportJitMs);
 
-    /// <summary>Methods JIT-compiled in this process so far and the time spent compiling them (all threads).</summary>
-    private static (long Methods, double Ms) Jit() =>
-        (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds);
+    /// <summary>A timed script: wall time, methods JIT-compiled meanwhile, time spent compiling them.</summary>
+    public sealed record Timing(double Ms, long JitMethods, double JitMs);
+
+    /// <summary>Runs a script; its wall time, and the methods JIT-compiled meanwhile (all threads) and the time spent compiling them.</summary>
+    private static Timing TimedStep(Runspace runspace, string script)
+    {
+        long methods = System.Runtime.JitInfo.GetCompiledMethodCount();
+        TimeSpan compiling = System.Runtime.JitInfo.GetCompilationTime();
+        var sw = Stopwatch.StartNew();
+        ModuleHost.Invoke(runspace, script);
+        double ms = sw.Elapsed.TotalMilliseconds;
+        return new Timing(ms, System.Runtime.JitInfo.GetCompiledMethodCount() - methods, (System.Runtime.JitInfo.GetCompilationTime() - compiling).TotalMilliseconds);
+    }
 
     /// <summary>Child process entry (--import-probe &lt;manifest|none&gt; [baseUri token]): prints one JSON line.</summary>
     public static int Probe(string[] args)
@@ -39,15 +49,7 @@ internal static class ImportBench
         var sw = Stopwatch.StartNew();
         using Runspace runspace = ModuleHost.OpenRunspace();
         double open = sw.Elapsed.TotalMilliseconds;
-        double import = 0;
-        (long Methods, double Ms) jitBefore = Jit(), jitAfter = jitBefore;
-        if (manifest != null)
-        {
-            sw.Restart();
-            ModuleHost.Invoke(runspace, $"Import-Module '{manifest}' -ErrorAction Stop");
-            import = sw.Elapsed.TotalMilliseconds;
-            jitAfter = Jit();
-        }
+        Timing import = manifest != null ? TimedStep(runspace, $"Import-Module '{manifest}' -ErrorAction Stop") : new Timing(0, 0, 0);
 
         sw.Restart();
         ModuleHost.Invoke(runspace, Trivial);
@@ -60,8 +62,7 @@ internal static class ImportBench
             (connect, first, second) = FirstCalls(runspace, new Uri(endpoint), token);
         }
 
-        Console.WriteLine(JsonSerializer.Serialize(new ProbeResult(open, import, trivial, sum, connect, first, second,
-            jitAfter.Methods - jitBefore.Methods, jitAfter.Ms - jitBefore.Ms)));
+        Console.WriteLine(JsonSerializer.Serialize(new ProbeResult(open, import.Ms, trivial, sum, connect, first, second, import.JitMethods, import.JitMs)));
         return 0;
     }
 
@@ -124,9 +125,7 @@ internal static class ImportBench
         return sw.Elapsed.TotalMilliseconds;
     }
 
-    public sealed record BreakdownStep(double Ms, long JitMethods, double JitMs);
-
-    public sealed record BreakdownResult(BreakdownStep Loader, BreakdownStep BinaryModule, BreakdownStep Manifest, BreakdownStep FirstCmdletMetadata);
+    public sealed record BreakdownResult(Timing Loader, Timing BinaryModule, Timing Manifest, Timing FirstCmdletMetadata);
 
     /// <summary>
     /// Child process entry (--import-breakdown): the import's steps one by one in a fresh process, after the engine's
@@ -142,21 +141,11 @@ internal static class ImportBench
         using Runspace runspace = ModuleHost.OpenRunspace();
         ModuleHost.Invoke(runspace, Trivial);
 
-        BreakdownStep Step(string script)
-        {
-            var (methods, jitMs) = Jit();
-            var sw = Stopwatch.StartNew();
-            ModuleHost.Invoke(runspace, script);
-            double ms = sw.Elapsed.TotalMilliseconds;
-            var (methodsAfter, jitMsAfter) = Jit();
-            return new BreakdownStep(ms, methodsAfter - methods, jitMsAfter - jitMs);
-        }
-
         // As the psm1 does it.
-        var loader = Step($"$null = [System.Activator]::CreateInstanceFrom('{System.IO.Path.Combine(bin, "MlvFabric.dll")}', 'MlvFabric.Infrastructure.ModuleBootstrap')");
-        var binary = Step($"Import-Module '{System.IO.Path.Combine(bin, "MlvFabric.dll")}' -ErrorAction Stop");
-        var manifest = Step($"Import-Module '{ModuleHost.ManifestPath}' -ErrorAction Stop");
-        var metadata = Step("$null = Get-Command Start-MlvRefresh -Syntax");
+        var loader = TimedStep(runspace, $"$null = [System.Activator]::CreateInstanceFrom('{System.IO.Path.Combine(bin, "MlvFabric.dll")}', 'MlvFabric.Infrastructure.ModuleBootstrap')");
+        var binary = TimedStep(runspace, $"Import-Module '{System.IO.Path.Combine(bin, "MlvFabric.dll")}' -ErrorAction Stop");
+        var manifest = TimedStep(runspace, $"Import-Module '{ModuleHost.ManifestPath}' -ErrorAction Stop");
+        var metadata = TimedStep(runspace, "$null = Get-Command Start-MlvRefresh -Syntax");
         Console.WriteLine(JsonSerializer.Serialize(new BreakdownResult(loader, binary, manifest, metadata)));
         return 0;
     }
@@ -195,7 +184,7 @@ internal static class ImportBench
 
         public string StepByStep()
         {
-            string Step(Func<BreakdownResult, BreakdownStep> step) =>
+            string Step(Func<BreakdownResult, Timing> step) =>
                 $"{Fmt.Ms(Fmt.Median(Breakdown.Select(b => step(b).Ms)))} ({Fmt.N(Fmt.Median(Breakdown.Select(b => (double)step(b).JitMethods)), "0")} JIT, {Fmt.Ms(Fmt.Median(Breakdown.Select(b => step(b).JitMs)))})";
             return $"{Step(b => b.Loader)} / {Step(b => b.BinaryModule)} / {Step(b => b.Manifest)} / {Step(b => b.FirstCmdletMetadata)}";
         }
@@ -333,7 +322,6 @@ internal static class ImportBench
             }
         }
 
-        PrecompiledEngine.Delete();
         double warmAdded = Fmt.Median(warmWith) - Fmt.Median(warmWithout);
         const double target = 150;
         EngineSamples main = engines[0];

@@ -59,33 +59,27 @@ internal static class PerCallBench
         runspace.SessionStateProxy.SetVariable("ws", ws);
         runspace.SessionStateProxy.SetVariable("lh", lh);
         runspace.SessionStateProxy.SetVariable("job", job);
-        string moduleLoop = "for ($i = 0; $i -lt $BenchCalls; $i++) { $null = Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job }";
-        string floorLoop = "for ($i = 0; $i -lt $BenchCalls; $i++) { Out-Null -InputObject $job }";
-
-        double ModuleRound(int calls)
+        // Every PowerShell variant: one script, timed, divided by the number of reads it makes.
+        double Timed(string script, int calls)
         {
             runspace.SessionStateProxy.SetVariable("BenchCalls", calls);
             var sw = Stopwatch.StartNew();
-            var output = ModuleHost.Invoke(runspace, moduleLoop);
+            ModuleHost.Invoke(runspace, script);
             return sw.Elapsed.TotalMilliseconds / calls;
         }
+
+        double LoopRound(string body, int calls) => Timed("for ($i = 0; $i -lt $BenchCalls; $i++) { " + body + " }", calls);
+
+        double ModuleRound(int calls) => LoopRound("$null = Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job", calls);
 
         // The same N reads as one call: -Id takes an array, and the cmdlet reads the ids one after another.
         double ArrayRound(int calls)
         {
             runspace.SessionStateProxy.SetVariable("BenchIds", Enumerable.Repeat(job, calls).ToArray());
-            var sw = Stopwatch.StartNew();
-            ModuleHost.Invoke(runspace, "$null = Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $BenchIds");
-            return sw.Elapsed.TotalMilliseconds / calls;
+            return Timed("$null = Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $BenchIds", calls);
         }
 
-        double FloorRound(int calls)
-        {
-            runspace.SessionStateProxy.SetVariable("BenchCalls", calls);
-            var sw = Stopwatch.StartNew();
-            ModuleHost.Invoke(runspace, floorLoop);
-            return sw.Elapsed.TotalMilliseconds / calls;
-        }
+        double FloorRound(int calls) => LoopRound("Out-Null -InputObject $job", calls);
 
         async Task<double> RawRound(int calls, bool parse)
         {
@@ -128,13 +122,7 @@ internal static class PerCallBench
         TestBenchRawGetCommand.Http = raw;
         runspace.SessionStateProxy.SetVariable("url", url);
 
-        double ProbeRound(string cmdlet, int calls)
-        {
-            runspace.SessionStateProxy.SetVariable("BenchCalls", calls);
-            var sw = Stopwatch.StartNew();
-            ModuleHost.Invoke(runspace, "for ($i = 0; $i -lt $BenchCalls; $i++) { $null = " + cmdlet + " }");
-            return sw.Elapsed.TotalMilliseconds / calls;
-        }
+        double ProbeRound(string cmdlet, int calls) => LoopRound("$null = " + cmdlet, calls);
 
         // Warm-up: JIT, name caches, connection pools on both sides.
         ModuleRound(100);

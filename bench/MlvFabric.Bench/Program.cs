@@ -55,6 +55,7 @@ internal static class Program
         }
         finally
         {
+            PrecompiledEngine.Delete(); // the import section's compiled pwsh copy, if it made one
             try
             {
                 if (snapshot != null)
@@ -132,9 +133,9 @@ internal static class Program
         var lines = new List<string> { "Targets:" };
         foreach (var s in sections.Where(s => s.Data.ContainsKey("met")))
         {
-            string verdict = s.Data["met"]!.GetValue<bool>() ? "met" : "MISSED";
-            // A section whose target reads two ways says both.
-            lines.Add($"- {s.Title}: {(s.Data["verdict"] is { } detail ? detail.GetValue<string>() : verdict)}");
+            // A section may say more than met/MISSED (a target that reads two ways, or the engine it was judged on).
+            string verdict = s.Data["verdict"]?.GetValue<string>() ?? (s.Data["met"]!.GetValue<bool>() ? "met" : "MISSED");
+            lines.Add($"- {s.Title}: {verdict}");
         }
 
         return string.Join(Environment.NewLine, lines);
