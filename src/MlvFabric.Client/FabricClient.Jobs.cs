@@ -14,9 +14,15 @@ namespace MlvFabric.Client
         /// <summary>How much earlier than our own estimate of the service's clock a job we started may be stamped.</summary>
         private static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(5);
 
-        private Uri JobInstancesUrl(Guid ws, Guid lh) => _http.Url($"workspaces/{ws}/lakehouses/{lh}/jobs/{JobTypeSegment}/instances");
+        // The spec's core job-scheduler operations (items family): run takes the job type in the path and an optional
+        // executionData body; list, get and cancel are per item, for every job type of the item.
+        private Uri RunJobUrl(Guid ws, Guid lh) => _http.Url($"workspaces/{ws}/items/{lh}/jobs/{JobTypeSegment}/instances");
+
+        private Uri ItemJobInstancesUrl(Guid ws, Guid lh) => _http.Url($"workspaces/{ws}/items/{lh}/jobs/instances");
 
         internal Uri JobInstanceUrl(Guid ws, Guid lh, Guid job) => _http.Url($"workspaces/{ws}/items/{lh}/jobs/instances/{job}");
+
+        private Uri CancelJobUrl(Guid ws, Guid lh, Guid job) => _http.Url($"workspaces/{ws}/items/{lh}/jobs/instances/{job}/cancel");
 
         /// <summary>
         /// Starts a refresh of the lakehouse's MLV lineage (or of an execution definition's subset).
@@ -41,7 +47,7 @@ namespace MlvFabric.Client
         /// </summary>
         public async Task<JobSubmission> StartRefreshAsync(Guid workspaceId, Guid lakehouseId, Guid? executionDefinitionId = null, CancellationToken ct = default)
         {
-            var uri = JobInstancesUrl(workspaceId, lakehouseId);
+            var uri = RunJobUrl(workspaceId, lakehouseId);
             byte[]? body = executionDefinitionId is Guid defId
                 ? Serialize(new RunOnDemandRequestDto { ExecutionData = new ExecutionDataDto { MlvExecutionDefinitionId = defId.ToString() } },
                     FabricJsonContext.Default.RunOnDemandRequestDto)
@@ -65,7 +71,7 @@ namespace MlvFabric.Client
                 SubmissionStarted(lakehouseId);
                 try
                 {
-                    submission = await _http.SendAsync(post, (r, t) => Task.FromResult(ReadSubmission(r, workspaceId, lakehouseId, post, "start")), budget, ct)
+                    submission = await _http.SendAsync(post, (r, t) => Task.FromResult(ReadSubmission(r, workspaceId, lakehouseId, post)), budget, ct)
                         .ConfigureAwait(false);
                     if (submission != null)
                     {
@@ -159,35 +165,29 @@ namespace MlvFabric.Client
                 await Task.Delay(20, ct).ConfigureAwait(false);
         }
 
-        private JobSubmission? ReadSubmission(HttpResponseMessage response, Guid workspaceId, Guid lakehouseId, FabricRequest request, string what)
+        /// <summary>
+        /// The job id the answer's <c>Location</c> carries. The location itself is never followed: whatever host it
+        /// names (a regional or private-link one), the job is read on the connected endpoint, so the token goes nowhere
+        /// else. Null when there is no Location or it names no job instance.
+        /// </summary>
+        private JobSubmission? ReadSubmission(HttpResponseMessage response, Guid workspaceId, Guid lakehouseId, FabricRequest request)
         {
             var retryAfter = RetryAfterParser.Parse(response, DateTimeOffset.UtcNow);
             var locationText = response.Headers.Location?.OriginalString ?? FabricHttp.HeaderValue(response, "Location");
             if (string.IsNullOrWhiteSpace(locationText))
                 return null;
-            Uri location;
-            try
-            {
-                location = UriGuard.Resolve(locationText, _http.BaseUri, "Location", request.Method.Method, request.Path);
-            }
-            catch (FabricProtocolException ex)
-            {
-                var id = JobIdFromPath(locationText!);
-                throw new FabricProtocolException(
-                    ex.Message + (what == "start"
-                        ? $" The refresh was accepted{(id != null ? $" as job instance {id}" : "")} and runs; follow it with the job list of lakehouse {lakehouseId}."
-                        : ""),
-                    request.Method.Method, request.Path);
-            }
-            var jobId = JobIdFromPath(location.AbsolutePath);
+            var jobId = JobIdFromPath(locationText!);
             if (jobId == null)
                 return null;
+            if (Uri.TryCreate(locationText!.Trim(), UriKind.Absolute, out var named) && !UriGuard.IsAllowed(named, _http.BaseUri))
+                FabricLog.Verbose($"{request.Method.Method} {request.Path}: the answer's Location is on {named.Scheme}://{named.Authority}; " +
+                                  $"job instance {jobId} is followed on the connected endpoint instead.");
             return new JobSubmission
             {
                 JobInstanceId = jobId.Value,
                 WorkspaceId = workspaceId,
                 LakehouseId = lakehouseId,
-                Location = location,
+                Location = JobInstanceUrl(workspaceId, lakehouseId, jobId.Value),
                 RetryAfter = retryAfter,
                 SubmittedAt = DateTimeOffset.UtcNow,
             };
@@ -195,15 +195,17 @@ namespace MlvFabric.Client
 
         private static Guid? JobIdFromPath(string text)
         {
-            var path = text.Split('?')[0].TrimEnd('/');
+            var path = text.Split('?', '#')[0].TrimEnd('/');
             var slash = path.LastIndexOf('/');
             var last = slash >= 0 ? path.Substring(slash + 1) : path;
             return Guid.TryParse(last, out var id) ? id : (Guid?)null;
         }
 
         /// <summary>
-        /// The lakehouse's MLV refresh job instances, newest first, page by page. Both job-type labels
-        /// (<c>RefreshMaterializedLakeViews</c>, <c>MaterializedLakeViews</c>) count as the MLV job; other types are skipped.
+        /// The lakehouse's MLV refresh job instances, newest first, page by page. The spec lists a lakehouse's job
+        /// instances of every type together (real lakehouses also run <c>TableMaintenance</c>) and has no job-type
+        /// filter, so the filter is here: both labels (<c>RefreshMaterializedLakeViews</c>, <c>MaterializedLakeViews</c>)
+        /// count as the MLV job; every other type, and an instance that names no type, is skipped.
         /// <para>The scheduler counts every page request as a job-status read (50 per minute per user), so each page
         /// takes a slot of the session's status-read limiter, shared with job waits: while slots are free a page goes
         /// at once; once they are used up the next page waits for one (paced instead of drawing 429s).</para>
@@ -215,11 +217,11 @@ namespace MlvFabric.Client
             [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
         {
             var scope = Scope(workspaceId, lakehouseId);
-            await foreach (var job in ListAsync(JobInstancesUrl(workspaceId, lakehouseId), FabricJsonContext.Default.PageDtoJobInstanceDto,
-                               (dto, m, p) => Mapper.ToJobInstance(dto, scope, m, p), ct, limiter, isJobCall: true).ConfigureAwait(false))
+            await foreach (var dto in ListAsync(ItemJobInstancesUrl(workspaceId, lakehouseId), FabricJsonContext.Default.PageDtoJobInstanceDto,
+                               (dto, m, p) => (Dto: dto, Method: m, Path: p), ct, limiter, isJobCall: true).ConfigureAwait(false))
             {
-                if (job.JobType == null || MlvJobTypes.IsMlvRefresh(job.JobType))
-                    yield return job;
+                if (MlvJobTypes.IsMlvRefresh(dto.Dto.JobType))
+                    yield return Mapper.ToJobInstance(dto.Dto, scope, dto.Method, dto.Path);
             }
         }
 
@@ -243,10 +245,7 @@ namespace MlvFabric.Client
         {
             var scope = new ItemScope(job.WorkspaceId, job.LakehouseId,
                 job.WorkspaceName ?? GetCachedWorkspaceName(job.WorkspaceId), job.LakehouseName ?? GetCachedLakehouseName(job.LakehouseId));
-            var uri = job.Location != null && UriGuard.IsAllowed(job.Location, _http.BaseUri)
-                ? job.Location
-                : JobInstanceUrl(job.WorkspaceId, job.LakehouseId, job.JobInstanceId);
-            var request = new FabricRequest(HttpMethod.Get, uri, SendMode.Idempotent)
+            var request = new FabricRequest(HttpMethod.Get, JobInstanceUrl(job.WorkspaceId, job.LakehouseId, job.JobInstanceId), SendMode.Idempotent)
             {
                 IsJobCall = true,
                 Limiter = StatusReadLimiter,
@@ -270,13 +269,13 @@ namespace MlvFabric.Client
         public async Task<JobSubmission> CancelJobInstanceAsync(Guid workspaceId, Guid lakehouseId, Guid jobInstanceId, CancellationToken ct = default)
         {
             var budget = new RetryBudget();
-            var request = new FabricRequest(HttpMethod.Post, _http.Url($"workspaces/{workspaceId}/items/{lakehouseId}/jobs/instances/{jobInstanceId}/cancel"), SendMode.Idempotent)
+            var request = new FabricRequest(HttpMethod.Post, CancelJobUrl(workspaceId, lakehouseId, jobInstanceId), SendMode.Idempotent)
             {
                 IsJobCall = true,
             };
             try
             {
-                var submission = await _http.SendAsync(request, (r, t) => Task.FromResult(ReadSubmission(r, workspaceId, lakehouseId, request, "cancel")), budget, ct)
+                var submission = await _http.SendAsync(request, (r, t) => Task.FromResult(ReadSubmission(r, workspaceId, lakehouseId, request)), budget, ct)
                     .ConfigureAwait(false);
                 if (submission != null)
                     return submission;

@@ -13,9 +13,11 @@ namespace MlvFabric.Client
 {
     public sealed partial class FabricClient
     {
-        private Uri SchedulesUrl(Guid ws, Guid lh) => _http.Url($"workspaces/{ws}/lakehouses/{lh}/jobs/{JobTypeSegment}/schedules");
+        // The spec's core job-scheduler schedule operations: the only family that defines every verb (the lakehouse
+        // family has no GET of schedules).
+        private Uri SchedulesUrl(Guid ws, Guid lh) => _http.Url($"workspaces/{ws}/items/{lh}/jobs/{JobTypeSegment}/schedules");
 
-        private Uri ScheduleUrl(Guid ws, Guid lh, Guid id) => _http.Url($"workspaces/{ws}/lakehouses/{lh}/jobs/{JobTypeSegment}/schedules/{id}");
+        private Uri ScheduleUrl(Guid ws, Guid lh, Guid id) => _http.Url($"workspaces/{ws}/items/{lh}/jobs/{JobTypeSegment}/schedules/{id}");
 
         public FabricAsyncSequence<MlvSchedule> ListSchedulesAsync(Guid workspaceId, Guid lakehouseId, CancellationToken ct = default)
         {
@@ -36,7 +38,8 @@ namespace MlvFabric.Client
         /// only when the first provably did nothing. When the answer is lost (dropped connection, timeout, 5xx,
         /// truncated body), the lakehouse's schedules are compared with the ids listed just before the POST: a new
         /// schedule with the same enabled flag, configuration and execution definition is the one this call made and is
-        /// returned; if none appears within <see cref="FabricConnectionOptions.ReconcileWindow"/> the service never
+        /// returned (configurations compared as values, <see cref="ScheduleEquivalence"/>: the service normalises how
+        /// date-times and times are written); if none appears within <see cref="FabricConnectionOptions.ReconcileWindow"/> the service never
         /// stored it (the API stores a schedule before answering 201) and the POST is sent again.
         /// </summary>
         public async Task<MlvSchedule> CreateScheduleAsync(Guid workspaceId, Guid lakehouseId, ScheduleRequest request, CancellationToken ct = default)
@@ -48,7 +51,6 @@ namespace MlvFabric.Client
             var scope = Scope(workspaceId, lakehouseId);
             var uri = SchedulesUrl(workspaceId, lakehouseId);
             var body = Serialize(ToDto(request), FabricJsonContext.Default.ScheduleRequestDto);
-            var wanted = Fingerprint(request.Enabled, request.Configuration, request.ExecutionDefinitionId);
 
             // Ids before the POST (at most 20 per lakehouse): what "new" means if the answer is lost.
             var before = new HashSet<Guid>();
@@ -74,7 +76,8 @@ namespace MlvFabric.Client
                     FabricLog.Verbose($"The answer to POST {post.Path} was lost ({ambiguous.Message}); checking the schedule list instead of sending it again, so that no schedule is created twice.");
                     var found = await ReconcileAsync(
                         () => ListSchedulesAsync(workspaceId, lakehouseId, ct),
-                        s => !before.Contains(s.Id) && Fingerprint(s.Enabled, s.Configuration, s.ExecutionDefinitionId) == wanted,
+                        s => !before.Contains(s.Id) && s.Enabled == request.Enabled && s.ExecutionDefinitionId == request.ExecutionDefinitionId &&
+                             ScheduleEquivalence.AreEquivalent(s.Configuration, request.Configuration),
                         s => s.Id, "schedule", post, ambiguous, ct).ConfigureAwait(false);
                     if (found != null)
                     {
@@ -87,7 +90,12 @@ namespace MlvFabric.Client
             }
         }
 
-        /// <summary>Replaces the schedule (the API wants <c>enabled</c> and a complete configuration). Idempotent: retried freely.</summary>
+        /// <summary>
+        /// Replaces the schedule's settings (the API wants <c>enabled</c> and a complete configuration). Idempotent:
+        /// retried freely. <see cref="ScheduleRequest.ExecutionDefinitionId"/> links the schedule to that definition;
+        /// null sends no <c>executionData</c>, which keeps whatever the schedule runs: the spec has no way to unlink a
+        /// definition from a schedule (create a new schedule instead).
+        /// </summary>
         public Task<MlvSchedule> UpdateScheduleAsync(Guid workspaceId, Guid lakehouseId, Guid scheduleId, ScheduleRequest request, CancellationToken ct = default)
         {
             if (request == null)
@@ -139,13 +147,6 @@ namespace MlvFabric.Client
 
         private static ExecutionDataDto? ToExecutionData(Guid? executionDefinitionId) =>
             executionDefinitionId is Guid id ? new ExecutionDataDto { MlvExecutionDefinitionId = id.ToString() } : null;
-
-        private static string Fingerprint(bool enabled, ScheduleConfiguration? configuration, Guid? executionDefinitionId)
-        {
-            var config = configuration == null ? "" : System.Text.Encoding.UTF8.GetString(
-                Serialize(configuration, FabricJsonContext.Default.ScheduleConfiguration));
-            return $"{enabled}|{executionDefinitionId}|{config}".ToUpperInvariant();
-        }
 
         /// <summary>
         /// Looks for what a lost POST created: lists, picks the first item that matches and that no other call of this

@@ -110,19 +110,20 @@ namespace MlvFabric.Client
 
         /// <summary>
         /// Streams a paged list: requests the next page only when the consumer has taken every item of the current
-        /// one. Follows <c>continuationUri</c> (same host only), else repeats the request with <c>continuationToken</c>.
+        /// one. The next page is always the spec's own request, the first URL with <c>continuationToken</c>, sent to the
+        /// connected endpoint: a <c>continuationUri</c> only carries the token (it may name a regional or private-link
+        /// host; the bearer token never goes there).
         /// </summary>
         private async IAsyncEnumerable<TModel> ListAsync<TDto, TModel>(Uri first, JsonTypeInfo<PageDto<TDto>> type,
             Func<TDto, string, string, TModel> map, [EnumeratorCancellation] CancellationToken ct, RateLimiter? limiter = null, bool isJobCall = false)
             where TDto : class
         {
             var uri = first;
-            var pages = 0;
+            string? previousToken = null;
             while (true)
             {
                 var request = new FabricRequest(HttpMethod.Get, uri, SendMode.Idempotent) { Limiter = limiter, WaitForLimiter = limiter != null, IsJobCall = isJobCall };
                 var page = await _http.SendAsync(request, (r, t) => FabricHttp.ReadJsonAsync(r, type, t), ct).ConfigureAwait(false);
-                pages++;
                 var path = request.Path;
                 var items = page.Value;
                 page.Value = null; // let the page go while the consumer works through its items
@@ -136,34 +137,46 @@ namespace MlvFabric.Client
                             yield return map(dto, "GET", path);
                     }
                 }
-                var next = NextPage(first, page, path);
-                if (next == null)
+                var token = ContinuationTokenOf(page, path);
+                if (token == null)
                     yield break;
-                if (next == uri)
+                if (token == previousToken)
                     throw new FabricProtocolException("The service returned the same continuation twice; stopping the list instead of looping.", "GET", path);
-                uri = next;
+                previousToken = token;
+                uri = WithContinuationToken(first, token);
             }
         }
 
-        private Uri? NextPage<TDto>(Uri first, PageDto<TDto> page, string path)
+        /// <summary>The page's continuation token (escaped as it goes into a query), from the token or else from the URI's query; null on the last page.</summary>
+        private static string? ContinuationTokenOf<TDto>(PageDto<TDto> page, string path)
         {
-            if (!string.IsNullOrWhiteSpace(page.ContinuationUri))
-                return UriGuard.Resolve(page.ContinuationUri, _http.BaseUri, "continuationUri", "GET", path);
             if (!string.IsNullOrWhiteSpace(page.ContinuationToken))
             {
                 var token = page.ContinuationToken!.Trim();
                 // The service writes the token already percent-encoded; encode only what is not.
-                var encoded = token.IndexOf('%') >= 0 ? token : Uri.EscapeDataString(token);
-                var baseText = first.GetLeftPart(UriPartial.Path);
-                var query = first.Query.TrimStart('?');
-                var kept = new List<string>();
-                foreach (var part in query.Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries))
-                    if (!part.StartsWith("continuationToken=", StringComparison.OrdinalIgnoreCase))
-                        kept.Add(part);
-                kept.Add("continuationToken=" + encoded);
-                return new Uri(baseText + "?" + string.Join("&", kept));
+                return token.IndexOf('%') >= 0 ? token : Uri.EscapeDataString(token);
             }
-            return null;
+            if (string.IsNullOrWhiteSpace(page.ContinuationUri))
+                return null;
+            var text = page.ContinuationUri!.Trim().Split('#')[0];
+            var q = text.IndexOf('?');
+            if (q >= 0)
+            {
+                foreach (var part in text.Substring(q + 1).Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries))
+                    if (part.StartsWith("continuationToken=", StringComparison.OrdinalIgnoreCase) && part.Length > "continuationToken=".Length)
+                        return part.Substring("continuationToken=".Length);
+            }
+            throw new FabricProtocolException("The service returned a continuationUri that carries no continuationToken, so the rest of the list cannot be read.", "GET", path);
+        }
+
+        private static Uri WithContinuationToken(Uri first, string escapedToken)
+        {
+            var kept = new List<string>();
+            foreach (var part in first.Query.TrimStart('?').Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries))
+                if (!part.StartsWith("continuationToken=", StringComparison.OrdinalIgnoreCase))
+                    kept.Add(part);
+            kept.Add("continuationToken=" + escapedToken);
+            return new Uri(first.GetLeftPart(UriPartial.Path) + "?" + string.Join("&", kept));
         }
 
         private static byte[] Serialize<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.SerializeToUtf8Bytes(value, type);

@@ -106,12 +106,36 @@ namespace MlvFabric.Client
         public override string ToString() => DisplayName ?? Id.ToString();
     }
 
+    /// <summary>Values of <see cref="MlvPrincipal.Type"/> the spec names; more may come, and are kept as given.</summary>
+    public static class MlvPrincipalTypes
+    {
+        public const string User = "User";
+        public const string ServicePrincipal = "ServicePrincipal";
+        public const string Group = "Group";
+        public const string ServicePrincipalProfile = "ServicePrincipalProfile";
+        public const string EntireTenant = "EntireTenant";
+    }
+
+    /// <summary>A schedule's owner as the service reports it.</summary>
     public sealed class MlvPrincipal
     {
         public string? Id { get; set; }
+        public string? DisplayName { get; set; }
+
+        /// <summary><see cref="MlvPrincipalTypes"/>, or a newer type the service reports, as a string.</summary>
         public string? Type { get; set; }
 
-        public override string ToString() => $"{Type} {Id}";
+        /// <summary>For a user.</summary>
+        public string? UserPrincipalName { get; set; }
+
+        /// <summary>For a service principal: its application (client) id.</summary>
+        public string? AppId { get; set; }
+
+        public override string ToString()
+        {
+            var name = UserPrincipalName ?? DisplayName ?? AppId ?? Id;
+            return string.IsNullOrEmpty(Type) ? name ?? "" : $"{name} ({Type})";
+        }
     }
 
     public sealed class MlvSchedule : ILakehouseItem
@@ -220,14 +244,34 @@ namespace MlvFabric.Client
         public override string ToString() => $"{Id} {Status}";
     }
 
-    /// <summary>A reference to an item by id (environment, extended-lineage lakehouse).</summary>
+    /// <summary>Values of <see cref="MlvItemReference.ReferenceType"/> the spec names; more may come.</summary>
+    public static class MlvItemReferenceTypes
+    {
+        public const string ById = "ById";
+        public const string ByVariable = "ByVariable";
+    }
+
+    /// <summary>
+    /// A reference to an item (environment, extended-lineage lakehouse): <c>ById</c> (item and workspace ids) or
+    /// <c>ByVariable</c> (a variable-library reference such as <c>$(/**/Library/Variable)</c>, no ids).
+    /// </summary>
     public sealed class MlvItemReference
     {
-        public string ReferenceType { get; set; } = "ById";
-        public Guid ItemId { get; set; }
-        public Guid WorkspaceId { get; set; }
+        public string ReferenceType { get; set; } = MlvItemReferenceTypes.ById;
 
-        public override string ToString() => $"{WorkspaceId}/{ItemId}";
+        /// <summary>Null for a reference by variable.</summary>
+        public Guid? ItemId { get; set; }
+
+        /// <summary>Null for a reference by variable.</summary>
+        public Guid? WorkspaceId { get; set; }
+
+        /// <summary>For <c>ByVariable</c>: the variable reference.</summary>
+        public string? VariableReference { get; set; }
+
+        public bool IsById => string.Equals(ReferenceType, MlvItemReferenceTypes.ById, StringComparison.OrdinalIgnoreCase);
+
+        public override string ToString() =>
+            IsById ? $"{WorkspaceId}/{ItemId}" : VariableReference ?? ReferenceType;
     }
 
     public sealed class MlvExecutionDefinition : ILakehouseItem

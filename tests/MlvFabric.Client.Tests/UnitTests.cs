@@ -228,9 +228,23 @@ namespace MlvFabric.Client.Tests
         }
 
         [Fact]
-        public async Task A_continuationUri_on_another_host_is_refused_not_followed()
+        public async Task A_continuationUri_on_another_host_gives_its_token_to_the_connected_endpoint()
         {
-            var handler = new FakeHandler((r, n) => Json("{\"value\":[{\"id\":\"" + Ws + "\"}],\"continuationUri\":\"https://evil.example.com/v1/workspaces?continuationToken=abc\"}"));
+            var handler = new FakeHandler((r, n) => n == 1
+                ? Json("{\"value\":[{\"id\":\"" + Ws + "\"}],\"continuationUri\":\"https://westus.fabric.example.com/v1/workspaces?continuationToken=abc%3D&x=1\"}")
+                : Json("{\"value\":[{\"id\":\"" + Lh + "\"}]}"));
+            using var session = await Connect(handler);
+            var list = await session.Client.ListWorkspacesAsync().ToListAsync();
+            Assert.Equal(2, list.Count);
+            Assert.Equal(2, handler.Seen.Count);
+            Assert.EndsWith("https://fabric.test/v1/workspaces?continuationToken=abc%3D", handler.Seen.Last());
+            Assert.DoesNotContain(handler.Seen, s => s.Contains("westus"));
+        }
+
+        [Fact]
+        public async Task A_continuationUri_without_a_token_ends_the_list_with_a_protocol_error()
+        {
+            var handler = new FakeHandler((r, n) => Json("{\"value\":[{\"id\":\"" + Ws + "\"}],\"continuationUri\":\"https://evil.example.com/v1/workspaces?page=2\"}"));
             using var session = await Connect(handler);
             var items = 0;
             var ex = await Assert.ThrowsAsync<FabricProtocolException>(async () =>
@@ -239,10 +253,8 @@ namespace MlvFabric.Client.Tests
                     items++;
             });
             Assert.Equal(1, items);
-            Assert.Contains("evil.example.com", ex.Message);
-            Assert.Contains("not followed", ex.Message);
+            Assert.Contains("continuationToken", ex.Message);
             Assert.Single(handler.Seen);
-            Assert.DoesNotContain(handler.Seen, s => s.Contains("evil"));
         }
 
         [Fact]
@@ -257,34 +269,94 @@ namespace MlvFabric.Client.Tests
             Assert.EndsWith("/v1/workspaces?continuationToken=LDEsMTAwMDAwLDA%3D", handler.Seen.Last());
         }
 
-        [Fact]
-        public async Task A_job_Location_on_another_host_is_refused()
+        [Theory]
+        [InlineData("https://evil.example.com")]   // another host (regional, private link)
+        [InlineData("http://fabric.test")]         // downgraded to http
+        public async Task A_job_Location_elsewhere_gives_its_job_id_and_the_job_is_read_on_the_connected_endpoint(string origin)
         {
             var handler = new FakeHandler((r, n) =>
             {
+                if (r.Method == HttpMethod.Get)
+                    return Json("{\"id\":\"" + Job + "\",\"status\":\"Completed\",\"invokeType\":\"Manual\",\"jobType\":\"RefreshMaterializedLakeViews\"}");
                 var response = new HttpResponseMessage(HttpStatusCode.Accepted);
-                response.Headers.Location = new Uri($"https://evil.example.com/v1/workspaces/{Ws}/items/{Lh}/jobs/instances/{Job}");
+                response.Headers.Location = new Uri($"{origin}/v1/workspaces/{Ws}/items/{Lh}/jobs/instances/{Job}");
                 response.Headers.TryAddWithoutValidation("Retry-After", "60");
                 return response;
             });
             using var session = await Connect(handler);
-            var ex = await Assert.ThrowsAsync<FabricProtocolException>(() => session.Client.StartRefreshAsync(Ws, Lh));
-            Assert.Contains("evil.example.com", ex.Message);
-            Assert.Contains(Job.ToString(), ex.Message); // the user can still find the job that was started
-            Assert.Single(handler.Seen); // one POST, nothing sent to the foreign host
+            var submission = await session.Client.StartRefreshAsync(Ws, Lh);
+            Assert.Equal(Job, submission.JobInstanceId);
+            Assert.Equal($"https://fabric.test/v1/workspaces/{Ws}/items/{Lh}/jobs/instances/{Job}", submission.Location!.ToString());
+            var job = await session.Client.GetJobInstanceAsync(Ws, Lh, submission.JobInstanceId);
+            Assert.Equal("Completed", job.Status);
+            Assert.All(handler.Seen, s => Assert.Contains("https://fabric.test/v1/", s));
+            Assert.Equal($"POST https://fabric.test/v1/workspaces/{Ws}/items/{Lh}/jobs/RefreshMaterializedLakeViews/instances", handler.Seen.First());
         }
 
         [Fact]
-        public async Task A_job_Location_downgraded_to_http_is_refused()
+        public async Task The_job_list_is_the_item_s_list_of_every_type_and_only_MLV_refreshes_come_out()
         {
+            static string J(Guid id, string? type) =>
+                "{\"id\":\"" + id + "\",\"status\":\"Completed\",\"invokeType\":\"Scheduled\"" + (type == null ? "" : ",\"jobType\":\"" + type + "\"") + "}";
+            Guid a = Guid.NewGuid(), b = Guid.NewGuid(), c = Guid.NewGuid();
+            var handler = new FakeHandler((r, n) => Json("{\"value\":[" + J(a, "RefreshMaterializedLakeViews") + "," + J(Guid.NewGuid(), "TableMaintenance") + "," +
+                                                         "{\"jobType\":\"TableMaintenance\"}," + J(b, "materializedLakeViews") + "," + J(Guid.NewGuid(), null) + "," +
+                                                         J(c, "REFRESHMATERIALIZEDLAKEVIEWS") + "]}"));
+            using var session = await Connect(handler);
+            var jobs = await session.Client.ListJobInstancesAsync(Ws, Lh).ToListAsync();
+            Assert.Equal(new[] { a, b, c }, jobs.Select(j => j.Id).ToArray());
+            Assert.Equal($"GET https://fabric.test/v1/workspaces/{Ws}/items/{Lh}/jobs/instances", Assert.Single(handler.Seen));
+        }
+
+        [Fact]
+        public async Task A_schedule_update_never_sends_executionData_null()
+        {
+            string? body = null;
             var handler = new FakeHandler((r, n) =>
             {
-                var response = new HttpResponseMessage(HttpStatusCode.Accepted);
-                response.Headers.Location = new Uri($"http://fabric.test/v1/workspaces/{Ws}/items/{Lh}/jobs/instances/{Job}");
-                return response;
+                body = r.Content?.ReadAsStringAsync().GetAwaiter().GetResult();
+                return Json("{\"id\":\"" + Job + "\",\"enabled\":true,\"configuration\":{\"type\":\"Cron\",\"interval\":5}}");
             });
             using var session = await Connect(handler);
-            await Assert.ThrowsAsync<FabricProtocolException>(() => session.Client.StartRefreshAsync(Ws, Lh));
+            var configuration = new MlvFabric.Scheduling.ScheduleConfiguration
+            {
+                Type = "Cron", Interval = 5, StartDateTime = "2026-01-01T00:00:00Z", EndDateTime = "2027-01-01T00:00:00Z", LocalTimeZoneId = "UTC",
+            };
+            await session.Client.UpdateScheduleAsync(Ws, Lh, Job, new ScheduleRequest { Enabled = true, Configuration = configuration });
+            Assert.DoesNotContain("executionData", body);
+            Assert.Equal($"PATCH https://fabric.test/v1/workspaces/{Ws}/items/{Lh}/jobs/RefreshMaterializedLakeViews/schedules/{Job}", handler.Seen.Last());
+
+            var definition = Guid.NewGuid();
+            await session.Client.UpdateScheduleAsync(Ws, Lh, Job, new ScheduleRequest { Enabled = true, Configuration = configuration, ExecutionDefinitionId = definition });
+            Assert.Contains("\"executionData\":{\"mlvExecutionDefinitionId\":\"" + definition + "\"}", body);
+        }
+
+        [Fact]
+        public async Task Owners_and_references_keep_what_the_spec_returns()
+        {
+            var handler = new FakeHandler((r, n) => r.RequestUri!.AbsolutePath.Contains("/schedules/")
+                ? Json("{\"id\":\"" + Job + "\",\"enabled\":true,\"owner\":{\"id\":\"" + Ws + "\",\"displayName\":\"Nightly app\",\"type\":\"ServicePrincipal\"," +
+                       "\"servicePrincipalDetails\":{\"aadAppId\":\"" + Lh + "\"}}}")
+                : Json("{\"id\":\"" + Job + "\",\"displayName\":\"d\",\"settings\":{\"refreshMode\":\"Incremental\",\"environment\":{\"referenceType\":\"ByVariable\"," +
+                       "\"variableReference\":\"$(/**/Lib/Env)\"}},\"currentLakehouseExecutionContext\":{\"mode\":\"Some\"},\"extendedLineageExecutionContext\":{\"mode\":\"Selected\"," +
+                       "\"selectedLakehouses\":[{\"referenceType\":\"ById\",\"itemId\":\"" + Lh + "\",\"workspaceId\":\"" + Ws + "\"},{\"referenceType\":\"ByVariable\",\"variableReference\":\"$(/**/Lib/Up)\"}]}}"));
+            using var session = await Connect(handler);
+
+            var schedule = await session.Client.GetScheduleAsync(Ws, Lh, Job);
+            Assert.Equal("Nightly app", schedule.Owner!.DisplayName);
+            Assert.Equal(MlvPrincipalTypes.ServicePrincipal, schedule.Owner.Type);
+            Assert.Equal(Lh.ToString(), schedule.Owner.AppId);
+
+            var definition = await session.Client.GetExecutionDefinitionAsync(Ws, Lh, Job);
+            Assert.Equal("Incremental", definition.RefreshMode); // an enum value this code does not know, kept
+            Assert.Equal("Some", definition.Mode);
+            Assert.Equal(MlvItemReferenceTypes.ByVariable, definition.Environment!.ReferenceType);
+            Assert.Null(definition.Environment.ItemId);
+            Assert.Equal("$(/**/Lib/Env)", definition.Environment.VariableReference);
+            Assert.Equal(2, definition.ExtendedLineageLakehouses.Count);
+            Assert.Equal(Lh, definition.ExtendedLineageLakehouses[0].ItemId);
+            Assert.Null(definition.ExtendedLineageLakehouses[1].ItemId);
+            Assert.Equal("$(/**/Lib/Up)", definition.ExtendedLineageLakehouses[1].ToString());
         }
 
         [Fact]

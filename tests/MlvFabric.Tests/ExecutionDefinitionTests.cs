@@ -361,7 +361,7 @@ public sealed class ExecutionDefinitionTests : JobTestBase
         Assert.Single(requests, r => r.Method == "DELETE" && r.Path.EndsWith($"/mlvExecutionDefinitions/{doomed}", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(requests, r => r.Method == "DELETE" && r.Path.Contains("/schedules/", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(result.Verbose, v => v.Message.Contains("2 schedules") && v.Message.Contains(linked1.ToString()) && v.Message.Contains(linked2.ToString()));
-        Assert.Equal(HttpStatusCode.NotFound, ApiGet($"workspaces/{Emulator.WorkspaceId("Sales")}/lakehouses/{LakehouseId("Gold")}/jobs/RefreshMaterializedLakeViews/schedules/{linked1}"));
+        Assert.Equal(HttpStatusCode.NotFound, ApiGet($"workspaces/{Emulator.WorkspaceId("Sales")}/items/{LakehouseId("Gold")}/jobs/RefreshMaterializedLakeViews/schedules/{linked1}"));
         List<Guid> left = RunOk("Get-MlvSchedule -WorkspaceName Sales -LakehouseName Gold").Output.Select(IdOf).OrderBy(g => g).ToList();
         Assert.Equal(new[] { otherSchedule, wholeLineage }.OrderBy(g => g), left);
     }
@@ -794,7 +794,7 @@ public sealed class ExecutionDefinitionTests : JobTestBase
         string workspace = lakehouse == "Ledger" ? "Finance" : "Sales";
         using HttpResponseMessage response = ApiSend(
             HttpMethod.Post,
-            $"workspaces/{Emulator.WorkspaceId(workspace)}/lakehouses/{Emulator.LakehouseId(workspace, lakehouse)}/jobs/instances?jobType=RefreshMaterializedLakeViews",
+            $"workspaces/{Emulator.WorkspaceId(workspace)}/items/{Emulator.LakehouseId(workspace, lakehouse)}/jobs/RefreshMaterializedLakeViews/instances",
             body);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
         return Guid.Parse(response.Headers.Location!.AbsolutePath.Split('/').Last());

@@ -35,7 +35,8 @@ public sealed class RefreshTests : JobTestBase
         result.ThrowIfFailed();
         Assert.Empty(result.Output);
         LoggedRequest post = Assert.Single(requests, r => r.Method == "POST");
-        Assert.Contains($"/lakehouses/{LakehouseId("Gold")}/jobs/", post.Path, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith($"/items/{LakehouseId("Gold")}/jobs/RefreshMaterializedLakeViews/instances", post.Path, StringComparison.OrdinalIgnoreCase);
+        Assert.Null(post.Body);
         Assert.Equal(202, post.Status);
         Assert.Contains(result.Verbose, v => v.Message.StartsWith("Started the MLV refresh of Sales/Gold: job instance ", StringComparison.Ordinal));
     }

@@ -95,7 +95,7 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
         AssertNoErrors(result);
         Guid id = (Guid)Assert.Single(result.Output).Properties["Id"].Value;
         _api.ClearFaults();
-        List<JsonElement> schedules = _api.ListAll($"v1/workspaces/{_ws}/lakehouses/{_gold}/jobs/RefreshMaterializedLakeViews/schedules", Token);
+        List<JsonElement> schedules = _api.ListAll($"v1/workspaces/{_ws}/items/{_gold}/jobs/RefreshMaterializedLakeViews/schedules", Token);
         JsonElement only = Assert.Single(schedules);
         Assert.Equal(id, only.GetProperty("id").GetGuid());
         Assert.Single(Requests("POST", "/schedules"));
@@ -246,7 +246,7 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
         Assert.Single(Requests("POST", "/instances"));
         Assert.Empty(Requests("GET", "/jobs/instances/"));
         _api.ClearFaults();
-        Assert.Single(_api.ListAll($"v1/workspaces/{_ws}/lakehouses/{_gold}/jobs/RefreshMaterializedLakeViews/instances", Token));
+        Assert.Single(_api.ListAll($"v1/workspaces/{_ws}/items/{_gold}/jobs/instances", Token).Where(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews"));
     }
 
     private string JobJson(Guid job, string status) => JsonSerializer.Serialize(new
@@ -882,7 +882,7 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
     {
         foreach (Guid lh in w.ScheduleLakehouses)
         {
-            var stored = _api.ListAll($"v1/workspaces/{w.Workspace}/lakehouses/{lh}/jobs/RefreshMaterializedLakeViews/schedules", token)
+            var stored = _api.ListAll($"v1/workspaces/{w.Workspace}/items/{lh}/jobs/RefreshMaterializedLakeViews/schedules", token)
                 .Select(s => (Id: s.GetProperty("id").GetGuid(), Interval: s.GetProperty("configuration").GetProperty("interval").GetInt32()))
                 .ToList();
             var accounted = new HashSet<Guid>();
@@ -942,7 +942,8 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
             .GroupBy(r => Guid.Parse(r.GetProperty("path").GetString()!.Split('/')[5])).ToDictionary(g => g.Key, g => g.Count());
         foreach (Guid lh in w.Fast.Concat(w.Slow))
         {
-            var jobs = _api.ListAll($"v1/workspaces/{w.Workspace}/items/{lh}/jobs/instances", token);
+            var jobs = _api.ListAll($"v1/workspaces/{w.Workspace}/items/{lh}/jobs/instances", token)
+                .Where(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews").ToList();
             TrackedStart? start = w.Starts.FirstOrDefault(s => s.Lakehouse == lh);
             submissions.TryGetValue(lh, out int processed);
             if (processed > 1)

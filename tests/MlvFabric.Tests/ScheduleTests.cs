@@ -453,7 +453,7 @@ public sealed class ScheduleTests : ScheduleTestBase
     }
 
     [Fact]
-    public void SetMovesAScheduleToADefinitionAndBackToTheWholeLineageKeepingItsConfiguration()
+    public void SetMovesAScheduleToADefinitionKeepingItsConfigurationAndRefusesToUnlinkIt()
     {
         Guid nightly = Definition("nightly");
         Guid id = Create("-Weekly -DayOfWeek Monday -At 09:00 -TimeZone UTC");
@@ -474,21 +474,21 @@ public sealed class ScheduleTests : ScheduleTestBase
         Assert.Equal(true, Prop(stored, "Enabled"));
         Assert.Equal(new[] { "Monday" }, ConfigList(stored, "Weekdays"));
 
-        (PsResult back, List<LoggedRequest> backRequests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} -WholeLineage -Verbose");
+        // The spec's update cannot unlink a definition (executionData is never null): refused, with the alternative.
+        (PsResult back, List<LoggedRequest> backRequests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} -WholeLineage");
 
-        back.ThrowIfFailed();
-        Assert.Empty(back.Output);
-        using (JsonDocument body = JsonDocument.Parse(Assert.Single(backRequests, r => r.Method == "PATCH").Body!))
-        {
-            Assert.Equal(JsonValueKind.Null, body.RootElement.GetProperty("executionData").ValueKind);
-        }
+        ErrorRecord refused = AssertError(back, "ScheduleDefinitionCannotBeUnlinked", ErrorCategory.InvalidOperation);
+        Assert.Equal(id, Prop(PSObject.AsPSObject(refused.TargetObject), "Id"));
+        Assert.Contains(nightly.ToString(), refused.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("New-MlvSchedule", refused.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        Assert.Contains($"Remove-MlvSchedule -WorkspaceId {Emulator.WorkspaceId("Sales")} -LakehouseId {Emulator.LakehouseId("Sales", "Bronze")} -Id {id}", refused.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        AssertNoChangeSent(backRequests);
+        Assert.Equal(nightly, Prop(Read(id), "ExecutionDefinitionId"));
+        Assert.Empty(Log.Since(0).Where(r => r.Method == "PATCH" && r.Body != null && r.Body.Contains("\"executionData\":null", StringComparison.Ordinal)));
 
-        Assert.Contains(back.Verbose, v => v.Message.Contains($"runs the whole lineage instead of execution definition {nightly}", StringComparison.Ordinal));
-        Assert.Null(Prop(Read(id), "ExecutionDefinitionId"));
-        Assert.Equal("Mon at 09:00 (UTC)", Prop(Read(id), "Summary"));
-
-        (PsResult again, List<LoggedRequest> againRequests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} -WholeLineage -PassThru -Verbose");
-        Assert.Equal(id, Prop(Assert.Single(again.Output), "Id"));
+        Guid whole = Create("-IntervalMinutes 30 -Disabled");
+        (PsResult again, List<LoggedRequest> againRequests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {whole} -WholeLineage -PassThru -Verbose");
+        Assert.Equal(whole, Prop(Assert.Single(again.Output), "Id"));
         Assert.Contains(again.Verbose, v => v.Message.Contains("already runs the whole lineage", StringComparison.Ordinal));
         AssertNoChangeSent(againRequests);
     }
@@ -497,16 +497,16 @@ public sealed class ScheduleTests : ScheduleTestBase
     public void SetOfOtherSettingsKeepsTheDefinitionTheServiceHasNotThePipedObjects()
     {
         Guid nightly = Definition("nightly");
-        Guid id = Create("-IntervalMinutes 30 -ExecutionDefinition nightly");
+        Guid id = Create("-IntervalMinutes 30");
         Ps.Run($"$stale = Get-MlvSchedule {Lakehouse} -Id {id}").ThrowIfFailed();
 
+        Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {id} -ExecutionDefinition nightly").ThrowIfFailed();
         Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {id} -IntervalMinutes 45").ThrowIfFailed();
         Assert.Equal(nightly, Prop(Read(id), "ExecutionDefinitionId"));
-        Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {id} -WholeLineage").ThrowIfFailed();
         Ps.Run("$stale | Set-MlvSchedule -IntervalMinutes 60").ThrowIfFailed();
 
         PSObject stored = Read(id);
-        Assert.Null(Prop(stored, "ExecutionDefinitionId"));
+        Assert.Equal(nightly, Prop(stored, "ExecutionDefinitionId"));
         Assert.Equal(60, Config(stored, "Interval"));
     }
 
@@ -516,26 +516,23 @@ public sealed class ScheduleTests : ScheduleTestBase
         Guid nightly = Definition("nightly");
         Guid whole = Create("-IntervalMinutes 30");
         Guid scoped = Create("-IntervalMinutes 60 -ExecutionDefinition nightly");
-        Guid off = Create("-Daily -At 01:00 -ExecutionDefinition nightly -Disabled");
+        Guid off = Create("-Daily -At 01:00 -Disabled");
 
-        (PsResult toWhole, List<LoggedRequest> requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {scoped} -WholeLineage");
-        PsResult toNightly = Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {whole} -ExecutionDefinition nightly");
+        (PsResult toNightly, List<LoggedRequest> requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {whole} -ExecutionDefinition nightly");
 
-        ErrorRecord error = AssertError(toWhole, "EnabledScheduleExists", ErrorCategory.InvalidOperation);
-        Assert.Equal(whole, Prop(PSObject.AsPSObject(error.TargetObject), "Id"));
-        Assert.Contains($"move enabled schedule {scoped} to the whole lineage", error.Exception.Message, StringComparison.Ordinal);
+        ErrorRecord error = AssertError(toNightly, "EnabledScheduleExists", ErrorCategory.InvalidOperation);
+        Assert.Equal(scoped, Prop(PSObject.AsPSObject(error.TargetObject), "Id"));
+        Assert.Contains($"move enabled schedule {whole} to execution definition {nightly}", error.Exception.Message, StringComparison.Ordinal);
         Assert.Contains("-Force", error.Exception.Message, StringComparison.Ordinal);
         AssertNoChangeSent(requests);
-        Assert.Equal(scoped, Prop(PSObject.AsPSObject(AssertError(toNightly, "EnabledScheduleExists", ErrorCategory.InvalidOperation).TargetObject), "Id"));
-        Assert.Equal(nightly, Prop(Read(scoped), "ExecutionDefinitionId"));
         Assert.Null(Prop(Read(whole), "ExecutionDefinitionId"));
 
         // A disabled schedule moves freely; -Force moves an enabled one next to another.
-        Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {off} -WholeLineage").ThrowIfFailed();
-        Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {scoped} -WholeLineage -Force").ThrowIfFailed();
-        Assert.Null(Prop(Read(off), "ExecutionDefinitionId"));
-        Assert.Null(Prop(Read(scoped), "ExecutionDefinitionId"));
-        Assert.Equal(2, Ps.Run($"Get-MlvSchedule {Lakehouse} | Where-Object Enabled").Output.Count);
+        Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {off} -ExecutionDefinition nightly").ThrowIfFailed();
+        Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {whole} -ExecutionDefinition nightly -Force").ThrowIfFailed();
+        Assert.Equal(nightly, Prop(Read(off), "ExecutionDefinitionId"));
+        Assert.Equal(nightly, Prop(Read(whole), "ExecutionDefinitionId"));
+        Assert.Equal(2, Ps.Run($"Get-MlvSchedule {Lakehouse} | Where-Object {{ $_.Enabled -and $_.ExecutionDefinitionId -eq '{nightly}' }}").Output.Count);
     }
 
     [Fact]

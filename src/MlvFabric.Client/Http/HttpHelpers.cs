@@ -81,20 +81,6 @@ namespace MlvFabric.Client.Http
             return false;
         }
 
-        /// <summary>Resolves a URL the service returned (Location, continuationUri) and refuses anything the token must not go to.</summary>
-        internal static Uri Resolve(string? text, Uri baseUri, string what, string method, string path)
-        {
-            if (string.IsNullOrWhiteSpace(text) || !Uri.TryCreate(text!.Trim(), UriKind.RelativeOrAbsolute, out var uri))
-                throw new FabricProtocolException($"The service returned an unreadable {what} URL.", method, path);
-            if (!uri.IsAbsoluteUri)
-                uri = new Uri(new Uri(baseUri.GetLeftPart(UriPartial.Authority)), uri);
-            if (!IsAllowed(uri, baseUri))
-                throw new FabricProtocolException(
-                    $"The service returned a {what} URL on another host or scheme ({uri.Scheme}://{uri.Authority}) than the endpoint ({baseUri.Scheme}://{baseUri.Authority}). " +
-                    "It was not followed, so that the bearer token is not sent there.", method, path);
-            return uri;
-        }
-
         /// <summary>Path for messages and logs: no host, no query.</summary>
         internal static string PathOf(Uri uri) => uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0];
 

@@ -36,7 +36,20 @@ namespace MlvFabric.Client.Json
     internal sealed class PrincipalDto
     {
         public string? Id { get; set; }
+        public string? DisplayName { get; set; }
         public string? Type { get; set; }
+        public UserDetailsDto? UserDetails { get; set; }
+        public ServicePrincipalDetailsDto? ServicePrincipalDetails { get; set; }
+    }
+
+    internal sealed class UserDetailsDto
+    {
+        public string? UserPrincipalName { get; set; }
+    }
+
+    internal sealed class ServicePrincipalDetailsDto
+    {
+        public string? AadAppId { get; set; }
     }
 
     internal sealed class ExecutionDataDto
@@ -61,13 +74,11 @@ namespace MlvFabric.Client.Json
         public ExecutionDataDto? ExecutionData { get; set; }
     }
 
-    /// <summary>The PATCH body: a full replacement, so <c>executionData</c> is always written (null = whole lineage).</summary>
+    /// <summary>The PATCH body: <c>enabled</c> and a complete configuration; <c>executionData</c> only when set (the spec allows no null).</summary>
     internal sealed class ScheduleUpdateRequestDto
     {
         public bool Enabled { get; set; }
         public ScheduleConfiguration? Configuration { get; set; }
-
-        [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
         public ExecutionDataDto? ExecutionData { get; set; }
     }
 
@@ -117,6 +128,7 @@ namespace MlvFabric.Client.Json
         public string? ReferenceType { get; set; }
         public string? ItemId { get; set; }
         public string? WorkspaceId { get; set; }
+        public string? VariableReference { get; set; }
     }
 
     internal sealed class ExecutionSettingsDto

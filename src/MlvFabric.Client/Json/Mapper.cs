@@ -92,7 +92,14 @@ namespace MlvFabric.Client.Json
             Enabled = dto.Enabled ?? false,
             CreatedDateTime = ParseUtc(dto.CreatedDateTime),
             Configuration = dto.Configuration,
-            Owner = dto.Owner == null ? null : new MlvPrincipal { Id = dto.Owner.Id, Type = dto.Owner.Type },
+            Owner = dto.Owner == null ? null : new MlvPrincipal
+            {
+                Id = dto.Owner.Id,
+                DisplayName = dto.Owner.DisplayName,
+                Type = dto.Owner.Type,
+                UserPrincipalName = dto.Owner.UserDetails?.UserPrincipalName,
+                AppId = dto.Owner.ServicePrincipalDetails?.AadAppId,
+            },
             ExecutionDefinitionId = OptionalGuid(dto.ExecutionData?.MlvExecutionDefinitionId),
             WorkspaceId = scope.WorkspaceId,
             WorkspaceName = scope.WorkspaceName,
@@ -123,17 +130,19 @@ namespace MlvFabric.Client.Json
                 return null;
             return new MlvItemReference
             {
-                ReferenceType = dto.ReferenceType ?? "ById",
-                ItemId = OptionalGuid(dto.ItemId) ?? Guid.Empty,
-                WorkspaceId = OptionalGuid(dto.WorkspaceId) ?? Guid.Empty,
+                ReferenceType = string.IsNullOrEmpty(dto.ReferenceType) ? MlvItemReferenceTypes.ById : dto.ReferenceType!,
+                ItemId = OptionalGuid(dto.ItemId),
+                WorkspaceId = OptionalGuid(dto.WorkspaceId),
+                VariableReference = dto.VariableReference,
             };
         }
 
         internal static ItemReferenceDto FromReference(MlvItemReference r) => new ItemReferenceDto
         {
-            ReferenceType = string.IsNullOrEmpty(r.ReferenceType) ? "ById" : r.ReferenceType,
-            ItemId = r.ItemId.ToString(),
-            WorkspaceId = r.WorkspaceId.ToString(),
+            ReferenceType = string.IsNullOrEmpty(r.ReferenceType) ? MlvItemReferenceTypes.ById : r.ReferenceType,
+            ItemId = r.ItemId?.ToString(),
+            WorkspaceId = r.WorkspaceId?.ToString(),
+            VariableReference = r.VariableReference,
         };
 
         internal static MlvExecutionDefinition ToExecutionDefinition(ExecutionDefinitionDto dto, ItemScope scope, string method, string path) => new MlvExecutionDefinition

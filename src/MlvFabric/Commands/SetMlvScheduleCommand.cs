@@ -11,8 +11,8 @@ namespace MlvFabric.Commands;
 
 /// <summary>
 /// Changes a refresh schedule: only the settings given, the rest stays as it is (its execution definition too, unless
-/// -ExecutionDefinition or -WholeLineage is given). The API replaces the whole schedule on update, so it is read,
-/// merged, validated and written back.
+/// -ExecutionDefinition is given). The API replaces the whole configuration on update, so it is read, merged, validated
+/// and written back. The API cannot unlink an execution definition: -WholeLineage on a schedule that runs one is refused.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "MlvSchedule", DefaultParameterSetName = KeepTypeSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MlvSchedule))]
@@ -88,7 +88,10 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
     [ArgumentCompleter(typeof(ExecutionDefinitionCompleter))]
     public ExecutionDefinitionReference? ExecutionDefinition { get; set; }
 
-    /// <summary>Makes the schedule refresh the whole lineage again instead of an execution definition.</summary>
+    /// <summary>
+    /// Asks that the schedule refresh the whole lineage. The Fabric API cannot unlink an execution definition from a
+    /// schedule, so on a schedule that runs one this is refused with the alternative (a new schedule).
+    /// </summary>
     [Parameter]
     public SwitchParameter WholeLineage { get; set; }
 
@@ -192,6 +195,12 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
     protected override async Task ProcessScheduleAsync(AsyncPipeline pipeline, LakehouseTarget lakehouse, Guid id, CancellationToken cancellationToken)
     {
         MlvSchedule current = await GetScheduleAsync(lakehouse, id, cancellationToken).ConfigureAwait(false);
+        if (_changeScope && _scopeId is null && current.ExecutionDefinitionId is not null)
+        {
+            pipeline.WriteError(MlvErrors.ScheduleDefinitionCannotBeUnlinked(current, lakehouse));
+            return;
+        }
+
         Guid? definitionId = _changeScope ? _scopeId : current.ExecutionDefinitionId;
         bool scopeChanges = definitionId != current.ExecutionDefinitionId;
         if (_spec!.IsEmpty && !scopeChanges)

@@ -43,7 +43,10 @@ public sealed class LakehouseReferenceTransformationAttribute : ArgumentTransfor
         object? bare = input is PSObject wrapped ? wrapped.BaseObject : input;
         switch (bare)
         {
-            case MlvItemReference reference when reference.ItemId != Guid.Empty && reference.WorkspaceId != Guid.Empty:
+            case MlvItemReference reference when reference.IsById
+                                                 ? reference.ItemId is Guid item && item != Guid.Empty && reference.WorkspaceId is Guid space && space != Guid.Empty
+                                                 : !string.IsNullOrWhiteSpace(reference.VariableReference):
+                // A reference by variable (from Get-MlvExecutionDefinition) is passed on as the service gave it.
                 return reference;
             case MlvLakehouse lakehouse when lakehouse.Id != Guid.Empty && lakehouse.WorkspaceId != Guid.Empty:
                 return new MlvItemReference { ItemId = lakehouse.Id, WorkspaceId = lakehouse.WorkspaceId };

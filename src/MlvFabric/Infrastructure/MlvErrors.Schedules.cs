@@ -63,6 +63,26 @@ public static partial class MlvErrors
         $"-ExecutionDefinition ({definition}) and -WholeLineage contradict each other: a schedule runs either one execution definition or the whole lineage. Give one of them.",
         definition);
 
+    /// <summary>
+    /// Set-MlvSchedule -WholeLineage on a schedule that runs an execution definition: the API's update has no way to
+    /// unlink a definition (its <c>executionData</c> may be left out, which keeps the link, but never null).
+    /// </summary>
+    public static ErrorRecord ScheduleDefinitionCannotBeUnlinked(MlvSchedule schedule, LakehouseTarget lakehouse)
+    {
+        ErrorRecord record = InvalidOperation(
+            "ScheduleDefinitionCannotBeUnlinked",
+            $"Schedule {schedule.Id} of lakehouse '{lakehouse}' runs execution definition {schedule.ExecutionDefinitionId}, and the Fabric API cannot change a schedule back to the whole lineage. " +
+            "The schedule was not changed.",
+            schedule);
+        record.ErrorDetails = new ErrorDetails(record.Exception.Message)
+        {
+            RecommendedAction =
+                $"Create a whole-lineage schedule with the settings you want (New-MlvSchedule -WorkspaceId {lakehouse.WorkspaceId} -LakehouseId {lakehouse.LakehouseId} …), " +
+                $"then remove this one (Remove-MlvSchedule -WorkspaceId {lakehouse.WorkspaceId} -LakehouseId {lakehouse.LakehouseId} -Id {schedule.Id}).",
+        };
+        return record;
+    }
+
     /// <summary>An execution definition piped into Set-MlvSchedule without -Id: its Id would be taken for a schedule id.</summary>
     public static ErrorRecord ScheduleIdFromDefinition(Guid definitionId) => InvalidArgument(
         "ScheduleIdMissing",

@@ -114,11 +114,12 @@ public abstract class MlvExecutionDefinitionSettingsCmdlet : MlvExecutionDefinit
 
         if (lakehousesGiven)
         {
-            MlvItemReference? twice = ExtendedLineageLakehouse!.GroupBy(r => r.ItemId).Where(g => g.Count() > 1).Select(g => g.First()).FirstOrDefault();
+            MlvItemReference? twice = ExtendedLineageLakehouse!.GroupBy(r => r.IsById ? r.ItemId?.ToString() : r.VariableReference, StringComparer.OrdinalIgnoreCase)
+                .Where(g => g.Count() > 1).Select(g => g.First()).FirstOrDefault();
             if (twice is not null)
             {
                 return MlvErrors.ExecutionDefinitionParameterConflict(
-                    $"-ExtendedLineageLakehouse names lakehouse {twice.ItemId} more than once. List each lakehouse once.",
+                    $"-ExtendedLineageLakehouse names lakehouse {(twice.IsById ? twice.ItemId?.ToString() : twice.VariableReference)} more than once. List each lakehouse once.",
                     twice);
             }
         }
