@@ -14,6 +14,7 @@ internal static class CommandLine
         new("--urls", "listen URL(s), ';'-separated (default http://127.0.0.1:5080)", (o, v) => o.Urls = v),
         new("--allow-remote", "accept non-loopback --urls", null, o => o.AllowRemote = true),
         new("--seed", "seed file (JSON) instead of the built-in tenant", (o, v) => o.SeedFile = v),
+        new("--serve-article-forms", "also serve the forms shown in Microsoft's MLV article but absent from the API spec", null, o => o.ServeArticleForms = true),
         new("--retry-after", "Retry-After seconds on 202s and unfinished job reads (default 2)", (o, v) => o.RetryAfterSeconds = Int(v)),
         new("--page-size", "items per list page (default 50)", (o, v) => o.PageSize = Int(v)),
         new("--max-completed-jobs", "finished job instances kept per item (default 100)", (o, v) => o.MaxCompletedJobs = Int(v)),

@@ -44,6 +44,7 @@ internal sealed class EmulatorContext
         _limits = StartupLimits();
         Clock = new EmulatorClock();
         Clock.Reset(options.StartTimeUtc);
+        JobEngine.SeedTableMaintenance(_state, Clock.UtcNow);
         Tokens = new TokenService(options.TenantId ?? _state.TenantId.ToString());
         RateLimiter = new RateLimiter(TimeSpan.FromSeconds(Math.Max(1, options.ThrottleWindowSeconds)));
         Faults = new FaultInjector(options.FaultSeed);
@@ -84,10 +85,12 @@ internal sealed class EmulatorContext
     {
         lock (Scheduler.Gate)
         {
-            _state = EmulatorState.Build(Seed, StartupOptions.RandomSeed);
+            Clock.Reset(StartupOptions.StartTimeUtc);
+            var state = EmulatorState.Build(Seed, StartupOptions.RandomSeed);
+            JobEngine.SeedTableMaintenance(state, Clock.UtcNow);
+            _state = state;
             _settings = StartupOptions.Clone();
             _limits = StartupLimits();
-            Clock.Reset(StartupOptions.StartTimeUtc);
             Faults.Clear();
             RateLimiter.Clear();
             Log.Clear();

@@ -21,6 +21,14 @@ public sealed class EmulatorOptions
     /// <summary>A seed given as JSON text (wins over <see cref="SeedFile"/>); null = none.</summary>
     public string? SeedJson { get; set; }
 
+    /// <summary>
+    /// Also serve the forms shown in Microsoft's MLV article but absent from the API spec (GET and cancel under
+    /// <c>/lakehouses/{id}/jobs/</c>, the MLV-only job list, the list's <c>jobType</c> filter, the article's
+    /// <c>…/schedules/{jobId}/cancel</c>), with the emulator's earlier lenient bodies. Off (default): only the spec's
+    /// operations are routed; everything else under /v1 is 404 <c>EntityNotFound</c>. Fixed at start.
+    /// </summary>
+    public bool ServeArticleForms { get; set; }
+
     /// <summary>Runtime. <c>Retry-After</c> (seconds) on 202 run/cancel and on reads of unfinished job instances. The service sends 60.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
 

@@ -85,7 +85,7 @@ public sealed class AuthTests : EmulatorTest
     public async Task App_tokens_work_by_default_and_own_schedules_as_ServicePrincipal()
     {
         Api.Token = Server.MintToken("servicePrincipal");
-        var s = (await Api.Post($"{Lh(Sales, Gold)}/jobs/{Mlv}/schedules", Bodies.Cron())).AssertStatus(201).Json;
+        var s = (await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/schedules", Bodies.Cron())).AssertStatus(201).Json;
         Assert.Equal("ServicePrincipal", s.GetProperty("owner").GetProperty("type").GetString());
         await Api.RunAsync(Sales, Gold);
     }
@@ -97,7 +97,7 @@ public sealed class AuthTests : EmulatorTest
         Api.Token = Server.MintToken("servicePrincipal");
         var e = (await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/instances")).AssertError(403, "PrincipalTypeNotSupported");
         Assert.Contains("user", e.GetProperty("message").GetString());
-        (await Api.Get($"{Lh(Sales, Gold)}/jobs/{Mlv}/schedules")).AssertError(403, "PrincipalTypeNotSupported");
+        (await Api.Get($"{It(Sales, Gold)}/jobs/{Mlv}/schedules")).AssertError(403, "PrincipalTypeNotSupported");
         (await Api.Get($"{It(Sales, Gold)}/jobs/instances")).AssertError(403, "PrincipalTypeNotSupported");
         // Lookups are not job calls.
         (await Api.Get($"v1/workspaces/{Sales}/lakehouses")).AssertStatus(200);
@@ -122,7 +122,7 @@ public sealed class AuthTests : EmulatorTest
             var expiresOn = long.Parse(body.GetProperty("expires_on").GetString()!);
             Assert.InRange(expiresOn - DateTimeOffset.UtcNow.ToUnixTimeSeconds(), 3500, 3700);
             Api.Token = body.GetProperty("access_token").GetString();
-            var s = (await Api.Post($"{Lh(Sales, Gold)}/jobs/{Mlv}/schedules", Bodies.Cron())).AssertStatus(201).Json;
+            var s = (await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/schedules", Bodies.Cron())).AssertStatus(201).Json;
             Assert.Equal("ServicePrincipal", s.GetProperty("owner").GetProperty("type").GetString());
         }
 

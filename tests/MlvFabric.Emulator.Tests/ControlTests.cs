@@ -16,7 +16,7 @@ public sealed class ControlTests : EmulatorTest
     public async Task The_request_log_records_every_v1_request_without_the_token()
     {
         (await Api.Get($"v1/workspaces/{Sales}")).AssertStatus(200);
-        (await Api.Post($"{Lh(Sales, Gold)}/jobs/{Mlv}/schedules?x=1", Bodies.Cron())).AssertStatus(201);
+        (await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/schedules?x=1", Bodies.Cron())).AssertStatus(201);
         (await Api.Get("v1/workspaces/bad")).AssertStatus(400);
         (await Api.Control(HttpMethod.Get, "clock")).AssertStatus(200);
 
@@ -27,7 +27,7 @@ public sealed class ControlTests : EmulatorTest
         Assert.Equal(new[] { "GET", "POST", "GET" }, log.Select(e => e.GetProperty("method").GetString()));
         Assert.Equal(new[] { 200, 201, 400 }, log.Select(e => e.GetProperty("status").GetInt32()));
         var post = log[1];
-        Assert.Equal($"/v1/workspaces/{Sales}/lakehouses/{Gold}/jobs/{Mlv}/schedules", post.GetProperty("path").GetString());
+        Assert.Equal($"/v1/workspaces/{Sales}/items/{Gold}/jobs/{Mlv}/schedules", post.GetProperty("path").GetString());
         Assert.Equal("?x=1", post.GetProperty("query").GetString());
         Assert.Contains("\"interval\":10", post.GetProperty("body").GetString());
         Assert.Equal(MlvFabric.Emulator.EmulatorServer.DefaultUserOid, post.GetProperty("callerOid").GetString());
@@ -43,7 +43,7 @@ public sealed class ControlTests : EmulatorTest
     [Fact]
     public async Task Reset_returns_to_the_seed()
     {
-        await Api.Post($"{Lh(Sales, Gold)}/jobs/{Mlv}/schedules", Bodies.Cron());
+        await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/schedules", Bodies.Cron());
         await Api.RunAsync(Sales, Gold);
         await Api.AdvanceMinutes(90);
         await Api.Faults(new { rates = new { serverError = 1.0 } });
@@ -54,8 +54,10 @@ public sealed class ControlTests : EmulatorTest
         Assert.Equal(0, clock.GetProperty("offsetMinutes").GetDouble());
         Assert.Empty((await Api.Control(HttpMethod.Get, "requests")).Json.EnumerateArray());
         Assert.Equal(2, (await Api.Get("v1/workspaces")).AssertStatus(200).Json.GetProperty("value").GetArrayLength());
-        Assert.Empty((await Api.Get($"{Lh(Sales, Gold)}/jobs/{Mlv}/schedules")).Json.GetProperty("value").EnumerateArray());
-        Assert.Empty((await Api.Get($"{It(Sales, Gold)}/jobs/instances")).Json.GetProperty("value").EnumerateArray());
+        Assert.Empty((await Api.Get($"{It(Sales, Gold)}/jobs/{Mlv}/schedules")).Json.GetProperty("value").EnumerateArray());
+        var jobs = (await Api.Get($"{It(Sales, Gold)}/jobs/instances")).Json.GetProperty("value").EnumerateArray().ToList();
+        Assert.Equal(SeededTableMaintenanceRuns, jobs.Count);
+        Assert.All(jobs, j => Assert.Equal("TableMaintenance", j.GetProperty("jobType").GetString()));
     }
 
     [Fact]

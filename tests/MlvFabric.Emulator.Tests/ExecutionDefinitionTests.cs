@@ -96,7 +96,7 @@ public sealed class ExecutionDefinitionTests : EmulatorTest
     {
         var def = await Create(Selected("kpis", "gold.kpi_summary"));
         var keep = await Create(Selected("ltv", "gold.customer_ltv"));
-        var schedules = $"{Lh(Sales, Gold)}/jobs/{Mlv}/schedules";
+        var schedules = $"{It(Sales, Gold)}/jobs/{Mlv}/schedules";
         object Linked(string d) => new
         {
             enabled = true,
@@ -143,14 +143,14 @@ public sealed class ExecutionDefinitionTests : EmulatorTest
     {
         var def = await Create(Selected("ltv", "gold.customer_ltv"));
         await Api.SetClock("2030-01-01T00:00:00Z");
-        (await Api.Post($"{Lh(Sales, Gold)}/jobs/{Mlv}/schedules", new
+        (await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/schedules", new
         {
             enabled = true,
             configuration = new { type = "Cron", startDateTime = "2030-01-01T00:30:00Z", endDateTime = "2030-02-01T00:00:00Z", localTimeZoneId = "UTC", interval = 60 },
             executionData = new { mlvExecutionDefinitionId = def },
         })).AssertStatus(201);
         await Api.AdvanceMinutes(45);
-        var job = (await Api.Get($"{It(Sales, Gold)}/jobs/instances")).Json.GetProperty("value").EnumerateArray().Single();
+        var job = MlvRuns((await Api.Get($"{It(Sales, Gold)}/jobs/instances")).Json.GetProperty("value").EnumerateArray()).Single();
         Assert.Equal("Scheduled", job.GetProperty("invokeType").GetString());
         var detail = await Api.JobDetailAsync(Guid.Parse(job.GetProperty("id").GetString()!));
         Assert.Equal(new[] { "gold.customer_ltv" }, detail.GetProperty("mlvs").EnumerateArray().Select(m => m.GetString()));

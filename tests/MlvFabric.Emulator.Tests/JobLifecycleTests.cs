@@ -149,7 +149,7 @@ public sealed class JobLifecycleTests : EmulatorTest
         var job = await Api.RunAsync(Sales, Gold);
         await Api.Settings(new { jobTypeLabel = "MaterializedLakeViews" });
         Assert.Equal("MaterializedLakeViews", (await Api.JobAsync(Sales, Gold, job)).GetProperty("jobType").GetString());
-        var listed = (await Api.Get($"{Lh(Sales, Gold)}/jobs/{Mlv}/instances")).Json.GetProperty("value")[0];
+        var listed = (await Api.Get($"{It(Sales, Gold)}/jobs/instances")).Json.GetProperty("value")[0];
         Assert.Equal("MaterializedLakeViews", listed.GetProperty("jobType").GetString());
     }
 

@@ -7,7 +7,10 @@ using Xunit;
 
 namespace MlvFabric.Emulator.Tests;
 
-/// <summary>Every spelling of every route reaches the same operation; wrong job types and item types are refused.</summary>
+/// <summary>
+/// The default emulator routes only the spec's operations: every spec spelling of every operation reaches it, the
+/// MLV article's extra spellings are 404 <c>EntityNotFound</c>, wrong job types and item types are refused.
+/// </summary>
 public sealed class PathFormTests : EmulatorTest
 {
     public PathFormTests(EmulatorFixture fixture) : base(fixture) { }
@@ -21,6 +24,7 @@ public sealed class PathFormTests : EmulatorTest
     [Theory]
     [InlineData("lakehouses/{lh}/jobs/instances?jobType=RefreshMaterializedLakeViews")]
     [InlineData("lakehouses/{lh}/jobs/refreshMaterializedLakeViews/instances")]
+    [InlineData("lakehouses/{lh}/jobs/REFRESHMATERIALIZEDLAKEVIEWS/instances")]
     [InlineData("items/{lh}/jobs/RefreshMaterializedLakeViews/instances")]
     [InlineData("items/{lh}/jobs/instances?jobType=RefreshMaterializedLakeViews")]
     [InlineData("items/{lh}/jobs/REFRESHMATERIALIZEDLAKEVIEWS/instances")]
@@ -37,45 +41,82 @@ public sealed class PathFormTests : EmulatorTest
     [Theory]
     [InlineData("items/{lh}/jobs/MaterializedLakeViews/instances")]
     [InlineData("items/{lh}/jobs/instances?jobType=MaterializedLakeViews")]
-    [InlineData("lakehouses/{lh}/jobs/TableMaintenance/instances")]
+    [InlineData("lakehouses/{lh}/jobs/instances?jobType=MaterializedLakeViews")]
+    [InlineData("lakehouses/{lh}/jobs/instances")]
     [InlineData("items/{lh}/jobs/instances")]
     public async Task Other_job_types_are_InvalidJobType(string path)
     {
         var reply = await Api.Post($"v1/workspaces/{Sales}/" + path.Replace("{lh}", Silver.ToString()));
         reply.AssertError(400, "InvalidJobType");
-        (await Api.Get($"{Lh(Sales, Silver)}/jobs/MaterializedLakeViews/instances")).AssertError(400, "InvalidJobType");
-        (await Api.Get($"{Lh(Sales, Silver)}/jobs/Nope/schedules")).AssertError(400, "InvalidJobType");
+        (await Api.Get($"{It(Sales, Silver)}/jobs/Nope/schedules")).AssertError(400, "InvalidJobType");
+        (await Api.Post($"{It(Sales, Silver)}/jobs/TableMaintenance/schedules", Bodies.Cron())).AssertError(400, "InvalidJobType");
+    }
+
+    /// <summary>Spellings shown in Microsoft's MLV article but absent from the API spec (served with ServeArticleForms).</summary>
+    [Theory]
+    [InlineData("GET", "lakehouses/{lh}/jobs/instances")]
+    [InlineData("GET", "lakehouses/{lh}/jobs/instances/{job}")]
+    [InlineData("GET", "lakehouses/{lh}/jobs/RefreshMaterializedLakeViews/instances")]
+    [InlineData("GET", "items/{lh}/jobs/RefreshMaterializedLakeViews/instances")]
+    [InlineData("POST", "lakehouses/{lh}/jobs/instances/{job}/cancel")]
+    [InlineData("POST", "lakehouses/{lh}/jobs/RefreshMaterializedLakeViews/schedules/{job}/cancel")]
+    [InlineData("POST", "items/{lh}/jobs/RefreshMaterializedLakeViews/schedules/{job}/cancel")]
+    [InlineData("GET", "lakehouses/{lh}/jobs/RefreshMaterializedLakeViews/schedules")]
+    [InlineData("GET", "lakehouses/{lh}/jobs/RefreshMaterializedLakeViews/schedules/{schedule}")]
+    [InlineData("POST", "lakehouses/{lh}/jobs/MaterializedLakeViews/instances")]
+    [InlineData("POST", "lakehouses/{lh}/jobs/MaterializedLakeViews/schedules")]
+    public async Task Article_forms_are_404_EntityNotFound(string method, string path)
+    {
+        var job = await Api.RunAsync(Sales, Silver);
+        var schedule = (await Api.Post($"{It(Sales, Silver)}/jobs/{Mlv}/schedules", Bodies.Cron())).AssertStatus(201).Json.GetProperty("id").GetString();
+        var url = $"v1/workspaces/{Sales}/" + path.Replace("{lh}", Silver.ToString()).Replace("{job}", job.ToString()).Replace("{schedule}", schedule);
+        var reply = await Api.Send(new HttpMethod(method), url, method == "POST" && path.EndsWith("schedules") ? Bodies.Cron() : null);
+        reply.AssertError(404, "EntityNotFound");
+        Assert.Equal("NotStarted", (await Api.JobAsync(Sales, Silver, job)).GetProperty("status").GetString());
+        Assert.Single((await Api.Get($"{It(Sales, Silver)}/jobs/{Mlv}/schedules")).Json.GetProperty("value").EnumerateArray());
     }
 
     [Fact]
-    public async Task Get_list_and_cancel_answer_on_both_forms()
+    public async Task Get_list_and_cancel_answer_on_the_items_form()
     {
         var job = await Api.RunAsync(Sales, Silver);
-        foreach (var form in new[] { It(Sales, Silver), Lh(Sales, Silver) })
-        {
-            var one = (await Api.Get($"{form}/jobs/instances/{job}")).AssertStatus(200).Json;
-            Assert.Equal(job.ToString(), one.GetProperty("id").GetString());
-            var all = (await Api.Get($"{form}/jobs/instances")).AssertStatus(200).Json;
-            Assert.Single(all.GetProperty("value").EnumerateArray());
-            var mlv = (await Api.Get($"{form}/jobs/refreshMaterializedLakeViews/instances")).AssertStatus(200).Json;
-            Assert.Single(mlv.GetProperty("value").EnumerateArray());
-        }
-        (await Api.Post($"{Lh(Sales, Silver)}/jobs/instances/{job}/cancel")).AssertStatus(202);
+        var one = (await Api.Get($"{It(Sales, Silver)}/jobs/instances/{job}")).AssertStatus(200).Json;
+        Assert.Equal(job.ToString(), one.GetProperty("id").GetString());
+        var all = (await Api.Get($"{It(Sales, Silver)}/jobs/instances")).AssertStatus(200).Json.GetProperty("value").EnumerateArray().ToList();
+        Assert.Equal(1 + SeededTableMaintenanceRuns, all.Count);
+        Assert.Equal(job.ToString(), all[0].GetProperty("id").GetString());
+        (await Api.Post($"{It(Sales, Silver)}/jobs/instances/{job}/cancel")).AssertStatus(202);
         (await Api.Post($"{It(Sales, Silver)}/jobs/instances/{job}/cancel")).AssertError(400, "JobAlreadyCompleted");
     }
 
     [Fact]
-    public async Task Schedules_answer_identically_on_both_forms_and_casings()
+    public async Task Schedules_answer_on_both_spec_forms_and_casings()
     {
-        var created = (await Api.Post($"{Lh(Sales, Silver)}/jobs/refreshMaterializedLakeViews/schedules", Bodies.Cron())).AssertStatus(201).Json;
+        var created = (await Api.Post($"{Lh(Sales, Silver)}/jobs/refreshMaterializedLakeViews/schedules", Bodies.Cron())).AssertStatus(201);
+        var id = created.Json.GetProperty("id").GetString();
+        Assert.Equal($"{Server.BaseUri}v1/workspaces/{Sales}/items/{Silver}/jobs/{Mlv}/schedules/{id}", created.Location);
+        var viaItems = (await Api.Get($"{It(Sales, Silver)}/jobs/refreshmaterializedlakeviews/schedules/{id}")).AssertStatus(200).Json;
+        Assert.Equal(created.Json.GetRawText(), viaItems.GetRawText());
+        var patched = (await Api.Patch($"{Lh(Sales, Silver)}/jobs/REFRESHMATERIALIZEDLAKEVIEWS/schedules/{id}", Bodies.Cron(20))).AssertStatus(200).Json;
+        Assert.Equal(20, patched.GetProperty("configuration").GetProperty("interval").GetInt32());
+        (await Api.Patch($"{It(Sales, Silver)}/jobs/{Mlv}/schedules/{id}", Bodies.Cron(30))).AssertStatus(200);
+        (await Api.Delete($"{Lh(Sales, Silver)}/jobs/refreshMaterializedLakeViews/schedules/{id}")).AssertStatus(200);
+        (await Api.Delete($"{It(Sales, Silver)}/jobs/{Mlv}/schedules/{id}")).AssertError(404, "EntityNotFound");
+        var second = (await Api.Post($"{It(Sales, Silver)}/jobs/{Mlv}/schedules", Bodies.Cron())).AssertStatus(201).Json.GetProperty("id").GetString();
+        (await Api.Delete($"{It(Sales, Silver)}/jobs/{Mlv}/schedules/{second}")).AssertStatus(200);
+    }
+
+    [Fact]
+    public async Task Execution_definitions_answer_in_any_casing()
+    {
+        var created = (await Api.Post($"{Lh(Sales, Silver)}/mlvexecutiondefinitions",
+            new { displayName = "all", currentLakehouseExecutionContext = new { mode = "All" } })).AssertStatus(201).Json;
         var id = created.GetProperty("id").GetString();
-        var viaItems = (await Api.Get($"{It(Sales, Silver)}/jobs/RefreshMaterializedLakeViews/schedules/{id}")).AssertStatus(200).Json;
-        var viaLakehouse = (await Api.Get($"{Lh(Sales, Silver)}/jobs/refreshmaterializedlakeviews/schedules/{id}")).AssertStatus(200).Json;
-        Assert.Equal(created.GetRawText(), viaItems.GetRawText());
-        Assert.Equal(created.GetRawText(), viaLakehouse.GetRawText());
-        (await Api.Patch($"{It(Sales, Silver)}/jobs/{Mlv}/schedules/{id}", Bodies.Cron(20))).AssertStatus(200);
-        (await Api.Delete($"{It(Sales, Silver)}/jobs/{Mlv}/schedules/{id}")).AssertStatus(200);
-        (await Api.Delete($"{Lh(Sales, Silver)}/jobs/{Mlv}/schedules/{id}")).AssertError(404, "EntityNotFound");
+        (await Api.Get($"{Lh(Sales, Silver)}/MLVEXECUTIONDEFINITIONS/{id}")).AssertStatus(200);
+        (await Api.Get($"{Lh(Sales, Silver)}/mlvExecutionDefinitions")).AssertStatus(200);
+        (await Api.Patch($"{Lh(Sales, Silver)}/mlvExecutionDefinitions/{id}", new { description = "x" })).AssertStatus(200);
+        (await Api.Delete($"{Lh(Sales, Silver)}/mlvexecutiondefinitions/{id}")).AssertStatus(200);
+        (await Api.Get($"{It(Sales, Silver)}/mlvexecutiondefinitions")).AssertError(404, "EntityNotFound");
     }
 
     [Fact]

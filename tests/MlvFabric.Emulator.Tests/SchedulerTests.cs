@@ -12,11 +12,11 @@ public sealed class SchedulerTests : EmulatorTest
 {
     public SchedulerTests(EmulatorFixture fixture) : base(fixture) { }
 
-    private string Schedules => $"{Lh(Sales, Bronze)}/jobs/{Mlv}/schedules";
+    private string Schedules => $"{It(Sales, Bronze)}/jobs/{Mlv}/schedules";
 
     private async Task<List<string>> ScheduledStarts()
     {
-        var jobs = await Api.ListAllAsync($"{It(Sales, Bronze)}/jobs/instances");
+        var jobs = MlvRuns(await Api.ListAllAsync($"{It(Sales, Bronze)}/jobs/instances"));
         return jobs.Where(j => j.GetProperty("invokeType").GetString() == "Scheduled")
             .Select(j => j.GetProperty("startTimeUtc").GetString()!)
             .OrderBy(s => s, StringComparer.Ordinal)

@@ -33,7 +33,7 @@ public sealed class UnknownStatusTests : EmulatorTest
         Assert.NotNull(read.Header("Retry-After")); // not terminal: come back later
         Assert.Equal(JsonValueKind.Null, read.Json.GetProperty("endTimeUtc").ValueKind);
         Assert.Equal(JsonValueKind.Null, read.Json.GetProperty("failureReason").ValueKind);
-        var listed = (await Api.ListAllAsync($"v1/workspaces/{Sales}/lakehouses/{Gold}/jobs/RefreshMaterializedLakeViews/instances"))
+        var listed = (await Api.ListAllAsync($"v1/workspaces/{Sales}/items/{Gold}/jobs/instances"))
             .Single(j => j.GetProperty("id").GetString() == job.ToString());
         Assert.Equal("Paused", listed.GetProperty("status").GetString());
 

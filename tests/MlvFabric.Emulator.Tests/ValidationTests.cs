@@ -11,7 +11,7 @@ public sealed class ValidationTests : EmulatorTest
 {
     public ValidationTests(EmulatorFixture fixture) : base(fixture) { }
 
-    private string Schedules => $"{Lh(Sales, Gold)}/jobs/{Mlv}/schedules";
+    private string Schedules => $"{It(Sales, Gold)}/jobs/{Mlv}/schedules";
 
     [Fact]
     public async Task Malformed_guids_are_400_InvalidInput_naming_the_parameter()
@@ -123,7 +123,7 @@ public sealed class ValidationTests : EmulatorTest
             (await Api.Post(Schedules, Bodies.Cron(10 + i))).AssertStatus(201);
         (await Api.Post(Schedules, Bodies.Cron(99))).AssertError(400, "ScheduleExceedsLimit");
         // Another lakehouse has its own 20.
-        (await Api.Post($"{Lh(Sales, Silver)}/jobs/{Mlv}/schedules", Bodies.Cron(99))).AssertStatus(201);
+        (await Api.Post($"{It(Sales, Silver)}/jobs/{Mlv}/schedules", Bodies.Cron(99))).AssertStatus(201);
     }
 
     [Fact]

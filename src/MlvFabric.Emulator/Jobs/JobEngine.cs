@@ -115,6 +115,84 @@ internal sealed class JobEngine
         return job;
     }
 
+    /// <summary>How long a table maintenance run takes: short, so tests see it finish.</summary>
+    public static readonly TimeSpan TableMaintenanceDuration = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// A <c>TableMaintenance</c> run: in progress from <paramref name="at"/> for <see cref="TableMaintenanceDuration"/>,
+    /// then Completed. It is no MLV run: it neither dedupes nor is deduped, ignores the failure rate and the unknown
+    /// status settings, and only shares the job list (and its <c>MaxCompletedJobs</c> cap) with MLV runs.
+    /// </summary>
+    public JobInstance RunTableMaintenance(Lakehouse lh, string invokeType, DateTime at, string? callerOid = null)
+    {
+        var job = new JobInstance
+        {
+            Id = Guid.NewGuid(),
+            Seq = lh.NextJobSeq(),
+            ItemId = lh.Id,
+            WorkspaceId = lh.Workspace.Id,
+            JobType = JobInstance.TableMaintenanceJobType,
+            InvokeType = invokeType,
+            RootActivityId = Guid.NewGuid(),
+            StartUtc = at,
+            RunStartUtc = at,
+            EndUtc = at + TableMaintenanceDuration,
+            Outcome = JobStatus.Completed,
+            CallerOid = callerOid,
+        };
+        lh.Jobs.Add(job);
+        lh.JobsById[job.Id] = job;
+        Prune(lh, at > _emu.Clock.UtcNow ? at : _emu.Clock.UtcNow);
+        return job;
+    }
+
+    /// <summary>
+    /// The finished scheduled <c>TableMaintenance</c> runs a seed gives each lakehouse (<c>tableMaintenanceRuns</c>),
+    /// before <paramref name="before"/> (the emulator's start): ids from <see cref="StableIds"/>, times from a generator
+    /// seeded per lakehouse (not the lakehouse's outcome generator, so MLV outcomes stay as they were).
+    /// </summary>
+    public static void SeedTableMaintenance(EmulatorState state, DateTime before)
+    {
+        foreach (var lh in state.Lakehouses)
+        {
+            var count = lh.SeedTableMaintenanceRuns;
+            if (count <= 0)
+                continue;
+            var random = new Random(unchecked(state.RandomSeed * 7919 ^ lh.Id.GetHashCode()));
+            var list = new List<JobInstance>(count);
+            lock (lh.Gate)
+            {
+                var seq = lh.HistorySeqFloor;
+                for (var i = 0; i < count; i++)
+                {
+                    // Nightly-ish runs: one per day back from the start, at a seeded minute of the early morning.
+                    var start = before.Date.AddDays(-(i + 1)).AddHours(2).AddMinutes(random.Next(0, 120)).AddSeconds(random.Next(0, 60));
+                    var names = new[] { lh.Workspace.DisplayName, lh.DisplayName, JobInstance.TableMaintenanceJobType, i.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                    list.Add(new JobInstance
+                    {
+                        Id = StableIds.Of("job", names),
+                        Seq = --seq,
+                        ItemId = lh.Id,
+                        WorkspaceId = lh.Workspace.Id,
+                        JobType = JobInstance.TableMaintenanceJobType,
+                        InvokeType = "Scheduled",
+                        RootActivityId = StableIds.Of("activity", names),
+                        StartUtc = start,
+                        RunStartUtc = start,
+                        EndUtc = start + TimeSpan.FromSeconds(random.Next(30, 600)),
+                        Outcome = JobStatus.Completed,
+                        IsHistory = true,
+                    });
+                }
+                lh.HistorySeqFloor = seq;
+                list.Reverse();
+                lh.Jobs.InsertRange(0, list);
+                foreach (var j in list)
+                    lh.JobsById[j.Id] = j;
+            }
+        }
+    }
+
     private static JobInstance? FindOverlappingActive(Lakehouse lh, DateTime at, bool whole, string[] mlvs)
     {
         for (var i = lh.Jobs.Count - 1; i >= 0; i--)

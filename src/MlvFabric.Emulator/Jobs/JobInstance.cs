@@ -34,6 +34,9 @@ internal sealed class JobInstance
     /// <summary>Canonical MLV job type; written as the configured label.</summary>
     public const string MlvJobType = "RefreshMaterializedLakeViews";
 
+    /// <summary>The lakehouse's other job type: its runs share the job list with MLV runs but never dedupe them.</summary>
+    public const string TableMaintenanceJobType = "TableMaintenance";
+
     private long _cancelledTicks;
 
     public required Guid Id { get; init; }
@@ -41,7 +44,7 @@ internal sealed class JobInstance
     public required Guid ItemId { get; init; }
     public required Guid WorkspaceId { get; init; }
 
-    /// <summary><see cref="MlvJobType"/> or another item job type (history generation only).</summary>
+    /// <summary><see cref="MlvJobType"/>, <see cref="TableMaintenanceJobType"/>, or another item job type (generated history only).</summary>
     public required string JobType { get; init; }
     public required string InvokeType { get; init; }
     public required Guid RootActivityId { get; init; }

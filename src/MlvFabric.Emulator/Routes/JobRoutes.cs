@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
+using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,71 +14,140 @@ using MlvFabric.Emulator.State;
 namespace MlvFabric.Emulator.Routes;
 
 /// <summary>
-/// Job instances. Every spelling maps onto one handler per operation:
-/// run on demand (<c>jobs/{jobType}/instances</c> and <c>jobs/instances?jobType=</c>, on <c>/items/</c> and
-/// <c>/lakehouses/</c>: the contract's four), list (all job types on <c>jobs/instances</c>, MLV only on
-/// <c>jobs/{jobType}/instances</c>), get, and cancel (also on the seed document's
-/// <c>jobs/{jobType}/schedules/{jobId}/cancel</c>).
+/// Job instances. By default only the spec's operations: on <c>/items/{id}/jobs/</c> run on demand
+/// (<c>{jobType}/instances</c>, older <c>instances?jobType=</c>), list (all job types), get and cancel; on
+/// <c>/lakehouses/{id}/jobs/</c> only the runs (<c>refreshMaterializedLakeViews/instances</c> without a body,
+/// <c>tableMaintenance/instances</c>, older <c>instances?jobType=</c>). With <c>ServeArticleForms</c> also the MLV
+/// article's spellings: get, list and cancel under <c>/lakehouses/</c>, the MLV-only <c>{jobType}/instances</c> list,
+/// the list's <c>jobType</c> filter, <c>{jobType}/schedules/{jobId}/cancel</c>, and a body on the lakehouse MLV run.
 /// </summary>
 internal static class JobRoutes
 {
+    /// <summary>What a run operation accepts as a body.</summary>
+    private enum RunBody
+    {
+        /// <summary>The items operation: optional <c>{ executionData: object, parameters }</c>.</summary>
+        Optional,
+
+        /// <summary>The lakehouse MLV operation: none.</summary>
+        None,
+
+        /// <summary>The lakehouse table maintenance operation: required <c>{ executionData: { tableName, … } }</c>.</summary>
+        TableMaintenance,
+    }
+
     public static void Map(IEndpointRouteBuilder v1, EmulatorContext emu)
     {
+        var article = emu.StartupOptions.ServeArticleForms;
+        const string items = "/workspaces/{ws}/items/{item}/jobs";
+        const string lakehouses = "/workspaces/{ws}/lakehouses/{item}/jobs";
+
+        v1.MapPost(items + "/instances", ctx => Run(ctx, emu, ItemForm.Items, QueryJobType(ctx), _ => RunBody.Optional))
+            .WithMetadata(ApiEndpoint.JobSubmission);
+        v1.MapPost(items + "/{jobType}/instances", ctx => Run(ctx, emu, ItemForm.Items, RouteJobType(ctx), _ => RunBody.Optional))
+            .WithMetadata(ApiEndpoint.JobSubmission);
+        v1.MapGet(items + "/instances", ctx => List(ctx, emu, ItemForm.Items, mlvOnly: false, article)).WithMetadata(ApiEndpoint.JobStatusRead);
+        v1.MapGet(items + "/instances/{job}", ctx => Get(ctx, emu, ItemForm.Items)).WithMetadata(ApiEndpoint.JobStatusRead);
+        v1.MapPost(items + "/instances/{job}/cancel", ctx => Cancel(ctx, emu, ItemForm.Items)).WithMetadata(ApiEndpoint.MlvJob);
+
+        // The lakehouse runs: the MLV one takes no body, table maintenance needs one; the older query form follows the job type.
+        var lakehouseBody = (string jobType) => jobType == JobInstance.TableMaintenanceJobType ? RunBody.TableMaintenance
+            : article ? RunBody.Optional : RunBody.None;
+        v1.MapPost(lakehouses + "/instances", ctx => Run(ctx, emu, ItemForm.Lakehouses, QueryJobType(ctx), lakehouseBody))
+            .WithMetadata(ApiEndpoint.JobSubmission);
+        v1.MapPost(lakehouses + "/tableMaintenance/instances",
+                ctx => Run(ctx, emu, ItemForm.Lakehouses, JobInstance.TableMaintenanceJobType, lakehouseBody))
+            .WithMetadata(ApiEndpoint.JobSubmission);
+        if (!article)
+        {
+            v1.MapPost(lakehouses + "/refreshMaterializedLakeViews/instances",
+                    ctx => Run(ctx, emu, ItemForm.Lakehouses, JobInstance.MlvJobType, lakehouseBody))
+                .WithMetadata(ApiEndpoint.JobSubmission);
+            return;
+        }
+
+        v1.MapPost(lakehouses + "/{jobType}/instances", ctx => Run(ctx, emu, ItemForm.Lakehouses, RouteJobType(ctx), lakehouseBody))
+            .WithMetadata(ApiEndpoint.JobSubmission);
+        v1.MapGet(lakehouses + "/instances", ctx => List(ctx, emu, ItemForm.Lakehouses, mlvOnly: false, article)).WithMetadata(ApiEndpoint.JobStatusRead);
+        v1.MapGet(lakehouses + "/instances/{job}", ctx => Get(ctx, emu, ItemForm.Lakehouses)).WithMetadata(ApiEndpoint.JobStatusRead);
+        v1.MapPost(lakehouses + "/instances/{job}/cancel", ctx => Cancel(ctx, emu, ItemForm.Lakehouses)).WithMetadata(ApiEndpoint.MlvJob);
         foreach (var form in Resolve.Forms)
         {
-            var item = $"/workspaces/{{ws}}/{Resolve.Segment(form)}/{{item}}/jobs";
-            v1.MapPost(item + "/instances", ctx => Run(ctx, emu, form, ctx.Request.Query["jobType"].ToString()))
-                .WithMetadata(ApiEndpoint.JobSubmission);
-            v1.MapPost(item + "/{jobType}/instances", ctx => Run(ctx, emu, form, ctx.Request.RouteValues["jobType"] as string))
-                .WithMetadata(ApiEndpoint.JobSubmission);
-
-            v1.MapGet(item + "/instances", ctx => List(ctx, emu, form, mlvOnly: false)).WithMetadata(ApiEndpoint.JobStatusRead);
-            v1.MapGet(item + "/{jobType}/instances", ctx => List(ctx, emu, form, mlvOnly: true)).WithMetadata(ApiEndpoint.JobStatusRead);
-
-            v1.MapGet(item + "/instances/{job}", ctx => Get(ctx, emu, form)).WithMetadata(ApiEndpoint.JobStatusRead);
-
-            v1.MapPost(item + "/instances/{job}/cancel", ctx => Cancel(ctx, emu, form)).WithMetadata(ApiEndpoint.MlvJob);
-            v1.MapPost(item + "/{jobType}/schedules/{job}/cancel", ctx => Cancel(ctx, emu, form)).WithMetadata(ApiEndpoint.MlvJob);
+            var jobs = $"/workspaces/{{ws}}/{Resolve.Segment(form)}/{{item}}/jobs";
+            v1.MapGet(jobs + "/{jobType}/instances", ctx => List(ctx, emu, form, mlvOnly: true, article)).WithMetadata(ApiEndpoint.JobStatusRead);
+            // The seed article's cancel URL (a documentation slip).
+            v1.MapPost(jobs + "/{jobType}/schedules/{job}/cancel", ctx => Cancel(ctx, emu, form)).WithMetadata(ApiEndpoint.MlvJob);
         }
     }
 
+    private static string QueryJobType(HttpContext ctx) => ctx.Request.Query["jobType"].ToString();
+
+    private static string? RouteJobType(HttpContext ctx) => ctx.Request.RouteValues["jobType"] as string;
+
     /// <summary>
-    /// Run on demand: optional body <c>{ executionData: { mlvExecutionDefinitionId } }</c>; <c>parameters</c> is
-    /// 400 <c>FeatureNotAvailable</c>. 202, no body, item-scoped <c>Location</c>, <c>Retry-After</c>.
+    /// Run on demand. MLV: optional body <c>{ executionData: { mlvExecutionDefinitionId } }</c> where the operation
+    /// takes one; <c>parameters</c> is 400 <c>FeatureNotAvailable</c>. 202, no body, item-scoped <c>Location</c>,
+    /// <c>Retry-After</c>.
     /// </summary>
-    private static async Task Run(HttpContext ctx, EmulatorContext emu, ItemForm form, string? jobType)
+    private static async Task Run(HttpContext ctx, EmulatorContext emu, ItemForm form, string? jobType, Func<string, RunBody> bodyOf)
     {
-        var lh = Resolve.ForMlvJob(emu, ctx, form, jobType);
-        Guid? definitionId = null;
-        using (var doc = await JsonIn.ReadOptionalAsync(ctx))
-        {
-            if (doc != null)
-            {
-                var root = doc.RootElement;
-                if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
-                    throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "The request body must be a JSON object.");
-                if (root.TryGetValue("parameters", out _))
-                    throw ApiException.BadRequest(ErrorCodes.FeatureNotAvailable,
-                        "Parameter is not allowed for this item type or this item job type");
-                if (root.TryGetValue("executionData", out var data))
-                {
-                    if (data.ValueKind != System.Text.Json.JsonValueKind.Object)
-                        throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'executionData' must be an object.");
-                    var text = data.GetOptionalString("mlvExecutionDefinitionId", "executionData.mlvExecutionDefinitionId");
-                    if (text != null)
-                        definitionId = JsonIn.ParseGuid(text, "executionData.mlvExecutionDefinitionId");
-                }
-            }
-        }
+        var lh = Resolve.ForRun(emu, ctx, form, jobType, out var canonical);
+        var definitionId = await ReadRunBody(ctx, canonical, bodyOf(canonical));
         JobInstance job;
         lock (lh.Gate)
         {
-            ExecutionDefinition? def = null;
-            if (definitionId is { } id)
-                def = lh.FindDefinition(id) ?? throw Resolve.EntityNotFound("execution definition", id);
-            job = emu.Jobs.Run(lh, "Manual", emu.Clock.UtcNow, def, callerOid: ApiPipeline.Caller(ctx).Oid);
+            var caller = ApiPipeline.Caller(ctx).Oid;
+            if (canonical == JobInstance.TableMaintenanceJobType)
+                job = emu.Jobs.RunTableMaintenance(lh, "Manual", emu.Clock.UtcNow, caller);
+            else
+            {
+                ExecutionDefinition? def = null;
+                if (definitionId is { } id)
+                    def = lh.FindDefinition(id) ?? throw Resolve.EntityNotFound("execution definition", id);
+                job = emu.Jobs.Run(lh, "Manual", emu.Clock.UtcNow, def, callerOid: caller);
+            }
         }
         Accepted(ctx, emu, lh, job);
+    }
+
+    /// <summary>Checks the body against what the operation takes; returns the MLV execution definition to run, if any.</summary>
+    private static async Task<Guid?> ReadRunBody(HttpContext ctx, string jobType, RunBody rule)
+    {
+        using var doc = await JsonIn.ReadOptionalAsync(ctx);
+        if (doc is null)
+        {
+            if (rule == RunBody.TableMaintenance)
+                throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
+                    "The request body is required: { \"executionData\": { \"tableName\": \"…\" } }.");
+            return null;
+        }
+        if (rule == RunBody.None)
+            throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
+                "This operation takes no request body; to run an execution definition use POST …/items/{itemId}/jobs/RefreshMaterializedLakeViews/instances.");
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+            throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "The request body must be a JSON object.");
+        if (root.TryGetValue("parameters", out _))
+            throw ApiException.BadRequest(ErrorCodes.FeatureNotAvailable,
+                "Parameter is not allowed for this item type or this item job type");
+        var hasData = root.TryGet("executionData", out var data);
+        if (hasData && data.ValueKind != JsonValueKind.Object)
+            throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'executionData' must be an object.");
+        if (rule == RunBody.TableMaintenance)
+        {
+            if (!hasData)
+                throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'executionData' is required: { \"tableName\": \"…\" }.");
+            var table = data.GetOptionalString("tableName", "executionData.tableName");
+            if (string.IsNullOrEmpty(table) || table.Length > 256 || !table.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+                || table.All(char.IsAsciiDigit))
+                throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
+                    "'executionData.tableName' is required: 1 to 256 letters, digits and underscores, not only digits.");
+            return null;
+        }
+        if (!hasData || jobType != JobInstance.MlvJobType)
+            return null;
+        var text = data.GetOptionalString("mlvExecutionDefinitionId", "executionData.mlvExecutionDefinitionId");
+        return text is null ? null : JsonIn.ParseGuid(text, "executionData.mlvExecutionDefinitionId");
     }
 
     private static void Accepted(HttpContext ctx, EmulatorContext emu, Lakehouse lh, JobInstance job)
@@ -89,7 +160,7 @@ internal static class JobRoutes
     }
 
     /// <summary>Newest first; the token is the sequence number of the page's last instance.</summary>
-    private static Task List(HttpContext ctx, EmulatorContext emu, ItemForm form, bool mlvOnly)
+    private static Task List(HttpContext ctx, EmulatorContext emu, ItemForm form, bool mlvOnly, bool article)
     {
         Item item;
         if (mlvOnly)
@@ -97,7 +168,8 @@ internal static class JobRoutes
         else
         {
             item = Resolve.Item(emu, ctx, form);
-            var filter = ctx.Request.Query["jobType"].ToString();
+            // The spec's list takes no jobType filter: the service ignores the parameter and so do we.
+            var filter = article ? QueryJobType(ctx) : "";
             if (filter.Length > 0)
             {
                 Resolve.CheckJobType(filter);

@@ -67,6 +67,23 @@ internal static class Resolve
     }
 
     /// <summary>
+    /// A lakehouse and the canonical job type for a run on demand: <c>RefreshMaterializedLakeViews</c> or
+    /// <c>TableMaintenance</c> (any casing); anything else, or a non-lakehouse item, is 400 <c>InvalidJobType</c>.
+    /// </summary>
+    public static Lakehouse ForRun(EmulatorContext emu, HttpContext ctx, ItemForm form, string? jobType, out string canonical)
+    {
+        if (string.Equals(jobType, JobInstance.TableMaintenanceJobType, StringComparison.OrdinalIgnoreCase))
+        {
+            var item = Item(emu, ctx, form);
+            canonical = JobInstance.TableMaintenanceJobType;
+            return item as Lakehouse ?? throw ApiException.BadRequest(ErrorCodes.InvalidJobType,
+                $"The job type '{jobType}' is not valid for an item of type '{item.Type}'.");
+        }
+        canonical = JobInstance.MlvJobType;
+        return ForMlvJob(emu, ctx, form, jobType);
+    }
+
+    /// <summary>
     /// Only <c>RefreshMaterializedLakeViews</c> (any casing) is a job type here; the Monitor-hub label
     /// <c>MaterializedLakeViews</c> is refused like any other name.
     /// </summary>

@@ -13,34 +13,48 @@ using MlvFabric.Scheduling;
 namespace MlvFabric.Emulator.Routes;
 
 /// <summary>
-/// <c>/workspaces/{ws}/{items|lakehouses}/{item}/jobs/{jobType}/schedules[/{id}]</c>: one handler per operation,
-/// mapped on both path forms.
+/// Schedules, one handler per operation. By default the spec's: all five on
+/// <c>/workspaces/{ws}/items/{item}/jobs/{jobType}/schedules[/{id}]</c>, and create, PATCH and DELETE on
+/// <c>/workspaces/{ws}/lakehouses/{item}/jobs/refreshMaterializedLakeViews/schedules[/{id}]</c>. With
+/// <c>ServeArticleForms</c> all five on the lakehouse form too (any job type spelling), and <c>executionData: null</c>
+/// unlinks the definition as the emulator used to allow.
 /// </summary>
 internal static class ScheduleRoutes
 {
-    private const string Base = "/workspaces/{ws}/{0}/{item}/jobs/{jobType}/schedules";
-
     public static void Map(IEndpointRouteBuilder v1, EmulatorContext emu)
     {
-        foreach (var form in Resolve.Forms)
+        var article = emu.StartupOptions.ServeArticleForms;
+        var items = "/workspaces/{ws}/items/{item}/jobs/{jobType}/schedules";
+        MapAll(v1, emu, ItemForm.Items, items, article);
+        if (article)
         {
-            var b = Base.Replace("{0}", Resolve.Segment(form));
-            v1.MapPost(b, ctx => Create(ctx, emu, form)).WithMetadata(ApiEndpoint.MlvJob);
-            v1.MapGet(b, ctx => List(ctx, emu, form)).WithMetadata(ApiEndpoint.MlvJob);
-            v1.MapGet(b + "/{schedule}", ctx => Get(ctx, emu, form)).WithMetadata(ApiEndpoint.MlvJob);
-            v1.MapPatch(b + "/{schedule}", ctx => Update(ctx, emu, form)).WithMetadata(ApiEndpoint.MlvJob);
-            v1.MapDelete(b + "/{schedule}", ctx => Delete(ctx, emu, form)).WithMetadata(ApiEndpoint.MlvJob);
+            MapAll(v1, emu, ItemForm.Lakehouses, "/workspaces/{ws}/lakehouses/{item}/jobs/{jobType}/schedules", article);
+            return;
         }
+        var lakehouses = "/workspaces/{ws}/lakehouses/{item}/jobs/refreshMaterializedLakeViews/schedules";
+        v1.MapPost(lakehouses, ctx => Create(ctx, emu, ItemForm.Lakehouses, article)).WithMetadata(ApiEndpoint.MlvJob);
+        v1.MapPatch(lakehouses + "/{schedule}", ctx => Update(ctx, emu, ItemForm.Lakehouses, article)).WithMetadata(ApiEndpoint.MlvJob);
+        v1.MapDelete(lakehouses + "/{schedule}", ctx => Delete(ctx, emu, ItemForm.Lakehouses)).WithMetadata(ApiEndpoint.MlvJob);
     }
 
-    private static Lakehouse Target(HttpContext ctx, EmulatorContext emu, ItemForm form) =>
-        Resolve.ForMlvJob(emu, ctx, form, ctx.Request.RouteValues["jobType"] as string);
+    private static void MapAll(IEndpointRouteBuilder v1, EmulatorContext emu, ItemForm form, string b, bool article)
+    {
+        v1.MapPost(b, ctx => Create(ctx, emu, form, article)).WithMetadata(ApiEndpoint.MlvJob);
+        v1.MapGet(b, ctx => List(ctx, emu, form)).WithMetadata(ApiEndpoint.MlvJob);
+        v1.MapGet(b + "/{schedule}", ctx => Get(ctx, emu, form)).WithMetadata(ApiEndpoint.MlvJob);
+        v1.MapPatch(b + "/{schedule}", ctx => Update(ctx, emu, form, article)).WithMetadata(ApiEndpoint.MlvJob);
+        v1.MapDelete(b + "/{schedule}", ctx => Delete(ctx, emu, form)).WithMetadata(ApiEndpoint.MlvJob);
+    }
 
-    private static async Task Create(HttpContext ctx, EmulatorContext emu, ItemForm form)
+    /// <summary>The lakehouse; the job type comes from the path (the lakehouse form spells it as a literal segment).</summary>
+    private static Lakehouse Target(HttpContext ctx, EmulatorContext emu, ItemForm form) =>
+        Resolve.ForMlvJob(emu, ctx, form, ctx.Request.RouteValues["jobType"] as string ?? JobInstance.MlvJobType);
+
+    private static async Task Create(HttpContext ctx, EmulatorContext emu, ItemForm form, bool article)
     {
         var lh = Target(ctx, emu, form);
         using var doc = await JsonIn.ReadObjectAsync(ctx);
-        var body = ReadBody(doc.RootElement);
+        var body = ReadBody(doc.RootElement, article);
         var caller = ApiPipeline.Caller(ctx);
         Schedule schedule;
         lock (lh.Gate)
@@ -93,12 +107,12 @@ internal static class ScheduleRoutes
         }
     }
 
-    private static async Task Update(HttpContext ctx, EmulatorContext emu, ItemForm form)
+    private static async Task Update(HttpContext ctx, EmulatorContext emu, ItemForm form, bool article)
     {
         var lh = Target(ctx, emu, form);
         var id = Resolve.PathGuid(ctx, "schedule", "scheduleId");
         using var doc = await JsonIn.ReadObjectAsync(ctx);
-        var body = ReadBody(doc.RootElement);
+        var body = ReadBody(doc.RootElement, article);
         Schedule s;
         lock (lh.Gate)
         {
@@ -178,9 +192,10 @@ internal static class ScheduleRoutes
     /// <summary>
     /// <c>{ enabled, configuration, executionData? }</c>: both of the first two required (PATCH too: full
     /// replacement). Property names are case-insensitive and unknown ones ignored, except a Monthly <c>days</c>
-    /// array (400 <c>InvalidConfiguration</c>).
+    /// array (400 <c>InvalidConfiguration</c>). <c>executionData</c> is an object or absent: the spec has no way to
+    /// unlink a definition, so <c>null</c> is 400 unless <paramref name="article"/> (then it unlinks, as before).
     /// </summary>
-    private static Body ReadBody(JsonElement root)
+    private static Body ReadBody(JsonElement root, bool article)
     {
         if (!root.TryGetValue("enabled", out var enabled))
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'enabled' is required (true or false).");
@@ -210,8 +225,9 @@ internal static class ScheduleRoutes
             if (text != null)
                 definitionId = JsonIn.ParseGuid(text, "executionData.mlvExecutionDefinitionId");
         }
-        else if (hasData && data.ValueKind != JsonValueKind.Null)
-            throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'executionData' must be an object.");
+        else if (hasData && !(article && data.ValueKind == JsonValueKind.Null))
+            throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
+                "'executionData' must be an object { \"mlvExecutionDefinitionId\": \"…\" } or omitted; to drop a definition create a new schedule.");
         return new Body(enabled.GetBoolean(), config!, hasData, definitionId);
     }
 }

@@ -80,7 +80,12 @@ internal sealed class EmulatorState
         if (seed.FailureMessage != null) settings.FailureMessage = seed.FailureMessage;
         var lineage = new Lineage(seed.Mlvs.Select(m => new MlvNode(m.Name, m.DependsOn)));
         var id = seed.Id != null ? Guid.Parse(seed.Id) : StableIds.Lakehouse(ws.DisplayName, seed.Name);
-        return new Lakehouse(id, ws, seed.Name, seed.Description ?? "", NextSeq(), lineage, settings, RandomSeed);
+        return new Lakehouse(id, ws, seed.Name, seed.Description ?? "", NextSeq(), lineage, settings, RandomSeed)
+        {
+            SeedTableMaintenanceRuns = seed.TableMaintenanceRuns is { } n and >= 0 and <= 10_000 ? n
+                : seed.TableMaintenanceRuns is null ? 0
+                : throw new ArgumentException($"Lakehouse '{seed.Name}': tableMaintenanceRuns must be 0 to 10000."),
+        };
     }
 
     public void AddItems(Workspace ws, IReadOnlyCollection<Item> items)

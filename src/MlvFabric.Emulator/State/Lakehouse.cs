@@ -45,6 +45,9 @@ internal sealed class Lakehouse : Item
 
     public long HistorySeqFloor { get; set; }
 
+    /// <summary>Finished <c>TableMaintenance</c> runs the seed puts in the history at start and reset.</summary>
+    public int SeedTableMaintenanceRuns { get; init; }
+
     public Schedule? FindSchedule(Guid id) => Schedules.Find(s => s.Id == id);
 
     public ExecutionDefinition? FindDefinition(Guid id) => Definitions.Find(d => d.Id == id);

@@ -33,6 +33,10 @@ internal sealed class SeedLakehouse
     public double? FailureRate { get; set; }
     public string? FailureCode { get; set; }
     public string? FailureMessage { get; set; }
+
+    /// <summary>Finished scheduled <c>TableMaintenance</c> runs in the job history before the start (default 0).</summary>
+    public int? TableMaintenanceRuns { get; set; }
+
     public List<SeedMlv> Mlvs { get; set; } = new();
 }
 
@@ -99,7 +103,8 @@ internal static class DefaultSeed
 
     private static SeedLakehouse Lh(string name, string description, params (string Name, string[] Up)[] mlvs)
     {
-        var lh = new SeedLakehouse { Name = name, Description = description };
+        // Real lakehouses also run table maintenance: their job list is never MLV runs only.
+        var lh = new SeedLakehouse { Name = name, Description = description, TableMaintenanceRuns = 3 };
         foreach (var (n, up) in mlvs)
             lh.Mlvs.Add(new SeedMlv { Name = n, DependsOn = new List<string>(up) });
         return lh;

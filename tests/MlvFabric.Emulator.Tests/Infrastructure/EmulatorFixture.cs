@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading.Tasks;
@@ -8,11 +10,11 @@ using Xunit;
 namespace MlvFabric.Emulator.Tests.Infrastructure;
 
 /// <summary>One emulator per test class, on a free loopback port.</summary>
-public sealed class EmulatorFixture : IAsyncLifetime
+public class EmulatorFixture : IAsyncLifetime
 {
     public EmulatorServer Server { get; private set; } = null!;
 
-    public Task InitializeAsync() => StartAsync(new EmulatorOptions());
+    public virtual Task InitializeAsync() => StartAsync(new EmulatorOptions());
 
     public async Task StartAsync(EmulatorOptions options)
     {
@@ -26,13 +28,31 @@ public sealed class EmulatorFixture : IAsyncLifetime
     }
 }
 
+/// <summary>An emulator that also serves the MLV article's forms (<see cref="EmulatorOptions.ServeArticleForms"/>).</summary>
+public sealed class ArticleFormsFixture : EmulatorFixture
+{
+    public override Task InitializeAsync() => StartAsync(new EmulatorOptions { ServeArticleForms = true });
+}
+
+/// <summary>Base of the test classes on a default (spec-only) emulator.</summary>
+public abstract class EmulatorTest : EmulatorTestBase, IClassFixture<EmulatorFixture>
+{
+    protected EmulatorTest(EmulatorFixture fixture) : base(fixture) { }
+}
+
+/// <summary>Base of the test classes on an emulator that also serves the MLV article's forms.</summary>
+public abstract class ArticleFormsTest : EmulatorTestBase, IClassFixture<ArticleFormsFixture>
+{
+    protected ArticleFormsTest(ArticleFormsFixture fixture) : base(fixture) { }
+}
+
 /// <summary>
 /// Base of every test class: an <see cref="Api"/> client on the class's emulator, reset to the seed before each test
 /// (state, clock, settings, faults, throttle windows, request log).
 /// </summary>
-public abstract class EmulatorTest : IClassFixture<EmulatorFixture>, IAsyncLifetime
+public abstract class EmulatorTestBase : IAsyncLifetime
 {
-    protected EmulatorTest(EmulatorFixture fixture)
+    protected EmulatorTestBase(EmulatorFixture fixture)
     {
         Fixture = fixture;
         Api = new Api(fixture.Server);
@@ -65,4 +85,11 @@ public abstract class EmulatorTest : IClassFixture<EmulatorFixture>, IAsyncLifet
     protected string Lh(Guid ws, Guid lh) => $"v1/workspaces/{ws}/lakehouses/{lh}";
     protected string It(Guid ws, Guid item) => $"v1/workspaces/{ws}/items/{item}";
     protected const string Mlv = "RefreshMaterializedLakeViews";
+
+    /// <summary>The MLV runs of a job list (real lakehouses also list TableMaintenance runs: clients filter).</summary>
+    protected static IEnumerable<System.Text.Json.JsonElement> MlvRuns(IEnumerable<System.Text.Json.JsonElement> jobs) =>
+        jobs.Where(j => j.GetProperty("jobType").GetString() == Mlv);
+
+    /// <summary>The finished TableMaintenance runs the built-in seed gives every lakehouse.</summary>
+    protected const int SeededTableMaintenanceRuns = 3;
 }
