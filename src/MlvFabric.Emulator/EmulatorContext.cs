@@ -76,6 +76,11 @@ internal sealed class EmulatorContext
     public RateLimiter RateLimiter { get; }
     public FaultInjector Faults { get; }
     public RequestLog Log { get; }
+
+    /// <summary>Called after each /v1 request is logged (the in-process server's <c>RequestCompleted</c> event).</summary>
+    public event Action<RequestLogEntry>? RequestLogged;
+
+    public void OnRequestLogged(RequestLogEntry entry) => RequestLogged?.Invoke(entry);
     public JobEngine Jobs { get; }
     public Scheduler Scheduler { get; }
     public string ManagedIdentitySecret { get; }

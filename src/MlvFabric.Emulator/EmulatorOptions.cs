@@ -29,6 +29,19 @@ public sealed class EmulatorOptions
     /// </summary>
     public bool ServeArticleForms { get; set; }
 
+    /// <summary>
+    /// Runtime. The origin (<c>scheme://host[:port]</c>) written into <c>Location</c> headers and <c>continuationUri</c>
+    /// links instead of the host the client called, as a regional or private-link host of the service would; null
+    /// (default) = the called host. Requests are still served only where the emulator listens.
+    /// </summary>
+    public string? PublicOrigin { get; set; }
+
+    /// <summary>
+    /// Runtime. Store schedule configurations normalised (start and end as wall times in the schedule's zone without
+    /// offset, times as <c>HH:mm</c>) instead of echoing them as sent; off by default.
+    /// </summary>
+    public bool NormalizeScheduleDateTimes { get; set; }
+
     /// <summary>Runtime. <c>Retry-After</c> (seconds) on 202 run/cancel and on reads of unfinished job instances. The service sends 60.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
 

@@ -140,6 +140,44 @@ public sealed class EmulatorServer : IAsyncDisposable
         _emu.Scheduler.Tick();
     }
 
+    /// <summary>
+    /// Raised after every /v1 request has been answered (or dropped), on the request's thread, also for requests that
+    /// a reset later clears from the request log: for checks over everything a test run sent.
+    /// </summary>
+    public event Action<EmulatorRequest>? RequestCompleted
+    {
+        add
+        {
+            lock (_observers)
+            {
+                if (_observers.Count == 0)
+                    _emu.RequestLogged += Relay;
+                _observers.Add(value!);
+            }
+        }
+        remove
+        {
+            lock (_observers)
+            {
+                _observers.Remove(value!);
+                if (_observers.Count == 0)
+                    _emu.RequestLogged -= Relay;
+            }
+        }
+    }
+
+    private readonly System.Collections.Generic.List<Action<EmulatorRequest>> _observers = new();
+
+    private void Relay(Logging.RequestLogEntry e)
+    {
+        Action<EmulatorRequest>[] observers;
+        lock (_observers)
+            observers = _observers.ToArray();
+        var request = new EmulatorRequest(e.Sequence, e.Method, e.Path, e.Query, e.Status, e.Body);
+        foreach (var observer in observers)
+            observer(request);
+    }
+
     /// <summary>Back to the seed (same as <c>POST /_emulator/reset</c>).</summary>
     public void Reset() => _emu.Reset();
 
@@ -185,3 +223,6 @@ public sealed class EmulatorServer : IAsyncDisposable
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
+
+/// <summary>A /v1 request as the emulator saw it (never the Authorization header); <c>Status</c> 0 = dropped.</summary>
+public sealed record EmulatorRequest(long Sequence, string Method, string Path, string Query, int Status, string? Body);

@@ -56,6 +56,8 @@ internal sealed class ApiPipeline
     private async Task InvokeApiAsync(HttpContext ctx, RequestDelegate next, string requestId)
     {
         var started = Stopwatch.GetTimestamp();
+        if (_emu.Settings.PublicOrigin is { } origin)
+            ctx.Items[Urls.PublicOriginKey] = origin;
         var request = ctx.Request;
         var entry = new RequestLogEntry
         {
@@ -193,6 +195,7 @@ internal sealed class ApiPipeline
             entry.ErrorCode = ctx.Items.TryGetValue(ErrorCodeKey, out var code) ? code as string : null;
             entry.DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             _emu.Log.Add(entry);
+            _emu.OnRequestLogged(entry);
             if (abort)
                 ctx.Abort();
         }

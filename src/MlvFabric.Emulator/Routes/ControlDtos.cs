@@ -29,6 +29,8 @@ internal sealed class SettingsBody
     public int? MaxSchedulesPerItem { get; set; }
     public string? UnknownJobStatus { get; set; }
     public double? UnknownJobStatusSeconds { get; set; }
+    public string? PublicOrigin { get; set; }
+    public bool? NormalizeScheduleDateTimes { get; set; }
 }
 
 internal sealed class BulkLakehousesBody

@@ -138,6 +138,8 @@ internal static class ControlRoutes
             if (b.EnforceOneSchedulePerScope is { } e) s.EnforceOneSchedulePerScope = e;
             if (b.UnknownJobStatus != null) s.UnknownJobStatus = JobEngine.CheckUnknownStatus(b.UnknownJobStatus, "unknownJobStatus");
             if (b.UnknownJobStatusSeconds is { } us) s.UnknownJobStatusSeconds = CheckSeconds(us, "unknownJobStatusSeconds");
+            if (b.PublicOrigin != null) s.PublicOrigin = CheckOrigin(b.PublicOrigin);
+            if (b.NormalizeScheduleDateTimes is { } n) s.NormalizeScheduleDateTimes = n;
             emu.Settings = s;
             await WriteSettings(ctx, emu);
         });
@@ -162,6 +164,17 @@ internal static class ControlRoutes
         {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "The request body is not valid: " + e.Message);
         }
+    }
+
+    /// <summary>An origin for <c>publicOrigin</c>: <c>http(s)://host[:port]</c> with nothing after it; empty = the called host.</summary>
+    public static string? CheckOrigin(string value)
+    {
+        if (value.Length == 0)
+            return null;
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && uri.PathAndQuery == "/" && !value.EndsWith('/'))
+            return uri.GetLeftPart(UriPartial.Authority);
+        throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"'publicOrigin' must be an origin such as https://westus.example.com (no path), or empty; got '{value}'.");
     }
 
     public static int Check(int value, int min, int max, string name) =>
@@ -208,6 +221,11 @@ internal static class ControlRoutes
             else
                 w.WriteNull("unknownJobStatus");
             w.WriteNumber("unknownJobStatusSeconds", s.UnknownJobStatusSeconds);
+            if (s.PublicOrigin is { } origin)
+                w.WriteString("publicOrigin", origin);
+            else
+                w.WriteNull("publicOrigin");
+            w.WriteBoolean("normalizeScheduleDateTimes", s.NormalizeScheduleDateTimes);
             w.WriteEndObject();
         });
 

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
@@ -54,7 +55,7 @@ internal static class ScheduleRoutes
     {
         var lh = Target(ctx, emu, form);
         using var doc = await JsonIn.ReadObjectAsync(ctx);
-        var body = ReadBody(doc.RootElement, article);
+        var body = ReadBody(doc.RootElement, article, emu);
         var caller = ApiPipeline.Caller(ctx);
         Schedule schedule;
         lock (lh.Gate)
@@ -112,7 +113,7 @@ internal static class ScheduleRoutes
         var lh = Target(ctx, emu, form);
         var id = Resolve.PathGuid(ctx, "schedule", "scheduleId");
         using var doc = await JsonIn.ReadObjectAsync(ctx);
-        var body = ReadBody(doc.RootElement, article);
+        var body = ReadBody(doc.RootElement, article, emu);
         Schedule s;
         lock (lh.Gate)
         {
@@ -195,7 +196,7 @@ internal static class ScheduleRoutes
     /// array (400 <c>InvalidConfiguration</c>). <c>executionData</c> is an object or absent: the spec has no way to
     /// unlink a definition, so <c>null</c> is 400 unless <paramref name="article"/> (then it unlinks, as before).
     /// </summary>
-    private static Body ReadBody(JsonElement root, bool article)
+    private static Body ReadBody(JsonElement root, bool article, EmulatorContext emu)
     {
         if (!root.TryGetValue("enabled", out var enabled))
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'enabled' is required (true or false).");
@@ -228,6 +229,30 @@ internal static class ScheduleRoutes
         else if (hasData && !(article && data.ValueKind == JsonValueKind.Null))
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
                 "'executionData' must be an object { \"mlvExecutionDefinitionId\": \"…\" } or omitted; to drop a definition create a new schedule.");
+        if (emu.Settings.NormalizeScheduleDateTimes)
+            config = Normalized(config!);
         return new Body(enabled.GetBoolean(), config!, hasData, definitionId);
     }
+
+    /// <summary>
+    /// The configuration as a service that stores wall times keeps it: start and end as wall times in the schedule's
+    /// zone without offset or fraction (the spec's examples), times of day as <c>HH:mm</c>.
+    /// </summary>
+    private static ScheduleConfiguration Normalized(ScheduleConfiguration config)
+    {
+        var copy = config.Clone();
+        if (!ScheduleTimeZones.TryResolve(copy.LocalTimeZoneId, out _, out var zone))
+            return copy;
+        copy.StartDateTime = WallTime(copy.StartDateTime, zone);
+        copy.EndDateTime = WallTime(copy.EndDateTime, zone);
+        copy.Times = copy.Times?.Select(t => TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out var time)
+            ? time.ToString(@"hh\:mm", CultureInfo.InvariantCulture)
+            : t).ToArray();
+        return copy;
+    }
+
+    private static string? WallTime(string? text, TimeZoneInfo zone) =>
+        ScheduleDateTimes.TryParse(text, zone, out var utc)
+            ? TimeZoneInfo.ConvertTimeFromUtc(utc, zone).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)
+            : text;
 }
