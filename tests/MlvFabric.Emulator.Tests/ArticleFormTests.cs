@@ -22,14 +22,6 @@ public sealed class ArticleFormTests : ArticleFormsTest
         await Api.LakehouseSettings(Silver, new { queueSeconds = 600, durationSeconds = 600 });
     }
 
-    [Fact]
-    public void The_flag_sets_the_option()
-    {
-        Assert.True(CommandLine.Parse(new[] { "--serve-article-forms" })!.ServeArticleForms);
-        Assert.False(CommandLine.Parse(Array.Empty<string>())!.ServeArticleForms);
-        Assert.Contains("--serve-article-forms", CommandLine.Help());
-    }
-
     [Theory]
     [InlineData("lakehouses/{lh}/jobs/instances?jobType=RefreshMaterializedLakeViews")]
     [InlineData("lakehouses/{lh}/jobs/refreshMaterializedLakeViews/instances")]
