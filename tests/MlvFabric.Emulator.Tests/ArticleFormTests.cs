@@ -22,6 +22,14 @@ public sealed class ArticleFormTests : ArticleFormsTest
         await Api.LakehouseSettings(Silver, new { queueSeconds = 600, durationSeconds = 600 });
     }
 
+    [Fact]
+    public async Task The_settings_show_the_switch()
+    {
+        Assert.True((await Api.Control(HttpMethod.Get, "settings")).AssertStatus(200).Json.GetProperty("serveArticleForms").GetBoolean());
+        await Api.Settings(new { pageSize = 5 });
+        Assert.True((await Api.Control(HttpMethod.Get, "settings")).Json.GetProperty("serveArticleForms").GetBoolean());
+    }
+
     [Theory]
     [InlineData("lakehouses/{lh}/jobs/instances?jobType=RefreshMaterializedLakeViews")]
     [InlineData("lakehouses/{lh}/jobs/refreshMaterializedLakeViews/instances")]

@@ -208,6 +208,7 @@ internal static class ControlRoutes
             else
                 w.WriteNull("unknownJobStatus");
             w.WriteNumber("unknownJobStatusSeconds", s.UnknownJobStatusSeconds);
+            w.WriteBoolean("serveArticleForms", s.ServeArticleForms); // read-only: routes are fixed at start
             w.WriteEndObject();
         });
 
