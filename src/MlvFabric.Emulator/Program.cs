@@ -60,6 +60,9 @@ internal static class Program
 
             Console.WriteLine($"MlvFabric emulator listening on {server.BaseUri} (Ctrl+C to stop)");
             Console.WriteLine($"  API endpoint:      {server.ApiBaseUri}");
+            Console.WriteLine(options.ServeArticleForms
+                ? "  Routes:            the API spec's operations and the MLV article's extra forms (--serve-article-forms)"
+                : "  Routes:            the API spec's operations only (--serve-article-forms adds the MLV article's extra forms)");
             Console.WriteLine($"  Control surface:   {server.BaseUri}_emulator/  (token: POST {server.BaseUri}_emulator/tokens)");
             Console.WriteLine($"  Managed identity:  IDENTITY_ENDPOINT={server.ManagedIdentityEndpoint} IDENTITY_HEADER={server.ManagedIdentityHeaderSecret}");
             Console.WriteLine("Ready.");

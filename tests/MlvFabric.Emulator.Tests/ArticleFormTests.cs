@@ -23,11 +23,11 @@ public sealed class ArticleFormTests : ArticleFormsTest
     }
 
     [Fact]
-    public void The_flag_sets_the_option()
+    public async Task The_settings_show_the_switch()
     {
-        Assert.True(CommandLine.Parse(new[] { "--serve-article-forms" })!.ServeArticleForms);
-        Assert.False(CommandLine.Parse(Array.Empty<string>())!.ServeArticleForms);
-        Assert.Contains("--serve-article-forms", CommandLine.Help());
+        Assert.True((await Api.Control(HttpMethod.Get, "settings")).AssertStatus(200).Json.GetProperty("serveArticleForms").GetBoolean());
+        await Api.Settings(new { pageSize = 5 });
+        Assert.True((await Api.Control(HttpMethod.Get, "settings")).Json.GetProperty("serveArticleForms").GetBoolean());
     }
 
     [Theory]

@@ -16,6 +16,9 @@ public sealed class CommandLineTests
         Assert.Equal(7, o.PageSize);
         Assert.True(o.RefuseAppTokensOnMlvJobs);
         Assert.Equal("Cancelled", o.DedupeStatus);
+        Assert.False(o.ServeArticleForms);
+        Assert.True(CommandLine.Parse(new[] { "--serve-article-forms" })!.ServeArticleForms);
+        Assert.Contains("--serve-article-forms", CommandLine.Help());
         Assert.Null(CommandLine.Parse(new[] { "--help" }));
         Assert.Throws<ArgumentException>(() => CommandLine.Parse(new[] { "--nope" }));
         Assert.Throws<ArgumentException>(() => CommandLine.Parse(new[] { "--page-size", "x" }));

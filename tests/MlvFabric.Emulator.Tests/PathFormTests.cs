@@ -77,6 +77,12 @@ public sealed class PathFormTests : EmulatorTest
     }
 
     [Fact]
+    public async Task The_settings_show_the_switch_off()
+    {
+        Assert.False((await Api.Control(HttpMethod.Get, "settings")).AssertStatus(200).Json.GetProperty("serveArticleForms").GetBoolean());
+    }
+
+    [Fact]
     public async Task Get_list_and_cancel_answer_on_the_items_form()
     {
         var job = await Api.RunAsync(Sales, Silver);

@@ -226,6 +226,7 @@ internal static class ControlRoutes
             else
                 w.WriteNull("publicOrigin");
             w.WriteBoolean("normalizeScheduleDateTimes", s.NormalizeScheduleDateTimes);
+            w.WriteBoolean("serveArticleForms", s.ServeArticleForms); // read-only: routes are fixed at start
             w.WriteEndObject();
         });
 
