@@ -173,7 +173,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         Action<EmulatorRequest>[] observers;
         lock (_observers)
             observers = _observers.ToArray();
-        var request = new EmulatorRequest(e.Sequence, e.Method, e.Path, e.Query, e.Status, e.Body);
+        var request = new EmulatorRequest(e.Sequence, e.Method, e.Host, e.Path, e.Query, e.Status, e.Body);
         foreach (var observer in observers)
             observer(request);
     }
@@ -225,4 +225,4 @@ public sealed class EmulatorServer : IAsyncDisposable
 }
 
 /// <summary>A /v1 request as the emulator saw it (never the Authorization header); <c>Status</c> 0 = dropped.</summary>
-public sealed record EmulatorRequest(long Sequence, string Method, string Path, string Query, int Status, string? Body);
+public sealed record EmulatorRequest(long Sequence, string Method, string Host, string Path, string Query, int Status, string? Body);

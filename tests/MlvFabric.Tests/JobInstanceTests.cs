@@ -94,7 +94,8 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void FirstStopsPagingEarly()
     {
-        Control.SetSettings(new { pageSize = 5 });
+        // The first page holds the lakehouse's 3 seeded TableMaintenance runs and 7 refreshes: enough for -First 3.
+        Control.SetSettings(new { pageSize = 10 });
         Control.AddHistory("Sales", "Gold", new { count = 40 });
 
         (PsResult result, List<LoggedRequest> requests) = RunLogged($"Get-MlvJobInstance {Gold} -First 3");

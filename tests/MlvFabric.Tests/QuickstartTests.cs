@@ -15,6 +15,7 @@ public sealed class QuickstartTests
     public async System.Threading.Tasks.Task ReadmeQuickstartRunsAgainstTheEmulator()
     {
         await using EmulatorServer emulator = await EmulatorServer.StartAsync(new EmulatorOptions { RetryAfterSeconds = 1, ManagedIdentitySecret = "mlvfabric-emulator" });
+        using var spec = new SpecConformanceWatch(emulator);
         string script = Quickstart.Extract(File.ReadAllText(Path.Combine(ModuleLocator.RepoRoot, "README.md")), emulator.BaseUri.ToString());
         using var env = new EnvironmentScope(new Dictionary<string, string?> { ["IDENTITY_ENDPOINT"] = null, ["IDENTITY_HEADER"] = null });
         var output = new StringWriter();
@@ -25,5 +26,7 @@ public sealed class QuickstartTests
         result.ThrowIfFailed();
         Assert.Contains("Sales", output.ToString());
         Assert.Contains("Bronze", output.ToString());
+        Assert.True(spec.Checked > 5, $"only {spec.Checked} requests were checked");
+        spec.AssertConforms();
     }
 }

@@ -65,6 +65,7 @@ internal sealed class ApiPipeline
             TimeUtc = DateTime.UtcNow,
             EmulatorTimeUtc = _emu.Clock.UtcNow,
             Method = request.Method,
+            Host = request.Host.Value ?? "",
             Path = request.Path.Value ?? "",
             Query = request.QueryString.Value ?? "",
             RequestId = requestId,

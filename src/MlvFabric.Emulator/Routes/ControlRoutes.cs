@@ -286,6 +286,7 @@ internal static class ControlRoutes
         w.WriteString("time", JsonOut.IsoZ(e.TimeUtc));
         w.WriteString("emulatorTime", JsonOut.IsoZ(e.EmulatorTimeUtc));
         w.WriteString("method", e.Method);
+        w.WriteString("host", e.Host);
         w.WriteString("path", e.Path);
         w.WriteString("query", e.Query);
         w.WriteNumber("status", e.Status);

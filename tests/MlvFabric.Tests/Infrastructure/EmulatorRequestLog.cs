@@ -36,7 +36,11 @@ public sealed class EmulatorRequestLog : IDisposable
             e.GetProperty("method").GetString()!,
             e.GetProperty("path").GetString()!,
             e.GetProperty("status").GetInt32(),
-            e.TryGetProperty("body", out JsonElement body) ? body.GetString() : null)).ToList();
+            e.TryGetProperty("body", out JsonElement body) ? body.GetString() : null)
+        {
+            Host = e.GetProperty("host").GetString()!,
+            Query = e.GetProperty("query").GetString()!,
+        }).ToList();
     }
 
     public void Dispose() => _http.Dispose();
@@ -44,6 +48,10 @@ public sealed class EmulatorRequestLog : IDisposable
 
 public sealed record LoggedRequest(long Sequence, string Method, string Path, int Status, string? Body)
 {
+    public string Host { get; init; } = "";
+
+    public string Query { get; init; } = "";
+
     public bool IsChange => Method != "GET";
 
     public override string ToString() => $"{Method} {Path} -> {Status}";

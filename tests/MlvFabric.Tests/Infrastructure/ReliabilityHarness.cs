@@ -17,6 +17,7 @@ namespace MlvFabric.Tests.Infrastructure;
 /// <summary>
 /// One emulator per reliability test class, with the limits those tests need: quick Retry-After, and the scheduler's
 /// per-minute job limits lifted (the tests inject their own 429s; the client still paces itself at 50 per minute).
+/// Every request is checked against the Fabric REST spec, as <see cref="EmulatorFixture"/> does.
 /// </summary>
 public sealed class ReliabilityEmulatorFixture : IAsyncLifetime
 {
@@ -31,9 +32,17 @@ public sealed class ReliabilityEmulatorFixture : IAsyncLifetime
             JobStatusReadsPerMinute = 0,
             RequestLogCapacity = 200_000,
         });
+        _spec = new SpecConformanceWatch(Emulator);
     }
 
-    public async Task DisposeAsync() => await Emulator.DisposeAsync();
+    private SpecConformanceWatch? _spec;
+
+    public async Task DisposeAsync()
+    {
+        _spec!.Dispose();
+        await Emulator.DisposeAsync();
+        _spec.AssertConforms();
+    }
 }
 
 /// <summary>The emulator's control surface and a fault-free raw API caller: setup, and the evidence the tests check.</summary>
