@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading;
@@ -53,6 +54,7 @@ namespace MlvFabric.Client
                     FabricJsonContext.Default.RunOnDemandRequestDto)
                 : null;
             var budget = new RetryBudget();
+            var resent = false;
             while (true)
             {
                 var post = new FabricRequest(HttpMethod.Post, uri, SendMode.NotIdempotent)
@@ -61,11 +63,10 @@ namespace MlvFabric.Client
                     IsJobCall = true,
                     Limiter = SubmissionLimiter, // informed by 429s; waited for just below
                 };
-                var (waited, grant) = await SubmissionLimiter.AcquireAsync(ct).ConfigureAwait(false);
-                post.Grant = grant;
-                if (waited > TimeSpan.FromSeconds(1))
-                    FabricLog.Verbose($"Paced POST {post.Path} by {ErrorText.Seconds(waited)} to stay under {SubmissionLimiter.Describe("job submissions")}.");
-                var floor = JobClockFloor();
+                post.Grant = await FabricHttp.PassLimiterAsync(SubmissionLimiter, "job submissions", "POST", post.Path, ct).ConfigureAwait(false);
+                // When the request left, on this machine's clock; turned into the service's clock only when needed,
+                // with the latest Date header the service sent (the reconciliation's own list reads bring a fresh one).
+                var sentLocal = DateTimeOffset.UtcNow;
                 JobSubmission? submission;
                 AmbiguousOutcomeException? ambiguous = null;
                 SubmissionStarted(lakehouseId);
@@ -76,7 +77,7 @@ namespace MlvFabric.Client
                     if (submission != null)
                     {
                         TryClaim(submission.JobInstanceId);
-                        return submission;
+                        return resent ? await FollowRunningIfSkippedAsync(submission, ct).ConfigureAwait(false) : submission;
                     }
                     FabricLog.Verbose($"POST {post.Path} was accepted but its answer had no readable Location; looking the job up in the job list.");
                     ambiguous = new AmbiguousOutcomeException("the answer had no job instance URL", null, HttpStatusCode.Accepted);
@@ -99,7 +100,7 @@ namespace MlvFabric.Client
                 var found = await ReconcileAsync(
                     () => ListJobInstancesAsync(workspaceId, lakehouseId, StatusReadLimiter, ct),
                     j => string.Equals(j.InvokeType, JobInvokeType.Manual, StringComparison.OrdinalIgnoreCase) &&
-                         (j.StartTimeUtc == null || j.StartTimeUtc.Value >= floor.UtcDateTime),
+                         (j.StartTimeUtc == null || j.StartTimeUtc.Value >= JobClockFloor(sentLocal).UtcDateTime),
                     j => j.Id, "refresh job", post, ambiguous, ct, maxItems: 200,
                     preferEarliest: j => j.StartTimeUtc ?? DateTime.MaxValue).ConfigureAwait(false);
                 if (found != null)
@@ -121,35 +122,64 @@ namespace MlvFabric.Client
                         "POST", post.Path);
                 EnsureCanResend(post, budget, ambiguous, "refresh job");
                 FabricLog.Verbose($"No job appeared in the job list within {ErrorText.Seconds(_http.Options.ReconcileWindow)}, so the lost request never started one; sending it again.");
+                resent = true;
             }
         }
 
-        // The job scheduler's clock as seen in our own jobs' startTimeUtc (it may differ from the Date header's clock,
-        // for instance in an emulator whose clock was moved): offset = startTimeUtc − when the 202 arrived, a lower bound.
-        private long _jobClockOffsetTicks;
-        private int _hasJobClock;
-
-        internal void NoteJobClock(MlvJobInstance instance, JobInstanceRef job)
+        /// <summary>
+        /// After a start was sent again: if the service skipped it (Deduped, or Cancelled at once) because a refresh of
+        /// the lineage was already running, the first start did reach the service after all (or another refresh
+        /// runs): that running refresh is the one this call stands for, and it is returned instead of the skipped one.
+        /// </summary>
+        private async Task<JobSubmission> FollowRunningIfSkippedAsync(JobSubmission submission, CancellationToken ct)
         {
-            if (instance.StartTimeUtc is DateTime start && job.SubmittedAt is DateTimeOffset received)
+            var ws = submission.WorkspaceId;
+            var lh = submission.LakehouseId;
+            MlvJobInstance resent;
+            try
             {
-                Interlocked.Exchange(ref _jobClockOffsetTicks, (start - received.UtcDateTime).Ticks);
-                Volatile.Write(ref _hasJobClock, 1);
+                resent = await GetJobInstanceAsync(ws, lh, submission.JobInstanceId, ct).ConfigureAwait(false);
             }
+            catch (FabricException ex)
+            {
+                FabricLog.Verbose($"Could not read job instance {submission.JobInstanceId} of the re-sent start ({ex.Message}); returning it as submitted.");
+                return submission;
+            }
+            if (!JobStatus.IsSuperseded(resent.Status))
+                return submission;
+            var candidates = new List<MlvJobInstance>();
+            var seen = 0;
+            await foreach (var job in ListJobInstancesAsync(ws, lh, StatusReadLimiter, ct).ConfigureAwait(false))
+            {
+                if (job.Id != resent.Id && job.IsRunning)
+                    candidates.Add(job);
+                if (++seen >= 100)
+                    break;
+            }
+            // The lost first start's job is running and no call has returned it yet; of several, the earliest.
+            var running = candidates.OrderBy(j => IsClaimed(j.Id)).ThenBy(j => j.StartTimeUtc ?? DateTime.MaxValue).FirstOrDefault();
+            if (running == null)
+                return submission;
+            TryClaim(running.Id);
+            FabricLog.Verbose($"The re-sent start became job instance {resent.Id} ({resent.Status}): refresh {running.Id} of the lineage was already running, so the first start did reach Fabric (or another refresh runs). Following {running.Id}.");
+            return new JobSubmission
+            {
+                JobInstanceId = running.Id,
+                WorkspaceId = ws,
+                LakehouseId = lh,
+                Location = JobInstanceUrl(ws, lh, running.Id),
+                SubmittedAt = DateTimeOffset.UtcNow,
+                Reconciled = true,
+            };
         }
 
-        /// <summary>The earliest startTimeUtc a job submitted now can carry (both clock estimates, minus a tolerance).</summary>
-        internal DateTimeOffset JobClockFloor()
-        {
-            var floor = _http.ServerNow;
-            if (Volatile.Read(ref _hasJobClock) != 0)
-            {
-                var byJobs = DateTimeOffset.UtcNow + TimeSpan.FromTicks(Interlocked.Read(ref _jobClockOffsetTicks));
-                if (byJobs < floor)
-                    floor = byJobs;
-            }
-            return floor - ClockTolerance;
-        }
+        /// <summary>
+        /// The earliest startTimeUtc a job created by a request sent at <paramref name="sentLocal"/> (this machine's
+        /// clock) can carry: that moment on the service's clock, as its latest Date header tells, minus a tolerance for
+        /// the header's one-second resolution and the job service's own clock. It never relies on this machine's clock
+        /// agreeing with the service's.
+        /// </summary>
+        internal DateTimeOffset JobClockFloor(DateTimeOffset sentLocal) => _http.ServerTimeAt(sentLocal) - ClockTolerance;
 
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> SubmissionsInFlight =
             new System.Collections.Concurrent.ConcurrentDictionary<Guid, int>();
@@ -236,8 +266,22 @@ namespace MlvFabric.Client
             return _http.SendAsync(request, async (r, t) =>
             {
                 var dto = await FabricHttp.ReadJsonAsync(r, FabricJsonContext.Default.JobInstanceDto, t).ConfigureAwait(false);
-                return Mapper.ToJobInstance(dto, scope, "GET", request.Path);
+                return ReadAskedJob(dto, jobInstanceId, scope, request.Path);
             }, ct);
+        }
+
+        /// <summary>
+        /// The job instance of an answer to a read of <paramref name="asked"/>: an answer without an id, or about another
+        /// job, is a protocol error naming the job asked for (never taken as that job's status).
+        /// </summary>
+        private static MlvJobInstance ReadAskedJob(JobInstanceDto dto, Guid asked, ItemScope scope, string path)
+        {
+            if (string.IsNullOrWhiteSpace(dto.Id))
+                throw new FabricProtocolException($"The service answered the read of job instance {asked} with a job instance without an id; the answer was not used.", "GET", path);
+            var instance = Mapper.ToJobInstance(dto, scope, "GET", path);
+            if (instance.Id != asked)
+                throw new FabricProtocolException($"The service answered the read of job instance {asked} with another job instance ({instance.Id}); the answer was not used.", "GET", path);
+            return instance;
         }
 
         /// <summary>One status read for the waiter: paced by the caller, 429 thrown at once, Retry-After returned.</summary>
@@ -257,7 +301,7 @@ namespace MlvFabric.Client
             {
                 var retryAfter = RetryAfterParser.Parse(r, DateTimeOffset.UtcNow);
                 var dto = await FabricHttp.ReadJsonAsync(r, FabricJsonContext.Default.JobInstanceDto, t).ConfigureAwait(false);
-                return (Mapper.ToJobInstance(dto, scope, "GET", request.Path), retryAfter);
+                return (ReadAskedJob(dto, job.JobInstanceId, scope, request.Path), retryAfter);
             }, ct);
         }
 

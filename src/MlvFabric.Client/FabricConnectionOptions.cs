@@ -74,10 +74,23 @@ namespace MlvFabric.Client
         /// <summary>Time limit of one HTTP attempt (headers and body). Default 100 s.</summary>
         public TimeSpan HttpTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
-        /// <summary>Upper bound of the time spent retrying one operation, waits after 429 included. Default 5 minutes.</summary>
+        /// <summary>Upper bound of the time spent retrying one operation (waits after 429 not included: see <see cref="MaxThrottleWait"/>). Default 5 minutes.</summary>
         public TimeSpan MaxRetryDuration { get; set; } = TimeSpan.FromMinutes(5);
 
-        /// <summary>Attempts per operation, the first included. Default 10.</summary>
+        /// <summary>
+        /// How long a connection that is refused or a host that does not resolve (the request never left) is retried
+        /// before the operation fails with an error naming the endpoint. Default 10 s.
+        /// </summary>
+        public TimeSpan ConnectFailureLimit { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>
+        /// Upper bound of the time one operation waits as the service's 429 answers tell it to (Retry-After): such waits
+        /// are the service's schedule, not failures, so they count neither against <see cref="MaxAttempts"/> nor
+        /// against <see cref="MaxRetryDuration"/>. Default one hour (a job wait's own timeout ends it earlier).
+        /// </summary>
+        public TimeSpan MaxThrottleWait { get; set; } = TimeSpan.FromHours(1);
+
+        /// <summary>Attempts per operation, the first included (answers 429 not counted). Default 10.</summary>
         public int MaxAttempts { get; set; } = 10;
 
         /// <summary>First backoff step when the service gives no Retry-After (doubles per attempt, with jitter). Default 1 s.</summary>

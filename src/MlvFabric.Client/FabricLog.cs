@@ -26,6 +26,20 @@ namespace MlvFabric.Client
         bool DebugEnabled { get; }
     }
 
+    /// <summary>
+    /// A sink that can also show a wait of the client's own while it lasts (a retry after a refused connection, a
+    /// throttled request, a pacing pause): a cmdlet shows it as a progress record. Optional: a plain
+    /// <see cref="IFabricLogSink"/> still gets the verbose line.
+    /// </summary>
+    public interface IFabricWaitSink
+    {
+        /// <summary>A wait of <paramref name="duration"/> starts now; <paramref name="reason"/> says why.</summary>
+        void WaitStarted(string activity, string reason, TimeSpan duration);
+
+        /// <summary>The wait announced last is over.</summary>
+        void WaitEnded();
+    }
+
     /// <summary>The ambient log sink of the current async flow.</summary>
     public static class FabricLog
     {
@@ -58,6 +72,36 @@ namespace MlvFabric.Client
         }
 
         internal static void Warning(string message) => Safe(s => s.Warning(message));
+
+        /// <summary>Announces a wait of the client's own: a verbose line (always, before the wait) and, where the sink shows them, progress.</summary>
+        internal static IDisposable Waiting(string activity, string reason, TimeSpan duration)
+        {
+            Verbose($"{reason}: waiting {ErrorText.Seconds(duration)}.");
+            if (!(CurrentSink.Value is IFabricWaitSink))
+                return NoWait.Instance;
+            Safe(s => ((IFabricWaitSink)s).WaitStarted(activity, reason, duration));
+            return new EndWait();
+        }
+
+        private sealed class EndWait : IDisposable
+        {
+            private int _disposed;
+
+            public void Dispose()
+            {
+                if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                    Safe(s => (s as IFabricWaitSink)?.WaitEnded());
+            }
+        }
+
+        private sealed class NoWait : IDisposable
+        {
+            internal static readonly NoWait Instance = new NoWait();
+
+            public void Dispose()
+            {
+            }
+        }
 
         internal static bool IsVerboseEnabled => CurrentSink.Value?.VerboseEnabled == true;
 

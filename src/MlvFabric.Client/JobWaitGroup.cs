@@ -294,7 +294,6 @@ namespace MlvFabric.Client
                             var (instance, retryAfter) = await pair.Key.ConfigureAwait(false);
                             job.Failures = 0;
                             job.Instance = instance;
-                            _client.NoteJobClock(instance, job.Job);
                             if (retryAfter is TimeSpan ra)
                                 lastInterval = ra;
                             if (JobStatus.IsTerminal(instance.Status))

@@ -86,6 +86,15 @@ public static class ScheduleDateTimes
         return TimeZoneInfo.ConvertTimeToUtc(wall, timeZone);
     }
 
+    /// <summary>
+    /// Whether the schedule's <c>endDateTime</c> is at or before <paramref name="nowUtc"/>: it will never run again
+    /// (false when the end or the zone cannot be read; validation reports those).
+    /// </summary>
+    public static bool HasEnded(ScheduleConfiguration configuration, DateTime nowUtc) =>
+        ScheduleTimeZones.TryResolve(configuration.LocalTimeZoneId, out _, out var zone)
+        && TryParse(configuration.EndDateTime, zone, out var end)
+        && end <= AsUtc(nowUtc);
+
     /// <summary>Local → UTC; Unspecified is taken as UTC already.</summary>
     internal static DateTime AsUtc(DateTime value) => value.Kind switch
     {

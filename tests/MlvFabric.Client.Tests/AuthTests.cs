@@ -135,9 +135,10 @@ namespace MlvFabric.Client.Tests
             using var _ = Logging();
             var credential = new AlwaysDeadCredential(F);
             using var session = await FabricSession.ConnectAsync(F.Options("unused", o => o.AuthMethod = FabricAuthMethod.ClientSecret), credential, default);
-            var ex = await ThrowsNoToken<FabricApiException>(() => session.Client.GetWorkspaceAsync(F.Sales));
-            Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
-            Assert.Equal("TokenExpired", ex.ErrorCode);
+            var ex = await ThrowsNoToken<FabricAuthenticationException>(() => session.Client.GetWorkspaceAsync(F.Sales));
+            Assert.Contains("HTTP 401 TokenExpired", ex.Message);
+            Assert.Contains("also after it was renewed", ex.Message);
+            Assert.Contains("Connect-MlvFabric", ex.Message);
             Assert.Equal(2, (await F.RequestsAsync()).Count(r => r.Status == 401));
         }
 

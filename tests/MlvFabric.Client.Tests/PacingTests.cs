@@ -69,7 +69,7 @@ namespace MlvFabric.Client.Tests
             Assert.Equal(new[] { 200, 200, 200, 200, 200 }, pages); // one request per page, no 429
             Assert.True(sw.Elapsed >= TimeSpan.FromSeconds(3.5), $"5 pages under a budget of 3 per 4 s took only {sw.Elapsed}");
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(12), $"took {sw.Elapsed}");
-            Assert.Contains(Sink.VerboseLines, l => l.StartsWith("Paced GET ", StringComparison.Ordinal) && l.Contains("3 job-status reads per 4 s"));
+            Assert.Contains(Sink.VerboseLines, l => l.StartsWith("Pacing GET ", StringComparison.Ordinal) && l.Contains("3 job-status reads per 4 s: waiting "));
         }
 
         [Fact]
@@ -83,7 +83,7 @@ namespace MlvFabric.Client.Tests
             var jobs = await session.Client.ListJobInstancesAsync(F.Sales, F.Gold).ToListAsync();
             Assert.Equal(77, jobs.Count);
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"took {sw.Elapsed}");
-            Assert.DoesNotContain(Sink.VerboseLines, l => l.StartsWith("Paced ", StringComparison.Ordinal));
+            Assert.DoesNotContain(Sink.VerboseLines, l => l.StartsWith("Pacing ", StringComparison.Ordinal));
             Assert.Equal(40, (await F.RequestsAsync()).Count(r => IsListPage(r) && r.Status == 200));
         }
 
@@ -102,7 +102,7 @@ namespace MlvFabric.Client.Tests
                 count++;
             Assert.Equal(600, count);
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), $"took {sw.Elapsed}"); // paced at 50/min it would take over a minute
-            Assert.DoesNotContain(Sink.VerboseLines, l => l.StartsWith("Paced ", StringComparison.Ordinal));
+            Assert.DoesNotContain(Sink.VerboseLines, l => l.StartsWith("Pacing ", StringComparison.Ordinal));
         }
 
         [Fact]

@@ -63,8 +63,8 @@ namespace MlvFabric.Client.Tests
             Assert.True(sw.Elapsed >= TimeSpan.FromSeconds(1.9), $"Retry-After was not honoured: {sw.Elapsed}");
             var requests = (await F.RequestsAsync()).Where(r => r.Path == "/v1/workspaces").ToList();
             Assert.Equal(new[] { 429, 429, 200 }, requests.Select(r => r.Status));
-            Assert.Contains(Sink.VerboseLines, l => l == "Retrying GET /v1/workspaces in 1.0 s (attempt 2/10, 429 RequestBlocked, Retry-After 1)");
-            Assert.Contains(Sink.VerboseLines, l => l.StartsWith("Retrying GET /v1/workspaces in 1.0 s (attempt 3/10"));
+            Assert.Contains(Sink.VerboseLines, l => l == "Retrying GET /v1/workspaces after attempt 1 (429 RequestBlocked, Retry-After 1 s): waiting 1.0 s.");
+            Assert.Contains(Sink.VerboseLines, l => l.StartsWith("Retrying GET /v1/workspaces after attempt 2 ("));
         }
 
         [Fact]

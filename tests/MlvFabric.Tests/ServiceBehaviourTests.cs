@@ -145,8 +145,8 @@ public sealed class ServiceBehaviourTests : JobTestBase
         // The retry itself.
         string lakehouses = $"/v1/workspaces/{Emulator.WorkspaceId("Sales")}/lakehouses";
         VerboseRecord retry = Assert.Single(result.Verbose, v => v.Message.StartsWith("Retrying ", StringComparison.Ordinal));
-        Assert.StartsWith($"Retrying GET {lakehouses} in ", retry.Message, StringComparison.Ordinal);
-        Assert.Contains("attempt 2/", retry.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Retrying GET {lakehouses} after attempt 1 (", retry.Message, StringComparison.Ordinal);
+        Assert.Contains(": waiting ", retry.Message, StringComparison.Ordinal);
         Assert.Contains("503", retry.Message, StringComparison.Ordinal);
         Assert.Contains("Retry-After 1", retry.Message, StringComparison.Ordinal);
         Assert.Empty(result.Debug); // headers only with -Debug

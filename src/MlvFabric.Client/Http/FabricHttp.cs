@@ -71,6 +71,15 @@ namespace MlvFabric.Client.Http
         /// <summary>Attempts whose outcome is unknown (network error after sending, 5xx, unreadable answer).</summary>
         internal int UncertainAttempts;
 
+        /// <summary>Attempts answered 429 (the service's schedule, not failures).</summary>
+        internal int ThrottledAttempts;
+
+        /// <summary>Time spent waiting as 429 answers said.</summary>
+        internal TimeSpan ThrottleWaited;
+
+        /// <summary>When the first of the current run of refused connections happened (null: the last attempt connected).</summary>
+        internal TimeSpan? ConnectFailingSince;
+
         internal TimeSpan Elapsed => _clock.Elapsed;
     }
 
@@ -138,11 +147,12 @@ namespace MlvFabric.Client.Http
 
         internal FabricConnectionOptions Options => _options;
 
-        /// <summary>The service's clock as last seen in a Date header (falls back to this machine's clock).</summary>
-        internal DateTimeOffset ServerNow =>
-            Volatile.Read(ref _hasServerClock) == 0
-                ? DateTimeOffset.UtcNow
-                : DateTimeOffset.UtcNow + TimeSpan.FromTicks(Interlocked.Read(ref _serverClockOffsetTicks));
+        /// <summary>
+        /// The moment <paramref name="local"/> (this machine's clock) on the service's clock, by the offset of the latest
+        /// Date header (no header seen yet: this machine's clock).
+        /// </summary>
+        internal DateTimeOffset ServerTimeAt(DateTimeOffset local) =>
+            Volatile.Read(ref _hasServerClock) == 0 ? local : local + TimeSpan.FromTicks(Interlocked.Read(ref _serverClockOffsetTicks));
 
         internal Uri Url(string relative) => new Uri(BaseUri, relative);
 
@@ -188,12 +198,8 @@ namespace MlvFabric.Client.Http
             {
                 ct.ThrowIfCancellationRequested();
                 if (request.Limiter != null && request.WaitForLimiter)
-                {
-                    var (waited, grant) = await request.Limiter.AcquireAsync(ct).ConfigureAwait(false);
-                    request.Grant = grant;
-                    if (waited > TimeSpan.FromSeconds(1))
-                        FabricLog.Verbose($"Paced {method} {path} by {ErrorText.Seconds(waited)} to stay under {request.Limiter.Describe(request.IsJobCall && request.Method == HttpMethod.Get ? "job-status reads" : "requests")}.");
-                }
+                    request.Grant = await PassLimiterAsync(request.Limiter, request.IsJobCall && request.Method == HttpMethod.Get ? "job-status reads" : "requests",
+                        method, path, ct).ConfigureAwait(false);
                 var token = await _tokens.GetAsync(ct).ConfigureAwait(false);
                 var attempt = Interlocked.Increment(ref budget.Attempts);
 
@@ -252,14 +258,26 @@ namespace MlvFabric.Client.Http
                     if (request.Mode == SendMode.NotIdempotent && maybeSent)
                         throw new AmbiguousOutcomeException(what, failure, null);
                     var delay = Backoff(attempt);
-                    if (!CanRetry(budget, delay))
+                    if (!maybeSent)
+                    {
+                        // Nothing answers at all (refused, or the host does not resolve): a mistyped endpoint or a service
+                        // that is down. Worth a few quick tries, not minutes of silence.
+                        var failingSince = budget.ConnectFailingSince ??= budget.Elapsed;
+                        if (budget.Elapsed - failingSince + delay > _options.ConnectFailureLimit || !CanRetry(budget, delay))
+                            throw new FabricConnectionException(
+                                $"Could not connect to {BaseUri.Scheme}://{BaseUri.Authority} ({what}); tried {attempt} time(s) over {ErrorText.Seconds(budget.Elapsed - failingSince)}. " +
+                                "Check the endpoint given to Connect-MlvFabric (-Endpoint) and that the service is reachable from this machine (network, proxy, firewall).",
+                                method, path, failure, attempt);
+                    }
+                    else if (!CanRetry(budget, delay))
                         throw new FabricConnectionException(
                             $"{method} {path} failed: {what}. Gave up after {attempt} attempt(s) over {ErrorText.Seconds(budget.Elapsed)}.",
                             method, path, failure, attempt);
-                    LogRetry(method, path, delay, attempt, what, null);
-                    await Task.Delay(delay, ct).ConfigureAwait(false);
+                    await RetryDelayAsync(method, path, delay, attempt, what, null, ct).ConfigureAwait(false);
                     continue;
                 }
+
+                budget.ConnectFailingSince = null;
 
                 using (response)
                 {
@@ -302,8 +320,7 @@ namespace MlvFabric.Client.Http
                                 throw new FabricProtocolException(
                                     $"{method} {path} answered {ErrorText.Status(status)}, but {what}. Gave up after {attempt} attempt(s).",
                                     method, path, ex);
-                            LogRetry(method, path, delay, attempt, $"{code}, {what}", null);
-                            await Task.Delay(delay, ct).ConfigureAwait(false);
+                            await RetryDelayAsync(method, path, delay, attempt, $"{code}, {what}", null, ct).ConfigureAwait(false);
                             continue;
                         }
                     }
@@ -326,6 +343,12 @@ namespace MlvFabric.Client.Http
                         }
                         if (!_tokens.CanRenew && DateTimeOffset.UtcNow >= token.ExpiresOn)
                             throw StaticTokenCredential.Expired(token.ExpiresOn);
+                        if (!SaysPrincipalTypeRefused(error))
+                            throw new FabricAuthenticationException(
+                                $"The service refused this session's access token (HTTP 401{(errorCode != null ? " " + errorCode : "")}; {method} {path}" +
+                                $"{(requestId != null ? "; request id " + requestId : "")}) although it is valid until {ErrorText.Utc(token.ExpiresOn)}" +
+                                (renewedAfter401 ? ", also after it was renewed" : "") +
+                                ": it was revoked (for example after a password reset or a sign-out everywhere) or is not valid for Fabric. Connect again with Connect-MlvFabric.");
                     }
 
                     var throttled = code == 429 || string.Equals(errorCode, "TooManyRequestsForJobs", StringComparison.OrdinalIgnoreCase);
@@ -346,18 +369,21 @@ namespace MlvFabric.Client.Http
                                 $"{method} {path} kept failing on the service's side ({ErrorText.Status(status)}{(errorCode != null ? " " + errorCode : "")}{(requestId != null ? ", request id " + requestId : "")}). " +
                                 $"Gave up after {attempt} attempt(s) over {ErrorText.Seconds(budget.Elapsed)}.",
                                 method, path, apiError, attempt, status);
-                        LogRetry(method, path, delay, attempt, $"{code}{(errorCode != null ? " " + errorCode : "")}", retryAfter);
-                        await Task.Delay(delay, ct).ConfigureAwait(false);
+                        await RetryDelayAsync(method, path, delay, attempt, $"{code}{(errorCode != null ? " " + errorCode : "")}", retryAfter, ct).ConfigureAwait(false);
                         continue;
                     }
 
                     if (rejectedRetriable && (!throttled || request.RetryThrottled))
                     {
                         var delay = retryAfter ?? Backoff(attempt);
-                        if (CanRetry(budget, delay))
+                        if (throttled ? CanWaitThrottled(budget, delay) : CanRetry(budget, delay))
                         {
-                            LogRetry(method, path, delay, attempt, $"{code}{(errorCode != null ? " " + errorCode : "")}", retryAfter);
-                            await Task.Delay(delay, ct).ConfigureAwait(false);
+                            if (throttled)
+                            {
+                                budget.ThrottledAttempts++;
+                                budget.ThrottleWaited += delay;
+                            }
+                            await RetryDelayAsync(method, path, delay, attempt, $"{code}{(errorCode != null ? " " + errorCode : "")}", retryAfter, ct).ConfigureAwait(false);
                             continue;
                         }
                     }
@@ -367,8 +393,29 @@ namespace MlvFabric.Client.Http
             }
         }
 
+        // Throttled attempts and their waits are the service's schedule: they count against MaxThrottleWait only.
         private bool CanRetry(RetryBudget budget, TimeSpan delay) =>
-            budget.Attempts < _options.MaxAttempts && budget.Elapsed + delay <= _options.MaxRetryDuration;
+            budget.Attempts - budget.ThrottledAttempts < _options.MaxAttempts &&
+            budget.Elapsed - budget.ThrottleWaited + delay <= _options.MaxRetryDuration;
+
+        private bool CanWaitThrottled(RetryBudget budget, TimeSpan delay) =>
+            budget.ThrottleWaited + delay <= _options.MaxThrottleWait;
+
+        /// <summary>
+        /// Takes a slot of <paramref name="limiter"/>; when none is free, says so (verbose, progress) before waiting for
+        /// one, so a paced call is never a silent pause.
+        /// </summary>
+        internal static async Task<RateLimiter.Grant?> PassLimiterAsync(RateLimiter limiter, string what, string method, string path, CancellationToken ct)
+        {
+            if (limiter.TryAcquire(out var wait, out var grant))
+                return grant;
+            using (FabricLog.Waiting("Pacing requests to Fabric",
+                       $"Pacing {method} {path} to stay under {limiter.Describe(what)}", wait))
+            {
+                var (_, acquired) = await limiter.AcquireAsync(ct).ConfigureAwait(false);
+                return acquired;
+            }
+        }
 
         /// <summary>Exponential backoff with "equal jitter": half the step fixed, half random.</summary>
         internal TimeSpan Backoff(int attempt)
@@ -380,10 +427,13 @@ namespace MlvFabric.Client.Http
             return TimeSpan.FromMilliseconds(step / 2 + random.NextDouble() * step / 2);
         }
 
-        private void LogRetry(string method, string path, TimeSpan delay, int attempt, string reason, TimeSpan? retryAfter)
+        /// <summary>Waits before a retry, saying so first (verbose line; progress where the caller shows it).</summary>
+        private async Task RetryDelayAsync(string method, string path, TimeSpan delay, int attempt, string reason, TimeSpan? retryAfter, CancellationToken ct)
         {
-            FabricLog.Verbose($"Retrying {method} {path} in {ErrorText.Seconds(delay)} (attempt {attempt + 1}/{_options.MaxAttempts}, {reason}" +
-                              (retryAfter is TimeSpan ra ? $", Retry-After {ra.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}" : "") + ")");
+            var why = $"Retrying {method} {path} after attempt {attempt} ({reason}" +
+                      (retryAfter is TimeSpan ra ? $", Retry-After {ra.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s" : "") + ")";
+            using (FabricLog.Waiting("Retrying a request to Fabric", why, delay))
+                await Task.Delay(delay, ct).ConfigureAwait(false);
         }
 
         internal FabricApiException BuildApiException(FabricRequest request, HttpStatusCode status, FabricError? error, string? requestId,

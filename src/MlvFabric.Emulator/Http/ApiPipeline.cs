@@ -56,6 +56,9 @@ internal sealed class ApiPipeline
     private async Task InvokeApiAsync(HttpContext ctx, RequestDelegate next, string requestId)
     {
         var started = Stopwatch.GetTimestamp();
+        // The service's clock is the emulator clock: its Date header says so too, as a service whose clock differs
+        // from the caller's would.
+        ctx.Response.Headers.Date = _emu.Clock.UtcNow.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         if (_emu.Settings.PublicOrigin is { } origin)
             ctx.Items[Urls.PublicOriginKey] = origin;
         var request = ctx.Request;

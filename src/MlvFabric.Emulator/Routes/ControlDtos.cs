@@ -11,6 +11,11 @@ internal sealed class ClockAdvanceBody
     public double? Hours { get; set; }
 }
 
+internal sealed class RevokeBody
+{
+    public string? Oid { get; set; }
+}
+
 internal sealed class ClockSetBody
 {
     public System.DateTime? UtcNow { get; set; }

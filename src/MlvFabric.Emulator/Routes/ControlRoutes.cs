@@ -46,6 +46,15 @@ internal static class ControlRoutes
             });
         });
 
+        c.MapPost("/tokens/revoke", async ctx =>
+        {
+            var body = await ReadAsync<RevokeBody>(ctx);
+            if (body.Oid is null || !Guid.TryParse(body.Oid, out _))
+                throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'oid' (the caller's object id, a GUID) is required.");
+            emu.Tokens.Revoke(body.Oid);
+            await JsonOut.EmptyAsync(ctx, 204);
+        });
+
         c.MapGet("/clock", ctx => WriteClock(ctx, emu, null));
         c.MapPost("/clock/advance", async ctx =>
         {

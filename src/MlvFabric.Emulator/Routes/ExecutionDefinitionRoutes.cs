@@ -127,6 +127,8 @@ internal static class ExecutionDefinitionRoutes
             var n = name.GetString()!;
             if (n.Length > 256)
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'displayName' must be at most 256 characters.");
+            if (n.Any(char.IsControl))
+                throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'displayName' must not contain control characters.");
             if (lh.Definitions.Any(d => d.Id != def.Id && string.Equals(d.DisplayName, n, StringComparison.OrdinalIgnoreCase)))
                 throw new ApiException(409, ErrorCodes.ConflictingRequest,
                     $"A conflicting materialized lake views execution definition already exists: the name '{n}' is taken in this lakehouse.");

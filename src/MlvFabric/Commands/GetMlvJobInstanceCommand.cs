@@ -121,6 +121,12 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
         int emitted = 0;
         await foreach (MlvJobInstance instance in Client.ListJobInstancesAsync(target.WorkspaceId, target.LakehouseId, cancellationToken).ConfigureAwait(false))
         {
+            if (IsBeforeEverySinceMatch(instance))
+            {
+                // Newest first: the rest of the list cannot match, so no further page is read.
+                break;
+            }
+
             if (!Matches(JobInstances.Label(instance, target)))
             {
                 continue;
@@ -139,6 +145,16 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
         (_statuses is null || (instance.Status is not null && _statuses.Contains(instance.Status)))
         && (_invokeTypes is null || (instance.InvokeType is not null && _invokeTypes.Contains(instance.InvokeType)))
         && (_sinceUtc is null || (instance.StartTimeUtc is DateTime start && DateTime.SpecifyKind(start, DateTimeKind.Utc) >= _sinceUtc));
+
+    /// <summary>
+    /// Whether <paramref name="instance"/> started so long before -Since that every instance after it in the list (older
+    /// submissions) did too. The list is newest submission first; a run may queue after its submission, so a margin
+    /// keeps an older submission that started late.
+    /// </summary>
+    private bool IsBeforeEverySinceMatch(MlvJobInstance instance) =>
+        _sinceUtc is DateTime since && instance.StartTimeUtc is DateTime start && DateTime.SpecifyKind(start, DateTimeKind.Utc) < since - SinceQueueMargin;
+
+    private static readonly TimeSpan SinceQueueMargin = TimeSpan.FromHours(1);
 
     // A piped lakehouse (or workspace) also has an "Id" property, which binds -Id by property name. Its Id is its
     // LakehouseId (or WorkspaceId), which no job instance id ever equals: list the lakehouse's jobs instead.

@@ -24,7 +24,8 @@ public sealed class NewMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
             return;
         }
 
-        ErrorRecord? problem = string.IsNullOrWhiteSpace(Name) ? MlvErrors.InvalidExecutionDefinitionName("-Name", Name) : ValidateSettings();
+        string? nameProblem = ExecutionDefinitionRules.NameProblem(Name);
+        ErrorRecord? problem = nameProblem is not null ? MlvErrors.InvalidExecutionDefinitionName("-Name", Name, nameProblem) : ValidateSettings();
         if (problem is not null)
         {
             WriteError(problem);

@@ -108,6 +108,16 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
         }
 
         _configuration = composition.Configuration;
+        if (ScheduleDateTimes.HasEnded(_configuration!, DateTime.UtcNow))
+        {
+            if (!Disabled)
+            {
+                ThrowTerminatingError(MlvErrors.ScheduleEndInPast(_configuration!.EndDateTime, "The schedule"));
+            }
+
+            WriteWarning($"The schedule ends at {_configuration!.EndDateTime}, which has already passed: it is created switched off and would never run if enabled. Change its end with Set-MlvSchedule -EndDateTime first.");
+        }
+
         base.BeginProcessing();
     }
 

@@ -105,9 +105,9 @@ public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
             return MlvErrors.EmptyExecutionDefinitionGuid("-Id", "an execution definition id from Get-MlvExecutionDefinition, or pipe the definitions from Get-MlvExecutionDefinition");
         }
 
-        if (NewName is not null && string.IsNullOrWhiteSpace(NewName))
+        if (NewName is not null && ExecutionDefinitionRules.NameProblem(NewName) is string nameProblem)
         {
-            return MlvErrors.InvalidExecutionDefinitionName("-NewName", NewName);
+            return MlvErrors.InvalidExecutionDefinitionName("-NewName", NewName, nameProblem);
         }
 
         if (AllMlvs && SelectedMlv is not null)

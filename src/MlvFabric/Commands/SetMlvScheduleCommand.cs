@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
 using MlvFabric.Infrastructure;
+using MlvFabric.Scheduling;
 
 namespace MlvFabric.Commands;
 
@@ -221,6 +222,12 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
         foreach (string note in composition.Notes)
         {
             pipeline.WriteVerbose(note);
+        }
+
+        if (current.Enabled && ScheduleDateTimes.HasEnded(composition.Configuration!, DateTime.UtcNow))
+        {
+            pipeline.WriteError(MlvErrors.ScheduleEndInPast(composition.Configuration!.EndDateTime, $"Schedule {id} of lakehouse '{lakehouse}' is enabled and would end"));
+            return;
         }
 
         if (scopeChanges && !Force)

@@ -83,11 +83,43 @@ public sealed class AsyncPipeline
     /// <summary>The client's log sink for this pipeline (an adapter: the sink is no part of the cmdlets' public surface).</summary>
     internal IFabricLogSink LogSink => new Sink(this);
 
-    private sealed class Sink : IFabricLogSink
+    private sealed class Sink : IFabricLogSink, IFabricWaitSink
     {
+        // The client's own waits (retry, throttling, pacing) get a progress bar of their own, apart from job waits'.
+        private const int WaitActivityId = 90;
+        private static readonly TimeSpan ShownFrom = TimeSpan.FromSeconds(2);
+
         private readonly AsyncPipeline _pipeline;
+        private ProgressRecord? _shown;
 
         public Sink(AsyncPipeline pipeline) => _pipeline = pipeline;
+
+        public void WaitStarted(string activity, string reason, TimeSpan duration)
+        {
+            if (duration < ShownFrom)
+            {
+                return;
+            }
+
+            var record = new ProgressRecord(WaitActivityId, activity, reason)
+            {
+                SecondsRemaining = (int)Math.Ceiling(duration.TotalSeconds),
+            };
+            _shown = record;
+            _pipeline.WriteProgress(record);
+        }
+
+        public void WaitEnded()
+        {
+            ProgressRecord? shown = _shown;
+            if (shown is null)
+            {
+                return;
+            }
+
+            _shown = null;
+            _pipeline.WriteProgress(new ProgressRecord(WaitActivityId, shown.Activity, shown.StatusDescription) { RecordType = ProgressRecordType.Completed });
+        }
 
         public bool VerboseEnabled => _pipeline._streams.Verbose;
 

@@ -63,6 +63,7 @@ internal sealed class JobWaitRunner : IFabricLogSink, IDisposable
     private int _pendingAttach;
     private bool _inputComplete;
     private bool _completeCalled;
+    private bool _interruptReported;
     private string? _parentShown;
 
     public JobWaitRunner(FabricClient client, JobWaitSettings settings, StreamPreferences streams, CancellationToken stopToken)
@@ -182,9 +183,65 @@ internal sealed class JobWaitRunner : IFabricLogSink, IDisposable
         }
 
         await PumpAsync(pipeline, group.Completion, cancellationToken).ConfigureAwait(false);
-        JobWaitResult result = await group.Completion.ConfigureAwait(false);
+        JobWaitResult result;
+        try
+        {
+            result = await group.Completion.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (MlvErrors.IsFabricFailure(ex))
+        {
+            ReportInterrupted(pipeline, ex);
+            throw;
+        }
+
         CloseProgress(pipeline);
         await WriteResultsAsync(pipeline, result, cancellationToken).ConfigureAwait(false);
+        Flush(pipeline);
+    }
+
+    /// <summary>
+    /// The wait (or the command around it) ends for <paramref name="cause"/>, not because of the jobs: writes the jobs
+    /// that had already finished as usual, and for each job still running an error that names it and says it goes on
+    /// (its instance as the target). Once only.
+    /// </summary>
+    public void ReportInterrupted(AsyncPipeline pipeline, Exception cause)
+    {
+        List<Tracked> tracked;
+        Dictionary<Guid, JobWaitEntry> entries;
+        lock (_gate)
+        {
+            if (_interruptReported || _tracked.Count == 0)
+            {
+                return;
+            }
+
+            _interruptReported = true;
+            _inputComplete = true;
+            if (_group is not null && !_completeCalled)
+            {
+                _completeCalled = true;
+                _group.Complete();
+            }
+
+            tracked = _tracked.Where(t => t.AttachedTo is null).ToList();
+            entries = (_latest?.Jobs ?? Array.Empty<JobWaitEntry>()).ToDictionary(e => e.Job.JobInstanceId);
+        }
+
+        CloseProgress(pipeline);
+        foreach (Tracked job in tracked)
+        {
+            entries.TryGetValue(job.Id, out JobWaitEntry? entry);
+            MlvJobInstance instance = JobInstances.Label(entry?.Instance ?? job.Latest ?? JobInstances.Unread(job.Id, job.Target), job.Target);
+            if (entry is { State: JobWaitState.Finished } && entry.Instance is not null)
+            {
+                WriteFinished(pipeline, job, instance);
+            }
+            else
+            {
+                pipeline.WriteError(MlvErrors.JobWaitInterrupted(instance, job.Describe(), cause));
+            }
+        }
+
         Flush(pipeline);
     }
 

@@ -43,6 +43,14 @@ public abstract class MlvAsyncCmdlet : PSCmdlet, IDisposable
         _stopping.Cancel();
     }
 
+    /// <summary>
+    /// Called on the async body, with the pipeline still open, when a Fabric failure is about to end the command (it
+    /// becomes a terminating error right after): a last chance to report work already under way.
+    /// </summary>
+    protected virtual void OnBodyFailed(AsyncPipeline pipeline, Exception failure)
+    {
+    }
+
     /// <summary>Called on the stopping thread before cancellation; must not write to the pipeline.</summary>
     protected virtual void OnStopping()
     {
@@ -90,7 +98,15 @@ public abstract class MlvAsyncCmdlet : PSCmdlet, IDisposable
         {
             using (FabricLog.Use(pipeline.LogSink))
             {
-                await body(pipeline, StopToken).ConfigureAwait(false);
+                try
+                {
+                    await body(pipeline, StopToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (MlvErrors.IsFabricFailure(ex) && !StopToken.IsCancellationRequested)
+                {
+                    OnBodyFailed(pipeline, ex);
+                    throw;
+                }
             }
         }
         finally

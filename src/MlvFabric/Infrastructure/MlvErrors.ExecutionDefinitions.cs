@@ -10,10 +10,16 @@ namespace MlvFabric.Infrastructure;
 public static partial class MlvErrors
 {
     /// <summary>A blank -Name / -NewName.</summary>
-    public static ErrorRecord InvalidExecutionDefinitionName(string parameter, string? value) => InvalidArgument(
-        "InvalidExecutionDefinitionName",
-        $"{parameter} is empty or blank. An execution definition needs a display name, unique in its lakehouse, such as 'gold_nightly'.",
-        value);
+    public static ErrorRecord InvalidExecutionDefinitionName(string parameter, string? value, string problem)
+    {
+        string shown = value is null ? "(null)" : value.Length > 60 ? "'" + value.Substring(0, 60) + "…'" : "'" + value + "'";
+        ErrorRecord record = InvalidArgument(
+            "InvalidExecutionDefinitionName",
+            $"{parameter} {shown} {problem}. An execution definition needs a display name of 1 to {ExecutionDefinitionRules.MaxNameLength} printable characters, unique in its lakehouse, such as 'gold_nightly'.",
+            value);
+        record.ErrorDetails = new ErrorDetails(record.Exception.Message) { RecommendedAction = $"Give {parameter} a shorter name without control characters." };
+        return record;
+    }
 
     /// <summary>A -SelectedMlv value that is not a fully qualified 'schema.view' name.</summary>
     public static ErrorRecord InvalidMlvName(string? value) => InvalidArgument(

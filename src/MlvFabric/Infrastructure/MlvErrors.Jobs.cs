@@ -40,6 +40,24 @@ public static partial class MlvErrors
         return new ErrorRecord(new TimeoutException(message), "MlvJobWaitTimeout", ErrorCategory.OperationTimeout, target);
     }
 
+    /// <summary>
+    /// A wait that ended for a reason other than the job (sign-in failed, the service could not be reached): the
+    /// record keeps the cause's ErrorId and category, names the job (the instance is the target) and says it goes on.
+    /// </summary>
+    public static ErrorRecord JobWaitInterrupted(MlvJobInstance job, string describe, Exception cause)
+    {
+        ErrorRecord caused = FromException(cause, job);
+        string message = $"Stopped waiting for {describe}: {cause.Message.TrimEnd()} The refresh was started and goes on in Fabric.";
+        return new ErrorRecord(new MlvJobWaitInterruptedException(message, cause), caused.FullyQualifiedErrorId, caused.CategoryInfo.Category, job)
+        {
+            ErrorDetails = new ErrorDetails(message)
+            {
+                RecommendedAction = (cause is FabricAuthenticationException ? "Connect again (Connect-MlvFabric), then follow" : "Follow") +
+                                    $" the job with Wait-MlvJobInstance -WorkspaceId {job.WorkspaceId} -LakehouseId {job.LakehouseId} -Id {job.Id}, or cancel it with Stop-MlvJobInstance.",
+            },
+        };
+    }
+
     /// <summary>A job instance id the lakehouse does not have (any more: the service keeps the last 100 finished ones).</summary>
     public static ErrorRecord JobInstanceNotFound(Guid id, LakehouseTarget lakehouse, FabricApiException? ex) => NotFound(
         "JobInstanceNotFound",

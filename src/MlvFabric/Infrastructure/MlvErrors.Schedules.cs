@@ -83,6 +83,20 @@ public static partial class MlvErrors
         return record;
     }
 
+    /// <summary>An enabled schedule whose end has already passed: it would never run.</summary>
+    public static ErrorRecord ScheduleEndInPast(string? endDateTime, string subject)
+    {
+        ErrorRecord record = InvalidArgument(
+            "ScheduleEndInPast",
+            $"{subject} ends at {endDateTime}, which has already passed: an enabled schedule that has ended never runs.",
+            endDateTime);
+        record.ErrorDetails = new ErrorDetails(record.Exception.Message)
+        {
+            RecommendedAction = "Give a later -EndDateTime (or leave it out), or create the schedule switched off with -Disabled.",
+        };
+        return record;
+    }
+
     /// <summary>An execution definition piped into Set-MlvSchedule without -Id: its Id would be taken for a schedule id.</summary>
     public static ErrorRecord ScheduleIdFromDefinition(Guid definitionId) => InvalidArgument(
         "ScheduleIdMissing",

@@ -37,7 +37,31 @@ public abstract class MlvJobCmdlet : MlvLakehouseCmdlet, IDisposable
     /// <summary>The bound -Timeout, or null when the parameter was not given.</summary>
     protected TimeSpan? BoundTimeout(TimeSpan value) => MyInvocation.BoundParameters.ContainsKey("Timeout") ? value : null;
 
-    internal JobWaitRunner StartWait(JobWaitSettings settings) => Runner = new JobWaitRunner(Client, settings, Streams, StopToken);
+    // Without -Timeout a wait lasts as long as the runs (minutes, often): a token about to expire is worth a warning.
+    private static readonly TimeSpan ShortTokenLife = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Starts the wait (call after base.BeginProcessing). A session whose token cannot be renewed (-AccessToken) and
+    /// expires before the wait can end gets a warning now, not a failure later.
+    /// </summary>
+    internal JobWaitRunner StartWait(JobWaitSettings settings)
+    {
+        if (!Session.Session.CanRenewToken)
+        {
+            TimeSpan longest = settings.Timeout ?? ShortTokenLife;
+            DateTimeOffset expires = Session.TokenExpiresOn;
+            if (expires < DateTimeOffset.UtcNow + longest)
+            {
+                TimeSpan left = expires - DateTimeOffset.UtcNow;
+                WriteWarning($"The access token this session was connected with (Connect-MlvFabric -AccessToken) expires at {expires.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC " +
+                             $"(in {Math.Max(0, (int)left.TotalMinutes)} min) and cannot be renewed" +
+                             (settings.Timeout is null ? "" : ", which is before -Timeout") +
+                             ". If the refreshes run longer, the wait stops there and they go on in Fabric. Connect with a sign-in that renews its token (-Identity, -ServicePrincipal, -UseAzPowerShell, interactive), or give a shorter -Timeout.");
+            }
+        }
+
+        return Runner = new JobWaitRunner(Client, settings, Streams, StopToken);
+    }
 
     /// <summary>
     /// Resolves the bound lakehouse; a name that matches nothing (or several) is a non-terminating error for this
@@ -63,6 +87,9 @@ public abstract class MlvJobCmdlet : MlvLakehouseCmdlet, IDisposable
 
     protected override Task EndProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken) =>
         Runner?.FinishAsync(pipeline, cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>Whatever ends the command, the refreshes it started or waited for are named, and said to go on.</summary>
+    protected override void OnBodyFailed(AsyncPipeline pipeline, Exception failure) => Runner?.ReportInterrupted(pipeline, failure);
 
     /// <summary>
     /// Ctrl+C: the pipeline is stopping, so nothing can be written to it any more; the host still shows a line, which

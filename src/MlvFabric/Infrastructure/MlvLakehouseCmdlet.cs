@@ -129,14 +129,14 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
             string? name = LakehouseName;
             if (name is null || WildcardPattern.ContainsWildcardCharacters(name))
             {
-                IReadOnlyList<MlvLakehouse> known = await Session.Names.GetLakehousesAsync(Client, workspaceId, cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<MlvLakehouse> known = await Session.Names.GetLakehousesAsync(Client, workspaceId, cancellationToken, list => list.Any(l => l.Id == LakehouseId)).ConfigureAwait(false);
                 name = known.FirstOrDefault(l => l.Id == LakehouseId)?.DisplayName;
             }
 
             return new LakehouseTarget(workspaceId, workspaceName, LakehouseId, name);
         }
 
-        IReadOnlyList<MlvLakehouse> lakehouses = await Session.Names.GetLakehousesAsync(Client, workspaceId, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<MlvLakehouse> lakehouses = await Session.Names.GetLakehousesAsync(Client, workspaceId, cancellationToken, list => AnyMatch(list, l => l.DisplayName, LakehouseName!)).ConfigureAwait(false);
         MlvLakehouse lakehouse = SingleMatch(lakehouses, l => l.DisplayName, LakehouseName!, "Lakehouse", $" in workspace '{workspaceName ?? workspaceId.ToString()}'", "Get-MlvLakehouse");
         return new LakehouseTarget(workspaceId, workspaceName, lakehouse.Id, lakehouse.DisplayName);
     }
@@ -150,19 +150,25 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
             string? name = WorkspaceName;
             if (name is null || WildcardPattern.ContainsWildcardCharacters(name))
             {
-                workspaces = await Session.Names.GetWorkspacesAsync(Client, cancellationToken).ConfigureAwait(false);
+                workspaces = await Session.Names.GetWorkspacesAsync(Client, cancellationToken, list => list.Any(w => w.Id == WorkspaceId)).ConfigureAwait(false);
                 name = workspaces.FirstOrDefault(w => w.Id == WorkspaceId)?.DisplayName;
             }
 
             return (WorkspaceId, name);
         }
 
-        workspaces = await Session.Names.GetWorkspacesAsync(Client, cancellationToken).ConfigureAwait(false);
+        workspaces = await Session.Names.GetWorkspacesAsync(Client, cancellationToken, list => AnyMatch(list, w => w.DisplayName, WorkspaceName!)).ConfigureAwait(false);
         MlvWorkspace workspace = SingleMatch(workspaces, w => w.DisplayName, WorkspaceName!, "Workspace", string.Empty, "Get-MlvWorkspace");
         return (workspace.Id, workspace.DisplayName);
     }
 
     private bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+
+    private static bool AnyMatch<T>(IReadOnlyList<T> candidates, Func<T, string?> nameOf, string name)
+    {
+        var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+        return candidates.Any(c => nameOf(c) is string n && pattern.IsMatch(n));
+    }
 
     // One required: none → ObjectNotFound; several (a wildcard, or duplicate display names) → InvalidArgument.
     private static T SingleMatch<T>(IReadOnlyList<T> candidates, Func<T, string?> nameOf, string name, string kind, string scope, string listCommand)

@@ -9,47 +9,81 @@ namespace MlvFabric.Infrastructure;
 
 /// <summary>
 /// Per-context cache of the workspace and lakehouse lists used to turn names into ids, so a pipeline over
-/// hundreds of lakehouses lists each workspace once. Concurrent callers share one in-flight request.
+/// hundreds of lakehouses lists each workspace once. Concurrent callers share one in-flight request. Entries live
+/// <see cref="Lifetime"/>; a lookup that finds no match in an entry loaded before it reloads the entry once (a
+/// workspace or lakehouse created during the session is found without reconnecting).
 /// </summary>
 internal sealed class NameCache
 {
-    private readonly object _gate = new object();
-    private Task<IReadOnlyList<MlvWorkspace>>? _workspaces;
-    private readonly ConcurrentDictionary<Guid, Task<IReadOnlyList<MlvLakehouse>>> _lakehouses =
-        new ConcurrentDictionary<Guid, Task<IReadOnlyList<MlvLakehouse>>>();
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
-    public Task<IReadOnlyList<MlvWorkspace>> GetWorkspacesAsync(FabricClient client, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (_workspaces is null || _workspaces.IsFaulted || _workspaces.IsCanceled)
-            {
-                // The shared request must not die with the first caller's Ctrl+C.
-                _workspaces = CollectAsync(client.ListWorkspacesAsync(CancellationToken.None));
-            }
+    private readonly Entry<MlvWorkspace> _workspaces = new Entry<MlvWorkspace>();
+    private readonly ConcurrentDictionary<Guid, Entry<MlvLakehouse>> _lakehouses = new ConcurrentDictionary<Guid, Entry<MlvLakehouse>>();
 
-            return _workspaces.WaitAsync(cancellationToken);
-        }
-    }
+    /// <summary>
+    /// The workspaces; when <paramref name="satisfied"/> says the cached list lacks what the caller looks for, the
+    /// list is read again (once) unless it is fresh.
+    /// </summary>
+    public Task<IReadOnlyList<MlvWorkspace>> GetWorkspacesAsync(FabricClient client, CancellationToken cancellationToken,
+        Func<IReadOnlyList<MlvWorkspace>, bool>? satisfied = null) =>
+        _workspaces.GetAsync(() => client.ListWorkspacesAsync(CancellationToken.None), satisfied, cancellationToken);
 
-    public Task<IReadOnlyList<MlvLakehouse>> GetLakehousesAsync(FabricClient client, Guid workspaceId, CancellationToken cancellationToken)
-    {
-        Task<IReadOnlyList<MlvLakehouse>> task = _lakehouses.AddOrUpdate(
-            workspaceId,
-            id => CollectAsync(client.ListLakehousesAsync(id, CancellationToken.None)),
-            (id, existing) => existing.IsFaulted || existing.IsCanceled ? CollectAsync(client.ListLakehousesAsync(id, CancellationToken.None)) : existing);
-        return task.WaitAsync(cancellationToken);
-    }
+    public Task<IReadOnlyList<MlvLakehouse>> GetLakehousesAsync(FabricClient client, Guid workspaceId, CancellationToken cancellationToken,
+        Func<IReadOnlyList<MlvLakehouse>, bool>? satisfied = null) =>
+        _lakehouses.GetOrAdd(workspaceId, _ => new Entry<MlvLakehouse>())
+            .GetAsync(() => client.ListLakehousesAsync(workspaceId, CancellationToken.None), satisfied, cancellationToken);
 
     /// <summary>Forget everything (after a change that could rename or add items).</summary>
     public void Clear()
     {
-        lock (_gate)
+        _workspaces.Clear();
+        _lakehouses.Clear();
+    }
+
+    private sealed class Entry<T>
+    {
+        private readonly object _gate = new object();
+        private Task<IReadOnlyList<T>>? _list;
+        private DateTime _loadedUtc;
+
+        public async Task<IReadOnlyList<T>> GetAsync(Func<FabricAsyncSequence<T>> load, Func<IReadOnlyList<T>, bool>? satisfied, CancellationToken cancellationToken)
         {
-            _workspaces = null;
+            (Task<IReadOnlyList<T>> current, bool loadedNow) = Current(load, previous: null);
+            IReadOnlyList<T> list = await current.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (loadedNow || satisfied is null || satisfied(list))
+            {
+                return list;
+            }
+
+            return await Current(load, previous: current).Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        _lakehouses.Clear();
+        public void Clear()
+        {
+            lock (_gate)
+            {
+                _list = null;
+            }
+        }
+
+        // Reloads an entry that is missing, failed, past its lifetime, or (a miss) still the one the caller looked at.
+        // The shared request must not die with the first caller's Ctrl+C: it runs without the caller's token.
+        private (Task<IReadOnlyList<T>> Task, bool LoadedNow) Current(Func<FabricAsyncSequence<T>> load, Task<IReadOnlyList<T>>? previous)
+        {
+            lock (_gate)
+            {
+                bool reload = _list is null || _list.IsFaulted || _list.IsCanceled
+                              || (_list.IsCompleted && DateTime.UtcNow - _loadedUtc > Lifetime)
+                              || (previous is not null && _list == previous);
+                if (reload)
+                {
+                    _loadedUtc = DateTime.UtcNow;
+                    _list = CollectAsync(load());
+                }
+
+                return (_list!, reload);
+            }
+        }
     }
 
     private static async Task<IReadOnlyList<T>> CollectAsync<T>(FabricAsyncSequence<T> source) =>

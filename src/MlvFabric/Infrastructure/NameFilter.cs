@@ -48,6 +48,13 @@ internal sealed class NameFilter
         return matched;
     }
 
+    /// <summary>Whether every literal name matches one of <paramref name="values"/> (does not count as matching).</summary>
+    public bool CoversLiterals(IEnumerable<string?> values)
+    {
+        List<string?> all = values.ToList();
+        return _patterns.Where(p => p.IsLiteral).All(p => all.Any(v => v is not null && p.Pattern.IsMatch(v)));
+    }
+
     /// <summary>Literal names that matched nothing so far.</summary>
     public IEnumerable<string> UnmatchedLiterals() =>
         _patterns.Where(p => p.IsLiteral && !_matchedLiterals.Contains(p.Text)).Select(p => p.Text);

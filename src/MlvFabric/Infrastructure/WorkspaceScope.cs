@@ -41,7 +41,7 @@ internal static class WorkspaceScope
                 string? name = boundName ?? session.Client.GetCachedWorkspaceName(id);
                 if (name is null)
                 {
-                    IReadOnlyList<MlvWorkspace> known = await session.Names.GetWorkspacesAsync(session.Client, cancellationToken).ConfigureAwait(false);
+                    IReadOnlyList<MlvWorkspace> known = await session.Names.GetWorkspacesAsync(session.Client, cancellationToken, list => list.Any(w => w.Id == id)).ConfigureAwait(false);
                     name = known.FirstOrDefault(w => w.Id == id)?.DisplayName;
                 }
 
@@ -51,8 +51,9 @@ internal static class WorkspaceScope
             return entries;
         }
 
-        IReadOnlyList<MlvWorkspace> workspaces = await session.Names.GetWorkspacesAsync(session.Client, cancellationToken).ConfigureAwait(false);
         var filter = new NameFilter(names);
+        IReadOnlyList<MlvWorkspace> workspaces = await session.Names.GetWorkspacesAsync(session.Client, cancellationToken,
+            list => filter.CoversLiterals(list.Select(w => w.DisplayName))).ConfigureAwait(false);
         List<Entry> matched = workspaces.Where(w => filter.IsMatch(w.DisplayName)).Select(w => new Entry(w.Id, w.DisplayName)).ToList();
         foreach (string missing in filter.UnmatchedLiterals())
         {
