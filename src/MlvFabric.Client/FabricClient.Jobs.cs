@@ -147,19 +147,32 @@ namespace MlvFabric.Client
             }
             if (!JobStatus.IsSuperseded(resent.Status))
                 return submission;
-            var candidates = new List<MlvJobInstance>();
-            var seen = 0;
-            await foreach (var job in ListJobInstancesAsync(ws, lh, StatusReadLimiter, ct).ConfigureAwait(false))
+            // The list may lag behind the jobs (it did not show the first start's job in time, or the start would not
+            // have been re-sent): it is read again for a while.
+            MlvJobInstance? running = null;
+            var started = DateTimeOffset.UtcNow;
+            while (true)
             {
-                if (job.Id != resent.Id && job.IsRunning)
-                    candidates.Add(job);
-                if (++seen >= 100)
+                var candidates = new List<MlvJobInstance>();
+                var seen = 0;
+                await foreach (var job in ListJobInstancesAsync(ws, lh, StatusReadLimiter, ct).ConfigureAwait(false))
+                {
+                    if (job.Id != resent.Id && job.IsRunning)
+                        candidates.Add(job);
+                    if (++seen >= 100)
+                        break;
+                }
+                // The lost first start's job is running and no call has returned it yet; of several, the earliest.
+                running = candidates.OrderBy(j => IsClaimed(j.Id)).ThenBy(j => j.StartTimeUtc ?? DateTime.MaxValue).FirstOrDefault();
+                if (running != null || DateTimeOffset.UtcNow - started >= _http.Options.ReconcileWindow)
                     break;
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
             }
-            // The lost first start's job is running and no call has returned it yet; of several, the earliest.
-            var running = candidates.OrderBy(j => IsClaimed(j.Id)).ThenBy(j => j.StartTimeUtc ?? DateTime.MaxValue).FirstOrDefault();
             if (running == null)
+            {
+                FabricLog.Warning($"The re-sent start became job instance {resent.Id} ({resent.Status}), but no running refresh of the lakehouse could be found to follow; returning the skipped job.");
                 return submission;
+            }
             TryClaim(running.Id);
             FabricLog.Verbose($"The re-sent start became job instance {resent.Id} ({resent.Status}): refresh {running.Id} of the lineage was already running, so the first start did reach Fabric (or another refresh runs). Following {running.Id}.");
             return new JobSubmission

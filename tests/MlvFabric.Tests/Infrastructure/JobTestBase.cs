@@ -137,7 +137,17 @@ public sealed class EmulatorControl : IDisposable
 
     public string JobStatus(Guid id) => Job(id).GetProperty("status").GetString()!;
 
-    private void Send(HttpMethod method, string path, object body)
+    /// <summary>Every token of the caller <paramref name="oid"/> issued so far is refused from now on (401 InvalidToken).</summary>
+    public void RevokeTokens(string oid) => Send(HttpMethod.Post, "_emulator/tokens/revoke", new { oid });
+
+    /// <summary>Creates lakehouses named <paramref name="prefix"/>0001… in a workspace; returns their names.</summary>
+    public List<string> AddLakehouses(string workspace, string prefix, int count)
+    {
+        using JsonDocument created = JsonDocument.Parse(Send(HttpMethod.Post, "_emulator/seed/lakehouses", new { workspace, namePrefix = prefix, count }));
+        return created.RootElement.GetProperty("lakehouses").EnumerateArray().Select(l => l.GetProperty("displayName").GetString()!).ToList();
+    }
+
+    private string Send(HttpMethod method, string path, object body)
     {
         using var request = new HttpRequestMessage(method, path)
         {
@@ -146,6 +156,7 @@ public sealed class EmulatorControl : IDisposable
         using HttpResponseMessage response = _http.SendAsync(request).GetAwaiter().GetResult();
         string text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
         Assert.True(response.IsSuccessStatusCode, $"{method} /{path}: {(int)response.StatusCode} {text}");
+        return text;
     }
 
     public void Dispose() => _http.Dispose();

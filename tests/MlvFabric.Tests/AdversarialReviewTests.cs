@@ -1,0 +1,275 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MlvFabric.Tests.Infrastructure;
+using Xunit;
+
+namespace MlvFabric.Tests;
+
+/// <summary>
+/// What an adversarial review broke, end to end through the module: duplicate starts under clock skew, foreign
+/// answers, started jobs lost from view when a wait ends, slow failure where nothing answers, throttling that ended a
+/// bulk start, silent waits, a name cache that never forgot, and inputs the service would refuse.
+/// </summary>
+public sealed class AdversarialReviewTests : JobTestBase
+{
+    private const string Gold = "-WorkspaceName Sales -LakehouseName Gold";
+
+    public AdversarialReviewTests(EmulatorFixture fixture)
+        : base(fixture)
+    {
+        foreach (string lakehouse in new[] { "Gold", "Silver" })
+        {
+            Control.SetLakehouse("Sales", lakehouse, new { durationSeconds = 1.5, queueSeconds = 0.3 });
+        }
+    }
+
+    // ---------------------------------------------------------------- 1. clock skew
+
+    [Theory]
+    [InlineData(-10)]
+    [InlineData(-3600)]
+    [InlineData(600)]
+    public void ALostStartAnswerUnderClockSkewIsFoundNotSentAgain(int skewSeconds)
+    {
+        Emulator.SetClock(DateTime.UtcNow.AddSeconds(skewSeconds));
+        DropStartAnswerOnce();
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -Wait -Verbose");
+
+        result.ThrowIfFailed();
+        PSObject job = Assert.Single(result.Output);
+        Assert.Equal("Completed", Text(job, "Status"));
+        Assert.Single(requests, r => r.Method == "POST");
+        Assert.Equal(IdOf(job), Assert.Single(MlvJobs("Gold")).GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public void AReSentStartThatTheServiceSkipsFollowsTheRefreshTheFirstStartBegan()
+    {
+        // The first start reaches the service, but the job list hides it while the module reconciles (as a lagging
+        // list would): the module concludes it never started and sends it again, which the service skips (Deduped)
+        // because the first one runs. The module must return the running first one, not the skipped second.
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60, queueSeconds = 0.3 });
+        Control.SetFaults(new
+        {
+            script = new object[]
+            {
+                new { method = "POST", pathPattern = "*/jobs/*/instances", fault = "drop", phase = "response", count = 1 },
+                // More empty lists than the reconciliation reads (5 within its 5-s window): the module's lookup of the
+                // running refresh meets the last of them and reads again.
+                new { method = "GET", pathPattern = "*/jobs/instances", fault = "override", status = 200, body = "{\"value\": []}", count = 6 },
+            },
+        });
+
+        PsResult result = RunOk($"Start-MlvRefresh {Gold} -PassThru -Verbose");
+
+        List<JsonElement> jobs = MlvJobs("Gold");
+        Assert.Equal(2, jobs.Count);
+        JsonElement first = jobs.Single(j => j.GetProperty("status").GetString() != "Deduped");
+        Assert.Equal(first.GetProperty("id").GetGuid(), IdOf(Assert.Single(result.Output)));
+        Assert.Contains(result.Verbose, v => v.Message.Contains("was already running", StringComparison.Ordinal));
+    }
+
+    // ---------------------------------------------------------------- 2. foreign answers
+
+    [Fact]
+    public void AnAnswerAboutAnotherJobIsAnErrorForTheJobAskedForAndTheOtherWaitsGoOn()
+    {
+        PSObject[] started = RunOk("'Gold', 'Silver' | ForEach-Object { Start-MlvRefresh -WorkspaceName Sales -LakehouseName $_ -PassThru }").Output.ToArray();
+        Assert.Equal(2, started.Length);
+        Guid gold = IdOf(started.Single(j => Text(j, "LakehouseName") == "Gold"));
+        Guid silver = IdOf(started.Single(j => Text(j, "LakehouseName") == "Silver"));
+        Guid foreign = Guid.Parse("11111111-1111-1111-1111-111111111111");
+        string body = JsonSerializer.Serialize(new { id = foreign, jobType = "RefreshMaterializedLakeViews", invokeType = "Manual", status = "Completed" });
+        Control.SetFaults(new { script = new[] { new { method = "GET", pathPattern = $"*/jobs/instances/{gold}", fault = "override", status = 200, body, count = 100 } } });
+        Ps.SetVariable("started", started);
+
+        PsResult result = Ps.Run("$started | Wait-MlvJobInstance");
+
+        PSObject done = Assert.Single(result.Output);
+        Assert.Equal(silver, IdOf(done));
+        Assert.Equal("Completed", Text(done, "Status"));
+        ErrorRecord error = Assert.Single(result.AllErrors);
+        Assert.StartsWith("FabricProtocolError", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains(gold.ToString(), error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains(foreign.ToString(), error.Exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Output, o => IdOf(o) == foreign);
+    }
+
+    // ---------------------------------------------------------------- 3. jobs started before a failure
+
+    [Fact]
+    public void ATokenThatExpiresDuringAWaitNamesTheJobThatGoesOn()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 30, queueSeconds = 0.3 });
+        using PsSession ps = PsSession.Create();
+        string token = Emulator.MintTokenFor(Guid.NewGuid().ToString(), "user", lifetimeSeconds: 4);
+        ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t | Out-Null",
+            new Dictionary<string, object?> { ["e"] = Emulator.BaseUri.ToString(), ["t"] = ps.Secure(token) }).ThrowIfFailed();
+
+        PsResult result = ps.Run($"Start-MlvRefresh {Gold} -Wait");
+
+        Guid started = Assert.Single(MlvJobs("Gold")).GetProperty("id").GetGuid();
+        Assert.Contains(result.Warnings, w => w.Message.Contains("cannot be renewed", StringComparison.Ordinal));
+        ErrorRecord named = Assert.Single(result.AllErrors, e => e.Exception.GetType().Name == "MlvJobWaitInterruptedException");
+        Assert.StartsWith("FabricAuthenticationFailed", named.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal(started, IdOf(PSObject.AsPSObject(named.TargetObject)));
+        Assert.Contains(started.ToString(), named.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Sales/Gold", named.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("goes on in Fabric", named.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Wait-MlvJobInstance", named.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        Assert.NotEqual("Cancelled", Control.JobStatus(started));
+    }
+
+    [Theory]
+    [InlineData("user")]
+    [InlineData("servicePrincipal")]
+    public void ARevokedTokenIsReportedAsRevoked(string kind)
+    {
+        string oid = Guid.NewGuid().ToString();
+        using PsSession ps = PsSession.Create();
+        ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t | Out-Null",
+            new Dictionary<string, object?> { ["e"] = Emulator.BaseUri.ToString(), ["t"] = ps.Secure(Emulator.MintTokenFor(oid, kind)) }).ThrowIfFailed();
+        Control.RevokeTokens(oid);
+
+        PsResult result = ps.Run($"Get-MlvJobInstance {Gold} -First 1");
+
+        ErrorRecord error = Assert.Single(result.AllErrors);
+        Assert.StartsWith("FabricAuthenticationFailed", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("revoked", error.Exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("service principal", error.Exception.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    // ---------------------------------------------------------------- 4. nothing answers
+
+    [Fact]
+    public void ARefusedConnectionFailsAfterAFewVisibleRetriesNamingTheEndpoint()
+    {
+        int port = ClosedPort();
+        using PsSession ps = PsSession.Create();
+        ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t | Out-Null",
+            new Dictionary<string, object?> { ["e"] = $"http://127.0.0.1:{port}/", ["t"] = ps.Secure(Emulator.MintToken()) }).ThrowIfFailed();
+
+        PsResult result = ps.Run("Get-MlvWorkspace -Verbose");
+
+        ErrorRecord error = Assert.Single(result.AllErrors);
+        Assert.StartsWith("FabricConnectionFailed", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains($"Could not connect to http://127.0.0.1:{port}", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("-Endpoint", error.Exception.Message, StringComparison.Ordinal);
+        int attempts = int.Parse(Regex.Match(error.Exception.Message, @"tried (\d+) time").Groups[1].Value);
+        Assert.InRange(attempts, 2, 9); // a few quick tries within the connect limit, not the ten of a flaky service
+        Assert.Equal(attempts - 1, result.Verbose.Count(v => v.Message.StartsWith("Retrying GET /v1/workspaces", StringComparison.Ordinal)));
+    }
+
+    // ---------------------------------------------------------------- 5. throttling
+
+    [Fact]
+    public void A429StormOnTheStartIsWaitedOutAsTheServiceSays()
+    {
+        Control.SetFaults(new { script = new[] { new { method = "POST", pathPattern = "*/jobs/*/instances", fault = "throttle", count = 11, retryAfterSeconds = 1 } } });
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -PassThru -Verbose");
+
+        result.ThrowIfFailed();
+        Assert.Single(result.Output);
+        Assert.Equal(11, requests.Count(r => r.Method == "POST" && r.Status == 429));
+        Assert.Single(requests, r => r.Method == "POST" && r.Status == 202);
+        Assert.Single(MlvJobs("Gold"));
+        Assert.Contains(result.Verbose, v => v.Message.StartsWith("Retrying POST ", StringComparison.Ordinal) && v.Message.Contains("after attempt 11 (429", StringComparison.Ordinal));
+    }
+
+    // ---------------------------------------------------------------- 6. silent waits
+
+    [Fact]
+    public void SinceStopsReadingTheHistoryWhereTheRestCannotMatch()
+    {
+        Control.SetSettings(new { pageSize = 20 });
+        Control.AddHistory("Sales", "Gold", new { count = 300, intervalMinutes = 10 });
+        Guid recent = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -Wait").Output));
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Get-MlvJobInstance {Gold} -Since ([datetime]::UtcNow.AddHours(-2))");
+
+        result.ThrowIfFailed();
+        Assert.Equal(recent, IdOf(Assert.Single(result.Output)));
+        Assert.Single(requests, r => r.Method == "GET" && r.Path.EndsWith("/jobs/instances", StringComparison.Ordinal));
+    }
+
+    // ---------------------------------------------------------------- 7. the name cache
+
+    [Fact]
+    public void ALakehouseCreatedDuringTheSessionIsFoundByName()
+    {
+        RunOk("Get-MlvSchedule -WorkspaceName Sales -LakehouseName Gold | Out-Null"); // the session now knows Sales' lakehouses
+        string created = Control.AddLakehouses("Sales", "Fresh", 1).Single();
+
+        PsResult result = RunOk($"Get-MlvSchedule -WorkspaceName Sales -LakehouseName {created}");
+
+        Assert.Empty(result.Output);
+        Assert.Empty(Ps.Run("Get-MlvLakehouse -WorkspaceName Sales -Name NoSuchLakehouse").Output);
+    }
+
+    // ---------------------------------------------------------------- 8. inputs the service would refuse
+
+    [Theory]
+    [InlineData("('x' * 100000)", "100,000 characters long")]
+    [InlineData("\"bad`0name\"", "control character (U+0000")]
+    public void ADefinitionNameTheServiceWouldRefuseIsRefusedBeforeSending(string name, string problem)
+    {
+        ErrorRecord error = AssertRefused($"New-MlvExecutionDefinition {Gold} -Name {name} -SelectedMlv gold.sales_daily", "InvalidExecutionDefinitionName", ErrorCategory.InvalidArgument);
+        Assert.Contains(problem, error.Exception.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.ErrorDetails.RecommendedAction);
+    }
+
+    [Fact]
+    public void AnEnabledScheduleThatHasAlreadyEndedIsRefusedAndADisabledOneWarned()
+    {
+        const string past = "-IntervalMinutes 60 -StartDateTime '2020-01-01T00:00:00Z' -EndDateTime '2021-01-01T00:00:00Z'";
+        ErrorRecord error = AssertRefused($"New-MlvSchedule {Gold} {past}", "ScheduleEndInPast", ErrorCategory.InvalidArgument);
+        Assert.Contains("-Disabled", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+
+        PsResult disabled = RunOk($"New-MlvSchedule {Gold} {past} -Disabled");
+        Assert.Single(disabled.Output);
+        Assert.Contains(disabled.Warnings, w => w.Message.Contains("already passed", StringComparison.Ordinal));
+
+        Guid enabled = IdOf(Assert.Single(RunOk($"New-MlvSchedule {Gold} -IntervalMinutes 30").Output));
+        (PsResult set, List<LoggedRequest> requests) = RunLogged($"Set-MlvSchedule {Gold} -Id {enabled} -StartDateTime '2020-01-01T00:00:00Z' -EndDateTime '2021-01-01T00:00:00Z'");
+        Assert.StartsWith("ScheduleEndInPast", Assert.Single(set.AllErrors).FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.DoesNotContain(requests, r => r.IsChange);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void DropStartAnswerOnce() =>
+        Control.SetFaults(new { script = new[] { new { method = "POST", pathPattern = "*/jobs/*/instances", fault = "drop", phase = "response", count = 1 } } });
+
+    private static int ClosedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>The lakehouse's MLV refresh instances as the service has them (TableMaintenance left out).</summary>
+    private List<JsonElement> MlvJobs(string lakehouse)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Emulator.ApiBaseUri, $"workspaces/{Emulator.WorkspaceId("Sales")}/items/{LakehouseId(lakehouse)}/jobs/instances"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Emulator.MintToken());
+        using HttpResponseMessage response = http.Send(request);
+        using JsonDocument page = JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+        return page.RootElement.GetProperty("value").EnumerateArray()
+            .Where(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews")
+            .Select(j => j.Clone()).ToList();
+    }
+}
