@@ -190,8 +190,9 @@ internal sealed class JobWaitRunner : IFabricLogSink, IDisposable
         }
         catch (Exception ex) when (MlvErrors.IsFabricFailure(ex))
         {
+            // Each job gets an error of its own that carries the cause; nothing else is left to report.
             ReportInterrupted(pipeline, ex);
-            throw;
+            return;
         }
 
         CloseProgress(pipeline);
