@@ -9,14 +9,14 @@ namespace MlvFabric.Client
     /// <summary>What a sync does, in the order it is applied within a lakehouse.</summary>
     public enum MlvScheduleSyncAction
     {
-        CreateExecutionDefinition = 0,
-        UpdateExecutionDefinition = 1,
+        CreateDefinition = 0,
+        UpdateDefinition = 1,
         RemoveSchedule = 2,
         DisableSchedule = 3,
         UpdateSchedule = 4,
         CreateSchedule = 5,
         EnableSchedule = 6,
-        RemoveExecutionDefinition = 7,
+        RemoveDefinition = 7,
     }
 
     public enum MlvScheduleSyncStatus
@@ -167,7 +167,7 @@ namespace MlvFabric.Client
                 var target = $"{lakehouse.Label} execution definition '{fd.Name}'";
                 if (!existingByName.TryGetValue(fd.Name, out var ed))
                 {
-                    changes.Add(New(MlvScheduleSyncAction.CreateExecutionDefinition, target, null, DescribeDefinition(fd.RefreshMode, fd.Mode, fd.SelectedMlvs), fd.Entry).With(c =>
+                    changes.Add(New(MlvScheduleSyncAction.CreateDefinition, target, null, DescribeDefinition(fd.RefreshMode, fd.Mode, fd.SelectedMlvs), fd.Entry).With(c =>
                     {
                         c.DefinitionName = fd.Name;
                         c.DefinitionRequest = new ExecutionDefinitionRequest
@@ -206,7 +206,7 @@ namespace MlvFabric.Client
                 }
                 if (changed)
                 {
-                    changes.Add(New(MlvScheduleSyncAction.UpdateExecutionDefinition, target,
+                    changes.Add(New(MlvScheduleSyncAction.UpdateDefinition, target,
                         DescribeDefinition(ed.RefreshMode, ed.Mode, ed.SelectedMlvs) + Description(ed.Description, fd.Description),
                         DescribeDefinition(fd.RefreshMode ?? ed.RefreshMode, fd.Mode ?? ed.Mode, fd.SelectedMlvs ?? ed.SelectedMlvs) + Description(fd.Description, ed.Description),
                         fd.Entry).With(c =>
@@ -223,7 +223,7 @@ namespace MlvFabric.Client
                 foreach (var ed in lakehouse.ExecutionDefinitions.Where(d => d.DisplayName == null || !fileNames.Contains(d.DisplayName)))
                 {
                     pruned.Add(ed.DisplayName ?? ed.Id.ToString());
-                    changes.Add(New(MlvScheduleSyncAction.RemoveExecutionDefinition, $"{lakehouse.Label} execution definition '{ed.DisplayName ?? ed.Id.ToString()}'",
+                    changes.Add(New(MlvScheduleSyncAction.RemoveDefinition, $"{lakehouse.Label} execution definition '{ed.DisplayName ?? ed.Id.ToString()}'",
                         DescribeDefinition(ed.RefreshMode, ed.Mode, ed.SelectedMlvs), null, null).With(c =>
                     {
                         c.DefinitionName = ed.DisplayName;

@@ -119,15 +119,15 @@ namespace MlvFabric.Client
             var lh = c.LakehouseId;
             switch (c.Action)
             {
-                case MlvScheduleSyncAction.CreateExecutionDefinition:
+                case MlvScheduleSyncAction.CreateDefinition:
                     var created = await client.CreateExecutionDefinitionAsync(ws, lh, c.DefinitionRequest!, ct).ConfigureAwait(false);
                     c.ExecutionDefinitionId = created.Id;
                     lakehouse.DefinitionIds[c.DefinitionName!] = created.Id;
                     break;
-                case MlvScheduleSyncAction.UpdateExecutionDefinition:
+                case MlvScheduleSyncAction.UpdateDefinition:
                     await client.UpdateExecutionDefinitionAsync(ws, lh, c.ExecutionDefinitionId!.Value, c.DefinitionRequest!, ct).ConfigureAwait(false);
                     break;
-                case MlvScheduleSyncAction.RemoveExecutionDefinition:
+                case MlvScheduleSyncAction.RemoveDefinition:
                     await client.DeleteExecutionDefinitionAsync(ws, lh, c.ExecutionDefinitionId!.Value, ct).ConfigureAwait(false);
                     break;
                 case MlvScheduleSyncAction.RemoveSchedule:
