@@ -287,6 +287,7 @@ public sealed class ExampleRunbookTests : JobTestBase
         Assert.Equal("0 MLV refresh(es) running longer than 120 minute(s) cancelled.", OutputText(result));
         AssertRunning(Control.JobStatus(gold));
     }
+
     // ---- Test-RefreshHealth.ps1 ---------------------------------------------------------------------------------
 
     [Fact]
