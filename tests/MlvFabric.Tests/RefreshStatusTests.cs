@@ -177,6 +177,9 @@ public sealed class RefreshStatusTests : JobTestBase
         Assert.All(lines, l => Assert.True(l.Length <= 80, $"Wider than 80 columns: '{l}'"));
         Assert.Matches(@"^Verdict\s+WorkspaceName\s+LakehouseName\s+Reason$", lines[0]);
         Assert.Contains(lines, l => l.StartsWith("NeverRun", StringComparison.Ordinal) && l.Contains("Gold", StringComparison.Ordinal));
+
+        PSObject sample = RunOk("Get-MlvRefreshStatus -WorkspaceName Sales -LakehouseName Gold").Output.Single();
+        FormatViewAssert.ColumnsAreRealProperties("MlvFabric.RefreshStatus.format.ps1xml", "MlvFabric.Client.MlvRefreshStatus", sample);
     }
 
     [Fact]

@@ -131,6 +131,7 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
         Assert.Equal("Planned", Prop(change, "Status")!.ToString());
         Assert.Contains($"What if: Update schedule Sales/Gold schedule {gold}: Every day at 02:00 (UTC), enabled → Every day at 04:30 (UTC), disabled", writer.ToString());
         Assert.Equal(new[] { "02:00" }, ConfigList(Read(gold, Gold), "Times"));
+        FormatViewAssert.ColumnsAreRealProperties("MlvFabric.RefreshStatus.format.ps1xml", "MlvFabric.Client.MlvScheduleSyncChange", change);
     }
 
     [Fact]
