@@ -228,6 +228,26 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
     }
 
     [Fact]
+    public void BadPathsAreRefusedBeforeAnyRequest()
+    {
+        File.WriteAllText(FilePath, "{}");
+        (PsResult clobber, List<LoggedRequest> clobberRequests) = RunLogged($"Export-MlvSchedule -WorkspaceName Sales -Path '{FilePath}' -NoClobber");
+        AssertError(clobber, "ScheduleFileExists", ErrorCategory.ResourceExists);
+        AssertNothingSent(clobberRequests);
+        Assert.Equal("{}", File.ReadAllText(FilePath));
+
+        string nowhere = Path.Combine(_dir, "missing", "schedules.json");
+        (PsResult noDirectory, List<LoggedRequest> noDirectoryRequests) = RunLogged($"Export-MlvSchedule -WorkspaceName Sales -Path '{nowhere}'");
+        ErrorRecord directoryError = AssertError(noDirectory, "ScheduleFileDirectoryInvalid", ErrorCategory.ObjectNotFound);
+        Assert.Equal(nowhere, directoryError.TargetObject);
+        AssertNothingSent(noDirectoryRequests);
+
+        (PsResult isDirectory, List<LoggedRequest> isDirectoryRequests) = RunLogged($"Sync-MlvSchedule -Path '{_dir}'");
+        AssertError(isDirectory, "ScheduleFileIsDirectory", ErrorCategory.InvalidArgument);
+        AssertNothingSent(isDirectoryRequests);
+    }
+
+    [Fact]
     public void AFaultInTheMiddleReportsAppliedFailedAndNotAttemptedAndARerunFinishes()
     {
         Guid gold = Create("-Daily -At 02:00", Gold);

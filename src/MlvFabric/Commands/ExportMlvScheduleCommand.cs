@@ -47,6 +47,12 @@ public sealed class ExportMlvScheduleCommand : MlvLakehouseSetCmdlet
             ThrowTerminatingError(MlvErrors.ScheduleFileExists(_fullPath));
         }
 
+        string? directory = System.IO.Path.GetDirectoryName(_fullPath);
+        if (Directory.Exists(_fullPath) || (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory)))
+        {
+            ThrowTerminatingError(MlvErrors.ScheduleFileDirectoryInvalid(_fullPath));
+        }
+
         base.BeginProcessing();
     }
 

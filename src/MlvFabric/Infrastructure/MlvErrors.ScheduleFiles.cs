@@ -45,6 +45,12 @@ public static partial class MlvErrors
         ErrorCategory.ResourceExists,
         path);
 
+    public static ErrorRecord ScheduleFileDirectoryInvalid(string path) => new ErrorRecord(
+        new System.IO.DirectoryNotFoundException($"Cannot write the schedule file '{path}': it is a directory, or its directory does not exist. Create the directory first (New-Item -ItemType Directory), or pass another path."),
+        "ScheduleFileDirectoryInvalid",
+        ErrorCategory.ObjectNotFound,
+        path);
+
     public static ErrorRecord ScheduleFileWriteFailed(string path, Exception cause) => new ErrorRecord(
         new InvalidOperationException($"The schedule file '{path}' could not be written: {cause.Message}", cause),
         "ScheduleFileWriteFailed",
