@@ -124,6 +124,25 @@ public sealed class RefreshStatusTests : JobTestBase
     }
 
     [Fact]
+    public void SchedulesShowTheExecutionDefinitionTheyRun()
+    {
+        RunOk("New-MlvExecutionDefinition -WorkspaceName Sales -LakehouseName Gold -Name kpis -SelectedMlv gold.kpi_summary | Out-Null");
+        RunOk("New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -Daily -At 02:00 -TimeZone UTC -ExecutionDefinition kpis -StartDateTime ([DateTime]::UtcNow.AddDays(1)) | Out-Null");
+
+        (PsResult result, List<LoggedRequest> requests) = RunLogged("Get-MlvRefreshStatus -WorkspaceName Sales -LakehouseName Gold, Silver");
+        result.ThrowIfFailed();
+
+        PSObject gold = result.Output.Single(o => Text(o, "LakehouseName") == "Gold");
+        Assert.Equal("NeverRun", Text(gold, "Verdict"));
+        Assert.Equal("Every day at 02:00 (UTC) [kpis]", Text(gold, "ScheduleSummary"));
+        PSObject schedule = PSObject.AsPSObject(((System.Collections.IEnumerable)Prop(gold, "Schedules")!).Cast<object>().Single());
+        Assert.Equal("kpis", Text(schedule, "ExecutionDefinitionName"));
+        Assert.Equal(TimeSpan.FromHours(25), Prop(gold, "StaleAfter"));
+        // The definitions are listed only where an enabled schedule runs one.
+        Assert.Single(requests, r => r.Method == "GET" && r.Path.EndsWith("/mlvExecutionDefinitions", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void ReadsMoreHistoryPagesOnlyWhileNoSuccessIsFound()
     {
         Control.SetSettings(new { pageSize = 10 });
