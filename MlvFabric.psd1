@@ -15,6 +15,7 @@
         'MlvFabric.Schedules.format.ps1xml'
         'MlvFabric.Jobs.format.ps1xml'
         'MlvFabric.ExecutionDefinitions.format.ps1xml'
+        'MlvFabric.RefreshStatus.format.ps1xml'
     )
     FunctionsToExport    = @()
     CmdletsToExport      = @(
@@ -37,6 +38,9 @@
         'Get-MlvExecutionDefinition'
         'Set-MlvExecutionDefinition'
         'Remove-MlvExecutionDefinition'
+        'Get-MlvRefreshStatus'
+        'Export-MlvSchedule'
+        'Sync-MlvSchedule'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

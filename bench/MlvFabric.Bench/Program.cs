@@ -7,13 +7,13 @@ using System.Threading.Tasks;
 namespace MlvFabric.Bench;
 
 /// <summary>
-/// dotnet run -c Release --project bench/MlvFabric.Bench [-- --quick] [--only import,percall,bulk,stream]
+/// dotnet run -c Release --project bench/MlvFabric.Bench [-- --quick] [--only import,percall,stream,status,bulk]
 ///     [--bulk N:retryAfter:queue:run[,…]] [--bulk-sequential] [--no-write]
 /// Child probes (spawned by the bench itself): --import-probe with|without [baseUri token], --stream-probe baseUri token lakehouse stream|collect|live:N.
 /// </summary>
 internal static class Program
 {
-    private static readonly string[] AllBenchmarks = { "import", "percall", "stream", "bulk" };
+    private static readonly string[] AllBenchmarks = { "import", "percall", "stream", "status", "bulk" };
 
     public static async Task<int> Main(string[] args)
     {
@@ -84,6 +84,7 @@ internal static class Program
                 "import" => await ImportBench.RunAsync(quick),
                 "percall" => await PerCallBench.RunAsync(quick),
                 "stream" => await StreamingBench.RunAsync(quick),
+                "status" => await RefreshStatusBench.RunAsync(quick),
                 _ => await BulkRefreshBench.RunAsync(scenarios, quick, args.Contains("--bulk-sequential")),
             };
             sections.Add(section);

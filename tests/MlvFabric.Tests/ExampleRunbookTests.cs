@@ -287,4 +287,75 @@ public sealed class ExampleRunbookTests : JobTestBase
         Assert.Equal("0 MLV refresh(es) running longer than 120 minute(s) cancelled.", OutputText(result));
         AssertRunning(Control.JobStatus(gold));
     }
+
+    // ---- Test-RefreshHealth.ps1 ---------------------------------------------------------------------------------
+
+    [Fact]
+    public void RefreshHealthListsTheUnhealthyLakehousesAndFailsTheJob()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { failureRate = 1.0, failureCode = "MLV_REFRESH_CONFLICT", failureMessage = "Another refresh holds the lineage." });
+        RunOk("New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -IntervalMinutes 60 -StartDateTime ([DateTime]::UtcNow.AddDays(1)) | Out-Null; Start-MlvRefresh -WorkspaceName Sales -LakehouseName Gold");
+        Emulator.AdvanceClock(TimeSpan.FromSeconds(10));
+        using EnvironmentScope env = ManagedIdentity();
+
+        (PsResult result, _, ErrorRecord? thrown) = RunRunbook("Test-RefreshHealth.ps1", "-WorkspaceName Sales -Endpoint $MlvEndpoint");
+
+        Assert.NotNull(thrown);
+        Assert.Contains("3 of 3 lakehouse(s) are unhealthy: Sales/Gold (Failing), Sales/Bronze (NoSchedule), Sales/Silver (NoSchedule)", thrown!.Exception.Message, StringComparison.Ordinal);
+        string text = OutputText(result);
+        Assert.Matches(new Regex(@"^Failing\s+1$", RegexOptions.Multiline), text);
+        Assert.Matches(new Regex(@"^NoSchedule\s+2$", RegexOptions.Multiline), text);
+        Assert.Contains("  Failing    Sales/Gold: last run failed: MLV_REFRESH_CONFLICT", text, StringComparison.Ordinal);
+        Assert.Equal("ManagedIdentity", Ps.Run("(Get-MlvContext).AuthMethod").Output.Single().ToString());
+    }
+
+    [Fact]
+    public void RefreshHealthPassesWhenEveryVerdictIsAllowed()
+    {
+        RunOk("New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -IntervalMinutes 60 -StartDateTime ([DateTime]::UtcNow.AddDays(1)) | Out-Null; Start-MlvRefresh -WorkspaceName Sales -LakehouseName Gold");
+        Emulator.AdvanceClock(TimeSpan.FromSeconds(10));
+
+        (PsResult result, List<LoggedRequest> requests) = RunRunbookOk("Test-RefreshHealth.ps1", "-WorkspaceName Sales -AllowedVerdict Healthy, NoSchedule -UseCurrentSession");
+
+        string text = OutputText(result);
+        Assert.Matches(new Regex(@"^Healthy\s+1$", RegexOptions.Multiline), text);
+        Assert.EndsWith("All 3 lakehouse(s) are healthy.", text, StringComparison.Ordinal);
+        AssertNothingSent(requests.Where(r => r.IsChange).ToList());
+    }
+
+    // ---- Sync-SchedulesFromRepository.ps1 -----------------------------------------------------------------------
+
+    [Fact]
+    public void SyncFromRepositoryPlansWithWhatIfThenDeploysAndTheRerunChangesNothing()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "mlvrepo-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            Guid gold = NewSchedule("Gold", "-Daily -At 02:00 -TimeZone UTC");
+            string file = Path.Combine(dir, "sales.json");
+            Ps.SetVariable("MlvFile", file);
+            RunOk("Export-MlvSchedule -WorkspaceName Sales -Path $MlvFile");
+            File.WriteAllText(file, File.ReadAllText(file).Replace("\"02:00\"", "\"03:15\"", StringComparison.Ordinal));
+            Ps.SetVariable("MlvFiles", Path.Combine(dir, "*.json"));
+
+            (PsResult plan, List<LoggedRequest> planRequests) = RunRunbookOk("Sync-SchedulesFromRepository.ps1", "-Path $MlvFiles -UseCurrentSession -WhatIf");
+            AssertNothingSent(planRequests.Where(r => r.IsChange).ToList());
+            string planText = OutputText(plan);
+            Assert.Contains("1 change(s) from 1 file(s) (WhatIf: nothing was changed)", planText, StringComparison.Ordinal);
+            Assert.Contains($"Planned      UpdateSchedule   Sales/Gold schedule {gold}: Every day at 02:00 (UTC), enabled", planText, StringComparison.Ordinal);
+
+            (PsResult deploy, _) = RunRunbookOk("Sync-SchedulesFromRepository.ps1", "-Path $MlvFiles -UseCurrentSession");
+            Assert.Contains("Applied      UpdateSchedule", OutputText(deploy), StringComparison.Ordinal);
+            Assert.Equal("Every day at 03:15 (UTC)", Text(Assert.Single(Schedules("Gold")), "Summary"));
+
+            (PsResult rerun, List<LoggedRequest> rerunRequests) = RunRunbookOk("Sync-SchedulesFromRepository.ps1", "-Path $MlvFiles -UseCurrentSession");
+            Assert.Equal("0 change(s) from 1 file(s)", OutputText(rerun));
+            AssertNothingSent(rerunRequests.Where(r => r.IsChange).ToList());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

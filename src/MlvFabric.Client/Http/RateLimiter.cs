@@ -150,6 +150,34 @@ namespace MlvFabric.Client.Http
             }
         }
 
+        /// <summary>
+        /// How long until the last of <paramref name="count"/> more requests could go, if they were all asked for now
+        /// (for progress: "the remaining reads take about …"). Each of the limit's slots frees one window after its
+        /// last use; request j waits for slot j mod limit, (j div limit) windows later.
+        /// </summary>
+        internal TimeSpan EstimateWait(int count)
+        {
+            if (count <= 0)
+                return TimeSpan.Zero;
+            var now = Stopwatch.GetTimestamp();
+            lock (_lock)
+            {
+                var blocked = _blockedUntil > now ? _blockedUntil - now : 0;
+                if (IsUnlimited)
+                    return FromStopwatchTicks(blocked);
+                var frees = new List<long>(Limit);
+                foreach (var g in _grants)
+                    if (now - g.At < _windowTicks)
+                        frees.Add(g.At + _windowTicks - now);
+                while (frees.Count < Limit)
+                    frees.Add(0);
+                frees.Sort();
+                var last = count - 1;
+                var ticks = frees[last % Limit] + (long)(last / Limit) * _windowTicks;
+                return FromStopwatchTicks(Math.Max(ticks, blocked));
+            }
+        }
+
         /// <summary>Slots free right now (for progress and tests).</summary>
         internal int Available
         {

@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+using MlvFabric.Infrastructure;
+
+namespace MlvFabric.Commands;
+
+/// <summary>
+/// Makes the estate match a schedule file (Export-MlvSchedule's format): creates missing schedules and execution
+/// definitions, updates changed ones, enables and disables, and with -Prune removes what the file does not list.
+/// The file is checked completely before any request; the whole plan is computed (reads only) before any write;
+/// -WhatIf prints the plan, one line per change, and sends no write. The changes are the output, with their status.
+/// </summary>
+[Cmdlet(VerbsData.Sync, "MlvSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(MlvScheduleSyncChange))]
+public sealed class SyncMlvScheduleCommand : MlvSessionCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "PSPath")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>Also remove the schedules and execution definitions of the listed lakehouses that the file does not list.</summary>
+    [Parameter]
+    public SwitchParameter Prune { get; set; }
+
+    private readonly List<(string Path, ScheduleFile File)> _files = new List<(string, ScheduleFile)>();
+
+    protected override void ProcessRecord()
+    {
+        // Everything about the file is checked here, on the pipeline thread, before any request.
+        string? fullPath = ResolveFile(Path);
+        if (fullPath is null)
+        {
+            return;
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(fullPath);
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.SecurityException)
+        {
+            WriteError(MlvErrors.ScheduleFileUnreadable(fullPath, ex));
+            return;
+        }
+
+        ScheduleFile file = ScheduleFileReader.Read(fullPath, text, out IReadOnlyList<ScheduleFileProblem> problems);
+        if (problems.Count > 0)
+        {
+            ThrowTerminatingError(MlvErrors.ScheduleFileInvalid(fullPath, problems, afterLookups: false));
+        }
+
+        _files.Add((fullPath, file));
+    }
+
+    // The files are synced once all are read: a bad second file stops the sync before the first one changed anything.
+    protected override async Task EndProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        var plans = new List<(string Path, ScheduleSyncPlan Plan)>();
+        foreach ((string path, ScheduleFile file) in _files)
+        {
+            ScheduleSyncPlan plan = await ScheduleSync.PlanAsync(
+                Client, file, Prune,
+                ct => Session.Names.GetWorkspacesAsync(Client, ct),
+                (id, ct) => Session.Names.GetLakehousesAsync(Client, id, ct),
+                cancellationToken).ConfigureAwait(false);
+            if (plan.Problems.Count > 0)
+            {
+                throw new MlvTerminatingException(MlvErrors.ScheduleFileInvalid(path, plan.Problems, afterLookups: true));
+            }
+
+            plans.Add((path, plan));
+        }
+
+        foreach ((string path, ScheduleSyncPlan plan) in plans)
+        {
+            string name = System.IO.Path.GetFileName(path);
+            pipeline.WriteVerbose(plan.Changes.Count == 0
+                ? $"{name}: the {plan.Lakehouses.Count} lakehouses already match the file; nothing to change."
+                : $"{name}: {plan.Changes.Count} change{(plan.Changes.Count == 1 ? "" : "s")} planned for {plan.Changes.Select(c => c.LakehouseId).Distinct().Count()} of {plan.Lakehouses.Count} lakehouses.");
+
+            await ScheduleSync.ApplyAsync(
+                Client,
+                plan,
+                change => pipeline.Invoke(() => ShouldProcess(change.Describe(), change.Describe() + "?", "Sync-MlvSchedule")),
+                change =>
+                {
+                    if (change.Status == MlvScheduleSyncStatus.Failed)
+                    {
+                        pipeline.WriteError(MlvErrors.ScheduleSyncChangeFailed(change));
+                    }
+
+                    pipeline.WriteObject(change);
+                },
+                cancellationToken).ConfigureAwait(false);
+
+            int applied = plan.Changes.Count(c => c.Status == MlvScheduleSyncStatus.Applied);
+            int failed = plan.Changes.Count(c => c.Status == MlvScheduleSyncStatus.Failed);
+            int notAttempted = plan.Changes.Count(c => c.Status == MlvScheduleSyncStatus.NotAttempted);
+            if (failed > 0)
+            {
+                pipeline.WriteWarning($"{name}: {applied} applied, {failed} failed, {notAttempted} not attempted (later changes of a lakehouse whose change failed). Run Sync-MlvSchedule again to finish: it plans only what is still missing.");
+            }
+            else if (plan.Changes.Count > 0)
+            {
+                pipeline.WriteVerbose($"{name}: {applied} applied, {plan.Changes.Count - applied} only planned.");
+            }
+        }
+    }
+
+    private string? ResolveFile(string path)
+    {
+        try
+        {
+            Collection<string> resolved = GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider);
+            if (provider.Name != "FileSystem")
+            {
+                WriteError(MlvErrors.ScheduleFileNotFileSystem(path, provider.Name));
+                return null;
+            }
+
+            if (resolved.Count != 1)
+            {
+                WriteError(MlvErrors.InvalidArgument("ScheduleFileAmbiguous", $"'{path}' matches {resolved.Count} files; pass one schedule file (or pipe several: Get-ChildItem *.json | Sync-MlvSchedule).", path));
+                return null;
+            }
+
+            if (Directory.Exists(resolved[0]))
+            {
+                WriteError(MlvErrors.InvalidArgument("ScheduleFileIsDirectory", $"'{path}' is a directory. Pass a schedule file written by Export-MlvSchedule.", path));
+                return null;
+            }
+
+            return resolved[0];
+        }
+        catch (ItemNotFoundException ex)
+        {
+            WriteError(MlvErrors.ScheduleFileNotFound(path, ex));
+            return null;
+        }
+    }
+}

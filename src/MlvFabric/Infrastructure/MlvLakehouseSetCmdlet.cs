@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MlvFabric.Client;
+
+namespace MlvFabric.Infrastructure;
+
+/// <summary>
+/// Base of the cmdlets that work on many lakehouses at once (Get-MlvRefreshStatus, Export-MlvSchedule): lakehouses
+/// piped in (anything with WorkspaceId/LakehouseId: lakehouses, schedules, job instances), or -WorkspaceName /
+/// -LakehouseName with wildcards (-WorkspaceId / -LakehouseId for ids); nothing given: every lakehouse of the matching
+/// workspaces. ProcessRecord only collects the targets (name lookups go through the session's cache); the derived
+/// cmdlet does the work in EndProcessingAsync, when it knows how many there are.
+/// </summary>
+public abstract class MlvLakehouseSetCmdlet : MlvSessionCmdlet
+{
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(WorkspaceNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? WorkspaceName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public Guid[]? WorkspaceId { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(LakehouseNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? LakehouseName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ItemId")]
+    public Guid[]? LakehouseId { get; set; }
+
+    private readonly List<LakehouseTarget> _targets = new List<LakehouseTarget>();
+    private readonly HashSet<Guid> _seen = new HashSet<Guid>();
+
+    /// <summary>The lakehouses collected so far, in the order given, each once.</summary>
+    protected IReadOnlyList<LakehouseTarget> Targets => _targets;
+
+    protected override void ProcessRecord()
+    {
+        if (WorkspaceId?.Contains(Guid.Empty) == true)
+        {
+            WriteError(MlvErrors.InvalidArgument("InvalidWorkspaceId", "-WorkspaceId contains the empty GUID. Pass a workspace id from Get-MlvWorkspace, or use -WorkspaceName.", Guid.Empty));
+            return;
+        }
+
+        if (LakehouseId?.Contains(Guid.Empty) == true)
+        {
+            WriteError(MlvErrors.InvalidArgument("InvalidLakehouseId", "-LakehouseId contains the empty GUID. Pass a lakehouse id from Get-MlvLakehouse, or use -LakehouseName.", Guid.Empty));
+            return;
+        }
+
+        base.ProcessRecord();
+    }
+
+    protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<WorkspaceScope.Entry> workspaces = await WorkspaceScope.ResolveAsync(Session, WorkspaceId, WorkspaceName, pipeline, cancellationToken).ConfigureAwait(false);
+        var filter = new NameFilter(LakehouseId is { Length: > 0 } ? null : LakehouseName);
+        var wantedIds = new HashSet<Guid>(LakehouseId ?? Array.Empty<Guid>());
+        var foundIds = new HashSet<Guid>();
+        foreach (WorkspaceScope.Entry workspace in workspaces)
+        {
+            IReadOnlyList<MlvLakehouse> lakehouses;
+            try
+            {
+                lakehouses = await Session.Names.GetLakehousesAsync(Client, workspace.Id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (MlvErrors.IsItemFailure(ex))
+            {
+                pipeline.WriteError(MlvErrors.FromException(ex, workspace.Label));
+                continue;
+            }
+
+            foreach (MlvLakehouse lakehouse in lakehouses)
+            {
+                bool wanted = wantedIds.Count > 0 ? wantedIds.Contains(lakehouse.Id) : filter.IsMatch(lakehouse.DisplayName);
+                if (!wanted)
+                {
+                    continue;
+                }
+
+                foundIds.Add(lakehouse.Id);
+                if (_seen.Add(lakehouse.Id))
+                {
+                    _targets.Add(new LakehouseTarget(workspace.Id, workspace.Name, lakehouse.Id, lakehouse.DisplayName));
+                }
+            }
+        }
+
+        if (workspaces.Count == 0)
+        {
+            return;
+        }
+
+        string scope = WorkspaceScope.Describe(workspaces);
+        foreach (Guid missing in wantedIds.Where(id => !foundIds.Contains(id)))
+        {
+            pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse with id '{missing}' was found in {scope}. Check the id, or pass the workspace it belongs to with -WorkspaceId or -WorkspaceName.", missing));
+        }
+
+        foreach (string missing in filter.UnmatchedLiterals())
+        {
+            pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse named '{missing}' was found in {scope}. Run Get-MlvLakehouse to list the lakehouses you can see.", missing));
+        }
+    }
+}
