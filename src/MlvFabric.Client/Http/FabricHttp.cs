@@ -154,6 +154,9 @@ namespace MlvFabric.Client.Http
         internal DateTimeOffset ServerTimeAt(DateTimeOffset local) =>
             Volatile.Read(ref _hasServerClock) == 0 ? local : local + TimeSpan.FromTicks(Interlocked.Read(ref _serverClockOffsetTicks));
 
+        /// <summary>The service's clock now, by its latest Date header.</summary>
+        internal DateTimeOffset ServerNow => ServerTimeAt(DateTimeOffset.UtcNow);
+
         internal Uri Url(string relative) => new Uri(BaseUri, relative);
 
         private static HttpMessageHandler CreateDefaultHandler()
