@@ -87,6 +87,7 @@ internal static class SoakBench
         public string? ReportedStatus;
         public string? ReportedValue;
         public List<ErrorInfo> Errors = new();
+        public int ExtraOutput;
         public string? HarnessFailure;
         public bool Ok => !Hung && Errors.Count == 0 && HarnessFailure is null;
     }
@@ -449,10 +450,7 @@ internal static class SoakBench
             };
         }
 
-        if (output.Count > 1)
-        {
-            op.HarnessFailure = $"{output.Count} objects output, expected one";
-        }
+        op.ExtraOutput = Math.Max(0, output.Count - 1);
     }
 
     private static ErrorInfo Describe(ErrorRecord e)
@@ -543,6 +541,7 @@ internal static class SoakBench
         public int Unknown;
         public int CreatesUnreported;
         public int NotCompleted;
+        public int HarnessFailures;
         public List<string> Examples = new();
 
         public void Add(string what, Op? op, string detail, List<LogEntry>? requests = null)
@@ -582,7 +581,7 @@ internal static class SoakBench
             foreach (Op op in w.Ops)
             {
                 // The worker's requests are its operations' requests, one operation at a time.
-                var requests = mine.Where(e => e.TimeUtc >= op.StartUtc.AddMilliseconds(-50) && e.TimeUtc <= op.EndUtc.AddMilliseconds(50)).ToList();
+                var requests = mine.Where(e => e.TimeUtc >= op.StartUtc && e.TimeUtc <= op.EndUtc).ToList();
                 if (op.Hung)
                 {
                     f.Hangs++;
@@ -594,10 +593,16 @@ internal static class SoakBench
                     f.Unknown++;
                 }
 
-                if (op.HarnessFailure != null)
+                if (op.ExtraOutput > 0)
                 {
                     f.Wrong++;
-                    f.Add("WRONG (unexpected output or harness failure)", op, op.HarnessFailure, requests);
+                    f.Add("WRONG (more than one object output)", op, $"{op.ExtraOutput + 1} objects", requests);
+                }
+
+                if (op.HarnessFailure != null)
+                {
+                    f.HarnessFailures++;
+                    f.Add("HARNESS FAILURE", op, op.HarnessFailure, requests);
                 }
 
                 switch (op.Kind)
@@ -634,63 +639,63 @@ internal static class SoakBench
         // Oldest first: the lakehouse is refreshed by this operation only, so the first job is the one it started.
         var jobs = ListAll(control, $"v1/workspaces/{w.Workspace}/items/{op.Lakehouse}/jobs/instances", auditor)
             .Where(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews").Reverse().ToList();
+        var jobIds = jobs.Select(j => j.GetProperty("id").GetGuid()).ToList();
+        string JobList() => string.Join(", ", jobs.Select(j => $"{j.GetProperty("id").GetGuid()} {j.GetProperty("status").GetString()}"));
+        var labels = new List<string>();
+        var details = new List<string>();
         if (processed.Count > 1 || jobs.Count > 1)
         {
             f.Duplicated++;
-            f.Add("DUPLICATED", op, $"{processed.Count} starts processed (202 by the handler), {jobs.Count} jobs: " +
-                                    string.Join(", ", jobs.Select(j => $"{j.GetProperty("id").GetGuid()} {j.GetProperty("status").GetString()}")) + Reported(op), requests);
+            labels.Add("DUPLICATED");
+            details.Add($"{processed.Count} starts processed (202 by the handler), jobs oldest first: {JobList()}");
         }
 
-        if (op.Hung)
+        if (!op.Hung && jobs.Count == 0 && (op.Ok || processed.Count > 0))
         {
-            return;
+            f.Wrong++;
+            labels.Add("WRONG");
+            details.Add($"{processed.Count} starts processed, but the lakehouse has no job");
         }
-
-        if (jobs.Count == 0)
-        {
-            if (op.Ok || processed.Count > 0)
-            {
-                f.Wrong++;
-                f.Add("WRONG", op, $"{processed.Count} starts processed, but the lakehouse has no job{Reported(op)}", requests);
-            }
-
-            return;
-        }
-
-        Guid started = jobs[0].GetProperty("id").GetGuid();
-        if (op.ReportedId is Guid reported)
+        else if (!op.Hung && jobs.Count > 0 && op.ReportedId is Guid reported)
         {
             JsonElement detail = await control.ControlAsync(HttpMethod.Get, $"jobs/{reported}");
             string final = detail.GetProperty("status").GetString()!;
-            if (reported != started)
+            if (reported != jobIds[0])
             {
                 f.Wrong++;
-                f.Add("WRONG (another job than the one started)", op, $"reported {reported} {op.ReportedStatus} (emulator: {final}{Superseded(detail)}); the start made {started} ({jobs[0].GetProperty("status").GetString()})", requests);
+                labels.Add("WRONG (another job than the one started)");
+                details.Add($"output {reported} {op.ReportedStatus} (emulator: {final}{Superseded(detail)}); the start made {jobIds[0]} ({jobs[0].GetProperty("status").GetString()})");
             }
             else if (!string.Equals(final, op.ReportedStatus, StringComparison.Ordinal))
             {
                 f.Wrong++;
-                f.Add("WRONG (final status)", op, $"reported {reported} {op.ReportedStatus}; the emulator's final status is {final}", requests);
+                labels.Add("WRONG (final status)");
+                details.Add($"output {reported} {op.ReportedStatus}; the emulator's final status is {final}");
             }
             else if (final != "Completed")
             {
                 f.NotCompleted++;
-                f.Add("not Completed (reported as the emulator has it)", op, $"{reported} {final}", requests);
+                labels.Add("not Completed (reported as the emulator has it)");
+                details.Add($"{reported} {final}");
             }
-
-            return;
         }
-
-        if (!op.Errors.Any(e => jobs.Any(j => e.Named.Contains(j.GetProperty("id").GetGuid()))))
+        else if (!op.Hung && jobs.Count > 0 && !op.Errors.Any(e => jobIds.Any(e.Named.Contains)))
         {
             f.Lost++;
-            f.Add("LOST", op, $"job {started} ({jobs[0].GetProperty("status").GetString()}) was started ({processed.Count} start(s) processed) but the module reported neither it nor any job: " +
-                              string.Join(" | ", op.Errors.Select(e => $"[{e.Id}] {Clip(e.Message)}")), requests);
+            labels.Add("LOST");
+            details.Add($"job {jobIds[0]} ({jobs[0].GetProperty("status").GetString()}) was started ({processed.Count} start(s) processed) but the module reported neither it nor any job");
+        }
+
+        if (labels.Count > 0)
+        {
+            string lh = op.Lakehouse.ToString();
+            var relevant = requests.Where(e => e.Path.Contains(lh, StringComparison.OrdinalIgnoreCase) || jobIds.Any(j => e.Path.Contains(j.ToString(), StringComparison.OrdinalIgnoreCase))).ToList();
+            f.Add(string.Join(" + ", labels), op, string.Join("; ", details) + Reported(op), relevant);
         }
     }
 
     private static string Reported(Op op) =>
-        op.ReportedId is Guid id ? $"; the module reported {id} {op.ReportedStatus}"
+        op.ReportedId is Guid id ? $"; the module output {id} {op.ReportedStatus}"
         : op.Errors.Count > 0 ? "; the module reported: " + string.Join(" | ", op.Errors.Select(e => $"[{e.Id}] {Clip(e.Message)}"))
         : "";
 
@@ -829,7 +834,7 @@ internal static class SoakBench
         var faults = log.Where(e => e.Fault != null).GroupBy(e => e.Fault!.StartsWith("slow", StringComparison.Ordinal) ? "slow" : e.Fault!)
             .OrderByDescending(g => g.Count()).ToList();
         int faultCount = faults.Sum(g => g.Count());
-        bool met = f.Lost == 0 && f.Duplicated == 0 && f.Wrong == 0 && f.Hangs == 0 && ops.Count >= requested;
+        bool met = f.Lost == 0 && f.Duplicated == 0 && f.Wrong == 0 && f.Hangs == 0 && f.HarnessFailures == 0 && ops.Count >= requested;
         string Target(int value) => value == 0 ? "0 (met)" : "0 (**MISSED**)";
 
         var section = new Section("soak", "Fault soak: module operations under mixed faults and clock skew (target 0 lost, 0 duplicated, 0 wrong, 0 hangs)")
@@ -843,6 +848,7 @@ internal static class SoakBench
         section.Row("outcomes reported as unknown", Fmt.N(f.Unknown), "");
         section.Row("creates processed but reported as failed (not as unknown)", Fmt.N(f.CreatesUnreported), "");
         section.Row("operations that ended in errors", $"{ops.Count(o => !o.Ok && !o.Hung)} ({string.Join(", ", ops.SelectMany(o => o.Errors.Select(e => e.Id)).GroupBy(x => x).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))})", "");
+        section.Row("harness failures (the bench's own; expected 0)", Fmt.N(f.HarnessFailures), "");
         section.Row("refreshes reported not Completed (as the emulator has them)", Fmt.N(f.NotCompleted), "");
         section.Row("duration", $"{Fmt.S(seconds)} ({string.Join(", ", phaseTimes.Select(p => $"{p.Phase.Name}: {p.Ops} ops in {Fmt.S(p.Seconds)}"))})", $"ceiling {ceiling.TotalMinutes:0} min");
         var durations = ops.Select(o => (o.EndUtc - o.StartUtc).TotalSeconds).ToList();
@@ -851,7 +857,7 @@ internal static class SoakBench
         section.Note($"Seed {seed}: the operations each runspace draws and the emulator's fault draws (re-seeded every {FaultTick.TotalSeconds:0} s) follow from it; how the {pool.Count} runspaces interleave does not, so counts vary a little between runs of the same seed.");
         section.Note($"{pool.Count} runspaces in this process, each its own caller (a minted token per oid, `Connect-MlvFabric -AccessToken`), the module imported from the built layout; the emulator in-process on loopback with Retry-After 1 s, the scheduler's per-minute limits lifted (the client still paces itself); lakehouse runs 1–2 s after 0.3 s queued.");
         section.Note("Faults: rates 8% 429 (Retry-After 1 s), 5% 5xx (500 or 503), 3% dropped connections (before or after processing), 2% truncated bodies, 1% slow (1.5 s); every 10 s a script of answers dropped after processing (2 run POSTs, a schedule create, a definition create, a PATCH, a DELETE), two 503s (Retry-After 2 s) on job reads and a 429 (Retry-After 3 s) on a run POST. Clock: the service's clock equal to the caller's, then 10 s behind, then 1 h behind (set between phases, with no operation in flight).");
-        section.Note("Jobs lost: a start the service processed (202 by the handler) whose job the module reported neither as output nor in an error (an error naming the job, in its message or as TargetObject). Duplicated: more than one processed start or job for one intended refresh (each lakehouse is refreshed by one operation), or more than one create processed or stored for one intended create (unique interval or name), or a schedule/definition no operation meant. Wrong: the module output a job other than the first one its start made, or a status other than the emulator's final status for that job (`GET /_emulator/jobs/{id}`), or a changed value other than the one set, or a removed object still there. Hangs: operations stopped by the watchdog. Unknown: errors that say the outcome is unknown (`OutcomeUnknown`, \"may or may not\").");
+        section.Note("Jobs lost: a start the service processed (202 by the handler) whose job the module reported neither as output nor in an error (an error naming the job, in its message or as TargetObject). Duplicated: more than one processed start or job for one intended refresh (each lakehouse is refreshed by one operation), or more than one create processed or stored for one intended create (unique interval or name), or a schedule/definition no operation meant. Wrong: the module output a job other than the first one its start made, or a status other than the emulator's final status for that job (`GET /_emulator/jobs/{id}`), or a changed value other than the one set, or a removed object still there. Hangs: operations stopped by the watchdog. Each figure counts operations (an operation whose start was processed three times is one duplicated operation), plus schedules/definitions found wrong in the final state. Unknown: errors that say the outcome is unknown (`OutcomeUnknown`, \"may or may not\").");
         if (run.CeilingHit)
         {
             section.Note($"The section's ceiling ({ceiling.TotalMinutes:0} min) stopped the run before all operations ran.");
