@@ -542,6 +542,9 @@ internal static class SoakBench
         public int CreatesUnreported;
         public int NotCompleted;
         public int HarnessFailures;
+        public Dictionary<string, int> StartAnswersLost = new();   // by phase
+        public int CreateAnswersLost;
+        public int ChangeAnswersLost;
         public List<string> Examples = new();
 
         public void Add(string what, Op? op, string detail, List<LogEntry>? requests = null)
@@ -591,6 +594,23 @@ internal static class SoakBench
                 if (op.Errors.Any(e => e.OutcomeUnknown))
                 {
                     f.Unknown++;
+                }
+
+                // The paths the issue is about: the service acted, and the module never got its answer.
+                if (requests.Any(e => e.Method != "GET" && e.Processed is >= 200 and < 300 && e.Status != e.Processed))
+                {
+                    switch (op.Kind)
+                    {
+                        case Kind.Refresh or Kind.RefreshDefinition:
+                            f.StartAnswersLost[op.Phase] = f.StartAnswersLost.GetValueOrDefault(op.Phase) + 1;
+                            break;
+                        case Kind.NewSchedule or Kind.NewDefinition:
+                            f.CreateAnswersLost++;
+                            break;
+                        default:
+                            f.ChangeAnswersLost++;
+                            break;
+                    }
                 }
 
                 if (op.ExtraOutput > 0)
@@ -841,6 +861,7 @@ internal static class SoakBench
             .Header("figure", "value", "target");
         section.Row("operations", $"{ops.Count} of {requested} ({string.Join(", ", ops.GroupBy(o => o.Kind).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"))})", "≥ 2,000");
         section.Row("faults injected", $"{faultCount} in {log.Count} requests ({string.Join(", ", faults.Select(g => $"{g.Key} {g.Count()}"))}); {run.ScriptedInjected} of them scripted", "");
+        section.Row("operations whose answer was lost after the service acted", $"starts {f.StartAnswersLost.Values.Sum()} ({string.Join(", ", phaseTimes.Select(p => $"{p.Phase.Name}: {f.StartAnswersLost.GetValueOrDefault(p.Phase.Name)}"))}), creates {f.CreateAnswersLost}, changes {f.ChangeAnswersLost}", "");
         section.Row("jobs lost (and schedules / definitions lost)", Fmt.N(f.Lost), Target(f.Lost));
         section.Row("jobs / schedules / definitions duplicated", Fmt.N(f.Duplicated), Target(f.Duplicated));
         section.Row("wrong final statuses or ids", Fmt.N(f.Wrong), Target(f.Wrong));
@@ -877,6 +898,9 @@ internal static class SoakBench
         section.Data["faultsInjected"] = faultCount;
         section.Data["faultsByKind"] = new JsonObject(faults.Select(g => KeyValuePair.Create(g.Key, (JsonNode?)g.Count())));
         section.Data["scriptedFaults"] = run.ScriptedInjected;
+        section.Data["startAnswersLostByPhase"] = new JsonObject(f.StartAnswersLost.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
+        section.Data["createAnswersLost"] = f.CreateAnswersLost;
+        section.Data["changeAnswersLost"] = f.ChangeAnswersLost;
         section.Data["jobsLost"] = f.Lost;
         section.Data["duplicated"] = f.Duplicated;
         section.Data["wrong"] = f.Wrong;
