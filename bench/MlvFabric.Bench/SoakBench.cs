@@ -581,6 +581,7 @@ internal static class SoakBench
         foreach (Worker w in pool)
         {
             List<LogEntry> mine = byCaller.TryGetValue(w.Oid, out var list) ? list : new List<LogEntry>();
+            var startedIn = new HashSet<string>();
             foreach (Op op in w.Ops)
             {
                 // The worker's requests are its operations' requests, one operation at a time.
@@ -629,7 +630,7 @@ internal static class SoakBench
                 {
                     case Kind.Refresh:
                     case Kind.RefreshDefinition:
-                        await AuditRefreshAsync(control, w, op, auditor, requests, f);
+                        await AuditRefreshAsync(control, w, op, startedIn.Add(op.Phase), auditor, requests, f);
                         break;
                     case Kind.NewSchedule:
                     case Kind.NewDefinition:
@@ -653,7 +654,7 @@ internal static class SoakBench
         return Report(run, pool, ops, log, f, requested, seed, seconds, phaseTimes, ceiling);
     }
 
-    private static async Task AuditRefreshAsync(EmulatorClient control, Worker w, Op op, string auditor, List<LogEntry> requests, Findings f)
+    private static async Task AuditRefreshAsync(EmulatorClient control, Worker w, Op op, bool firstInPhase, string auditor, List<LogEntry> requests, Findings f)
     {
         var processed = requests.Where(e => e.Method == "POST" && e.Processed == 202 && RunPath.Match(e.Path) is { Success: true } m && Guid.Parse(m.Groups[1].Value) == op.Lakehouse).ToList();
         // Oldest first: the lakehouse is refreshed by this operation only, so the first job is the one it started.
@@ -710,7 +711,13 @@ internal static class SoakBench
         {
             string lh = op.Lakehouse.ToString();
             var relevant = requests.Where(e => e.Path.Contains(lh, StringComparison.OrdinalIgnoreCase) || jobIds.Any(j => e.Path.Contains(j.ToString(), StringComparison.OrdinalIgnoreCase))).ToList();
-            f.Add(string.Join(" + ", labels), op, string.Join("; ", details) + Reported(op), relevant);
+            if (firstInPhase)
+            {
+                // A client learns the service's clock from its own jobs: the first start after the clock moved is the one at risk.
+                details.Add("the worker's first start since the service's clock was set for this phase");
+            }
+
+            f.Add(string.Join(" + ", labels), op, string.Join("; ", details) + (op.ReportedId is null ? Reported(op) : ""), relevant);
         }
     }
 
