@@ -400,7 +400,7 @@ internal static class SoakBench
             w.Runspace.SessionStateProxy.SetVariable(name, value);
         }
 
-        using PowerShell ps = PowerShell.Create();
+        PowerShell ps = PowerShell.Create();
         ps.Runspace = w.Runspace;
         ps.AddScript(op.Script);
         var output = new PSDataCollection<PSObject>();
@@ -412,8 +412,11 @@ internal static class SoakBench
             IAsyncResult stopping = ps.BeginStop(null, null);
             if (!stopping.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(15)))
             {
-                // The pipeline would not stop: leave that runspace behind and go on in a new session of the same caller.
+                // The pipeline would not stop: leave it and its runspace behind (disposing either would wait for it) and
+                // go on in a new session of the same caller.
                 w.Runspace = OpenSession(run.Emulator, w);
+                op.EndUtc = DateTime.UtcNow;
+                return;
             }
         }
 
@@ -451,6 +454,7 @@ internal static class SoakBench
         }
 
         op.ExtraOutput = Math.Max(0, output.Count - 1);
+        ps.Dispose();
     }
 
     private static ErrorInfo Describe(ErrorRecord e)
