@@ -69,12 +69,17 @@ internal sealed class EmulatorClient : IDisposable
 
     /// <summary>Requests logged after <paramref name="mark"/>, oldest first.</summary>
     public List<LogEntry> RequestsSince(long mark) =>
-        Emulator.Context.Log.Snapshot(mark).Select(e => new LogEntry(e.Sequence, e.TimeUtc, e.Method, e.Path, e.Status, e.HandlerStatus, e.Fault, e.ErrorCode)).ToList();
+        Emulator.Context.Log.Snapshot(mark).Select(e => new LogEntry(e.Sequence, e.TimeUtc, e.Method, e.Path, e.Status, e.HandlerStatus, e.Fault, e.ErrorCode, e.CallerOid, e.Body)).ToList();
 
     public void Dispose() => _http.Dispose();
 }
 
-internal sealed record LogEntry(long Sequence, DateTime TimeUtc, string Method, string Path, int Status, int? HandlerStatus, string? Fault, string? ErrorCode);
+internal sealed record LogEntry(long Sequence, DateTime TimeUtc, string Method, string Path, int Status, int? HandlerStatus, string? Fault, string? ErrorCode,
+    string? CallerOid = null, string? Body = null)
+{
+    /// <summary>What the handler answered (also when a fault then dropped or cut the answer); 0 when it never ran.</summary>
+    public int Processed => HandlerStatus ?? (Fault is null || Fault.StartsWith("truncate", StringComparison.Ordinal) || Fault.StartsWith("slow", StringComparison.Ordinal) ? Status : 0);
+}
 
 /// <summary>Counts TCP connections the emulator's Kestrel accepts: its <c>kestrel.active_connections</c> metric, cross-checked on Linux with /proc/net/tcp.</summary>
 internal sealed class ConnectionCounter : IDisposable

@@ -7,13 +7,13 @@ using System.Threading.Tasks;
 namespace MlvFabric.Bench;
 
 /// <summary>
-/// dotnet run -c Release --project bench/MlvFabric.Bench [-- --quick] [--only import,percall,stream,status,bulk]
-///     [--bulk N:retryAfter:queue:run[,…]] [--bulk-sequential] [--no-write]
+/// dotnet run -c Release --project bench/MlvFabric.Bench [-- --quick] [--only import,percall,stream,status,bulk,soak]
+///     [--bulk N:retryAfter:queue:run[,…]] [--bulk-sequential] [--soak-ops N] [--soak-seed S] [--no-write]
 /// Child probes (spawned by the bench itself): --import-probe with|without [baseUri token], --stream-probe baseUri token lakehouse stream|collect|live:N.
 /// </summary>
 internal static class Program
 {
-    private static readonly string[] AllBenchmarks = { "import", "percall", "stream", "status", "bulk" };
+    private static readonly string[] AllBenchmarks = { "import", "percall", "stream", "status", "bulk", "soak" };
 
     public static async Task<int> Main(string[] args)
     {
@@ -76,7 +76,10 @@ internal static class Program
         var sections = new List<Section> { Machine.Describe(mode) };
         Console.Write(sections[0].ToText());
 
-        // Order: the short, CPU-sensitive figures first; the long bulk run last.
+        int soakOps = Value(args, "--soak-ops") is string ops ? int.Parse(ops, CultureInfo.InvariantCulture) : quick ? 400 : SoakBench.DefaultOperations;
+        int soakSeed = Value(args, "--soak-seed") is string seed ? int.Parse(seed, CultureInfo.InvariantCulture) : SoakBench.DefaultSeed;
+
+        // Order: the short, CPU-sensitive figures first; the long bulk run, then the fault soak (CPU-heavy), last.
         foreach (string name in AllBenchmarks.Where(only.Contains))
         {
             Section section = name switch
@@ -85,6 +88,7 @@ internal static class Program
                 "percall" => await PerCallBench.RunAsync(quick),
                 "stream" => await StreamingBench.RunAsync(quick),
                 "status" => await RefreshStatusBench.RunAsync(quick),
+                "soak" => await SoakBench.RunAsync(soakOps, soakSeed, quick),
                 _ => await BulkRefreshBench.RunAsync(scenarios, quick, args.Contains("--bulk-sequential")),
             };
             sections.Add(section);
@@ -99,7 +103,7 @@ internal static class Program
             var (md, json) = ResultsFile.Write(started, sections, summary);
             Console.WriteLine($"Results: {md}");
             Console.WriteLine($"         {json}");
-            if (!quick && only.Length == AllBenchmarks.Length && Value(args, "--bulk") is null)
+            if (!quick && only.Length == AllBenchmarks.Length && Value(args, "--bulk") is null && Value(args, "--soak-ops") is null)
             {
                 ResultsFile.UpdateReadme(md, summary);
             }
