@@ -30,26 +30,21 @@ internal static class RefreshStatusBench
         Console.WriteLine($"Refresh status: {n} lakehouses at {ReadsPerMinute} job reads per minute; lower bound {Fmt.S(bound)}…");
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { RequestLogCapacity = 200_000 });
         using var control = new EmulatorClient(emulator);
-        var (workspaceId, lakehouses) = await control.SeedAsync(workspace, n, 1, 0);
+        var (_, lakehouses) = await control.SeedAsync(workspace, n, 1, 0);
         string token = await control.TokenAsync($"status-{Guid.NewGuid():N}@contoso.onmicrosoft.com");
         for (int i = 0; i < lakehouses.Count; i++)
         {
             // A short history: mostly successes, some failing streaks (failures are drawn per instance).
             await control.ControlAsync(HttpMethod.Post, $"lakehouses/{lakehouses[i]}/jobs/history", new { count = 5, intervalMinutes = 120, durationSeconds = 300, failureRate = i % 5 == 0 ? 0.8 : 0.05, seed = i + 1 });
-            if (i % 3 == 0)
-            {
-                await control.SendAsync(HttpMethod.Post, $"v1/workspaces/{workspaceId}/items/{lakehouses[i]}/jobs/RefreshMaterializedLakeViews/schedules", new
-                {
-                    enabled = true,
-                    configuration = new { type = "Cron", interval = 240, startDateTime = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), endDateTime = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), localTimeZoneId = "UTC" },
-                }, token);
-            }
         }
 
         using Runspace runspace = ModuleHost.OpenRunspace();
         ModuleHost.Import(runspace);
         ModuleHost.Connect(runspace, emulator.BaseUri, token);
         ModuleHost.Invoke(runspace, "$null = Get-MlvWorkspace"); // warm the engine and the HTTP path; not a job call
+        // Every third lakehouse gets a schedule (through the module: schedule calls are not job reads).
+        ModuleHost.Invoke(runspace, $"$i = 0; Get-MlvLakehouse -WorkspaceName {workspace} | ForEach-Object {{ if ($i++ % 3 -eq 0) {{ $_ }} }} | " +
+            "New-MlvSchedule -IntervalMinutes 240 -TimeZone UTC -StartDateTime ([DateTime]::UtcNow.AddDays(1)) | Out-Null");
 
         long mark = control.Mark();
         using PowerShell ps = PowerShell.Create();
