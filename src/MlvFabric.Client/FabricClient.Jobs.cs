@@ -106,15 +106,9 @@ namespace MlvFabric.Client
                 if (found != null)
                 {
                     FabricLog.Verbose($"Found job instance {found.Id} ({found.Status}) started by the lost request; using it.");
-                    return new JobSubmission
-                    {
-                        JobInstanceId = found.Id,
-                        WorkspaceId = workspaceId,
-                        LakehouseId = lakehouseId,
-                        Location = JobInstanceUrl(workspaceId, lakehouseId, found.Id),
-                        SubmittedAt = DateTimeOffset.UtcNow,
-                        Reconciled = true,
-                    };
+                    var reconciled = Submission(workspaceId, lakehouseId, found.Id);
+                    reconciled.Reconciled = true;
+                    return reconciled;
                 }
                 if (ambiguous.Status == HttpStatusCode.Accepted)
                     throw new FabricProtocolException(
@@ -175,16 +169,20 @@ namespace MlvFabric.Client
             }
             TryClaim(running.Id);
             FabricLog.Verbose($"The re-sent start became job instance {resent.Id} ({resent.Status}): refresh {running.Id} of the lineage was already running, so the first start did reach Fabric (or another refresh runs). Following {running.Id}.");
-            return new JobSubmission
-            {
-                JobInstanceId = running.Id,
-                WorkspaceId = ws,
-                LakehouseId = lh,
-                Location = JobInstanceUrl(ws, lh, running.Id),
-                SubmittedAt = DateTimeOffset.UtcNow,
-                Reconciled = true,
-            };
+            var followed = Submission(ws, lh, running.Id);
+            followed.Reconciled = true;
+            return followed;
         }
+
+        /// <summary>A job of this lakehouse, to be followed on the connected endpoint.</summary>
+        private JobSubmission Submission(Guid workspaceId, Guid lakehouseId, Guid jobInstanceId) => new JobSubmission
+        {
+            JobInstanceId = jobInstanceId,
+            WorkspaceId = workspaceId,
+            LakehouseId = lakehouseId,
+            Location = JobInstanceUrl(workspaceId, lakehouseId, jobInstanceId),
+            SubmittedAt = DateTimeOffset.UtcNow,
+        };
 
         /// <summary>
         /// The earliest startTimeUtc a job created by a request sent at <paramref name="sentLocal"/> (this machine's
@@ -225,15 +223,9 @@ namespace MlvFabric.Client
             if (Uri.TryCreate(locationText!.Trim(), UriKind.Absolute, out var named) && !UriGuard.IsAllowed(named, _http.BaseUri))
                 FabricLog.Verbose($"{request.Method.Method} {request.Path}: the answer's Location is on {named.Scheme}://{named.Authority}; " +
                                   $"job instance {jobId} is followed on the connected endpoint instead.");
-            return new JobSubmission
-            {
-                JobInstanceId = jobId.Value,
-                WorkspaceId = workspaceId,
-                LakehouseId = lakehouseId,
-                Location = JobInstanceUrl(workspaceId, lakehouseId, jobId.Value),
-                RetryAfter = retryAfter,
-                SubmittedAt = DateTimeOffset.UtcNow,
-            };
+            var submission = Submission(workspaceId, lakehouseId, jobId.Value);
+            submission.RetryAfter = retryAfter;
+            return submission;
         }
 
         private static Guid? JobIdFromPath(string text)
@@ -336,28 +328,15 @@ namespace MlvFabric.Client
                     .ConfigureAwait(false);
                 if (submission != null)
                     return submission;
-                return new JobSubmission
-                {
-                    JobInstanceId = jobInstanceId,
-                    WorkspaceId = workspaceId,
-                    LakehouseId = lakehouseId,
-                    Location = JobInstanceUrl(workspaceId, lakehouseId, jobInstanceId),
-                    SubmittedAt = DateTimeOffset.UtcNow,
-                };
+                return Submission(workspaceId, lakehouseId, jobInstanceId);
             }
             catch (FabricApiException ex) when (budget.UncertainAttempts > 0 &&
                                                 string.Equals(ex.ErrorCode, "JobAlreadyCompleted", StringComparison.OrdinalIgnoreCase))
             {
                 FabricLog.Verbose($"POST {request.Path}: JobAlreadyCompleted after a retried attempt, so the earlier attempt cancelled it.");
-                return new JobSubmission
-                {
-                    JobInstanceId = jobInstanceId,
-                    WorkspaceId = workspaceId,
-                    LakehouseId = lakehouseId,
-                    Location = JobInstanceUrl(workspaceId, lakehouseId, jobInstanceId),
-                    SubmittedAt = DateTimeOffset.UtcNow,
-                    AlreadyCompleted = true,
-                };
+                var cancelled = Submission(workspaceId, lakehouseId, jobInstanceId);
+                cancelled.AlreadyCompleted = true;
+                return cancelled;
             }
         }
     }

@@ -44,13 +44,13 @@ public sealed class GetMlvLakehouseCommand : MlvSessionCmdlet
     {
         if (WorkspaceId?.Contains(Guid.Empty) == true)
         {
-            WriteError(MlvErrors.InvalidArgument("InvalidWorkspaceId", "-WorkspaceId contains the empty GUID. Pass a workspace id from Get-MlvWorkspace, or use -WorkspaceName.", Guid.Empty));
+            WriteError(MlvErrors.EmptyGuid("InvalidWorkspaceId", "-WorkspaceId", "a workspace id from Get-MlvWorkspace", "-WorkspaceName"));
             return;
         }
 
         if (Id?.Contains(Guid.Empty) == true)
         {
-            WriteError(MlvErrors.InvalidArgument("InvalidLakehouseId", "-Id contains the empty GUID. Pass a lakehouse id from Get-MlvLakehouse, or use -Name.", Guid.Empty));
+            WriteError(MlvErrors.EmptyGuid("InvalidLakehouseId", "-Id", "a lakehouse id from Get-MlvLakehouse", "-Name"));
             return;
         }
 

@@ -80,6 +80,12 @@ public static partial class MlvErrors
     public static ErrorRecord InvalidArgument(string errorId, string message, object? value) =>
         new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, value);
 
+    /// <summary>An id parameter given the empty GUID, which names nothing.</summary>
+    public static ErrorRecord EmptyGuid(string errorId, string parameter, string source, string alternative) => InvalidArgument(
+        errorId,
+        $"{parameter} contains the empty GUID. Pass {source}, or use {alternative}.",
+        Guid.Empty);
+
     /// <summary>A name or id that matches nothing.</summary>
     public static ErrorRecord NotFound(string errorId, string message, object? value) =>
         new ErrorRecord(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, value);

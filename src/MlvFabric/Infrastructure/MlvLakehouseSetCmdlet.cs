@@ -46,13 +46,13 @@ public abstract class MlvLakehouseSetCmdlet : MlvSessionCmdlet
     {
         if (WorkspaceId?.Contains(Guid.Empty) == true)
         {
-            WriteError(MlvErrors.InvalidArgument("InvalidWorkspaceId", "-WorkspaceId contains the empty GUID. Pass a workspace id from Get-MlvWorkspace, or use -WorkspaceName.", Guid.Empty));
+            WriteError(MlvErrors.EmptyGuid("InvalidWorkspaceId", "-WorkspaceId", "a workspace id from Get-MlvWorkspace", "-WorkspaceName"));
             return;
         }
 
         if (LakehouseId?.Contains(Guid.Empty) == true)
         {
-            WriteError(MlvErrors.InvalidArgument("InvalidLakehouseId", "-LakehouseId contains the empty GUID. Pass a lakehouse id from Get-MlvLakehouse, or use -LakehouseName.", Guid.Empty));
+            WriteError(MlvErrors.EmptyGuid("InvalidLakehouseId", "-LakehouseId", "a lakehouse id from Get-MlvLakehouse", "-LakehouseName"));
             return;
         }
 
