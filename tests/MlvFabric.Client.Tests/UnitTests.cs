@@ -298,6 +298,39 @@ namespace MlvFabric.Client.Tests
         }
 
         [Fact]
+        public async Task A_re_sent_start_that_the_service_skips_follows_the_refresh_the_first_start_began()
+        {
+            // The first start's answer is lost and the (lagging) job list does not show its job in time, so the start is
+            // sent again; the service skips the second (Deduped) because the first runs: that first one is returned.
+            Guid first = Guid.NewGuid(), second = Guid.NewGuid();
+            var posts = 0;
+            static string J(Guid id, string status) =>
+                "{\"id\":\"" + id + "\",\"status\":\"" + status + "\",\"invokeType\":\"Manual\",\"jobType\":\"RefreshMaterializedLakeViews\"}";
+            var handler = new FakeHandler((r, n) =>
+            {
+                var path = r.RequestUri!.AbsolutePath;
+                if (r.Method == HttpMethod.Post)
+                {
+                    if (Interlocked.Increment(ref posts) == 1)
+                        throw new HttpRequestException("The response ended prematurely.", new System.IO.IOException("connection reset"));
+                    var accepted = new HttpResponseMessage(HttpStatusCode.Accepted);
+                    accepted.Headers.Location = new Uri($"https://fabric.test/v1/workspaces/{Ws}/items/{Lh}/jobs/instances/{second}");
+                    return accepted;
+                }
+                if (path.EndsWith("/jobs/instances/" + second))
+                    return Json(J(second, "Deduped"));
+                return Json(Volatile.Read(ref posts) < 2 ? "{\"value\":[]}" : "{\"value\":[" + J(second, "Deduped") + "," + J(first, "InProgress") + "]}");
+            });
+            using var session = await Connect(handler);
+
+            var submission = await session.Client.StartRefreshAsync(Ws, Lh);
+
+            Assert.Equal(first, submission.JobInstanceId);
+            Assert.True(submission.Reconciled);
+            Assert.Equal(2, handler.Seen.Count(s => s.StartsWith("POST ", StringComparison.Ordinal)));
+        }
+
+        [Fact]
         public async Task The_job_list_is_the_item_s_list_of_every_type_and_only_MLV_refreshes_come_out()
         {
             static string J(Guid id, string? type) =>
