@@ -141,6 +141,9 @@ public sealed class AdversarialReviewTests : JobTestBase
         int attempts = int.Parse(Regex.Match(error.Exception.Message, @"tried (\d+) time").Groups[1].Value);
         Assert.InRange(attempts, 2, 9); // a few quick tries within the connect limit, not the ten of a flaky service
         Assert.Equal(attempts - 1, result.Verbose.Count(v => v.Message.StartsWith("Retrying GET /v1/workspaces", StringComparison.Ordinal)));
+        // The third try waits 2 to 4 s (backoff doubles from 1 s, with jitter): long enough to show as progress.
+        Assert.Contains(result.Progress, p => p.Activity == "Retrying a request to Fabric" && p.RecordType == ProgressRecordType.Processing && p.SecondsRemaining >= 2);
+        Assert.Contains(result.Progress, p => p.Activity == "Retrying a request to Fabric" && p.RecordType == ProgressRecordType.Completed);
     }
 
     // ---------------------------------------------------------------- 5. throttling
