@@ -51,7 +51,7 @@ public sealed class GetMlvScheduleCommand : MlvScheduleCmdlet
         {
             await foreach (MlvSchedule schedule in Client.ListSchedulesAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken).ConfigureAwait(false))
             {
-                pipeline.WriteObject(lakehouse.Label(schedule));
+                pipeline.WriteObject(await LabelAsync(lakehouse, schedule, cancellationToken).ConfigureAwait(false));
             }
         }
         catch (FabricApiException ex)

@@ -148,7 +148,7 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
 
             var request = new ScheduleRequest { Enabled = !Disabled, Configuration = _configuration!.Clone(), ExecutionDefinitionId = definitionId };
             MlvSchedule created = await Client.CreateScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, request, cancellationToken).ConfigureAwait(false);
-            pipeline.WriteObject(lakehouse.Label(created));
+            pipeline.WriteObject(await LabelAsync(lakehouse, created, cancellationToken).ConfigureAwait(false));
         }
         catch (FabricApiException ex)
         {
