@@ -16,6 +16,9 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
     private const string ListSet = "List";
     private const string IdSet = "Id";
 
+    /// <summary>Job instances (read again) and lakehouses (their jobs listed); a schedule's or definition's Id is no job id.</summary>
+    protected override Type[]? AcceptedPipedTypes => new[] { typeof(MlvJobInstance), typeof(MlvLakehouse) };
+
     [Parameter(ParameterSetName = IdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("JobInstanceId")]
     public Guid[]? Id { get; set; }
@@ -140,8 +143,6 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
         && (_invokeTypes is null || (instance.InvokeType is not null && _invokeTypes.Contains(instance.InvokeType)))
         && (_sinceUtc is null || (instance.StartTimeUtc is DateTime start && DateTime.SpecifyKind(start, DateTimeKind.Utc) >= _sinceUtc));
 
-    // A piped lakehouse (or workspace) also has an "Id" property, which binds -Id by property name. Its Id is its
-    // LakehouseId (or WorkspaceId), which no job instance id ever equals: list the lakehouse's jobs instead.
-    private bool PipedContainerInsteadOfJob() =>
-        Id is { Length: 1 } && Id[0] != Guid.Empty && (Id[0] == LakehouseId || Id[0] == WorkspaceId);
+    // A piped lakehouse also has an "Id" property, which binds -Id by property name: list the lakehouse's jobs instead.
+    private bool PipedContainerInsteadOfJob() => PipedModuleObject is MlvLakehouse;
 }

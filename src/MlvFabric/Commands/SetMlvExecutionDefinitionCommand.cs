@@ -13,7 +13,7 @@ namespace MlvFabric.Commands;
 [OutputType(typeof(MlvExecutionDefinition))]
 public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSettingsCmdlet
 {
-    private const string IdSet = "Id";
+    private const string IdSet = DefinitionIdSet;
     private const string NameSet = "Name";
 
     [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

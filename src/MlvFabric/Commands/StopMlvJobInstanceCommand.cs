@@ -22,6 +22,9 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
 
     private readonly List<Guid> _approved = new List<Guid>();
 
+    /// <summary>Only job instances: a piped lakehouse's or schedule's Id is no job id.</summary>
+    protected override Type[]? AcceptedPipedTypes => new[] { typeof(MlvJobInstance) };
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("JobInstanceId")]
     public Guid[] Id { get; set; } = Array.Empty<Guid>();

@@ -88,6 +88,36 @@ public static partial class MlvErrors
     public static ErrorRecord InvalidOperation(string errorId, string message, object? target) =>
         new ErrorRecord(new InvalidOperationException(message), errorId, ErrorCategory.InvalidOperation, target);
 
+    /// <summary>One of the module's objects piped to a cmdlet that takes another kind (a lakehouse piped to Remove-MlvSchedule).</summary>
+    public static ErrorRecord WrongPipedObject(string cmdlet, string accepted, string got, object piped)
+    {
+        var record = new ErrorRecord(
+            new ArgumentException($"{cmdlet} takes {accepted} from the pipeline; got {got}. Its Id is not the id {cmdlet} needs, so nothing was sent."),
+            "PipedObjectNotAccepted",
+            ErrorCategory.InvalidArgument,
+            piped);
+        record.ErrorDetails = new ErrorDetails(record.Exception.Message)
+        {
+            RecommendedAction = $"Pipe {accepted} to {cmdlet}, or name the objects with its parameters (Get-Help {cmdlet} -Examples).",
+        };
+        return record;
+    }
+
+    /// <summary>A piped object none of whose properties bind to the cmdlet's parameters (a bare string, say).</summary>
+    public static ErrorRecord UnusablePipedObject(string cmdlet, object piped)
+    {
+        var record = new ErrorRecord(
+            new ArgumentException($"{cmdlet} cannot use the piped {piped.GetType().Name} '{piped}': none of its properties names a workspace, lakehouse or id."),
+            "PipedObjectNotBindable",
+            ErrorCategory.InvalidArgument,
+            piped);
+        record.ErrorDetails = new ErrorDetails(record.Exception.Message)
+        {
+            RecommendedAction = $"Pipe the module's objects (Get-MlvLakehouse, Get-MlvSchedule, Get-MlvJobInstance), or objects with WorkspaceId/WorkspaceName and LakehouseId/LakehouseName properties, or pass the names as parameters.",
+        };
+        return record;
+    }
+
     public static ErrorRecord NotConnected() => new ErrorRecord(
         new InvalidOperationException("You are not connected to Microsoft Fabric. Run Connect-MlvFabric first, or pass a context from Connect-MlvFabric with -Context."),
         "MlvNotConnected",

@@ -88,11 +88,17 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
     }
 
     /// <summary>
-    /// Checks, on the pipeline thread and before any request, that a workspace and a lakehouse were given.
+    /// Checks, on the pipeline thread and before any request, that the piped object (if any) is one this cmdlet takes
+    /// (<see cref="MlvSessionCmdlet.AcceptPipedObject"/>) and that a workspace and a lakehouse were given.
     /// Call from ProcessRecord overrides; returns false (after writing the error) when the record must be skipped.
     /// </summary>
     protected bool ValidateLakehouseParameters()
     {
+        if (!AcceptPipedObject())
+        {
+            return false;
+        }
+
         string? problem = null;
         if (IsBound(nameof(WorkspaceId)) && WorkspaceId == Guid.Empty)
         {

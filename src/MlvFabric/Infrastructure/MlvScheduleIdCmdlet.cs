@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using MlvFabric.Client;
 
 namespace MlvFabric.Infrastructure;
 
@@ -20,6 +21,9 @@ public abstract class MlvScheduleIdCmdlet : MlvScheduleCmdlet
     [Alias("ScheduleId")]
     [ArgumentCompleter(typeof(ScheduleIdCompleter))]
     public Guid[] Id { get; set; } = Array.Empty<Guid>();
+
+    /// <summary>Only schedules: a piped lakehouse's or job's Id is no schedule id.</summary>
+    protected override Type[]? AcceptedPipedTypes => new[] { typeof(MlvSchedule) };
 
     /// <summary>The ShouldProcess action, e.g. "Remove schedule".</summary>
     protected abstract string Action { get; }

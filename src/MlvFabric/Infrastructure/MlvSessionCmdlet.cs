@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -16,7 +19,54 @@ public abstract class MlvSessionCmdlet : MlvAsyncCmdlet
     [ValidateNotNull]
     public MlvContext? Context { get; set; }
 
+    /// <summary>
+    /// The piped object itself. Hidden: it only lets the cmdlet see which of the module's objects came down the
+    /// pipeline. Their properties bind by name, so without it a lakehouse's Id would bind as a schedule or job id.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
+
     private MlvContext? _context;
+    private HashSet<string>? _commandLine;
+
+    /// <summary>The module's own object (a lakehouse, a schedule, ...) piped in for this record, or null.</summary>
+    protected object? PipedModuleObject => InputObject?.BaseObject is object o && PipedObjects.IsModuleObject(o) ? o : null;
+
+    /// <summary>The module's object types this cmdlet takes from the pipeline; null (the default): any of them.</summary>
+    protected virtual Type[]? AcceptedPipedTypes => null;
+
+    /// <summary>True when <paramref name="parameterName"/> was given on the command line (not bound from a piped object).</summary>
+    protected bool IsOnCommandLine(string parameterName) => _commandLine?.Contains(parameterName) == true;
+
+    /// <summary>
+    /// Refuses, for this record and before any request, a piped object this cmdlet cannot use: one of the module's
+    /// objects of a type it does not take (a lakehouse piped to Remove-MlvSchedule), or an object none of whose
+    /// properties bound to a parameter (a bare string). False (after writing the error): skip the record.
+    /// </summary>
+    protected bool AcceptPipedObject()
+    {
+        if (InputObject is null)
+        {
+            return true;
+        }
+
+        object piped = InputObject.BaseObject;
+        Type[]? accepted = AcceptedPipedTypes;
+        if (accepted is not null && PipedObjects.IsModuleObject(piped) && !accepted.Contains(piped.GetType()))
+        {
+            WriteError(MlvErrors.WrongPipedObject(MyInvocation.MyCommand.Name, PipedObjects.Accepted(accepted), PipedObjects.Describe(piped), piped));
+            return false;
+        }
+
+        bool boundFromIt = MyInvocation.BoundParameters.Keys.Any(k => k != nameof(InputObject) && !IsOnCommandLine(k));
+        if (!boundFromIt && !PipedObjects.IsModuleObject(piped))
+        {
+            WriteError(MlvErrors.UnusablePipedObject(MyInvocation.MyCommand.Name, piped));
+            return false;
+        }
+
+        return true;
+    }
 
     /// <summary>The resolved session; available from BeginProcessingAsync on.</summary>
     protected MlvContext Session => _context!;
@@ -25,6 +75,7 @@ public abstract class MlvSessionCmdlet : MlvAsyncCmdlet
 
     protected override void BeginProcessing()
     {
+        _commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
         _context = Context ?? MlvContextStore.Current;
         if (_context is null)
         {
