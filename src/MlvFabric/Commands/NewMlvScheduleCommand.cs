@@ -119,12 +119,7 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
             return;
         }
 
-        string state = Disabled ? "disabled" : "enabled";
-        string scope = ExecutionDefinition is null ? string.Empty : " for " + ExecutionDefinitionReference.DescribeScope(ExecutionDefinition);
-        if (ShouldProcess(DescribeBoundLakehouse(), $"Create {state} schedule '{ScheduleDescriber.Describe(_configuration!)}'{scope}"))
-        {
-            base.ProcessRecord();
-        }
+        base.ProcessRecord();
     }
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
@@ -143,6 +138,15 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
             if (refusal is not null)
             {
                 pipeline.WriteError(refusal);
+                return;
+            }
+
+            // Everything above only read (names, ids, the definition, the schedules the new one must not clash with), so
+            // -WhatIf reports what the real run would; the prompt names the real lakehouse and definition.
+            string state = Disabled ? "disabled" : "enabled";
+            string scope = definitionId is null ? string.Empty : " for " + await DescribeDefinitionAsync(lakehouse, definitionId.Value, cancellationToken).ConfigureAwait(false);
+            if (!await ShouldProcessAsync(pipeline, lakehouse.Describe(), $"Create {state} schedule '{ScheduleDescriber.Describe(_configuration!)}'{scope}").ConfigureAwait(false))
+            {
                 return;
             }
 

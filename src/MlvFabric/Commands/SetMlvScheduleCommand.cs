@@ -233,6 +233,11 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
             }
         }
 
+        if (!await ConfirmAsync(pipeline, lakehouse, current).ConfigureAwait(false))
+        {
+            return;
+        }
+
         MlvSchedule updated;
         try
         {

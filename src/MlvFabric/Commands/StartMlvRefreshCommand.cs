@@ -75,8 +75,7 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
     protected override void ProcessRecord()
     {
         ExecutionDefinition?.ApplyLakehouseTo(this);
-        string action = ExecutionDefinition is null ? "Start MLV refresh" : "Start MLV refresh of " + ExecutionDefinitionReference.DescribeScope(ExecutionDefinition);
-        if (ValidateLakehouseParameters() && ShouldProcess(DescribeBoundLakehouse(), action))
+        if (ValidateLakehouseParameters())
         {
             base.ProcessRecord();
         }
@@ -92,6 +91,13 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
 
         (bool resolved, Guid? definitionId) = await TryResolveExecutionDefinitionAsync(pipeline, target, ExecutionDefinition, cancellationToken).ConfigureAwait(false);
         if (!resolved)
+        {
+            return;
+        }
+
+        // Names and ids are resolved (read-only requests), so -WhatIf reports what the real run would, and names the real target.
+        string action = ExecutionDefinition is null ? "Start MLV refresh" : "Start MLV refresh of " + ExecutionDefinitionReference.DescribeScope(ExecutionDefinition);
+        if (!await ShouldProcessAsync(pipeline, target.Describe(), action).ConfigureAwait(false))
         {
             return;
         }

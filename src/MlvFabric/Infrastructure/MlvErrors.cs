@@ -118,6 +118,22 @@ public static partial class MlvErrors
         return record;
     }
 
+    /// <summary>A change that needs confirmation in a session that cannot prompt.</summary>
+    public static ErrorRecord ConfirmationNotPossible(string cmdlet, string target, string action, bool hasForce)
+    {
+        string skip = hasForce ? "-Force or -Confirm:$false" : "-Confirm:$false";
+        var record = new ErrorRecord(
+            new InvalidOperationException($"{cmdlet} asks before it does this ({action}: {target}), but this session cannot show a prompt (it is non-interactive). Nothing was changed."),
+            "ConfirmationNotPossible",
+            ErrorCategory.InvalidOperation,
+            target);
+        record.ErrorDetails = new ErrorDetails(record.Exception.Message)
+        {
+            RecommendedAction = $"To go ahead without a prompt, add {skip} (in a runbook, after checking the targets with -WhatIf).",
+        };
+        return record;
+    }
+
     public static ErrorRecord NotConnected() => new ErrorRecord(
         new InvalidOperationException("You are not connected to Microsoft Fabric. Run Connect-MlvFabric first, or pass a context from Connect-MlvFabric with -Context."),
         "MlvNotConnected",

@@ -73,7 +73,11 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
 
         try
         {
-            return (true, await Resolver.ResolveIdAsync(lakehouse, reference, cancellationToken).ConfigureAwait(false));
+            // A bare id (typed, or a piped schedule's) is checked against the lakehouse's definitions, so an unknown id is
+            // the same ExecutionDefinitionNotFound under -WhatIf as in the real run; a definition object needs no check.
+            return reference.Id is Guid && !reference.HasLakehouse
+                ? (true, (await Resolver.ResolveAsync(lakehouse, reference, cancellationToken).ConfigureAwait(false)).Id)
+                : (true, await Resolver.ResolveIdAsync(lakehouse, reference, cancellationToken).ConfigureAwait(false));
         }
         catch (MlvTerminatingException ex)
         {
@@ -136,7 +140,12 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
             if (name is null || WildcardPattern.ContainsWildcardCharacters(name))
             {
                 IReadOnlyList<MlvLakehouse> known = await Session.Names.GetLakehousesAsync(Client, workspaceId, cancellationToken).ConfigureAwait(false);
-                name = known.FirstOrDefault(l => l.Id == LakehouseId)?.DisplayName;
+                name = known.FirstOrDefault(l => l.Id == LakehouseId)?.DisplayName
+                    ?? (await GetOrNotFoundAsync(
+                        () => Client.GetLakehouseAsync(workspaceId, LakehouseId, cancellationToken),
+                        "LakehouseNotFound",
+                        $"No lakehouse with id '{LakehouseId}' was found in workspace '{workspaceName ?? workspaceId.ToString()}'. Run Get-MlvLakehouse to see the lakehouses and their ids.",
+                        LakehouseId).ConfigureAwait(false)).DisplayName;
             }
 
             return new LakehouseTarget(workspaceId, workspaceName, LakehouseId, name);
@@ -157,7 +166,12 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
             if (name is null || WildcardPattern.ContainsWildcardCharacters(name))
             {
                 workspaces = await Session.Names.GetWorkspacesAsync(Client, cancellationToken).ConfigureAwait(false);
-                name = workspaces.FirstOrDefault(w => w.Id == WorkspaceId)?.DisplayName;
+                name = workspaces.FirstOrDefault(w => w.Id == WorkspaceId)?.DisplayName
+                    ?? (await GetOrNotFoundAsync(
+                        () => Client.GetWorkspaceAsync(WorkspaceId, cancellationToken),
+                        "WorkspaceNotFound",
+                        $"No workspace with id '{WorkspaceId}' was found. Run Get-MlvWorkspace to see the workspaces you can use and their ids.",
+                        WorkspaceId).ConfigureAwait(false)).DisplayName;
             }
 
             return (WorkspaceId, name);
@@ -166,6 +180,20 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
         workspaces = await Session.Names.GetWorkspacesAsync(Client, cancellationToken).ConfigureAwait(false);
         MlvWorkspace workspace = SingleMatch(workspaces, w => w.DisplayName, WorkspaceName!, "Workspace", string.Empty, "Get-MlvWorkspace");
         return (workspace.Id, workspace.DisplayName);
+    }
+
+    // An id the cached list does not have (unknown, or created since the list was read): read the item itself (a GET
+    // the spec defines, so -WhatIf may send it); a 404 is the same NotFound error whether or not -WhatIf is given.
+    private static async Task<T> GetOrNotFoundAsync<T>(Func<Task<T>> get, string errorId, string message, Guid id)
+    {
+        try
+        {
+            return await get().ConfigureAwait(false);
+        }
+        catch (FabricApiException ex) when (ex.Status == 404)
+        {
+            throw new MlvTerminatingException(MlvErrors.NotFound(errorId, message, id));
+        }
     }
 
     private bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);

@@ -26,6 +26,28 @@ public abstract class MlvScheduleCmdlet : MlvLakehouseCmdlet
     protected async Task<MlvSchedule> GetScheduleAsync(LakehouseTarget lakehouse, Guid id, CancellationToken cancellationToken) =>
         await LabelAsync(lakehouse, await Client.GetScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, id, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
+    /// <summary>"execution definition 'gold_regions' (5b0e1c9d…)", for prompts; the id alone when the name can't be read.</summary>
+    protected async Task<string> DescribeDefinitionAsync(LakehouseTarget lakehouse, Guid definitionId, CancellationToken cancellationToken)
+    {
+        var probe = new MlvSchedule { ExecutionDefinitionId = definitionId };
+        await LabelAsync(lakehouse, probe, cancellationToken).ConfigureAwait(false);
+        return probe.ExecutionDefinitionName is string name
+            ? $"execution definition '{name}' ({LakehouseTarget.ShortId(definitionId)})"
+            : $"execution definition {definitionId}";
+    }
+
+    /// <summary>
+    /// "schedule 'Every day at 06:00 (UTC)' running execution definition 'gold_regions' (id 0a8404ba…) of Sales/Gold
+    /// (b4713f96…)": what a prompt or -WhatIf names.
+    /// </summary>
+    protected static string DescribeSchedule(MlvSchedule schedule, LakehouseTarget lakehouse)
+    {
+        string runs = schedule.ExecutionDefinitionId is null
+            ? "the whole lineage"
+            : "execution definition " + (schedule.ExecutionDefinitionName is string name ? $"'{name}'" : schedule.ExecutionDefinitionId.ToString());
+        return $"schedule '{schedule.Summary}' running {runs} (id {LakehouseTarget.ShortId(schedule.Id)}) of {lakehouse.Describe()}";
+    }
+
     /// <summary>
     /// Fills in the lakehouse's names and, for a schedule that runs an execution definition, the definition's name (one
     /// list of the lakehouse's definitions per command, and only when a schedule runs one). A definition that can't be

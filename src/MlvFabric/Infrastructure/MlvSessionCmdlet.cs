@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
@@ -28,6 +29,42 @@ public abstract class MlvSessionCmdlet : MlvAsyncCmdlet
 
     private MlvContext? _context;
     private HashSet<string>? _commandLine;
+
+    /// <summary>-WhatIf given, or $WhatIfPreference set: a dry run (reads are fine, writes are not).</summary>
+    protected bool WhatIfRequested { get; private set; }
+
+    /// <summary>
+    /// ShouldProcess on the pipeline thread, for a target the body has resolved with read-only requests, right before
+    /// the write. <paramref name="force"/> (a cmdlet's -Force) skips the prompt, but not -WhatIf or an explicit
+    /// -Confirm. A prompt the session cannot show (-NonInteractive, a host without a UI) is a clear terminating error
+    /// that names the way out, not the engine's.
+    /// </summary>
+    protected async Task<bool> ShouldProcessAsync(AsyncPipeline pipeline, string target, string action, bool force = false)
+    {
+        bool explicitConfirm = MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm) && ((SwitchParameter)confirm).IsPresent;
+        if (force && !WhatIfRequested && !explicitConfirm)
+        {
+            return true;
+        }
+
+        bool? answer = await pipeline.Invoke<bool?>(() =>
+        {
+            try
+            {
+                return ShouldProcess(target, action);
+            }
+            catch (Exception ex) when (ex is HostException || ex is PSInvalidOperationException || ex is NotImplementedException)
+            {
+                return null;
+            }
+        }).ConfigureAwait(false);
+        if (answer is bool decided)
+        {
+            return decided;
+        }
+
+        throw new MlvTerminatingException(MlvErrors.ConfirmationNotPossible(MyInvocation.MyCommand.Name, target, action, MyInvocation.MyCommand.Parameters.ContainsKey("Force")));
+    }
 
     /// <summary>The module's own object (a lakehouse, a schedule, ...) piped in for this record, or null.</summary>
     protected object? PipedModuleObject => InputObject?.BaseObject is object o && PipedObjects.IsModuleObject(o) ? o : null;
@@ -76,6 +113,9 @@ public abstract class MlvSessionCmdlet : MlvAsyncCmdlet
     protected override void BeginProcessing()
     {
         _commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+        WhatIfRequested = MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf)
+            ? ((SwitchParameter)whatIf).IsPresent
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
         _context = Context ?? MlvContextStore.Current;
         if (_context is null)
         {
