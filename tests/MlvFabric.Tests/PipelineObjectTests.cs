@@ -28,7 +28,7 @@ public sealed class PipelineObjectTests : JobTestBase
 
     [Theory]
     [InlineData(GoldLakehouse, "Remove-MlvSchedule -WhatIf", "a lakehouse (Sales/Gold)", "schedules (Get-MlvSchedule)")]
-    [InlineData(GoldLakehouse, "Set-MlvSchedule -IntervalMinutes 30 -WhatIf", "a lakehouse (Sales/Gold)", "schedules (Get-MlvSchedule)")]
+    [InlineData(GoldLakehouse, "Set-MlvSchedule -IntervalMinutes 30 -WhatIf", "a lakehouse (Sales/Gold)", "schedules (Get-MlvSchedule) or execution definitions")]
     [InlineData(GoldLakehouse, "Enable-MlvSchedule -WhatIf", "a lakehouse (Sales/Gold)", "schedules (Get-MlvSchedule)")]
     [InlineData(GoldLakehouse, "Disable-MlvSchedule -WhatIf", "a lakehouse (Sales/Gold)", "schedules (Get-MlvSchedule)")]
     [InlineData(GoldLakehouse, "Stop-MlvJobInstance -WhatIf", "a lakehouse (Sales/Gold)", "job instances (Get-MlvJobInstance)")]

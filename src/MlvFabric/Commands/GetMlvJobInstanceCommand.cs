@@ -21,6 +21,7 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
 
     [Parameter(ParameterSetName = IdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("JobInstanceId")]
+    [ArgumentCompleter(typeof(JobInstanceIdCompleter))]
     public Guid[]? Id { get; set; }
 
     [Parameter(ParameterSetName = ListSet)]

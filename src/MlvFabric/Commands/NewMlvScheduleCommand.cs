@@ -107,6 +107,11 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
             WriteVerbose(note);
         }
 
+        foreach (string warning in composition.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
         _configuration = composition.Configuration;
         base.BeginProcessing();
     }

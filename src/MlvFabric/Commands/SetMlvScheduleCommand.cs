@@ -110,6 +110,9 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
     private ExecutionDefinitionReference? _scope;
     private Guid? _scopeId;
 
+    /// <summary>Schedules, and execution definitions (with -Id: the definition the schedules should run).</summary>
+    protected override Type[]? AcceptedPipedTypes => new[] { typeof(MlvSchedule), typeof(MlvExecutionDefinition) };
+
     protected override string Action
     {
         get
@@ -221,6 +224,11 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
         foreach (string note in composition.Notes)
         {
             pipeline.WriteVerbose(note);
+        }
+
+        foreach (string warning in composition.Warnings)
+        {
+            pipeline.WriteWarning(warning);
         }
 
         if (scopeChanges && !Force)

@@ -25,6 +25,7 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("JobInstanceId")]
+    [ArgumentCompleter(typeof(JobInstanceIdCompleter))]
     public Guid[] Id { get; set; } = Array.Empty<Guid>();
 
     [Parameter(ParameterSetName = WaitSet, Mandatory = true)]

@@ -21,6 +21,7 @@ public sealed class WaitMlvJobInstanceCommand : MlvJobCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("JobInstanceId")]
+    [ArgumentCompleter(typeof(JobInstanceIdCompleter))]
     public Guid[] Id { get; set; } = Array.Empty<Guid>();
 
     [Parameter]

@@ -27,7 +27,9 @@ public static partial class MlvErrors
             case FabricApiException api:
                 return FromApiException(api, target);
             case FabricAuthenticationException:
-                return Record(ex, "FabricAuthenticationFailed", ErrorCategory.AuthenticationError, target);
+                return WithAdvice(
+                    Record(ex, "FabricAuthenticationFailed", ErrorCategory.AuthenticationError, target),
+                    "Run Connect-MlvFabric again (a session from -AccessToken cannot renew its token: connect with a fresh one, or with -Identity, -UseAzPowerShell or a service principal). Get-MlvContext shows the session and when its token expires.");
             case FabricConnectionException:
                 return Record(ex, "FabricConnectionFailed", ErrorCategory.ConnectionError, target);
             case FabricProtocolException:
@@ -60,10 +62,14 @@ public static partial class MlvErrors
         ErrorRecord record = Record(api, errorId, CategoryFor(api.Status), target);
         record.ErrorDetails = new ErrorDetails(api.Message)
         {
-            RecommendedAction = RecommendedActionFor(api.Status),
+            RecommendedAction = api.IsServicePrincipalRefusal ? ServicePrincipalRefusalAdvice : RecommendedActionFor(api.Status),
         };
         return record;
     }
+
+    // The service refused the identity's type, not its permissions: a role would not help.
+    private const string ServicePrincipalRefusalAdvice =
+        "This API accepts user identities only here: sign in as a user (Connect-MlvFabric, Connect-MlvFabric -UseDeviceCode, or -AccessToken with a user's token), or ask the tenant admin to allow service principals for Fabric APIs.";
 
     private static string RecommendedActionFor(int status) => status switch
     {
@@ -78,15 +84,33 @@ public static partial class MlvErrors
 
     /// <summary>Bad input, refused before any request is sent.</summary>
     public static ErrorRecord InvalidArgument(string errorId, string message, object? value) =>
-        new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, value);
+        WithAdvice(new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, value),
+            AdviceIn(message) ?? "Correct the value the message names and run the command again.");
 
     /// <summary>A name or id that matches nothing.</summary>
     public static ErrorRecord NotFound(string errorId, string message, object? value) =>
-        new ErrorRecord(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, value);
+        WithAdvice(new ErrorRecord(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, value),
+            AdviceIn(message) ?? "Check the name or id: Get-MlvWorkspace, Get-MlvLakehouse, Get-MlvSchedule and Get-MlvJobInstance list what exists.");
 
     /// <summary>A state that makes the request impossible (e.g. a second enabled schedule without -Force).</summary>
     public static ErrorRecord InvalidOperation(string errorId, string message, object? target) =>
-        new ErrorRecord(new InvalidOperationException(message), errorId, ErrorCategory.InvalidOperation, target);
+        WithAdvice(new ErrorRecord(new InvalidOperationException(message), errorId, ErrorCategory.InvalidOperation, target),
+            AdviceIn(message) ?? "Change what the message names, then run the command again.");
+
+    /// <summary>Sets RecommendedAction (the error's message stays the exception's).</summary>
+    internal static ErrorRecord WithAdvice(ErrorRecord record, string advice)
+    {
+        record.ErrorDetails = new ErrorDetails(record.ErrorDetails?.Message ?? record.Exception.Message) { RecommendedAction = advice };
+        return record;
+    }
+
+    // The module's messages say what is wrong, then what to do: "No workspace named 'X' was found. Run Get-MlvWorkspace …".
+    // The sentences after the first are the recommendation; null when there are none.
+    private static string? AdviceIn(string message)
+    {
+        System.Text.RegularExpressions.Match next = System.Text.RegularExpressions.Regex.Match(message, @"(?<![eEiI]\.[gGeE])\.\s+(?=[A-Z-])");
+        return next.Success && next.Index + next.Length < message.Length ? message.Substring(next.Index + next.Length).Trim() : null;
+    }
 
     /// <summary>One of the module's objects piped to a cmdlet that takes another kind (a lakehouse piped to Remove-MlvSchedule).</summary>
     public static ErrorRecord WrongPipedObject(string cmdlet, string accepted, string got, object piped)
