@@ -112,44 +112,95 @@ public sealed class ObjectViewTests : JobTestBase
     [Theory]
     [InlineData(80)]
     [InlineData(120)]
-    public void DefaultTablesFitTheConsoleWithoutCuttingValues(int width)
+    public void DefaultTablesFitTheConsoleWithoutLosingAValue(int width)
     {
+        // For each view: the columns whose every cell must read back as the objects' property values.
+        var checks = new Dictionary<string, string[]>
+        {
+            ["MlvFabric.Client.MlvWorkspace"] = new[] { "Name", "Id", "Description" },
+            ["MlvFabric.Client.MlvLakehouse"] = new[] { "Workspace", "Name", "Id" },
+            ["MlvFabric.Client.MlvSchedule"] = new[] { "Enabled", "Summary", "Runs" },
+            ["MlvFabric.Client.MlvJobInstance"] = new[] { "Lakehouse", "Status", "Duration", "Failure" },
+            ["MlvFabric.Client.MlvExecutionDefinition"] = new[] { "Lakehouse", "Name", "Mlvs" },
+        };
+
         foreach ((string type, string producer) in s_producers)
         {
             string text = Render($"{producer} | Out-Default", width);
             string[] lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
             Assert.All(lines, l => Assert.True(l.Length <= width, $"{type} at {width} columns: a line of {l.Length} characters:\n{text}"));
-            Assert.DoesNotContain("…", text);
+            Assert.DoesNotContain("\u2026", text);
             Assert.DoesNotContain("...", text);
+
+            List<Dictionary<string, string>> rows = Cells(lines);
+            foreach (string column in checks[type])
+            {
+                List<string> expected = Ps.Run($"{producer} | ForEach-Object {{ [string]$_.{column} }}").Output.Select(o => o.ToString()).ToList();
+                Assert.True(rows.Count == expected.Count, $"{type} at {width}: {rows.Count} rows for {expected.Count} objects:\n{text}");
+                Assert.True(
+                    expected.SequenceEqual(rows.Select(r => r.TryGetValue(column, out string? cell) ? cell : "<no column>")),
+                    $"{type} at {width} columns: the {column} column reads [{string.Join(" | ", rows.Select(r => r.GetValueOrDefault(column)))}], the objects say [{string.Join(" | ", expected)}]:\n{text}");
+            }
+
             switch (type)
             {
-                case "MlvFabric.Client.MlvWorkspace":
-                    Assert.Contains(Emulator.WorkspaceId("Sales").ToString(), text);
-                    break;
-                case "MlvFabric.Client.MlvLakehouse":
-                    Assert.Contains(LakehouseId("Gold").ToString(), text);
-                    break;
                 case "MlvFabric.Client.MlvJobInstance":
-                    Assert.Contains("JobInstanceStatusFailed", text);
-                    Assert.Contains("01:02:05", text);
                     Assert.Matches(@"\d\d-\d\d \d\d:\d\d [+-]\d\d:\d\d", text); // the start time says its offset
                     break;
                 case "MlvFabric.Client.MlvSchedule":
-                    Assert.Contains("gold_regions", text);
-                    Assert.Contains("(whole lineage)", text);
+                    Assert.Contains("Lakehouse: Sales/Gold", text);
                     Assert.Contains("06:00 +09:00", text); // the next run in the schedule's own zone, with its offset
-                    foreach (string word in "Mon, Fri at 06:00, 18:00 (Central Standard Time)".Split(' '))
-                    {
-                        Assert.Contains(word, text);
-                    }
-
-                    break;
-                case "MlvFabric.Client.MlvExecutionDefinition":
-                    Assert.Contains("gold_regions", text);
-                    Assert.Contains("gold.sales_by_region", text);
                     break;
             }
         }
+    }
+
+    // The cells of a rendered table: a column starts where its dashes start, and ends one space before the next one;
+    // a wrapped value goes on in its column on the next lines (whose first column is blank).
+    private static List<Dictionary<string, string>> Cells(string[] lines)
+    {
+        var rows = new List<Dictionary<string, string>>();
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (!Regex.IsMatch(lines[i], @"^[- ]*-[- ]*$") || string.IsNullOrWhiteSpace(lines[i - 1]))
+            {
+                continue;
+            }
+
+            int[] starts = Regex.Matches(lines[i], "-+").Select(m => m.Index).ToArray();
+            string[] labels = starts.Select(s => Slice(lines[i - 1], s, Next(starts, s)).Trim()).ToArray();
+            Dictionary<string, string>? row = null;
+            var raw = new Dictionary<string, string>();
+            for (int j = i + 1; j < lines.Length && !string.IsNullOrWhiteSpace(lines[j]); j++)
+            {
+                if (!string.IsNullOrWhiteSpace(Slice(lines[j], starts[0], Next(starts, starts[0]))) || row is null)
+                {
+                    row = new Dictionary<string, string>();
+                    rows.Add(row);
+                    raw = new Dictionary<string, string>();
+                }
+
+                for (int k = 0; k < starts.Length; k++)
+                {
+                    raw[labels[k]] = (raw.TryGetValue(labels[k], out string? before) ? before : "") + Slice(lines[j], starts[k], Next(starts, starts[k]));
+                    row[labels[k]] = raw[labels[k]].Trim();
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    private static int Next(int[] starts, int start)
+    {
+        int index = Array.IndexOf(starts, start);
+        return index + 1 < starts.Length ? starts[index + 1] - 1 : int.MaxValue;
+    }
+
+    private static string Slice(string line, int start, int end)
+    {
+        string padded = line.PadRight(Math.Min(end == int.MaxValue ? line.Length : end, 1000));
+        return start >= padded.Length ? "" : padded.Substring(start, Math.Min(end, padded.Length) - start);
     }
 
     // The table views of the built module: the type each selects and its column labels.

@@ -616,7 +616,7 @@ public sealed class ScheduleTests : ScheduleTestBase
         XDocument xml = XDocument.Load(formatFile);
         Assert.Equal(2, xml.Descendants("View").Count(v => v.Element("ViewSelectedBy")?.Element("TypeName")?.Value == "MlvFabric.Client.MlvSchedule"));
         Assert.Equal(
-            new[] { "Lakehouse", "Enabled", "Summary", "NextRun", "Runs" },
+            new[] { "Enabled", "Summary", "NextRun", "Runs" },
             xml.Descendants("TableColumnHeader").Select(h => h.Element("Label")!.Value));
 
         Create("-IntervalMinutes 30 -StartDateTime '2030-01-01T00:00:00Z' -EndDateTime '2031-01-01T00:00:00Z'");
@@ -646,9 +646,9 @@ public sealed class ScheduleTests : ScheduleTestBase
         }
 
         string text = writer.ToString();
-        Assert.Matches(@"Workspace: Sales\s+Lakehouse\s+Enabled\s+Summary\s+NextRun\s+Runs", text);
+        Assert.Matches(@"Lakehouse: Sales/Bronze\s+Enabled\s+Summary\s+NextRun\s+Runs", text);
         // The next run in the schedule's own zone, with its offset.
-        Assert.Matches(@"Bronze\s+True\s+Every 30 minutes\s+01-01 \d\d:\d\d [+-]\d\d:\d\d\s+\(whole lineage\)", text);
+        Assert.Matches(@"True\s+Every 30 minutes\s+01-01 \d\d:\d\d [+-]\d\d:\d\d\s+\(whole lineage\)", text);
         Assert.Contains("Mon, Tue at 09:00, 17:00 (Central Standard Time)", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Configuration", text, StringComparison.Ordinal);
     }
