@@ -36,6 +36,19 @@ public sealed class ConventionTests : JobTestBase
     }
 
     [Fact]
+    public void WaitingForJobsTheUserJustCancelledWarnsNothing()
+    {
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 600 });
+        Control.SetLakehouse("Sales", "Silver", new { durationSeconds = 600 });
+        RunOk("$jobs = Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Start-MlvRefresh; $null = $jobs | Stop-MlvJobInstance -Force -Wait");
+
+        PsResult result = RunOk("$jobs | Wait-MlvJobInstance");
+
+        Assert.Equal(new[] { "Cancelled", "Cancelled" }, result.Output.Select(j => Text(j, "Status")));
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
     public void TimeZonesCompleteWithWindowsIdsAndIanaNames()
     {
         Assert.Contains(Complete("New-MlvSchedule -TimeZone Europe/Be"), c => c.CompletionText == "Europe/Berlin");

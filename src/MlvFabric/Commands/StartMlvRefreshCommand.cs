@@ -68,6 +68,7 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
                 CancelOnTimeout = CancelOnTimeout,
                 AttachIfRunning = AttachIfRunning,
                 Purpose = JobWaitPurpose.Refresh,
+                StartedByThisCommand = true,
             });
         }
     }
