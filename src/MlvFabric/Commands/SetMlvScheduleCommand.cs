@@ -103,8 +103,6 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    private HashSet<string> _commandLine = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-
     // This record's scope: unchanged, or the definition (null: -WholeLineage) and, once resolved, its id.
     private bool _changeScope;
     private ExecutionDefinitionReference? _scope;
@@ -126,7 +124,6 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
     // The given settings are checked on their own before any request; the merged result again after the read.
     protected override void BeginProcessing()
     {
-        _commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
         ValidateExecutionDefinitionArgument("to make the schedule run the whole lineage again, use -WholeLineage");
         if (WholeLineage && ExecutionDefinition is not null)
         {
@@ -135,7 +132,7 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
 
         _spec = ScheduleSpec.FromBoundParameters(MyInvocation.BoundParameters);
         bool scopeGiven = WholeLineage || ExecutionDefinition is not null;
-        bool definitionMayBePiped = MyInvocation.ExpectingInput && _commandLine.Contains(nameof(Id));
+        bool definitionMayBePiped = MyInvocation.ExpectingInput && IsOnCommandLine(nameof(Id));
         if (_spec.IsEmpty && !scopeGiven && !definitionMayBePiped)
         {
             ThrowTerminatingError(MlvErrors.ScheduleNothingToChange());
@@ -157,7 +154,7 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
     protected override void ProcessRecord()
     {
         ExecutionDefinitionReference? requested = ExecutionDefinition;
-        if (requested is not null && !_commandLine.Contains(nameof(ExecutionDefinition)) && !_commandLine.Contains(nameof(Id)))
+        if (requested is not null && !IsOnCommandLine(nameof(ExecutionDefinition)) && !IsOnCommandLine(nameof(Id)))
         {
             // Bound from the piped object that also gave -Id: a definition piped without -Id (its id is no schedule's),
             // or a schedule, whose own definition is kept as the service has it now rather than as the object says.

@@ -113,50 +113,31 @@ public static partial class MlvErrors
     }
 
     /// <summary>One of the module's objects piped to a cmdlet that takes another kind (a lakehouse piped to Remove-MlvSchedule).</summary>
-    public static ErrorRecord WrongPipedObject(string cmdlet, string accepted, string got, object piped)
-    {
-        var record = new ErrorRecord(
+    public static ErrorRecord WrongPipedObject(string cmdlet, string accepted, string got, object piped) => WithAdvice(
+        new ErrorRecord(
             new ArgumentException($"{cmdlet} takes {accepted} from the pipeline; got {got}. Its Id is not the id {cmdlet} needs, so nothing was sent."),
             "PipedObjectNotAccepted",
             ErrorCategory.InvalidArgument,
-            piped);
-        record.ErrorDetails = new ErrorDetails(record.Exception.Message)
-        {
-            RecommendedAction = $"Pipe {accepted} to {cmdlet}, or name the objects with its parameters (Get-Help {cmdlet} -Examples).",
-        };
-        return record;
-    }
+            piped),
+        $"Pipe {accepted} to {cmdlet}, or name the objects with its parameters (Get-Help {cmdlet} -Examples).");
 
     /// <summary>A piped object none of whose properties bind to the cmdlet's parameters (a bare string, say).</summary>
-    public static ErrorRecord UnusablePipedObject(string cmdlet, object piped)
-    {
-        var record = new ErrorRecord(
+    public static ErrorRecord UnusablePipedObject(string cmdlet, object piped) => WithAdvice(
+        new ErrorRecord(
             new ArgumentException($"{cmdlet} cannot use the piped {piped.GetType().Name} '{piped}': none of its properties names a workspace, lakehouse or id."),
             "PipedObjectNotBindable",
             ErrorCategory.InvalidArgument,
-            piped);
-        record.ErrorDetails = new ErrorDetails(record.Exception.Message)
-        {
-            RecommendedAction = $"Pipe the module's objects (Get-MlvLakehouse, Get-MlvSchedule, Get-MlvJobInstance), or objects with WorkspaceId/WorkspaceName and LakehouseId/LakehouseName properties, or pass the names as parameters.",
-        };
-        return record;
-    }
+            piped),
+        "Pipe the module's objects (Get-MlvLakehouse, Get-MlvSchedule, Get-MlvJobInstance), or objects with WorkspaceId/WorkspaceName and LakehouseId/LakehouseName properties, or pass the names as parameters.");
 
     /// <summary>A change that needs confirmation in a session that cannot prompt.</summary>
-    public static ErrorRecord ConfirmationNotPossible(string cmdlet, string target, string action, bool hasForce)
-    {
-        string skip = hasForce ? "-Force or -Confirm:$false" : "-Confirm:$false";
-        var record = new ErrorRecord(
+    public static ErrorRecord ConfirmationNotPossible(string cmdlet, string target, string action, bool hasForce) => WithAdvice(
+        new ErrorRecord(
             new InvalidOperationException($"{cmdlet} asks before it does this ({action}: {target}), but this session cannot show a prompt (it is non-interactive). Nothing was changed."),
             "ConfirmationNotPossible",
             ErrorCategory.InvalidOperation,
-            target);
-        record.ErrorDetails = new ErrorDetails(record.Exception.Message)
-        {
-            RecommendedAction = $"To go ahead without a prompt, add {skip} (in a runbook, after checking the targets with -WhatIf).",
-        };
-        return record;
-    }
+            target),
+        $"To go ahead without a prompt, add {(hasForce ? "-Force or -Confirm:$false" : "-Confirm:$false")} (in a runbook, after checking the targets with -WhatIf).");
 
     public static ErrorRecord NotConnected() => new ErrorRecord(
         new InvalidOperationException("You are not connected to Microsoft Fabric. Run Connect-MlvFabric first, or pass a context from Connect-MlvFabric with -Context."),

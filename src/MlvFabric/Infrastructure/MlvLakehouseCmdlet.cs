@@ -39,8 +39,7 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
     protected ExecutionDefinitionResolver Resolver => _resolver ??= new ExecutionDefinitionResolver(Client);
 
     /// <summary>
-    /// The bound lakehouse as the user named it (names when given, else ids), for ShouldProcess and errors: -WhatIf
-    /// must not send a request, not even a name lookup.
+    /// The bound lakehouse as the user named it (names when given, else ids), for errors raised before it is resolved.
     /// </summary>
     protected string DescribeBoundLakehouse() => new LakehouseTarget(WorkspaceId, WorkspaceName, LakehouseId, LakehouseName).ToString();
 

@@ -72,8 +72,12 @@ public abstract class MlvSessionCmdlet : MlvAsyncCmdlet
     /// <summary>The module's object types this cmdlet takes from the pipeline; null (the default): any of them.</summary>
     protected virtual Type[]? AcceptedPipedTypes => null;
 
-    /// <summary>True when <paramref name="parameterName"/> was given on the command line (not bound from a piped object).</summary>
-    protected bool IsOnCommandLine(string parameterName) => _commandLine?.Contains(parameterName) == true;
+    /// <summary>
+    /// True when <paramref name="parameterName"/> was given on the command line (not bound from a piped object). Before
+    /// BeginProcessing takes its snapshot, only command-line parameters are bound.
+    /// </summary>
+    protected bool IsOnCommandLine(string parameterName) =>
+        _commandLine?.Contains(parameterName) ?? MyInvocation.BoundParameters.ContainsKey(parameterName);
 
     /// <summary>
     /// Refuses, for this record and before any request, a piped object this cmdlet cannot use: one of the module's
