@@ -1,3 +1,5 @@
+#Requires -Modules MlvFabric
+
 <#
 .SYNOPSIS
     Exports the last week's MLV refresh job history of a workspace's lakehouses to a CSV file.
@@ -108,8 +110,8 @@ $rows = @(
             $failureMessage = $_.FailureReason.Message
         }
         $durationSeconds = ''
-        if ($null -ne $_.Duration) {
-            $durationSeconds = [int] $_.Duration.TotalSeconds
+        if ($null -ne $_.DurationSeconds) {
+            $durationSeconds = $_.DurationSeconds
         }
         [pscustomobject]@{
             Workspace       = $_.WorkspaceName

@@ -1,3 +1,5 @@
+#Requires -Modules MlvFabric
+
 <#
 .SYNOPSIS
     Refreshes the materialized lake views of every lakehouse in a workspace, waits for all of them, prints a
@@ -185,11 +187,8 @@ foreach ($status in $counts.Keys) {
 '{0,-40} {1,-12} {2,-10} {3}' -f 'Lakehouse', 'Status', 'Duration', 'Job'
 '{0,-40} {1,-12} {2,-10} {3}' -f '---------', '------', '--------', '---'
 foreach ($row in $rows) {
-    $duration = ''
-    if ($null -ne $row.Duration) {
-        $duration = $row.Duration.ToString('hh\:mm\:ss')
-    }
-    '{0,-40} {1,-12} {2,-10} {3}' -f $row.Lakehouse, $row.Status, $duration, $row.JobId
+    # Duration is text already (hours:minutes:seconds).
+    '{0,-40} {1,-12} {2,-10} {3}' -f $row.Lakehouse, $row.Status, $row.Duration, $row.JobId
 }
 
 if ($failures.Count -gt 0) {

@@ -1,3 +1,5 @@
+#Requires -Modules MlvFabric
+
 <#
 .SYNOPSIS
     Makes sure each lakehouse of a workspace has exactly one enabled MLV refresh schedule.

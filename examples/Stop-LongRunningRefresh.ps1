@@ -1,3 +1,5 @@
+#Requires -Modules MlvFabric
+
 <#
 .SYNOPSIS
     Cancels the MLV refreshes that have been running longer than a given number of minutes.
@@ -85,11 +87,11 @@ if (-not $UseCurrentSession) {
 
 # --- Find the refreshes running too long -------------------------------------------------------------------------
 # Lakehouses pipe into Get-MlvJobInstance by property name; -Status filters as the list streams in.
-$limit = [TimeSpan]::FromMinutes($MaxRunMinutes)
+$limitSeconds = $MaxRunMinutes * 60
 $tooLong = @(
     Get-MlvLakehouse -WorkspaceName $WorkspaceName -Name $LakehouseName |
         Get-MlvJobInstance -Status InProgress, NotStarted |
-        Where-Object { $null -ne $_.Duration -and $_.Duration -gt $limit }
+        Where-Object { $null -ne $_.DurationSeconds -and $_.DurationSeconds -gt $limitSeconds }
 )
 
 # --- Cancel them -------------------------------------------------------------------------------------------------

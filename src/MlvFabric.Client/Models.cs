@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using MlvFabric.Scheduling;
 
 namespace MlvFabric.Client
@@ -170,8 +171,36 @@ namespace MlvFabric.Client
         /// <summary>End of the schedule, UTC (null when unreadable).</summary>
         public DateTime? EndDateTime => ReadInstant(Configuration?.EndDateTime);
 
+        /// <summary>The execution definition's name, when the cmdlet that read the schedule looked it up (null: the whole lineage, or not known).</summary>
+        public string? ExecutionDefinitionName { get; set; }
+
+        /// <summary>What the schedule refreshes: the execution definition's name (or id), or "(whole lineage)". Flat text for tables and CSV.</summary>
+        public string Runs => ExecutionDefinitionId is Guid id ? ExecutionDefinitionName ?? id.ToString() : WholeLineage;
+
+        /// <summary>The text <see cref="Runs"/> uses for a schedule without an execution definition.</summary>
+        public const string WholeLineage = "(whole lineage)";
+
         /// <summary>The next three runs from now (UTC); empty when the schedule is disabled, over, or unreadable.</summary>
-        public IReadOnlyList<DateTime> NextRunTimes => GetNextRunTimes(DateTime.UtcNow, 3);
+        public IReadOnlyList<DateTime> NextRunTimes => new MlvRunTimes(GetNextRunTimes(DateTime.UtcNow, 3));
+
+        /// <summary>The next run in the schedule's own time zone (the zone its summary names), with that zone's offset; null when none.</summary>
+        public DateTimeOffset? NextRun
+        {
+            get
+            {
+                IReadOnlyList<DateTime> next = GetNextRunTimes(DateTime.UtcNow, 1);
+                return next.Count == 0 ? null : InScheduleZone(next[0]);
+            }
+        }
+
+        /// <summary>A UTC instant as the schedule's own zone sees it (UTC when the zone is unknown).</summary>
+        public DateTimeOffset InScheduleZone(DateTime utc)
+        {
+            var instant = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+            return Configuration?.LocalTimeZoneId != null && ScheduleTimeZones.TryResolve(Configuration.LocalTimeZoneId, out _, out var zone)
+                ? TimeZoneInfo.ConvertTime(instant, zone)
+                : instant;
+        }
 
         public IReadOnlyList<DateTime> GetNextRunTimes(DateTime fromUtc, int count)
         {
@@ -200,6 +229,21 @@ namespace MlvFabric.Client
         public override string ToString() => $"{Id} ({Summary})";
     }
 
+    /// <summary>
+    /// Run times (UTC) that print as one line of ISO 8601 instants, so Export-Csv and string expansion show the times
+    /// rather than a collection type name.
+    /// </summary>
+    public sealed class MlvRunTimes : System.Collections.ObjectModel.ReadOnlyCollection<DateTime>
+    {
+        public MlvRunTimes(IEnumerable<DateTime> times)
+            : base(times.ToList())
+        {
+        }
+
+        public override string ToString() =>
+            string.Join(", ", this.Select(t => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm'Z'", System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     public sealed class MlvJobInstance : ILakehouseItem
     {
         public Guid Id { get; set; }
@@ -221,20 +265,40 @@ namespace MlvFabric.Client
         public Guid LakehouseId { get; set; }
         public string? LakehouseName { get; set; }
 
-        /// <summary>End − start; now − start while the job runs.</summary>
-        public TimeSpan? Duration
+        /// <summary>When the job started, in this computer's time zone (with its offset); null before it starts.</summary>
+        public DateTimeOffset? Start => StartTimeUtc is DateTime start ? new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc)).ToLocalTime() : null;
+
+        /// <summary>When the job ended, in this computer's time zone (with its offset); null until it ends.</summary>
+        public DateTimeOffset? End => EndTimeUtc is DateTime end ? new DateTimeOffset(DateTime.SpecifyKind(end, DateTimeKind.Utc)).ToLocalTime() : null;
+
+        /// <summary>The failure's error code (the failure's message is in <see cref="FailureReason"/>); null unless the job failed.</summary>
+        public string? Failure => FailureReason?.ErrorCode;
+
+        /// <summary>
+        /// <see cref="GetElapsed"/> as text, hours:minutes:seconds ("00:01:05", "26:00:00"): one flat value for tables, CSV
+        /// and JSON, which sorts as it reads. Scripts that compute take <see cref="DurationSeconds"/> or <see cref="GetElapsed"/>.
+        /// </summary>
+        public string? Duration => GetElapsed() is TimeSpan d
+            ? ((long)d.TotalHours).ToString("00", System.Globalization.CultureInfo.InvariantCulture) + d.ToString("\\:mm\\:ss", System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+
+        /// <summary><see cref="GetElapsed"/> in whole seconds.</summary>
+        public long? DurationSeconds => GetElapsed() is TimeSpan d ? (long)d.TotalSeconds : null;
+
+        /// <summary>
+        /// End − start; now − start while the job runs. A method, not a property, so that ConvertTo-Json and Export-Csv
+        /// write the flat <see cref="Duration"/> rather than a whole TimeSpan.
+        /// </summary>
+        public TimeSpan? GetElapsed()
         {
-            get
-            {
-                if (StartTimeUtc is not DateTime start)
-                    return null;
-                if (EndTimeUtc is DateTime end)
-                    return end - start;
-                if (IsTerminal)
-                    return null;
-                var running = DateTime.UtcNow - start;
-                return running < TimeSpan.Zero ? TimeSpan.Zero : running;
-            }
+            if (StartTimeUtc is not DateTime start)
+                return null;
+            if (EndTimeUtc is DateTime end)
+                return end - start;
+            if (IsTerminal)
+                return null;
+            var running = DateTime.UtcNow - start;
+            return running < TimeSpan.Zero ? TimeSpan.Zero : running;
         }
 
         public bool IsTerminal => JobStatus.IsTerminal(Status);

@@ -95,6 +95,9 @@ public sealed class ScheduleConfiguration
         copy.Occurrence = Occurrence?.Clone();
         return copy;
     }
+
+    /// <summary>The summary ("Every day at 06:00 (UTC)"): what Export-Csv and string expansion show for a configuration.</summary>
+    public override string ToString() => ScheduleDescriber.Describe(this);
 }
 
 /// <summary>The <c>occurrence</c> of a Monthly configuration.</summary>

@@ -19,6 +19,10 @@ public static class ScheduleTimeZones
     public static IReadOnlyList<string> WindowsIds { get; } =
         Canonical.Values.OrderBy(id => id, StringComparer.OrdinalIgnoreCase).ToArray();
 
+    /// <summary>Every IANA name that maps to a Windows id (<c>Europe/Berlin</c>), sorted (for tab completion).</summary>
+    public static IReadOnlyList<string> IanaNames { get; } =
+        TZConvert.KnownIanaTimeZoneNames.Where(name => TZConvert.TryIanaToWindows(name, out _)).OrderBy(name => name, StringComparer.OrdinalIgnoreCase).ToArray();
+
     /// <summary>True when <paramref name="id"/> is a Windows time-zone id (any casing).</summary>
     public static bool IsWindowsId(string? id) => id != null && Canonical.ContainsKey(id);
 

@@ -28,6 +28,21 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public void VerboseSaysConnectedOnce()
+    {
+        using PsSession ps = PsSession.Create();
+        string token = _fixture.Emulator.MintToken("user");
+
+        PsResult result = ps.Run(
+            "Connect-MlvFabric -Endpoint $MlvTestEndpoint -AccessToken $MlvTestToken -Verbose | Out-Null",
+            new System.Collections.Generic.Dictionary<string, object?> { ["MlvTestEndpoint"] = _fixture.Emulator.BaseUri.ToString(), ["MlvTestToken"] = ps.Secure(token) });
+
+        result.ThrowIfFailed();
+        Assert.Single(result.Verbose, v => v.Message.StartsWith("Connected to ", StringComparison.Ordinal));
+        Assert.Equal(result.Verbose.Count, result.Verbose.Select(v => v.Message).Distinct().Count());
+    }
+
+    [Fact]
     public void CmdletsRefuseToRunBeforeConnect()
     {
         using PsSession ps = PsSession.Create();

@@ -174,8 +174,10 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
         var problems = new List<string>();
         void Problem(int line, string text) => problems.Add($"{doc.DisplayPath}:{line}: {text}");
 
+        // Hidden parameters ([Parameter(DontShow = true)], such as the piped InputObject) are no part of the documented surface.
         var real = command.Parameters.Values
             .Where(p => !Cmdlet.CommonParameters.Contains(p.Name))
+            .Where(p => !p.Attributes.OfType<ParameterAttribute>().All(a => a.DontShow))
             .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
         foreach (ParameterMetadata parameter in real.Values.Where(p => !doc.Parameters.Any(d => d.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))))

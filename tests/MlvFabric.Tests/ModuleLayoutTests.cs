@@ -42,6 +42,16 @@ public sealed class ModuleLayoutTests
         Assert.DoesNotContain(references, r => r.StartsWith("MlvFabric", StringComparison.Ordinal) || r.StartsWith("Azure", StringComparison.Ordinal));
     }
 
+    /// <summary>The client's User-Agent ("MlvFabric/&lt;version&gt;") reports its assembly version: it is the module's.</summary>
+    [Fact]
+    public void TheClientAssemblyCarriesTheModulesVersion()
+    {
+        using var reader = new PEReader(File.OpenRead(Path.Combine(Bin, "Dependencies", "MlvFabric.Client.dll")));
+        Version version = reader.GetMetadataReader().GetAssemblyDefinition().Version;
+
+        Assert.Equal(ModuleLocator.ModuleVersion, version.ToString(3));
+    }
+
     [Fact]
     public void LayoutKeepsDependenciesOutOfPowerShellsProbingPath()
     {

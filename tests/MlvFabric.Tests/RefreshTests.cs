@@ -28,17 +28,31 @@ public sealed class RefreshTests : JobTestBase
     }
 
     [Fact]
-    public void StartWithoutPassThruSubmitsOneJobAndEmitsNothing()
+    public void StartSubmitsOneJobAndEmitsItsInstanceWithoutPassThru()
     {
         (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -Verbose");
 
         result.ThrowIfFailed();
-        Assert.Empty(result.Output);
+        PSObject job = Assert.Single(result.Output);
+        Assert.Equal("NotStarted", Text(job, "Status"));
+        Assert.Contains(result.Verbose, v => v.Message.EndsWith($"job instance {IdOf(job)}.", StringComparison.Ordinal));
+        Assert.DoesNotContain(requests, r => r.Path.Contains("/jobs/instances/", StringComparison.OrdinalIgnoreCase));
         LoggedRequest post = Assert.Single(requests, r => r.Method == "POST");
         Assert.EndsWith($"/items/{LakehouseId("Gold")}/jobs/RefreshMaterializedLakeViews/instances", post.Path, StringComparison.OrdinalIgnoreCase);
         Assert.Null(post.Body);
         Assert.Equal(202, post.Status);
         Assert.Contains(result.Verbose, v => v.Message.StartsWith("Started the MLV refresh of Sales/Gold: job instance ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheStartedJobPipesIntoWaitAndStop()
+    {
+        PsResult waited = RunOk($"Start-MlvRefresh {Gold} | Wait-MlvJobInstance");
+        Assert.Equal("Completed", Text(Assert.Single(waited.Output), "Status"));
+
+        Control.SetLakehouse("Sales", "Silver", new { durationSeconds = 60 });
+        PsResult stopped = RunOk("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Silver | Stop-MlvJobInstance -Wait -Confirm:$false");
+        Assert.Equal("Cancelled", Text(Assert.Single(stopped.Output), "Status"));
     }
 
     [Fact]
@@ -53,7 +67,7 @@ public sealed class RefreshTests : JobTestBase
     }
 
     [Fact]
-    public void PassThruEmitsTheSubmittedInstanceWithoutReadingTheJob()
+    public void PassThruIsStillAcceptedAndEmitsTheSubmittedInstanceOnce()
     {
         (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -PassThru");
 
@@ -76,8 +90,8 @@ public sealed class RefreshTests : JobTestBase
         PSObject job = Assert.Single(result.Output);
         Assert.Equal("Completed", Text(job, "Status"));
         Assert.Equal("Gold", Text(job, "LakehouseName"));
-        var duration = (TimeSpan)Prop(job, "Duration")!;
-        Assert.InRange(duration, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+        Assert.InRange((long)Prop(job, "DurationSeconds")!, 1L, 30L);
+        Assert.Matches(@"^00:00:\d\d$", Text(job, "Duration"));
         Assert.NotNull(Prop(job, "EndTimeUtc"));
         Assert.Equal("Completed", Control.JobStatus(IdOf(job)));
     }
@@ -256,13 +270,14 @@ public sealed class RefreshTests : JobTestBase
     }
 
     [Fact]
-    public void WhatIfSendsNothingNotEvenANameLookup()
+    public void WhatIfResolvesTheNamesButSubmitsNothing()
     {
         (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -Wait -WhatIf");
 
         result.ThrowIfFailed();
         Assert.Empty(result.Output);
-        AssertNothingSent(requests);
+        Assert.NotEmpty(requests);
+        Assert.All(requests, r => Assert.Equal("GET", r.Method));
     }
 
     [Fact]

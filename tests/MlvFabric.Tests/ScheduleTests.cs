@@ -564,8 +564,9 @@ public sealed class ScheduleTests : ScheduleTestBase
     [InlineData("Remove-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id $id -WhatIf")]
     [InlineData("$schedule | Disable-MlvSchedule -WhatIf")]
     [InlineData("$schedule | Remove-MlvSchedule -WhatIf")]
-    public void WhatIfSendsNoRequest(string script)
+    public void WhatIfReadsButWritesNothing(string script)
     {
+        Definition("nightly"); // a dry run resolves -ExecutionDefinition nightly as the real run would
         PSObject schedule = RunSingle($"New-MlvSchedule {Lakehouse} -IntervalMinutes 30 -Disabled");
         Ps.SetVariable("id", Prop(schedule, "Id"));
         Ps.SetVariable("schedule", schedule);
@@ -574,7 +575,8 @@ public sealed class ScheduleTests : ScheduleTestBase
 
         result.ThrowIfFailed();
         Assert.Empty(result.Output);
-        AssertNothingSent(requests);
+        // A dry run resolves names and ids with GETs (so it reports what the real run would); it never writes.
+        Assert.All(requests, r => Assert.Equal("GET", r.Method));
         PSObject stored = Read((Guid)Prop(schedule, "Id")!);
         Assert.Equal(false, Prop(stored, "Enabled"));
         Assert.Equal(30, Config(stored, "Interval"));
@@ -614,7 +616,7 @@ public sealed class ScheduleTests : ScheduleTestBase
         XDocument xml = XDocument.Load(formatFile);
         Assert.Equal(2, xml.Descendants("View").Count(v => v.Element("ViewSelectedBy")?.Element("TypeName")?.Value == "MlvFabric.Client.MlvSchedule"));
         Assert.Equal(
-            new[] { "Workspace", "Lakehouse", "Enabled", "Summary", "NextRun", "Id" },
+            new[] { "Enabled", "Summary", "NextRun", "Runs" },
             xml.Descendants("TableColumnHeader").Select(h => h.Element("Label")!.Value));
 
         Create("-IntervalMinutes 30 -StartDateTime '2030-01-01T00:00:00Z' -EndDateTime '2031-01-01T00:00:00Z'");
@@ -644,9 +646,9 @@ public sealed class ScheduleTests : ScheduleTestBase
         }
 
         string text = writer.ToString();
-        Assert.Matches(@"Workspace\s+Lakehouse\s+Enabled\s+Summary\s+NextRun\s+Id", text);
-        string nextRun = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc).ToLocalTime().ToString("yyyy-MM-dd HH:mm");
-        Assert.Matches(@"Sales\s+Bronze\s+True\s+Every 30 minutes\s+" + nextRun, text);
+        Assert.Matches(@"Lakehouse: Sales/Bronze\s+Enabled\s+Summary\s+NextRun\s+Runs", text);
+        // The next run in the schedule's own zone, with its offset.
+        Assert.Matches(@"True\s+Every 30 minutes\s+01-01 \d\d:\d\d [+-]\d\d:\d\d\s+\(whole lineage\)", text);
         Assert.Contains("Mon, Tue at 09:00, 17:00 (Central Standard Time)", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Configuration", text, StringComparison.Ordinal);
     }

@@ -79,6 +79,9 @@ public sealed class ServiceBehaviourTests : JobTestBase
         Assert.Contains("Connect-MlvFabric -UseDeviceCode", message, StringComparison.Ordinal);
         Assert.Contains("Connect-MlvFabric -AccessToken with an access token issued to a user", message, StringComparison.Ordinal);
         Assert.Contains("403", message, StringComparison.Ordinal);
+        // A role would not help: the recommendation is to sign in as a user.
+        Assert.Contains("sign in as a user", error.ErrorDetails!.RecommendedAction, StringComparison.Ordinal);
+        Assert.DoesNotContain("Contributor", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
         Assert.Empty(result.Output);
 
         // Refused by the service (never run), and refused once: not retried.

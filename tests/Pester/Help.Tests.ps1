@@ -52,6 +52,11 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
             if ($CommonParameters -contains $parameter) {
                 continue
             }
+            # Hidden parameters (DontShow, such as the piped InputObject) are not part of the documented surface.
+            $attributes = @($Command.Parameters[$parameter].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
+            if (@($attributes | Where-Object { -not $_.DontShow }).Count -eq 0) {
+                continue
+            }
             $entry = @($DocumentedParameters | Where-Object { $_.name -eq $parameter })
             $entry.Count | Should -Be 1 -Because "-$parameter of $Name should be documented once"
             Get-HelpText $entry[0].description | Should -Not -BeNullOrEmpty -Because "-$parameter of $Name needs a description"

@@ -7,22 +7,42 @@ using MlvFabric.Emulator;
 using MlvFabric.Hosting;
 
 // dotnet run --project tools/MlvFabric.Demo [-- --url http://127.0.0.1:5080]
-// Starts the emulator, then runs the README quickstart in an in-process PowerShell whose host prints to this console.
+// Starts the emulator, then runs the README quickstart in an in-process PowerShell whose host prints to this console,
+// as wide as the console (80 columns when the output is redirected). When port 5080 is taken (say by the emulator the
+// quickstart tells users to start there) and no --url was given, the demo takes a free port and says so.
 internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
-        string url = args.Length == 2 && args[0] == "--url" ? args[1] : "http://127.0.0.1:5080";
+        bool urlGiven = args.Length == 2 && args[0] == "--url";
+        string url = urlGiven ? args[1] : DefaultUrl;
         string repoRoot = FindRepoRoot();
-        string quickstart = Quickstart.Extract(File.ReadAllText(Path.Combine(repoRoot, "README.md")), url);
         string manifest = Directory.GetFiles(Path.Combine(repoRoot, "out", "MlvFabric"), "MlvFabric.psd1", SearchOption.AllDirectories)[0];
 
-        await using EmulatorServer emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Urls = url, ManagedIdentitySecret = "mlvfabric-emulator" });
+        EmulatorServer emulator;
+        try
+        {
+            emulator = await StartEmulatorAsync(url);
+        }
+        catch (IOException ex) when (urlGiven)
+        {
+            Console.Error.WriteLine($"Cannot start the emulator on {url}: {ex.Message}");
+            Console.Error.WriteLine("Pass another address with --url (for example --url http://127.0.0.1:5081), or stop what listens there.");
+            return 1;
+        }
+        catch (IOException)
+        {
+            emulator = await StartEmulatorAsync(FreePortUrl);
+            Console.WriteLine($"Port 5080 is in use (an emulator you started for the quickstart?), so this demo runs its own on {emulator.BaseUri} (--url chooses the address).");
+        }
+
+        await using EmulatorServer running = emulator;
+        string quickstart = Quickstart.Extract(File.ReadAllText(Path.Combine(repoRoot, "README.md")), emulator.BaseUri.ToString().TrimEnd('/'));
         Console.WriteLine($"Emulator: {emulator.BaseUri}");
         Console.WriteLine("Running the README quickstart:");
         Console.WriteLine();
 
-        var host = new TextHost(Console.Out, Math.Max(120, SafeConsoleWidth()), plainText: Console.IsOutputRedirected);
+        var host = new TextHost(Console.Out, SafeConsoleWidth(), plainText: Console.IsOutputRedirected);
         using Runspace runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
         runspace.Open();
         if (!Invoke(runspace, $"Import-Module '{manifest}'"))
@@ -63,15 +83,24 @@ internal static class Program
         }
     }
 
+    private const string DefaultUrl = "http://127.0.0.1:5080";
+
+    // Port 0: the system picks a free one; BaseUri says which.
+    private const string FreePortUrl = "http://127.0.0.1:0";
+
+    private static Task<EmulatorServer> StartEmulatorAsync(string url) =>
+        EmulatorServer.StartAsync(new EmulatorOptions { Urls = url, ManagedIdentitySecret = "mlvfabric-emulator" });
+
+    // The console's width (the module's tables fit 80 columns); 80 when the output is redirected or the width unknown.
     private static int SafeConsoleWidth()
     {
         try
         {
-            return Console.IsOutputRedirected ? 160 : Console.WindowWidth;
+            return Console.IsOutputRedirected || Console.WindowWidth <= 0 ? 80 : Console.WindowWidth;
         }
         catch (IOException)
         {
-            return 160;
+            return 80;
         }
     }
 

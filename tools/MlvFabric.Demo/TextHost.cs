@@ -116,6 +116,13 @@ public sealed class TextHost : PSHost
 
                 string percent = record.PercentComplete >= 0 ? $" [{record.PercentComplete,3}%]" : string.Empty;
                 string line = $"{(record.ParentActivityId >= 0 ? "    " : string.Empty)}{record.Activity}:{percent} {record.StatusDescription} {record.CurrentOperation}".TrimEnd();
+                // One line per update, as a console's progress bar is: cut to the host's width (less the indent).
+                int room = _raw.BufferSize.Width - 3;
+                if (room > 0 && line.Length > room)
+                {
+                    line = line.Substring(0, room - 1) + "\u2026";
+                }
+
                 if (!_lastProgress.TryGetValue(record.ActivityId, out string? last) || last != line)
                 {
                     _lastProgress[record.ActivityId] = line;

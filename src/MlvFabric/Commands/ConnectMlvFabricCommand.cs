@@ -126,7 +126,7 @@ public sealed class ConnectMlvFabricCommand : MlvAsyncCmdlet
             return true;
         }).ConfigureAwait(false);
 
-        pipeline.WriteVerbose($"Connected to {context.Endpoint} as {context.Account} ({context.AuthMethod}); token valid until {context.TokenExpiresOn:u}.");
+        // The client's session already said "Connected to ... as ...; token valid until ..." (verbose): not twice.
         pipeline.WriteObject(context);
     }
 

@@ -18,7 +18,7 @@ namespace MlvFabric.Commands;
 public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmdlet
 {
     private const string NameSet = "Name";
-    private const string IdSet = "Id";
+    private const string IdSet = DefinitionIdSet;
     private const string ReferenceSet = "ExecutionDefinition";
 
     private NameFilter? _filter;

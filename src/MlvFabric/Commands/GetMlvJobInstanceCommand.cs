@@ -16,8 +16,12 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
     private const string ListSet = "List";
     private const string IdSet = "Id";
 
+    /// <summary>Job instances (read again) and lakehouses (their jobs listed); a schedule's or definition's Id is no job id.</summary>
+    protected override Type[]? AcceptedPipedTypes => new[] { typeof(MlvJobInstance), typeof(MlvLakehouse) };
+
     [Parameter(ParameterSetName = IdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("JobInstanceId")]
+    [ArgumentCompleter(typeof(JobInstanceIdCompleter))]
     public Guid[]? Id { get; set; }
 
     [Parameter(ParameterSetName = ListSet)]
@@ -156,8 +160,6 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
 
     private static readonly TimeSpan SinceQueueMargin = TimeSpan.FromHours(1);
 
-    // A piped lakehouse (or workspace) also has an "Id" property, which binds -Id by property name. Its Id is its
-    // LakehouseId (or WorkspaceId), which no job instance id ever equals: list the lakehouse's jobs instead.
-    private bool PipedContainerInsteadOfJob() =>
-        Id is { Length: 1 } && Id[0] != Guid.Empty && (Id[0] == LakehouseId || Id[0] == WorkspaceId);
+    // A piped lakehouse also has an "Id" property, which binds -Id by property name: list the lakehouse's jobs instead.
+    private bool PipedContainerInsteadOfJob() => PipedModuleObject is MlvLakehouse;
 }

@@ -42,6 +42,17 @@ public sealed class GetMlvLakehouseCommand : MlvSessionCmdlet
 
     protected override void ProcessRecord()
     {
+        if (!AcceptPipedObject())
+        {
+            return;
+        }
+
+        // A piped workspace's Name binds -Name by property name, but names the workspace, not a lakehouse.
+        if (PipedModuleObject is MlvWorkspace && !IsOnCommandLine(nameof(Name)))
+        {
+            Name = null;
+        }
+
         if (WorkspaceId?.Contains(Guid.Empty) == true)
         {
             WriteError(MlvErrors.EmptyGuid("InvalidWorkspaceId", "-WorkspaceId", "a workspace id from Get-MlvWorkspace", "-WorkspaceName"));

@@ -15,7 +15,10 @@ public sealed class GetMlvScheduleCommand : MlvScheduleCmdlet
     private const string ListSet = "List";
     private const string IdSet = "Id";
 
-    // Not bound from the pipeline: a piped lakehouse's "Id" is no schedule id.
+    /// <summary>Lakehouses (their schedules listed) and schedules (each read again by its id).</summary>
+    protected override Type[]? AcceptedPipedTypes => new[] { typeof(MlvSchedule), typeof(MlvLakehouse) };
+
+    // Not bound from the pipeline: a piped lakehouse's "Id" is no schedule id. A piped schedule is read by its own id.
     [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0)]
     [Alias("ScheduleId")]
     [ArgumentCompleter(typeof(ScheduleIdCompleter))]
@@ -40,9 +43,10 @@ public sealed class GetMlvScheduleCommand : MlvScheduleCmdlet
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
         LakehouseTarget lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
-        if (ParameterSetName == IdSet)
+        Guid[]? ids = PipedModuleObject is MlvSchedule piped ? new[] { piped.Id } : ParameterSetName == IdSet ? Id : null;
+        if (ids is not null)
         {
-            await ForEachScheduleAsync(pipeline, lakehouse, Id!, async id =>
+            await ForEachScheduleAsync(pipeline, lakehouse, ids, async id =>
                 pipeline.WriteObject(await GetScheduleAsync(lakehouse, id, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
             return;
         }
@@ -51,7 +55,7 @@ public sealed class GetMlvScheduleCommand : MlvScheduleCmdlet
         {
             await foreach (MlvSchedule schedule in Client.ListSchedulesAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken).ConfigureAwait(false))
             {
-                pipeline.WriteObject(lakehouse.Label(schedule));
+                pipeline.WriteObject(await LabelAsync(lakehouse, schedule, cancellationToken).ConfigureAwait(false));
             }
         }
         catch (FabricApiException ex)

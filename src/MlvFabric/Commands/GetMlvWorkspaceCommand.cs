@@ -27,11 +27,32 @@ public sealed class GetMlvWorkspaceCommand : MlvSessionCmdlet
     [Alias("WorkspaceId")]
     public Guid[]? Id { get; set; }
 
+    private Guid[]? _ids;
+
+    protected override void ProcessRecord()
+    {
+        if (!AcceptPipedObject())
+        {
+            return;
+        }
+
+        // Objects that live in a workspace (lakehouses, schedules, jobs, definitions) bind their own Name and Id by
+        // property name: read the workspace they live in instead.
+        Guid? home = PipedModuleObject switch
+        {
+            MlvLakehouse lakehouse => lakehouse.WorkspaceId,
+            ILakehouseItem item => item.WorkspaceId,
+            _ => null,
+        };
+        _ids = home is Guid workspaceId ? new[] { workspaceId } : ParameterSetName == IdSet ? Id : null;
+        base.ProcessRecord();
+    }
+
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        if (ParameterSetName == IdSet)
+        if (_ids is not null)
         {
-            foreach (Guid id in Id!)
+            foreach (Guid id in _ids)
             {
                 try
                 {

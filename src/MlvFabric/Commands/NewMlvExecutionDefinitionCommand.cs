@@ -38,15 +38,21 @@ public sealed class NewMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
             settings.Insert(0, "all MLVs");
         }
 
-        if (ShouldProcess($"lakehouse {DescribeBoundLakehouse()}", $"Create execution definition '{Name}' ({string.Join(", ", settings)})"))
-        {
-            base.ProcessRecord();
-        }
+        _action = $"Create execution definition '{Name}' ({string.Join(", ", settings)})";
+        base.ProcessRecord();
     }
+
+    private string _action = string.Empty;
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
+        // Resolved first (read-only requests): -WhatIf reports a wrong name or id as the real run does, and names the real lakehouse.
         LakehouseTarget lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        if (!await ShouldProcessAsync(pipeline, "lakehouse " + lakehouse.Describe(), _action).ConfigureAwait(false))
+        {
+            return;
+        }
+
         await RunForDefinitionAsync(pipeline, lakehouse, Name, async () =>
         {
             MlvExecutionDefinition created = await Client.CreateExecutionDefinitionAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, BuildRequest(lakehouse, Name), cancellationToken).ConfigureAwait(false);

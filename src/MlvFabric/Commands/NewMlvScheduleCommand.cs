@@ -107,6 +107,11 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
             WriteVerbose(note);
         }
 
+        foreach (string warning in composition.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
         _configuration = composition.Configuration;
         if (ScheduleDateTimes.HasEnded(_configuration!, DateTime.UtcNow))
         {
@@ -129,12 +134,7 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
             return;
         }
 
-        string state = Disabled ? "disabled" : "enabled";
-        string scope = ExecutionDefinition is null ? string.Empty : " for " + ExecutionDefinitionReference.DescribeScope(ExecutionDefinition);
-        if (ShouldProcess(DescribeBoundLakehouse(), $"Create {state} schedule '{ScheduleDescriber.Describe(_configuration!)}'{scope}"))
-        {
-            base.ProcessRecord();
-        }
+        base.ProcessRecord();
     }
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
@@ -156,9 +156,18 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
                 return;
             }
 
+            // Everything above only read (names, ids, the definition, the schedules the new one must not clash with), so
+            // -WhatIf reports what the real run would; the prompt names the real lakehouse and definition.
+            string state = Disabled ? "disabled" : "enabled";
+            string scope = definitionId is null ? string.Empty : " for " + await DescribeDefinitionAsync(lakehouse, definitionId.Value, cancellationToken).ConfigureAwait(false);
+            if (!await ShouldProcessAsync(pipeline, lakehouse.Describe(), $"Create {state} schedule '{ScheduleDescriber.Describe(_configuration!)}'{scope}").ConfigureAwait(false))
+            {
+                return;
+            }
+
             var request = new ScheduleRequest { Enabled = !Disabled, Configuration = _configuration!.Clone(), ExecutionDefinitionId = definitionId };
             MlvSchedule created = await Client.CreateScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, request, cancellationToken).ConfigureAwait(false);
-            pipeline.WriteObject(lakehouse.Label(created));
+            pipeline.WriteObject(await LabelAsync(lakehouse, created, cancellationToken).ConfigureAwait(false));
         }
         catch (FabricApiException ex)
         {

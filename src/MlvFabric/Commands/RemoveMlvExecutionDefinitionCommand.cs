@@ -17,7 +17,7 @@ namespace MlvFabric.Commands;
 [OutputType(typeof(void))]
 public sealed class RemoveMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmdlet
 {
-    private const string IdSet = "Id";
+    private const string IdSet = DefinitionIdSet;
     private const string NameSet = "Name";
 
     [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using MlvFabric.Client;
 using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
@@ -15,6 +16,12 @@ public sealed class RemoveMlvScheduleCommand : MlvScheduleIdCmdlet
 
     protected override async Task ProcessScheduleAsync(AsyncPipeline pipeline, LakehouseTarget lakehouse, Guid id, CancellationToken cancellationToken)
     {
+        MlvSchedule schedule = await GetScheduleAsync(lakehouse, id, cancellationToken).ConfigureAwait(false);
+        if (!await ConfirmAsync(pipeline, lakehouse, schedule).ConfigureAwait(false))
+        {
+            return;
+        }
+
         await Client.DeleteScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, id, cancellationToken).ConfigureAwait(false);
         pipeline.WriteVerbose($"Removed schedule {id} of lakehouse '{lakehouse}'.");
     }

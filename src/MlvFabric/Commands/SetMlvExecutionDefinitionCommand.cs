@@ -13,7 +13,7 @@ namespace MlvFabric.Commands;
 [OutputType(typeof(MlvExecutionDefinition))]
 public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSettingsCmdlet
 {
-    private const string IdSet = "Id";
+    private const string IdSet = DefinitionIdSet;
     private const string NameSet = "Name";
 
     [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -67,21 +67,29 @@ public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
             changes.Add("all MLVs");
         }
 
-        string what = ParameterSetName == IdSet ? Id.ToString() : $"'{Name}'";
-        if (ShouldProcess($"execution definition {what} of lakehouse {DescribeBoundLakehouse()}", "Set " + string.Join(", ", changes)))
-        {
-            base.ProcessRecord();
-        }
+        _action = "Set " + string.Join(", ", changes);
+        base.ProcessRecord();
     }
+
+    private string _action = string.Empty;
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
         LakehouseTarget lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
         await RunForDefinitionAsync(pipeline, lakehouse, Reference, async () =>
         {
-            Guid id = ParameterSetName == IdSet
-                ? Id
-                : await Resolver.ResolveIdAsync(lakehouse, ExecutionDefinitionReference.ByName(Name!), cancellationToken).ConfigureAwait(false);
+            // Read first (the lakehouse's definitions, a GET), so -WhatIf reports an unknown id or name, or an ambiguous
+            // wildcard, as the real run does, and the prompt names the real definition.
+            MlvExecutionDefinition current = await Resolver.ResolveAsync(
+                lakehouse,
+                ParameterSetName == IdSet ? new ExecutionDefinitionReference(Id) : ExecutionDefinitionReference.ByName(Name!),
+                cancellationToken).ConfigureAwait(false);
+            Guid id = current.Id;
+            if (!await ShouldProcessAsync(pipeline, $"execution definition '{current.DisplayName}' ({LakehouseTarget.ShortId(id)}) of {lakehouse.Describe()}", _action).ConfigureAwait(false))
+            {
+                return;
+            }
+
             ExecutionDefinitionRequest request = BuildRequest(lakehouse, NewName);
             if (AllMlvs)
             {

@@ -104,12 +104,13 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    private HashSet<string> _commandLine = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-
     // This record's scope: unchanged, or the definition (null: -WholeLineage) and, once resolved, its id.
     private bool _changeScope;
     private ExecutionDefinitionReference? _scope;
     private Guid? _scopeId;
+
+    /// <summary>Schedules, and execution definitions (with -Id: the definition the schedules should run).</summary>
+    protected override Type[]? AcceptedPipedTypes => new[] { typeof(MlvSchedule), typeof(MlvExecutionDefinition) };
 
     protected override string Action
     {
@@ -124,7 +125,6 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
     // The given settings are checked on their own before any request; the merged result again after the read.
     protected override void BeginProcessing()
     {
-        _commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
         ValidateExecutionDefinitionArgument("to make the schedule run the whole lineage again, use -WholeLineage");
         if (WholeLineage && ExecutionDefinition is not null)
         {
@@ -133,7 +133,7 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
 
         _spec = ScheduleSpec.FromBoundParameters(MyInvocation.BoundParameters);
         bool scopeGiven = WholeLineage || ExecutionDefinition is not null;
-        bool definitionMayBePiped = MyInvocation.ExpectingInput && _commandLine.Contains(nameof(Id));
+        bool definitionMayBePiped = MyInvocation.ExpectingInput && IsOnCommandLine(nameof(Id));
         if (_spec.IsEmpty && !scopeGiven && !definitionMayBePiped)
         {
             ThrowTerminatingError(MlvErrors.ScheduleNothingToChange());
@@ -155,7 +155,7 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
     protected override void ProcessRecord()
     {
         ExecutionDefinitionReference? requested = ExecutionDefinition;
-        if (requested is not null && !_commandLine.Contains(nameof(ExecutionDefinition)) && !_commandLine.Contains(nameof(Id)))
+        if (requested is not null && !IsOnCommandLine(nameof(ExecutionDefinition)) && !IsOnCommandLine(nameof(Id)))
         {
             // Bound from the piped object that also gave -Id: a definition piped without -Id (its id is no schedule's),
             // or a schedule, whose own definition is kept as the service has it now rather than as the object says.
@@ -224,6 +224,11 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
             pipeline.WriteVerbose(note);
         }
 
+        foreach (string warning in composition.Warnings)
+        {
+            pipeline.WriteWarning(warning);
+        }
+
         if (current.Enabled && ScheduleDateTimes.HasEnded(composition.Configuration!, DateTime.UtcNow))
         {
             pipeline.WriteError(MlvErrors.ScheduleEndInPast(composition.Configuration!.EndDateTime, $"Schedule {id} of lakehouse '{lakehouse}' is enabled and would end"));
@@ -238,6 +243,11 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
                 pipeline.WriteError(refusal);
                 return;
             }
+        }
+
+        if (!await ConfirmAsync(pipeline, lakehouse, current).ConfigureAwait(false))
+        {
+            return;
         }
 
         MlvSchedule updated;

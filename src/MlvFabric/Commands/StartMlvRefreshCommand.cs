@@ -9,8 +9,9 @@ namespace MlvFabric.Commands;
 
 /// <summary>
 /// Starts an MLV refresh of each lakehouse given or piped: the whole lineage, or the subset an execution definition
-/// selects (-ExecutionDefinition, or piped definitions). With -Wait, waits for all of them at once (one progress
-/// bar) and emits the final job instances; a failed refresh is a non-terminating error carrying its failure reason.
+/// selects (-ExecutionDefinition, or piped definitions), and emits each submitted job instance. With -Wait, waits for
+/// all of them at once (one progress bar) and emits the final job instances instead; a failed refresh is a
+/// non-terminating error carrying its failure reason.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "MlvRefresh", SupportsShouldProcess = true, DefaultParameterSetName = NoWaitSet)]
 [OutputType(typeof(MlvJobInstance))]
@@ -34,6 +35,10 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
     [Parameter(ParameterSetName = WaitSet)]
     public SwitchParameter AttachIfRunning { get; set; }
 
+    /// <summary>
+    /// Accepted for scripts written for 0.1: the submitted job instance is written without it too (a refresh is a job,
+    /// as with Start-Job).
+    /// </summary>
     [Parameter(ParameterSetName = NoWaitSet)]
     public SwitchParameter PassThru { get; set; }
 
@@ -63,6 +68,7 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
                 CancelOnTimeout = CancelOnTimeout,
                 AttachIfRunning = AttachIfRunning,
                 Purpose = JobWaitPurpose.Refresh,
+                StartedByThisCommand = true,
             });
         }
     }
@@ -70,8 +76,7 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
     protected override void ProcessRecord()
     {
         ExecutionDefinition?.ApplyLakehouseTo(this);
-        string action = ExecutionDefinition is null ? "Start MLV refresh" : "Start MLV refresh of " + ExecutionDefinitionReference.DescribeScope(ExecutionDefinition);
-        if (ValidateLakehouseParameters() && ShouldProcess(DescribeBoundLakehouse(), action))
+        if (ValidateLakehouseParameters())
         {
             base.ProcessRecord();
         }
@@ -87,6 +92,13 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
 
         (bool resolved, Guid? definitionId) = await TryResolveExecutionDefinitionAsync(pipeline, target, ExecutionDefinition, cancellationToken).ConfigureAwait(false);
         if (!resolved)
+        {
+            return;
+        }
+
+        // Names and ids are resolved (read-only requests), so -WhatIf reports what the real run would, and names the real target.
+        string action = ExecutionDefinition is null ? "Start MLV refresh" : "Start MLV refresh of " + ExecutionDefinitionReference.DescribeScope(ExecutionDefinition);
+        if (!await ShouldProcessAsync(pipeline, target.Describe(), action).ConfigureAwait(false))
         {
             return;
         }
@@ -119,10 +131,9 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
 
         // A bulk start is paced by the service's submission limit (50 per minute): show that it moves.
         pipeline.WriteProgress(new ProgressRecord(SubmitActivityId, SubmitActivity, $"{++_submitted} submitted") { CurrentOperation = target.ToString() });
-        if (PassThru)
-        {
-            pipeline.WriteObject(JobInstances.FromSubmission(submission, target));
-        }
+
+        // The submitted job, so that the console shows it and `| Wait-MlvJobInstance` / `| Stop-MlvJobInstance` read naturally.
+        pipeline.WriteObject(JobInstances.FromSubmission(submission, target));
     }
 
     protected override Task EndProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)

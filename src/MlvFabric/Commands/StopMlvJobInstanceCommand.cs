@@ -20,10 +20,12 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
     private const string NoWaitSet = "NoWait";
     private const string WaitSet = "Wait";
 
-    private readonly List<Guid> _approved = new List<Guid>();
+    /// <summary>Only job instances: a piped lakehouse's or schedule's Id is no job id.</summary>
+    protected override Type[]? AcceptedPipedTypes => new[] { typeof(MlvJobInstance) };
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("JobInstanceId")]
+    [ArgumentCompleter(typeof(JobInstanceIdCompleter))]
     public Guid[] Id { get; set; } = Array.Empty<Guid>();
 
     [Parameter(ParameterSetName = WaitSet, Mandatory = true)]
@@ -35,6 +37,10 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
 
     [Parameter(ParameterSetName = NoWaitSet)]
     public SwitchParameter PassThru { get; set; }
+
+    /// <summary>Cancels without asking (ConfirmImpact is High); -WhatIf and an explicit -Confirm still apply.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     protected override void BeginProcessing()
     {
@@ -48,7 +54,6 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
 
     protected override void ProcessRecord()
     {
-        _approved.Clear();
         if (!ValidateLakehouseParameters())
         {
             return;
@@ -60,19 +65,7 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
             return;
         }
 
-        string lakehouse = DescribeBoundLakehouse();
-        foreach (Guid id in Id.Distinct())
-        {
-            if (ShouldProcess($"job instance {id} of lakehouse {lakehouse}", "Cancel MLV refresh"))
-            {
-                _approved.Add(id);
-            }
-        }
-
-        if (_approved.Count > 0)
-        {
-            base.ProcessRecord();
-        }
+        base.ProcessRecord();
     }
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
@@ -83,10 +76,23 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
             return;
         }
 
-        foreach (Guid id in _approved)
+        foreach (Guid id in Id.Distinct())
         {
             try
             {
+                // A dry run reads the job (a GET), so an unknown id is the same JobInstanceNotFound as in the real run,
+                // whose cancel request answers 404. The real run does not read first: job reads count against the
+                // service's 50 job-status reads per minute.
+                if (WhatIfRequested)
+                {
+                    await Client.GetJobInstanceAsync(target.WorkspaceId, target.LakehouseId, id, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!await ShouldProcessAsync(pipeline, $"job instance {id} of {target.Describe()}", "Cancel MLV refresh", Force).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
                 JobSubmission cancel = await Client.CancelJobInstanceAsync(target.WorkspaceId, target.LakehouseId, id, cancellationToken).ConfigureAwait(false);
                 pipeline.WriteVerbose($"Requested the cancellation of job instance {id} of {target}.");
                 if (Runner is not null)

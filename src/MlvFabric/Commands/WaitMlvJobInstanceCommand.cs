@@ -16,8 +16,12 @@ namespace MlvFabric.Commands;
 [OutputType(typeof(MlvJobInstance))]
 public sealed class WaitMlvJobInstanceCommand : MlvJobCmdlet
 {
+    /// <summary>Only job instances: a piped lakehouse's or schedule's Id is no job id.</summary>
+    protected override Type[]? AcceptedPipedTypes => new[] { typeof(MlvJobInstance) };
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("JobInstanceId")]
+    [ArgumentCompleter(typeof(JobInstanceIdCompleter))]
     public Guid[] Id { get; set; } = Array.Empty<Guid>();
 
     [Parameter]

@@ -30,6 +30,13 @@ internal sealed class JobWaitSettings
     public bool AttachIfRunning { get; set; }
 
     public JobWaitPurpose Purpose { get; set; }
+
+    /// <summary>
+    /// The jobs are the ones this command started (Start-MlvRefresh -Wait): one that ends Cancelled was cancelled by
+    /// someone else or skipped, which deserves a warning. Jobs given to Wait-MlvJobInstance may well have been
+    /// cancelled by the user a moment ago: their status says so, without a warning per job.
+    /// </summary>
+    public bool StartedByThisCommand { get; set; }
 }
 
 /// <summary>
@@ -611,7 +618,7 @@ internal sealed class JobWaitRunner : IFabricLogSink, IDisposable
                 ? $"{who} was skipped (Deduped) for a refresh of the same materialized lake views that could not be found to attach to. Get-MlvJobInstance lists the lakehouse's refreshes."
                 : $"{who} was skipped (Deduped): a refresh of the same materialized lake views was already running. Add -AttachIfRunning to wait for that refresh instead.");
         }
-        else if (IsStatus(status, JobStatus.Cancelled))
+        else if (IsStatus(status, JobStatus.Cancelled) && _settings.StartedByThisCommand)
         {
             pipeline.WriteWarning($"{who} was cancelled. (Fabric also reports a refresh skipped because another was running as Cancelled; -AttachIfRunning waits for that one.)");
         }

@@ -33,6 +33,12 @@ public sealed class LakehouseTarget
         return item;
     }
 
+    /// <summary>The real target, for confirmation prompts and -WhatIf: "Sales/Gold (b4713f96…)".</summary>
+    public string Describe() => $"{this} ({ShortId(LakehouseId)})";
+
+    /// <summary>The first 8 hex digits of an id and an ellipsis: enough to tell two names apart.</summary>
+    internal static string ShortId(Guid id) => id.ToString().Substring(0, 8) + "\u2026";
+
     public override string ToString() =>
         $"{WorkspaceName ?? WorkspaceId.ToString()}/{LakehouseName ?? LakehouseId.ToString()}";
 }

@@ -13,12 +13,12 @@ public static partial class MlvErrors
     public static ErrorRecord InvalidExecutionDefinitionName(string parameter, string? value, string problem)
     {
         string shown = value is null ? "(null)" : value.Length > 60 ? "'" + value.Substring(0, 60) + "…'" : "'" + value + "'";
-        ErrorRecord record = InvalidArgument(
-            "InvalidExecutionDefinitionName",
-            $"{parameter} {shown} {problem}. An execution definition needs a display name of 1 to {ExecutionDefinitionRules.MaxNameLength} printable characters, unique in its lakehouse, such as 'gold_nightly'.",
-            value);
-        record.ErrorDetails = new ErrorDetails(record.Exception.Message) { RecommendedAction = $"Give {parameter} a shorter name without control characters." };
-        return record;
+        return WithAdvice(
+            InvalidArgument(
+                "InvalidExecutionDefinitionName",
+                $"{parameter} {shown} {problem}. An execution definition needs a display name of 1 to {ExecutionDefinitionRules.MaxNameLength} printable characters, unique in its lakehouse, such as 'gold_nightly'.",
+                value),
+            $"Give {parameter} a name of 1 to {ExecutionDefinitionRules.MaxNameLength} characters without control characters.");
     }
 
     /// <summary>A -SelectedMlv value that is not a fully qualified 'schema.view' name.</summary>

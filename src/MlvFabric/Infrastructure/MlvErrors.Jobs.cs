@@ -48,14 +48,10 @@ public static partial class MlvErrors
     {
         ErrorRecord caused = FromException(cause, job);
         string message = $"Stopped waiting for {describe}: {cause.Message.TrimEnd()} The refresh was started and goes on in Fabric.";
-        return new ErrorRecord(new MlvJobWaitInterruptedException(message, cause), caused.FullyQualifiedErrorId, caused.CategoryInfo.Category, job)
-        {
-            ErrorDetails = new ErrorDetails(message)
-            {
-                RecommendedAction = (cause is FabricAuthenticationException ? "Connect again (Connect-MlvFabric), then follow" : "Follow") +
-                                    $" the job with Wait-MlvJobInstance -WorkspaceId {job.WorkspaceId} -LakehouseId {job.LakehouseId} -Id {job.Id}, or cancel it with Stop-MlvJobInstance.",
-            },
-        };
+        return WithAdvice(
+            new ErrorRecord(new MlvJobWaitInterruptedException(message, cause), caused.FullyQualifiedErrorId, caused.CategoryInfo.Category, job),
+            (cause is FabricAuthenticationException ? "Connect again (Connect-MlvFabric), then follow" : "Follow") +
+            $" the job with Wait-MlvJobInstance -WorkspaceId {job.WorkspaceId} -LakehouseId {job.LakehouseId} -Id {job.Id}, or cancel it with Stop-MlvJobInstance.");
     }
 
     /// <summary>A job instance id the lakehouse does not have (any more: the service keeps the last 100 finished ones).</summary>

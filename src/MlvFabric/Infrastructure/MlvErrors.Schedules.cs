@@ -69,32 +69,25 @@ public static partial class MlvErrors
     /// </summary>
     public static ErrorRecord ScheduleDefinitionCannotBeUnlinked(MlvSchedule schedule, LakehouseTarget lakehouse)
     {
-        ErrorRecord record = InvalidOperation(
-            "ScheduleDefinitionCannotBeUnlinked",
-            $"Schedule {schedule.Id} of lakehouse '{lakehouse}' runs execution definition {schedule.ExecutionDefinitionId}, and the Fabric API cannot change a schedule back to the whole lineage. " +
-            "The schedule was not changed.",
-            schedule);
-        record.ErrorDetails = new ErrorDetails(record.Exception.Message)
-        {
-            RecommendedAction =
-                $"Create a whole-lineage schedule with the settings you want (New-MlvSchedule -WorkspaceId {lakehouse.WorkspaceId} -LakehouseId {lakehouse.LakehouseId} …), " +
-                $"then remove this one (Remove-MlvSchedule -WorkspaceId {lakehouse.WorkspaceId} -LakehouseId {lakehouse.LakehouseId} -Id {schedule.Id}).",
-        };
-        return record;
+        return WithAdvice(
+            InvalidOperation(
+                "ScheduleDefinitionCannotBeUnlinked",
+                $"Schedule {schedule.Id} of lakehouse '{lakehouse}' runs execution definition {schedule.ExecutionDefinitionId}, and the Fabric API cannot change a schedule back to the whole lineage. " +
+                "The schedule was not changed.",
+                schedule),
+            $"Create a whole-lineage schedule with the settings you want (New-MlvSchedule -WorkspaceId {lakehouse.WorkspaceId} -LakehouseId {lakehouse.LakehouseId} …), " +
+            $"then remove this one (Remove-MlvSchedule -WorkspaceId {lakehouse.WorkspaceId} -LakehouseId {lakehouse.LakehouseId} -Id {schedule.Id}).");
     }
 
     /// <summary>An enabled schedule whose end has already passed: it would never run.</summary>
     public static ErrorRecord ScheduleEndInPast(string? endDateTime, string subject)
     {
-        ErrorRecord record = InvalidArgument(
-            "ScheduleEndInPast",
-            $"{subject} ends at {endDateTime}, which has already passed: an enabled schedule that has ended never runs.",
-            endDateTime);
-        record.ErrorDetails = new ErrorDetails(record.Exception.Message)
-        {
-            RecommendedAction = "Give a later -EndDateTime (or leave it out), or create the schedule switched off with -Disabled.",
-        };
-        return record;
+        return WithAdvice(
+            InvalidArgument(
+                "ScheduleEndInPast",
+                $"{subject} ends at {endDateTime}, which has already passed: an enabled schedule that has ended never runs.",
+                endDateTime),
+            "Give a later -EndDateTime (or leave it out), or create the schedule switched off with -Disabled.");
     }
 
     /// <summary>An execution definition piped into Set-MlvSchedule without -Id: its Id would be taken for a schedule id.</summary>

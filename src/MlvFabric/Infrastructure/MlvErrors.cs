@@ -27,7 +27,9 @@ public static partial class MlvErrors
             case FabricApiException api:
                 return FromApiException(api, target);
             case FabricAuthenticationException:
-                return Record(ex, "FabricAuthenticationFailed", ErrorCategory.AuthenticationError, target);
+                return WithAdvice(
+                    Record(ex, "FabricAuthenticationFailed", ErrorCategory.AuthenticationError, target),
+                    "Run Connect-MlvFabric again (a session from -AccessToken cannot renew its token: connect with a fresh one, or with -Identity, -UseAzPowerShell or a service principal). Get-MlvContext shows the session and when its token expires.");
             case FabricConnectionException:
                 return Record(ex, "FabricConnectionFailed", ErrorCategory.ConnectionError, target);
             case FabricProtocolException:
@@ -60,10 +62,14 @@ public static partial class MlvErrors
         ErrorRecord record = Record(api, errorId, CategoryFor(api.Status), target);
         record.ErrorDetails = new ErrorDetails(api.Message)
         {
-            RecommendedAction = RecommendedActionFor(api.Status),
+            RecommendedAction = api.IsServicePrincipalRefusal ? ServicePrincipalRefusalAdvice : RecommendedActionFor(api.Status),
         };
         return record;
     }
+
+    // The service refused the identity's type, not its permissions: a role would not help.
+    private const string ServicePrincipalRefusalAdvice =
+        "This API accepts user identities only here: sign in as a user (Connect-MlvFabric, Connect-MlvFabric -UseDeviceCode, or -AccessToken with a user's token), or ask the tenant admin to allow service principals for Fabric APIs.";
 
     private static string RecommendedActionFor(int status) => status switch
     {
@@ -78,7 +84,8 @@ public static partial class MlvErrors
 
     /// <summary>Bad input, refused before any request is sent.</summary>
     public static ErrorRecord InvalidArgument(string errorId, string message, object? value) =>
-        new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, value);
+        WithAdvice(new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, value),
+            AdviceIn(message) ?? "Correct the value the message names and run the command again.");
 
     /// <summary>An id parameter given the empty GUID, which names nothing.</summary>
     public static ErrorRecord EmptyGuid(string errorId, string parameter, string source, string alternative) => InvalidArgument(
@@ -88,11 +95,55 @@ public static partial class MlvErrors
 
     /// <summary>A name or id that matches nothing.</summary>
     public static ErrorRecord NotFound(string errorId, string message, object? value) =>
-        new ErrorRecord(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, value);
+        WithAdvice(new ErrorRecord(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, value),
+            AdviceIn(message) ?? "Check the name or id: Get-MlvWorkspace, Get-MlvLakehouse, Get-MlvSchedule and Get-MlvJobInstance list what exists.");
 
     /// <summary>A state that makes the request impossible (e.g. a second enabled schedule without -Force).</summary>
     public static ErrorRecord InvalidOperation(string errorId, string message, object? target) =>
-        new ErrorRecord(new InvalidOperationException(message), errorId, ErrorCategory.InvalidOperation, target);
+        WithAdvice(new ErrorRecord(new InvalidOperationException(message), errorId, ErrorCategory.InvalidOperation, target),
+            AdviceIn(message) ?? "Change what the message names, then run the command again.");
+
+    /// <summary>Sets RecommendedAction (the error's message stays the exception's).</summary>
+    internal static ErrorRecord WithAdvice(ErrorRecord record, string advice)
+    {
+        record.ErrorDetails = new ErrorDetails(record.ErrorDetails?.Message ?? record.Exception.Message) { RecommendedAction = advice };
+        return record;
+    }
+
+    // The module's messages say what is wrong, then what to do: "No workspace named 'X' was found. Run Get-MlvWorkspace …".
+    // The sentences after the first are the recommendation; null when there are none.
+    private static string? AdviceIn(string message)
+    {
+        System.Text.RegularExpressions.Match next = System.Text.RegularExpressions.Regex.Match(message, @"(?<![eEiI]\.[gGeE])\.\s+(?=[A-Z-])");
+        return next.Success && next.Index + next.Length < message.Length ? message.Substring(next.Index + next.Length).Trim() : null;
+    }
+
+    /// <summary>One of the module's objects piped to a cmdlet that takes another kind (a lakehouse piped to Remove-MlvSchedule).</summary>
+    public static ErrorRecord WrongPipedObject(string cmdlet, string accepted, string got, object piped) => WithAdvice(
+        new ErrorRecord(
+            new ArgumentException($"{cmdlet} takes {accepted} from the pipeline; got {got}. Its Id is not the id {cmdlet} needs, so nothing was sent."),
+            "PipedObjectNotAccepted",
+            ErrorCategory.InvalidArgument,
+            piped),
+        $"Pipe {accepted} to {cmdlet}, or name the objects with its parameters (Get-Help {cmdlet} -Examples).");
+
+    /// <summary>A piped object none of whose properties bind to the cmdlet's parameters (a bare string, say).</summary>
+    public static ErrorRecord UnusablePipedObject(string cmdlet, object piped) => WithAdvice(
+        new ErrorRecord(
+            new ArgumentException($"{cmdlet} cannot use the piped {piped.GetType().Name} '{piped}': none of its properties names a workspace, lakehouse or id."),
+            "PipedObjectNotBindable",
+            ErrorCategory.InvalidArgument,
+            piped),
+        "Pipe the module's objects (Get-MlvLakehouse, Get-MlvSchedule, Get-MlvJobInstance), or objects with WorkspaceId/WorkspaceName and LakehouseId/LakehouseName properties, or pass the names as parameters.");
+
+    /// <summary>A change that needs confirmation in a session that cannot prompt.</summary>
+    public static ErrorRecord ConfirmationNotPossible(string cmdlet, string target, string action, bool hasForce) => WithAdvice(
+        new ErrorRecord(
+            new InvalidOperationException($"{cmdlet} asks before it does this ({action}: {target}), but this session cannot show a prompt (it is non-interactive). Nothing was changed."),
+            "ConfirmationNotPossible",
+            ErrorCategory.InvalidOperation,
+            target),
+        $"To go ahead without a prompt, add {(hasForce ? "-Force or -Confirm:$false" : "-Confirm:$false")} (in a runbook, after checking the targets with -WhatIf).");
 
     public static ErrorRecord NotConnected() => new ErrorRecord(
         new InvalidOperationException("You are not connected to Microsoft Fabric. Run Connect-MlvFabric first, or pass a context from Connect-MlvFabric with -Context."),

@@ -12,6 +12,15 @@ namespace MlvFabric.Infrastructure;
 /// </summary>
 public abstract class MlvExecutionDefinitionCmdlet : MlvLakehouseCmdlet
 {
+    /// <summary>The parameter set of the cmdlets that name definitions by -Id (bound by property name from piped objects).</summary>
+    protected const string DefinitionIdSet = "Id";
+
+    /// <summary>
+    /// Where -Id names the definitions, only definitions may be piped: a lakehouse's or schedule's Id is no definition
+    /// id. Elsewhere piped objects bring their lakehouse.
+    /// </summary>
+    protected override Type[]? AcceptedPipedTypes => ParameterSetName == DefinitionIdSet ? new[] { typeof(MlvExecutionDefinition) } : null;
+
     /// <summary>
     /// Runs <paramref name="action"/> on one definition; a 404 becomes ExecutionDefinitionNotFound, a resolution failure
     /// (MlvTerminatingException) or another service failure a non-terminating error, so the next record still runs.

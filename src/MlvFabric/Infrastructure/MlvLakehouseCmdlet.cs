@@ -39,8 +39,7 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
     protected ExecutionDefinitionResolver Resolver => _resolver ??= new ExecutionDefinitionResolver(Client);
 
     /// <summary>
-    /// The bound lakehouse as the user named it (names when given, else ids), for ShouldProcess and errors: -WhatIf
-    /// must not send a request, not even a name lookup.
+    /// The bound lakehouse as the user named it (names when given, else ids), for errors raised before it is resolved.
     /// </summary>
     protected string DescribeBoundLakehouse() => new LakehouseTarget(WorkspaceId, WorkspaceName, LakehouseId, LakehouseName).ToString();
 
@@ -73,7 +72,11 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
 
         try
         {
-            return (true, await Resolver.ResolveIdAsync(lakehouse, reference, cancellationToken).ConfigureAwait(false));
+            // A bare id (typed, or a piped schedule's) is checked against the lakehouse's definitions, so an unknown id is
+            // the same ExecutionDefinitionNotFound under -WhatIf as in the real run; a definition object needs no check.
+            return reference.Id is Guid && !reference.HasLakehouse
+                ? (true, (await Resolver.ResolveAsync(lakehouse, reference, cancellationToken).ConfigureAwait(false)).Id)
+                : (true, await Resolver.ResolveIdAsync(lakehouse, reference, cancellationToken).ConfigureAwait(false));
         }
         catch (MlvTerminatingException ex)
         {
@@ -88,11 +91,17 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
     }
 
     /// <summary>
-    /// Checks, on the pipeline thread and before any request, that a workspace and a lakehouse were given.
+    /// Checks, on the pipeline thread and before any request, that the piped object (if any) is one this cmdlet takes
+    /// (<see cref="MlvSessionCmdlet.AcceptPipedObject"/>) and that a workspace and a lakehouse were given.
     /// Call from ProcessRecord overrides; returns false (after writing the error) when the record must be skipped.
     /// </summary>
     protected bool ValidateLakehouseParameters()
     {
+        if (!AcceptPipedObject())
+        {
+            return false;
+        }
+
         string? problem = null;
         if (IsBound(nameof(WorkspaceId)) && WorkspaceId == Guid.Empty)
         {
@@ -129,8 +138,13 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
             string? name = LakehouseName;
             if (name is null || WildcardPattern.ContainsWildcardCharacters(name))
             {
-                IReadOnlyList<MlvLakehouse> known = await Session.Names.GetLakehousesAsync(Client, workspaceId, cancellationToken, list => list.Any(l => l.Id == LakehouseId)).ConfigureAwait(false);
-                name = known.FirstOrDefault(l => l.Id == LakehouseId)?.DisplayName;
+                IReadOnlyList<MlvLakehouse> known = await Session.Names.GetLakehousesAsync(Client, workspaceId, cancellationToken).ConfigureAwait(false);
+                name = known.FirstOrDefault(l => l.Id == LakehouseId)?.DisplayName
+                    ?? (await GetOrNotFoundAsync(
+                        () => Client.GetLakehouseAsync(workspaceId, LakehouseId, cancellationToken),
+                        "LakehouseNotFound",
+                        $"No lakehouse with id '{LakehouseId}' was found in workspace '{workspaceName ?? workspaceId.ToString()}'. Run Get-MlvLakehouse to see the lakehouses and their ids.",
+                        LakehouseId).ConfigureAwait(false)).DisplayName;
             }
 
             return new LakehouseTarget(workspaceId, workspaceName, LakehouseId, name);
@@ -150,8 +164,13 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
             string? name = WorkspaceName;
             if (name is null || WildcardPattern.ContainsWildcardCharacters(name))
             {
-                workspaces = await Session.Names.GetWorkspacesAsync(Client, cancellationToken, list => list.Any(w => w.Id == WorkspaceId)).ConfigureAwait(false);
-                name = workspaces.FirstOrDefault(w => w.Id == WorkspaceId)?.DisplayName;
+                workspaces = await Session.Names.GetWorkspacesAsync(Client, cancellationToken).ConfigureAwait(false);
+                name = workspaces.FirstOrDefault(w => w.Id == WorkspaceId)?.DisplayName
+                    ?? (await GetOrNotFoundAsync(
+                        () => Client.GetWorkspaceAsync(WorkspaceId, cancellationToken),
+                        "WorkspaceNotFound",
+                        $"No workspace with id '{WorkspaceId}' was found. Run Get-MlvWorkspace to see the workspaces you can use and their ids.",
+                        WorkspaceId).ConfigureAwait(false)).DisplayName;
             }
 
             return (WorkspaceId, name);
@@ -160,6 +179,20 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
         workspaces = await Session.Names.GetWorkspacesAsync(Client, cancellationToken, list => AnyMatch(list, w => w.DisplayName, WorkspaceName!)).ConfigureAwait(false);
         MlvWorkspace workspace = SingleMatch(workspaces, w => w.DisplayName, WorkspaceName!, "Workspace", string.Empty, "Get-MlvWorkspace");
         return (workspace.Id, workspace.DisplayName);
+    }
+
+    // An id the cached list does not have (unknown, or created since the list was read): read the item itself (a GET
+    // the spec defines, so -WhatIf may send it); a 404 is the same NotFound error whether or not -WhatIf is given.
+    private static async Task<T> GetOrNotFoundAsync<T>(Func<Task<T>> get, string errorId, string message, Guid id)
+    {
+        try
+        {
+            return await get().ConfigureAwait(false);
+        }
+        catch (FabricApiException ex) when (ex.Status == 404)
+        {
+            throw new MlvTerminatingException(MlvErrors.NotFound(errorId, message, id));
+        }
     }
 
     private bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);

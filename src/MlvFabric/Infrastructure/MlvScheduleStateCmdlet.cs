@@ -50,6 +50,11 @@ public abstract class MlvScheduleStateCmdlet : MlvScheduleIdCmdlet
                 return;
             }
 
+            if (!await ConfirmAsync(pipeline, lakehouse, schedule).ConfigureAwait(false))
+            {
+                return;
+            }
+
             schedule = await UpdateScheduleAsync(lakehouse, schedule, TargetState, schedule.Configuration, schedule.ExecutionDefinitionId, cancellationToken).ConfigureAwait(false);
             pipeline.WriteVerbose($"Schedule {id} of lakehouse '{lakehouse}' ({schedule.Summary}) is now {state}.");
         }

@@ -184,11 +184,12 @@ internal sealed class ScheduleSpec
     public ScheduleComposition Compose(ScheduleConfiguration? existing, DateTime nowUtc)
     {
         var notes = new List<string>();
+        var warnings = new List<string>();
         string? type = Type ?? (ScheduleValidator.TryParseType(existing?.Type, out string known) ? known : existing?.Type);
         ErrorRecord? conflict = CheckApplies(type, existing);
         if (conflict is not null)
         {
-            return new ScheduleComposition(null, conflict, notes);
+            return new ScheduleComposition(null, conflict, notes, warnings);
         }
 
         string? zoneText = TimeZone ?? existing?.LocalTimeZoneId ?? ScheduleTimeZones.LocalWindowsId();
@@ -201,6 +202,13 @@ internal sealed class ScheduleSpec
             if (TimeZone is not null && !ScheduleTimeZones.IsWindowsId(TimeZone))
             {
                 notes.Add($"Time zone '{TimeZone}' is sent as its Windows id '{windowsId}', which the API requires.");
+                // EST, MST, HST...: fixed offsets, not the regional zones people usually mean by them. (Their Windows
+                // zones may have had daylight saving long ago, so the next twelve months decide.)
+                TimeSpan offset = resolved.GetUtcOffset(nowUtc);
+                if (TimeZone.IndexOf('/') < 0 && Enumerable.Range(1, 12).All(m => resolved.GetUtcOffset(nowUtc.AddMonths(m)) == offset))
+                {
+                    warnings.Add($"Time zone '{TimeZone}' is a fixed offset without daylight saving time ({FormatOffset(offset)} all year): the schedule uses '{windowsId}'. For a region's local time with daylight saving, give its Windows id or IANA name (for example 'Eastern Standard Time' or 'America/New_York').");
+                }
             }
         }
 
@@ -235,7 +243,7 @@ internal sealed class ScheduleSpec
         }
 
         IReadOnlyList<ScheduleValidationError> errors = ScheduleValidator.Validate(config);
-        return new ScheduleComposition(config, errors.Count == 0 ? null : MlvErrors.InvalidScheduleConfiguration(errors), notes);
+        return new ScheduleComposition(config, errors.Count == 0 ? null : MlvErrors.InvalidScheduleConfiguration(errors), notes, warnings);
     }
 
     /// <summary>
@@ -359,6 +367,9 @@ internal sealed class ScheduleSpec
         return ScheduleDateTimes.FormatUtc(new DateTime(later.Ticks - (later.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Utc).AddMinutes(1));
     }
 
+    private static string FormatOffset(TimeSpan offset) =>
+        "UTC" + (offset < TimeSpan.Zero ? "-" : "+") + offset.Duration().ToString("hh\\:mm", System.Globalization.CultureInfo.InvariantCulture);
+
     private static string? DefaultEnd(string? start, DateTime nowUtc, List<string> notes)
     {
         DateTime from = ScheduleDateTimes.TryParse(start, TimeZoneInfo.Utc, out DateTime utc) ? utc : nowUtc;
@@ -371,11 +382,12 @@ internal sealed class ScheduleSpec
 /// <summary>The outcome of <see cref="ScheduleSpec.Compose"/>: the configuration to send, or why there is none.</summary>
 internal sealed class ScheduleComposition
 {
-    public ScheduleComposition(ScheduleConfiguration? configuration, ErrorRecord? error, IReadOnlyList<string> notes)
+    public ScheduleComposition(ScheduleConfiguration? configuration, ErrorRecord? error, IReadOnlyList<string> notes, IReadOnlyList<string> warnings)
     {
         Configuration = configuration;
         Error = error;
         Notes = notes;
+        Warnings = warnings;
     }
 
     public ScheduleConfiguration? Configuration { get; }
@@ -385,4 +397,7 @@ internal sealed class ScheduleComposition
 
     /// <summary>Decisions the user may want to know about (verbose output).</summary>
     public IReadOnlyList<string> Notes { get; }
+
+    /// <summary>Decisions the user should know about (warnings): a time-zone abbreviation read as a fixed offset.</summary>
+    public IReadOnlyList<string> Warnings { get; }
 }

@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using MlvFabric.Hosting;
+using MlvFabric.Tests.Infrastructure;
+using Xunit;
+
+namespace MlvFabric.Tests;
+
+/// <summary>
+/// What users script against: every column of a default table is a property of that name, values are flat (no type
+/// names in CSV, no whole TimeSpan in JSON), times say which zone they are in, and the tables fit 80 and 120 columns
+/// without cutting a value.
+/// </summary>
+public sealed class ObjectViewTests : JobTestBase
+{
+    // One object of every output type: a failed job, a schedule running an execution definition and a whole-lineage one.
+    private const string Setup =
+        "$null = New-MlvExecutionDefinition -WorkspaceName Sales -LakehouseName Gold -Name gold_regions -SelectedMlv gold.sales_by_region; " +
+        "$null = New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -Daily -At 06:00 -TimeZone 'Tokyo Standard Time' -ExecutionDefinition gold_regions; " +
+        "$null = New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -Weekly -DayOfWeek Monday, Friday -At 06:00, 18:00 -TimeZone 'Central Standard Time'";
+
+    private static readonly Dictionary<string, string> s_producers = new()
+    {
+        ["MlvFabric.Client.MlvWorkspace"] = "Get-MlvWorkspace",
+        ["MlvFabric.Client.MlvLakehouse"] = "Get-MlvLakehouse -WorkspaceName Sales",
+        ["MlvFabric.Client.MlvSchedule"] = "Get-MlvSchedule -WorkspaceName Sales -LakehouseName Gold",
+        ["MlvFabric.Client.MlvJobInstance"] = "Get-MlvJobInstance -WorkspaceName Sales -LakehouseName Gold",
+        ["MlvFabric.Client.MlvExecutionDefinition"] = "Get-MlvExecutionDefinition -WorkspaceName Sales -LakehouseName Gold",
+    };
+
+    public ObjectViewTests(EmulatorFixture fixture)
+        : base(fixture)
+    {
+        Control.AddHistory("Sales", "Gold", new { count = 2, intervalMinutes = 60, durationSeconds = 3725, failureRate = 1.0, seed = 1 });
+        RunOk(Setup);
+    }
+
+    [Fact]
+    public void EveryColumnOfEveryDefaultTableIsAPropertyOfThatName()
+    {
+        List<(string Type, string[] Columns)> tables = TableViews().ToList();
+        Assert.Equal(s_producers.Keys.OrderBy(k => k), tables.Select(t => t.Type).OrderBy(k => k));
+
+        foreach ((string type, string[] columns) in tables)
+        {
+            foreach (string column in columns)
+            {
+                // Under strict mode a missing property throws; Where-Object and the property read must both work.
+                PsResult result = Ps.Run(
+                    $"Set-StrictMode -Version Latest; $all = @({s_producers[type]}); " +
+                    $"$first = $all[0]; [pscustomobject]@{{ Value = $first.{column}; Matching = @($all | Where-Object {column} -eq $first.{column}).Count; Count = $all.Count }}");
+                result.ThrowIfFailed();
+                PSObject row = Assert.Single(result.Output);
+                Assert.True((int)Prop(row, "Count")! > 0, $"{s_producers[type]} returned nothing");
+                Assert.True((int)Prop(row, "Matching")! > 0, $"{type}: Where-Object {column} matches nothing: the column '{column}' is not a property.");
+            }
+        }
+    }
+
+    [Fact]
+    public void NamesSelectAndFilterLikeTheTablesShowThem()
+    {
+        PsResult result = RunOk(
+            "Set-StrictMode -Version Latest; " +
+            "[pscustomobject]@{ Workspaces = @(Get-MlvWorkspace | ForEach-Object Name) -join ','; " +
+            "Gold = (Get-MlvLakehouse -WorkspaceName Sales -Name Gold).Name; " +
+            "G = @(Get-MlvLakehouse -WorkspaceName Sales | Where-Object Name -like 'G*').Count }");
+        PSObject row = Assert.Single(result.Output);
+        Assert.Equal("Sales,Finance", Text(row, "Workspaces"));
+        Assert.Equal("Gold", Text(row, "Gold"));
+        Assert.Equal(1, Prop(row, "G"));
+    }
+
+    [Fact]
+    public void ValuesAreFlatForCsvAndJson()
+    {
+        // Export-Csv writes each property's ToString(); ConvertTo-Json writes a TimeSpan or a list as a whole object.
+        foreach (string producer in new[] { s_producers["MlvFabric.Client.MlvSchedule"], s_producers["MlvFabric.Client.MlvJobInstance"] })
+        {
+            PsResult result = RunOk($"{producer} | ForEach-Object {{ foreach ($p in $_.PSObject.Properties) {{ [pscustomobject]@{{ Name = $p.Name; Text = if ($null -ne $p.Value) {{ $p.Value.ToString() }}; Type = if ($null -ne $p.Value) {{ $p.Value.GetType().FullName }} }} }} }}");
+            Assert.NotEmpty(result.Output);
+            foreach (PSObject property in result.Output)
+            {
+                string name = Text(property, "Name")!;
+                string text = Text(property, "Text") ?? "";
+                Assert.False(Regex.IsMatch(text, @"System\.|MlvFabric\.|`\d\["), $"{producer}: {name} prints as '{text}', a type name, in CSV.");
+                Assert.NotEqual("System.TimeSpan", Text(property, "Type"));
+            }
+        }
+
+        PsResult job = RunOk("Get-MlvJobInstance -WorkspaceName Sales -LakehouseName Gold -First 1 | ForEach-Object { [pscustomobject]@{ Duration = $_.Duration; Seconds = $_.DurationSeconds; Failure = $_.Failure; Offset = $_.Start.Offset } }");
+        PSObject flat = Assert.Single(job.Output);
+        Assert.Equal("01:02:05", Prop(flat, "Duration"));
+        Assert.Equal(3725L, Prop(flat, "Seconds"));
+        Assert.Equal("JobInstanceStatusFailed", Prop(flat, "Failure"));
+        Assert.Equal(TimeZoneInfo.Local.GetUtcOffset(DateTime.UtcNow), Prop(flat, "Offset"));
+
+        PsResult schedules = RunOk("Get-MlvSchedule -WorkspaceName Sales -LakehouseName Gold | ForEach-Object { [pscustomobject]@{ Runs = $_.Runs; Configuration = $_.Configuration.ToString(); Summary = $_.Summary; Offset = $_.NextRun.Offset; NextRuns = $_.NextRunTimes.ToString() } }");
+        Assert.Equal(2, schedules.Output.Count);
+        PSObject tokyo = schedules.Output.Single(s => Text(s, "Runs") == "gold_regions");
+        Assert.Equal(TimeSpan.FromHours(9), Prop(tokyo, "Offset"));
+        Assert.Equal(Text(tokyo, "Summary"), Text(tokyo, "Configuration"));
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT21:00Z, ", Text(tokyo, "NextRuns"));
+        Assert.Single(schedules.Output, s => Text(s, "Runs") == "(whole lineage)");
+    }
+
+    [Theory]
+    [InlineData(80)]
+    [InlineData(120)]
+    public void DefaultTablesFitTheConsoleWithoutLosingAValue(int width)
+    {
+        // For each view: the columns whose every cell must read back as the objects' property values.
+        var checks = new Dictionary<string, string[]>
+        {
+            ["MlvFabric.Client.MlvWorkspace"] = new[] { "Name", "Id", "Description" },
+            ["MlvFabric.Client.MlvLakehouse"] = new[] { "Workspace", "Name", "Id" },
+            ["MlvFabric.Client.MlvSchedule"] = new[] { "Enabled", "Summary", "Runs" },
+            ["MlvFabric.Client.MlvJobInstance"] = new[] { "Lakehouse", "Status", "Duration", "Failure" },
+            ["MlvFabric.Client.MlvExecutionDefinition"] = new[] { "Lakehouse", "Name", "Mlvs" },
+        };
+
+        foreach ((string type, string producer) in s_producers)
+        {
+            string text = Render($"{producer} | Out-Default", width);
+            string[] lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+            Assert.All(lines, l => Assert.True(l.Length <= width, $"{type} at {width} columns: a line of {l.Length} characters:\n{text}"));
+            Assert.DoesNotContain("\u2026", text);
+            Assert.DoesNotContain("...", text);
+
+            List<Dictionary<string, string>> rows = Cells(lines);
+            foreach (string column in checks[type])
+            {
+                List<string> expected = Ps.Run($"{producer} | ForEach-Object {{ [string]$_.{column} }}").Output.Select(o => o.ToString()).ToList();
+                Assert.True(rows.Count == expected.Count, $"{type} at {width}: {rows.Count} rows for {expected.Count} objects:\n{text}");
+                Assert.True(
+                    expected.SequenceEqual(rows.Select(r => r.TryGetValue(column, out string? cell) ? cell : "<no column>")),
+                    $"{type} at {width} columns: the {column} column reads [{string.Join(" | ", rows.Select(r => r.GetValueOrDefault(column)))}], the objects say [{string.Join(" | ", expected)}]:\n{text}");
+            }
+
+            switch (type)
+            {
+                case "MlvFabric.Client.MlvJobInstance":
+                    Assert.Matches(@"\d\d-\d\d \d\d:\d\d [+-]\d\d:\d\d", text); // the start time says its offset
+                    break;
+                case "MlvFabric.Client.MlvSchedule":
+                    Assert.Contains("Lakehouse: Sales/Gold", text);
+                    Assert.Contains("06:00 +09:00", text); // the next run in the schedule's own zone, with its offset
+                    break;
+            }
+        }
+    }
+
+    // The cells of a rendered table: a column starts where its dashes start, and ends one space before the next one;
+    // a wrapped value goes on in its column on the next lines (whose first column is blank).
+    private static List<Dictionary<string, string>> Cells(string[] lines)
+    {
+        var rows = new List<Dictionary<string, string>>();
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (!Regex.IsMatch(lines[i], @"^[- ]*-[- ]*$") || string.IsNullOrWhiteSpace(lines[i - 1]))
+            {
+                continue;
+            }
+
+            int[] starts = Regex.Matches(lines[i], "-+").Select(m => m.Index).ToArray();
+            string[] labels = starts.Select(s => Slice(lines[i - 1], s, Next(starts, s)).Trim()).ToArray();
+            Dictionary<string, string>? row = null;
+            var raw = new Dictionary<string, string>();
+            for (int j = i + 1; j < lines.Length && !string.IsNullOrWhiteSpace(lines[j]); j++)
+            {
+                if (!string.IsNullOrWhiteSpace(Slice(lines[j], starts[0], Next(starts, starts[0]))) || row is null)
+                {
+                    row = new Dictionary<string, string>();
+                    rows.Add(row);
+                    raw = new Dictionary<string, string>();
+                }
+
+                for (int k = 0; k < starts.Length; k++)
+                {
+                    raw[labels[k]] = (raw.TryGetValue(labels[k], out string? before) ? before : "") + Slice(lines[j], starts[k], Next(starts, starts[k]));
+                    row[labels[k]] = raw[labels[k]].Trim();
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    private static int Next(int[] starts, int start)
+    {
+        int index = Array.IndexOf(starts, start);
+        return index + 1 < starts.Length ? starts[index + 1] - 1 : int.MaxValue;
+    }
+
+    private static string Slice(string line, int start, int end)
+    {
+        string padded = line.PadRight(Math.Min(end == int.MaxValue ? line.Length : end, 1000));
+        return start >= padded.Length ? "" : padded.Substring(start, Math.Min(end, padded.Length) - start);
+    }
+
+    // The table views of the built module: the type each selects and its column labels.
+    private static IEnumerable<(string Type, string[] Columns)> TableViews()
+    {
+        foreach (string file in Directory.GetFiles(ModuleLocator.ModuleDirectory, "*.format.ps1xml"))
+        {
+            XDocument doc = XDocument.Load(file);
+            var selectionSets = doc.Descendants("SelectionSet").ToDictionary(
+                s => (string)s.Element("Name")!, s => s.Descendants("TypeName").Select(t => t.Value).ToArray());
+            foreach (XElement view in doc.Descendants("View").Where(v => v.Element("TableControl") is not null))
+            {
+                XElement selectedBy = view.Element("ViewSelectedBy")!;
+                IEnumerable<string> types = selectedBy.Elements("TypeName").Select(t => t.Value)
+                    .Concat(selectedBy.Elements("SelectionSetName").SelectMany(s => selectionSets[s.Value]));
+                string[] columns = view.Descendants("TableColumnHeader").Select(h => (string)h.Element("Label")!).ToArray();
+                foreach (string type in types)
+                {
+                    yield return (type, columns);
+                }
+            }
+        }
+    }
+
+    private string Render(string script, int width)
+    {
+        var writer = new StringWriter();
+        using PsSession ps = ConnectAsNewCaller(PsSession.Create(host: new TextHost(writer, width, plainText: true)));
+        ps.Run(script).ThrowIfFailed();
+        return writer.ToString();
+    }
+}
