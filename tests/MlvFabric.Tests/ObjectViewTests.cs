@@ -24,6 +24,8 @@ public sealed class ObjectViewTests : JobTestBase
         "$null = New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -Daily -At 06:00 -TimeZone 'Tokyo Standard Time' -ExecutionDefinition gold_regions; " +
         "$null = New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -Weekly -DayOfWeek Monday, Friday -At 06:00, 18:00 -TimeZone 'Central Standard Time'";
 
+    private const string TableMarker = "<<table>>";
+
     private static readonly Dictionary<string, string> s_producers = new()
     {
         ["MlvFabric.Client.MlvWorkspace"] = "Get-MlvWorkspace",
@@ -31,13 +33,23 @@ public sealed class ObjectViewTests : JobTestBase
         ["MlvFabric.Client.MlvSchedule"] = "Get-MlvSchedule -WorkspaceName Sales -LakehouseName Gold",
         ["MlvFabric.Client.MlvJobInstance"] = "Get-MlvJobInstance -WorkspaceName Sales -LakehouseName Gold",
         ["MlvFabric.Client.MlvExecutionDefinition"] = "Get-MlvExecutionDefinition -WorkspaceName Sales -LakehouseName Gold",
+        ["MlvFabric.Client.MlvRefreshStatus"] = "Get-MlvRefreshStatus -WorkspaceName Sales",
+        // A file that asks for one more schedule on Gold: -WhatIf plans its creation and writes nothing.
+        ["MlvFabric.Client.MlvScheduleSyncChange"] = "Sync-MlvSchedule -Path $MlvSyncFile -WhatIf",
     };
+
+    private readonly string _syncFile = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mlvview-" + Guid.NewGuid().ToString("N") + ".json");
 
     public ObjectViewTests(EmulatorFixture fixture)
         : base(fixture)
     {
         Control.AddHistory("Sales", "Gold", new { count = 2, intervalMinutes = 60, durationSeconds = 3725, failureRate = 1.0, seed = 1 });
         RunOk(Setup);
+        System.IO.File.WriteAllText(_syncFile,
+            "{ \"version\": 1, \"lakehouses\": [ { \"workspace\": \"Sales\", \"lakehouse\": \"Gold\", \"schedules\": [ " +
+            "{ \"enabled\": false, \"configuration\": { \"type\": \"Cron\", \"interval\": 4242, \"localTimeZoneId\": \"UTC\", " +
+            "\"startDateTime\": \"2030-01-01T00:00:00Z\", \"endDateTime\": \"2031-01-01T00:00:00Z\" } } ] } ] }");
+        Ps.SetVariable("MlvSyncFile", _syncFile);
     }
 
     [Fact]
@@ -122,11 +134,17 @@ public sealed class ObjectViewTests : JobTestBase
             ["MlvFabric.Client.MlvSchedule"] = new[] { "Enabled", "Summary", "Runs" },
             ["MlvFabric.Client.MlvJobInstance"] = new[] { "Lakehouse", "Status", "Duration", "Failure" },
             ["MlvFabric.Client.MlvExecutionDefinition"] = new[] { "Lakehouse", "Name", "Mlvs" },
+            ["MlvFabric.Client.MlvRefreshStatus"] = new[] { "Verdict", "WorkspaceName", "LakehouseName", "Reason" },
+            ["MlvFabric.Client.MlvScheduleSyncChange"] = new[] { "Action", "Status" },
         };
 
         foreach ((string type, string producer) in s_producers)
         {
-            string text = Render($"{producer} | Out-Default", width);
+            // Only the table counts: progress and -WhatIf's host lines come before a marker.
+            string script = $"$ProgressPreference = 'SilentlyContinue'; $MlvSyncFile = '{_syncFile}'; $all = @({producer}); " +
+                            $"$Host.UI.WriteLine('{TableMarker}'); $all | Out-Default";
+            string rendered = Render(script, width);
+            string text = rendered.Substring(rendered.IndexOf(TableMarker, StringComparison.Ordinal) + TableMarker.Length).TrimStart('\r', '\n');
             string[] lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
             Assert.All(lines, l => Assert.True(l.Length <= width, $"{type} at {width} columns: a line of {l.Length} characters:\n{text}"));
             Assert.DoesNotContain("\u2026", text);
