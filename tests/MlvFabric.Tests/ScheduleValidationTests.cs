@@ -70,10 +70,13 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     }
 
     [Theory]
-    [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -IntervalMinutes 5 -Daily -At 09:00", "AmbiguousParameterSet", ErrorCategory.InvalidArgument)]
-    [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Weekly -DayOfMonth 3 -DayOfWeek Monday -At 09:00", "AmbiguousParameterSet", ErrorCategory.InvalidArgument)]
-    [InlineData("Set-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id 6f0f9d8e-2a76-4c55-9d5b-0a3c8d9e1f20 -IntervalMinutes 5 -At 09:00", "AmbiguousParameterSet", ErrorCategory.InvalidArgument)]
-    [InlineData("Set-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id 6f0f9d8e-2a76-4c55-9d5b-0a3c8d9e1f20 -Daily -Weekly", "AmbiguousParameterSet", ErrorCategory.InvalidArgument)]
+    // Combinations that fit no parameter set get the cmdlets' own words, not PowerShell's AmbiguousParameterSet.
+    [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -IntervalMinutes 5 -Daily -At 09:00", "ScheduleParameterConflict", ErrorCategory.InvalidArgument)]
+    [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Weekly -DayOfMonth 3 -DayOfWeek Monday -At 09:00", "ScheduleParameterConflict", ErrorCategory.InvalidArgument)]
+    [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Daily -DayOfWeek Monday -At 01:00", "ScheduleParameterConflict", ErrorCategory.InvalidArgument)]
+    [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -At 01:00", "ScheduleFrequencyMissing", ErrorCategory.InvalidArgument)]
+    [InlineData("Set-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id 6f0f9d8e-2a76-4c55-9d5b-0a3c8d9e1f20 -IntervalMinutes 5 -At 09:00", "ScheduleParameterConflict", ErrorCategory.InvalidArgument)]
+    [InlineData("Set-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id 6f0f9d8e-2a76-4c55-9d5b-0a3c8d9e1f20 -Daily -Weekly", "ScheduleParameterConflict", ErrorCategory.InvalidArgument)]
     [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Weekly -DayOfWeek @() -At 09:00", "ParameterArgumentValidationErrorEmptyArrayNotAllowed", ErrorCategory.InvalidData)]
     [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Monthly -WeekIndex Sixth -DayOfWeek Monday -At 09:00", "ParameterArgumentValidationError", ErrorCategory.InvalidData)]
     [InlineData("New-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -IntervalMinutes 5 -TimeZone ''", "ParameterArgumentValidationError", ErrorCategory.InvalidData)]

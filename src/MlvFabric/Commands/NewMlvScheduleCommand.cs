@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -10,10 +11,15 @@ using MlvFabric.Scheduling;
 namespace MlvFabric.Commands;
 
 /// <summary>Creates a refresh schedule for a lakehouse's materialized lake views: the whole lineage, or an execution definition's subset.</summary>
-[Cmdlet(VerbsCommon.New, "MlvSchedule", DefaultParameterSetName = IntervalSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.New, "MlvSchedule", DefaultParameterSetName = AnySet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MlvSchedule))]
 public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
 {
+    // The default set takes every schedule parameter, none mandatory: an invocation that fits no set (-At without a
+    // frequency switch, -Daily -DayOfWeek) binds here instead of failing with PowerShell's AmbiguousParameterSet, and
+    // the cmdlet says what is missing or what does not go together (ScheduleFrequencyMissing, ScheduleParameterConflict).
+    // The other sets document the valid combinations.
+    private const string AnySet = "Any";
     private const string IntervalSet = "Interval";
     private const string DailySet = "Daily";
     private const string WeeklySet = "Weekly";
@@ -24,16 +30,20 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
 
     /// <summary>Minutes between runs (the API's "Cron" type, a fixed interval): 1 to 5,270,400.</summary>
     [Parameter(ParameterSetName = IntervalSet, Mandatory = true)]
+    [Parameter(ParameterSetName = AnySet)]
     public int IntervalMinutes { get; set; }
 
     [Parameter(ParameterSetName = DailySet, Mandatory = true)]
+    [Parameter(ParameterSetName = AnySet)]
     public SwitchParameter Daily { get; set; }
 
     [Parameter(ParameterSetName = WeeklySet, Mandatory = true)]
+    [Parameter(ParameterSetName = AnySet)]
     public SwitchParameter Weekly { get; set; }
 
     [Parameter(ParameterSetName = MonthlyDaySet, Mandatory = true)]
     [Parameter(ParameterSetName = MonthlyWeekdaySet, Mandatory = true)]
+    [Parameter(ParameterSetName = AnySet)]
     public SwitchParameter Monthly { get; set; }
 
     /// <summary>Times of day (HH:mm, in -TimeZone): 1 to 100.</summary>
@@ -41,23 +51,28 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
     [Parameter(ParameterSetName = WeeklySet, Mandatory = true)]
     [Parameter(ParameterSetName = MonthlyDaySet, Mandatory = true)]
     [Parameter(ParameterSetName = MonthlyWeekdaySet, Mandatory = true)]
+    [Parameter(ParameterSetName = AnySet)]
     [ScheduleTimeTransformation]
     public string[] At { get; set; } = Array.Empty<string>();
 
     [Parameter(ParameterSetName = WeeklySet, Mandatory = true)]
     [Parameter(ParameterSetName = MonthlyWeekdaySet, Mandatory = true)]
+    [Parameter(ParameterSetName = AnySet)]
     public System.DayOfWeek[] DayOfWeek { get; set; } = Array.Empty<System.DayOfWeek>();
 
     [Parameter(ParameterSetName = MonthlyDaySet, Mandatory = true)]
+    [Parameter(ParameterSetName = AnySet)]
     public int DayOfMonth { get; set; }
 
     [Parameter(ParameterSetName = MonthlyWeekdaySet, Mandatory = true)]
+    [Parameter(ParameterSetName = AnySet)]
     [ValidateSet("First", "Second", "Third", "Fourth", "Fifth")]
     public string? WeekIndex { get; set; }
 
     /// <summary>Every N months: 1 (default) to 12.</summary>
     [Parameter(ParameterSetName = MonthlyDaySet)]
     [Parameter(ParameterSetName = MonthlyWeekdaySet)]
+    [Parameter(ParameterSetName = AnySet)]
     public int RecurrenceMonths { get; set; } = 1;
 
     [Parameter]
@@ -96,7 +111,14 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
     protected override void BeginProcessing()
     {
         ValidateExecutionDefinitionArgument("for a schedule of the whole lineage, leave the parameter out");
-        ScheduleComposition composition = ScheduleSpec.FromBoundParameters(MyInvocation.BoundParameters).Compose(null, DateTime.UtcNow);
+        ScheduleSpec spec = ScheduleSpec.FromBoundParameters(MyInvocation.BoundParameters);
+        ErrorRecord? frequency = CheckFrequency(spec);
+        if (frequency is not null)
+        {
+            ThrowTerminatingError(frequency);
+        }
+
+        ScheduleComposition composition = spec.Compose(null, DateTime.UtcNow);
         if (composition.Error is not null)
         {
             ThrowTerminatingError(composition.Error);
@@ -124,6 +146,27 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
         }
 
         base.BeginProcessing();
+    }
+
+    // Exactly one of -IntervalMinutes, -Daily, -Weekly, -Monthly: what the parameter sets say, in words.
+    private ErrorRecord? CheckFrequency(ScheduleSpec spec)
+    {
+        ErrorRecord? several = ScheduleSpec.CheckOneFrequency(MyInvocation.BoundParameters);
+        if (several is not null)
+        {
+            return several;
+        }
+
+        if (spec.Type is null)
+        {
+            string times = spec.Times is { Length: > 0 } ? string.Join(", ", spec.Times) : "06:00";
+            return MlvErrors.InvalidArgument(
+                "ScheduleFrequencyMissing",
+                $"New-MlvSchedule needs how often the schedule runs, and no frequency switch was given. Add -Daily (-Daily -At {times}), -Weekly with -DayOfWeek, -Monthly with -DayOfMonth or -WeekIndex and -DayOfWeek, or -IntervalMinutes for a fixed interval.",
+                null);
+        }
+
+        return null;
     }
 
     protected override void ProcessRecord()

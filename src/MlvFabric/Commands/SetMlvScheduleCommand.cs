@@ -19,6 +19,8 @@ namespace MlvFabric.Commands;
 [OutputType(typeof(MlvSchedule))]
 public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
 {
+    // The default set also takes the frequency parameters (none mandatory), so that a combination that fits no set
+    // (-IntervalMinutes with -At, -Daily -Weekly) gets the cmdlet's own ScheduleParameterConflict, not AmbiguousParameterSet.
     private const string KeepTypeSet = "KeepType";
     private const string IntervalSet = "Interval";
     private const string DailySet = "Daily";
@@ -29,15 +31,19 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
 
     /// <summary>Makes it an interval schedule (the API's "Cron" type): minutes between runs, 1 to 5,270,400.</summary>
     [Parameter(ParameterSetName = IntervalSet, Mandatory = true)]
+    [Parameter(ParameterSetName = KeepTypeSet)]
     public int IntervalMinutes { get; set; }
 
     [Parameter(ParameterSetName = DailySet, Mandatory = true)]
+    [Parameter(ParameterSetName = KeepTypeSet)]
     public SwitchParameter Daily { get; set; }
 
     [Parameter(ParameterSetName = WeeklySet, Mandatory = true)]
+    [Parameter(ParameterSetName = KeepTypeSet)]
     public SwitchParameter Weekly { get; set; }
 
     [Parameter(ParameterSetName = MonthlySet, Mandatory = true)]
+    [Parameter(ParameterSetName = KeepTypeSet)]
     public SwitchParameter Monthly { get; set; }
 
     [Parameter(ParameterSetName = KeepTypeSet)]
@@ -129,6 +135,12 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
         if (WholeLineage && ExecutionDefinition is not null)
         {
             ThrowTerminatingError(MlvErrors.ScheduleScopeConflict(ExecutionDefinition));
+        }
+
+        ErrorRecord? frequencies = ScheduleSpec.CheckOneFrequency(MyInvocation.BoundParameters);
+        if (frequencies is not null)
+        {
+            ThrowTerminatingError(frequencies);
         }
 
         _spec = ScheduleSpec.FromBoundParameters(MyInvocation.BoundParameters);

@@ -113,6 +113,22 @@ internal sealed class ScheduleSpec
         return spec;
     }
 
+    /// <summary>
+    /// More than one of -IntervalMinutes, -Daily, -Weekly, -Monthly: a schedule has one frequency. (The cmdlets' default
+    /// parameter sets take them all, so that this is said in words rather than as AmbiguousParameterSet.)
+    /// </summary>
+    public static ErrorRecord? CheckOneFrequency(IDictionary<string, object> bound)
+    {
+        string[] given = new[] { "IntervalMinutes", ScheduleTypes.Daily, ScheduleTypes.Weekly, ScheduleTypes.Monthly }
+            .Where(name => bound.TryGetValue(name, out object? value) && !(value is SwitchParameter { IsPresent: false }))
+            .ToArray();
+        return given.Length <= 1
+            ? null
+            : MlvErrors.ScheduleParameterConflict(
+                $"-{string.Join(" and -", given)} do not go together: a schedule has one frequency. Give one of -IntervalMinutes, -Daily, -Weekly or -Monthly.",
+                string.Join(", ", given));
+    }
+
     /// <summary>"9:30" → "09:30" (one-digit hours are unambiguous); anything else is left for the validator to judge.</summary>
     public static string? NormalizeTime(string? time)
     {
