@@ -105,12 +105,14 @@ public sealed class ObjectViewTests : JobTestBase
             }
         }
 
-        PsResult job = RunOk("Get-MlvJobInstance -WorkspaceName Sales -LakehouseName Gold -First 1 | ForEach-Object { [pscustomobject]@{ Duration = $_.Duration; Seconds = $_.DurationSeconds; Failure = $_.Failure; Offset = $_.Start.Offset } }");
+        PsResult job = RunOk("Get-MlvJobInstance -WorkspaceName Sales -LakehouseName Gold -First 1 | ForEach-Object { [pscustomobject]@{ Duration = $_.Duration; Seconds = $_.DurationSeconds; Failure = $_.Failure; Offset = $_.Start.Offset; StartUtc = $_.StartTimeUtc } }");
         PSObject flat = Assert.Single(job.Output);
         Assert.Equal("01:02:05", Prop(flat, "Duration"));
         Assert.Equal(3725L, Prop(flat, "Seconds"));
         Assert.Equal("JobInstanceStatusFailed", Prop(flat, "Failure"));
-        Assert.Equal(TimeZoneInfo.Local.GetUtcOffset(DateTime.UtcNow), Prop(flat, "Offset"));
+        // Start is the same instant as StartTimeUtc, in this computer's zone with the offset it had then.
+        DateTime startUtc = DateTime.SpecifyKind((DateTime)Prop(flat, "StartUtc")!, DateTimeKind.Utc);
+        Assert.Equal(TimeZoneInfo.Local.GetUtcOffset(startUtc), Prop(flat, "Offset"));
 
         PsResult schedules = RunOk("Get-MlvSchedule -WorkspaceName Sales -LakehouseName Gold | ForEach-Object { [pscustomobject]@{ Runs = $_.Runs; Configuration = $_.Configuration.ToString(); Summary = $_.Summary; Offset = $_.NextRun.Offset; NextRuns = $_.NextRunTimes.ToString() } }");
         Assert.Equal(2, schedules.Output.Count);
