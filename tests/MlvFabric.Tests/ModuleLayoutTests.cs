@@ -68,6 +68,25 @@ public sealed class ModuleLayoutTests
     }
 
     [Fact]
+    public void ImportingTheRootManifestSaysToImportTheBuiltModule()
+    {
+        using PsSession ps = PsSession.Create(importModule: false);
+        PsResult result = ps.Run($"Import-Module '{Path.Combine(ModuleLocator.RepoRoot, "MlvFabric.psd1")}'");
+
+        ErrorRecord error = Assert.Single(result.AllErrors);
+        Assert.Contains("MlvFabric's source folder, not the module", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains($"Import-Module '{ModuleLocator.ManifestPath}'", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Empty(ps.Run("Get-Module MlvFabric").Output);
+
+        // The built manifest is the root one with the built module's lines switched on and the check left out.
+        Hashtable built = ManifestData.Read(ModuleLocator.ManifestPath);
+        Assert.Null(built["ScriptsToProcess"]);
+        Assert.Equal(new[] { "MlvFabric.types.ps1xml" }, ((object[])built["TypesToProcess"]!).Select(t => t.ToString()));
+        Assert.All((object[])built["FormatsToProcess"]!, f => Assert.True(File.Exists(Path.Combine(ModuleLocator.ModuleDirectory, f.ToString()!)), f + " is listed but not laid out"));
+        Assert.Equal(ManifestData.Read(Path.Combine(ModuleLocator.RepoRoot, "MlvFabric.psd1"))["CmdletsToExport"], built["CmdletsToExport"]);
+    }
+
+    [Fact]
     public void ManifestPassesTestModuleManifestAndExportsExplicitCmdlets()
     {
         using PsSession ps = PsSession.Create(importModule: false);

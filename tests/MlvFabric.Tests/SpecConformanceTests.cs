@@ -110,6 +110,17 @@ public sealed class SpecConformanceTests : JobTestBase
         Assert.Equal("2030-01-01T09:00:00", PSObject.AsPSObject(Prop(stored, "Configuration")!).Properties["StartDateTime"].Value);
     }
 
+    [Fact]
+    public void EveryRequestNamesTheModulesRealVersion()
+    {
+        string version = ModuleLocator.ModuleVersion;
+        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Get-MlvSchedule {Gold}");
+
+        result.ThrowIfFailed();
+        Assert.NotEmpty(requests);
+        Assert.All(requests, r => Assert.Equal($"MlvFabric/{version}", r.UserAgent));
+    }
+
     [Theory]
     [InlineData("GET", "/v1/workspaces/{ws}/lakehouses/{lh}/jobs/RefreshMaterializedLakeViews/instances", "", null)]
     [InlineData("GET", "/v1/workspaces/{ws}/lakehouses/{lh}/jobs/RefreshMaterializedLakeViews/schedules", "", null)]

@@ -69,6 +69,7 @@ internal sealed class ApiPipeline
             EmulatorTimeUtc = _emu.Clock.UtcNow,
             Method = request.Method,
             Host = request.Host.Value ?? "",
+            UserAgent = request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
             Path = request.Path.Value ?? "",
             Query = request.QueryString.Value ?? "",
             RequestId = requestId,

@@ -13,6 +13,7 @@ internal sealed class RequestLogEntry
     public string Method { get; set; } = "";
     /// <summary>The Host the client addressed (host and port), e.g. to show that no request went to another host name.</summary>
     public string Host { get; set; } = "";
+    public string? UserAgent { get; set; }
     public string Path { get; set; } = "";
     public string Query { get; set; } = "";
     /// <summary>What the client got; 0 when the connection was dropped.</summary>

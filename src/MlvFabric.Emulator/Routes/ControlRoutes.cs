@@ -296,6 +296,7 @@ internal static class ControlRoutes
         w.WriteString("emulatorTime", JsonOut.IsoZ(e.EmulatorTimeUtc));
         w.WriteString("method", e.Method);
         w.WriteString("host", e.Host);
+        w.WriteStringIfNotNull("userAgent", e.UserAgent);
         w.WriteString("path", e.Path);
         w.WriteString("query", e.Query);
         w.WriteNumber("status", e.Status);

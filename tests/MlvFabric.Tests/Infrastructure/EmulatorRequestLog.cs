@@ -40,6 +40,7 @@ public sealed class EmulatorRequestLog : IDisposable
         {
             Host = e.GetProperty("host").GetString()!,
             Query = e.GetProperty("query").GetString()!,
+            UserAgent = e.TryGetProperty("userAgent", out JsonElement agent) ? agent.GetString() : null,
         }).ToList();
     }
 
@@ -51,6 +52,8 @@ public sealed record LoggedRequest(long Sequence, string Method, string Path, in
     public string Host { get; init; } = "";
 
     public string Query { get; init; } = "";
+
+    public string? UserAgent { get; init; }
 
     public bool IsChange => Method != "GET";
 
