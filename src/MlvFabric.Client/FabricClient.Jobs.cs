@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading;
@@ -141,33 +140,25 @@ namespace MlvFabric.Client
             }
             if (!JobStatus.IsSuperseded(resent.Status))
                 return submission;
-            // The list may lag behind the jobs (it did not show the first start's job in time, or the start would not
-            // have been re-sent): it is read again for a while.
-            MlvJobInstance? running = null;
-            var started = DateTimeOffset.UtcNow;
-            while (true)
+            // The lost first start's job runs and no call has returned it yet; of several, the earliest. The list may
+            // lag behind the jobs (it did not show that job in time, or the start would not have been re-sent).
+            MlvJobInstance? running;
+            try
             {
-                var candidates = new List<MlvJobInstance>();
-                var seen = 0;
-                await foreach (var job in ListJobInstancesAsync(ws, lh, StatusReadLimiter, ct).ConfigureAwait(false))
-                {
-                    if (job.Id != resent.Id && job.IsRunning)
-                        candidates.Add(job);
-                    if (++seen >= 100)
-                        break;
-                }
-                // The lost first start's job is running and no call has returned it yet; of several, the earliest.
-                running = candidates.OrderBy(j => IsClaimed(j.Id)).ThenBy(j => j.StartTimeUtc ?? DateTime.MaxValue).FirstOrDefault();
-                if (running != null || DateTimeOffset.UtcNow - started >= _http.Options.ReconcileWindow)
-                    break;
-                await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
+                running = await FindInListAsync(() => ListJobInstancesAsync(ws, lh, StatusReadLimiter, ct),
+                    j => j.Id != resent.Id && j.IsRunning, j => j.Id, ct, maxItems: 100,
+                    preferEarliest: j => j.StartTimeUtc ?? DateTime.MaxValue).ConfigureAwait(false);
+            }
+            catch (FabricException ex)
+            {
+                FabricLog.Warning($"The re-sent start became job instance {resent.Id} ({resent.Status}), and the job list that would show the running refresh could not be read ({ex.Message}); returning the skipped job.");
+                return submission;
             }
             if (running == null)
             {
                 FabricLog.Warning($"The re-sent start became job instance {resent.Id} ({resent.Status}), but no running refresh of the lakehouse could be found to follow; returning the skipped job.");
                 return submission;
             }
-            TryClaim(running.Id);
             FabricLog.Verbose($"The re-sent start became job instance {resent.Id} ({resent.Status}): refresh {running.Id} of the lineage was already running, so the first start did reach Fabric (or another refresh runs). Following {running.Id}.");
             var followed = Submission(ws, lh, running.Id);
             followed.Reconciled = true;

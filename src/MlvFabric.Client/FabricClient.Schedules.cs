@@ -158,44 +158,55 @@ namespace MlvFabric.Client
             string what, FabricRequest post, AmbiguousOutcomeException cause, CancellationToken ct, int maxItems = 500,
             Func<T, DateTime>? preferEarliest = null) where T : class
         {
+            try
+            {
+                return await FindInListAsync(list, matches, id, ct, maxItems, preferEarliest).ConfigureAwait(false);
+            }
+            catch (FabricException ex)
+            {
+                throw new FabricConnectionException(
+                    $"{post.Method.Method} {post.Path} may or may not have created the {what}: its answer was lost ({cause.Message}), and the list that would tell could not be read ({ex.Message}). " +
+                    $"Check the lakehouse's {what}s before trying again.",
+                    post.Method.Method, post.Path, ex, outcomeUnknown: true);
+            }
+        }
+
+        /// <summary>
+        /// Reads the list until an item that matches and that no other call of this client has claimed appears (claimed
+        /// now), re-reading with growing pauses for <see cref="FabricConnectionOptions.ReconcileWindow"/>: lists may lag
+        /// behind what was just created. Null when nothing appeared; a list that cannot be read throws.
+        /// </summary>
+        private async Task<T?> FindInListAsync<T>(Func<IAsyncEnumerable<T>> list, Func<T, bool> matches, Func<T, Guid> id,
+            CancellationToken ct, int maxItems, Func<T, DateTime>? preferEarliest) where T : class
+        {
             var window = _http.Options.ReconcileWindow;
             var started = DateTimeOffset.UtcNow;
             var round = 0;
             while (true)
             {
                 round++;
-                try
+                var scanned = 0;
+                var candidates = new List<T>();
+                await foreach (var item in list().ConfigureAwait(false))
                 {
-                    var scanned = 0;
-                    var candidates = new List<T>();
-                    await foreach (var item in list().ConfigureAwait(false))
+                    if (++scanned > maxItems)
+                        break;
+                    if (!matches(item) || IsClaimed(id(item)))
+                        continue;
+                    if (preferEarliest == null)
                     {
-                        if (++scanned > maxItems)
-                            break;
-                        if (!matches(item) || IsClaimed(id(item)))
-                            continue;
-                        if (preferEarliest == null)
-                        {
-                            if (TryClaim(id(item)))
-                                return item;
-                            continue;
-                        }
-                        candidates.Add(item);
+                        if (TryClaim(id(item)))
+                            return item;
+                        continue;
                     }
-                    // Of several candidates, the one stamped closest to the submission (the earliest) is ours; later
-                    // ones are more likely other callers' whose answers are still on their way.
-                    if (preferEarliest != null)
-                        foreach (var item in candidates.OrderBy(preferEarliest))
-                            if (TryClaim(id(item)))
-                                return item;
+                    candidates.Add(item);
                 }
-                catch (FabricException ex)
-                {
-                    throw new FabricConnectionException(
-                        $"{post.Method.Method} {post.Path} may or may not have created the {what}: its answer was lost ({cause.Message}), and the list that would tell could not be read ({ex.Message}). " +
-                        $"Check the lakehouse's {what}s before trying again.",
-                        post.Method.Method, post.Path, ex, outcomeUnknown: true);
-                }
+                // Of several candidates, the one stamped closest to the submission (the earliest) is ours; later
+                // ones are more likely other callers' whose answers are still on their way.
+                if (preferEarliest != null)
+                    foreach (var item in candidates.OrderBy(preferEarliest))
+                        if (TryClaim(id(item)))
+                            return item;
                 var elapsed = DateTimeOffset.UtcNow - started;
                 if (elapsed >= window)
                     return null;

@@ -3,10 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Net;
-using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using MlvFabric.Tests.Infrastructure;
@@ -49,7 +46,7 @@ public sealed class AdversarialReviewTests : JobTestBase
         PSObject job = Assert.Single(result.Output);
         Assert.Equal("Completed", Text(job, "Status"));
         Assert.Single(requests, r => r.Method == "POST");
-        Assert.Equal(IdOf(job), Assert.Single(MlvJobs("Gold")).GetProperty("id").GetGuid());
+        Assert.Equal(IdOf(job), Assert.Single(Control.Jobs("Gold", mlvOnly: true)).GetProperty("id").GetGuid());
     }
 
     // ---------------------------------------------------------------- 2. foreign answers
@@ -91,7 +88,7 @@ public sealed class AdversarialReviewTests : JobTestBase
 
         PsResult result = ps.Run($"Start-MlvRefresh {Gold} -Wait");
 
-        Guid started = Assert.Single(MlvJobs("Gold")).GetProperty("id").GetGuid();
+        Guid started = Assert.Single(Control.Jobs("Gold", mlvOnly: true)).GetProperty("id").GetGuid();
         Assert.Contains(result.Warnings, w => w.Message.Contains("cannot be renewed", StringComparison.Ordinal));
         ErrorRecord named = Assert.Single(result.AllErrors, e => e.Exception.GetType().Name == "MlvJobWaitInterruptedException");
         Assert.StartsWith("FabricAuthenticationFailed", named.FullyQualifiedErrorId, StringComparison.Ordinal);
@@ -159,7 +156,7 @@ public sealed class AdversarialReviewTests : JobTestBase
         Assert.Single(result.Output);
         Assert.Equal(11, requests.Count(r => r.Method == "POST" && r.Status == 429));
         Assert.Single(requests, r => r.Method == "POST" && r.Status == 202);
-        Assert.Single(MlvJobs("Gold"));
+        Assert.Single(Control.Jobs("Gold", mlvOnly: true));
         Assert.Contains(result.Verbose, v => v.Message.StartsWith("Retrying POST ", StringComparison.Ordinal) && v.Message.Contains("after attempt 11 (429", StringComparison.Ordinal));
     }
 
@@ -234,18 +231,5 @@ public sealed class AdversarialReviewTests : JobTestBase
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
-    }
-
-    /// <summary>The lakehouse's MLV refresh instances as the service has them (TableMaintenance left out).</summary>
-    private List<JsonElement> MlvJobs(string lakehouse)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Emulator.ApiBaseUri, $"workspaces/{Emulator.WorkspaceId("Sales")}/items/{LakehouseId(lakehouse)}/jobs/instances"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Emulator.MintToken());
-        using HttpResponseMessage response = http.Send(request);
-        using JsonDocument page = JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
-        return page.RootElement.GetProperty("value").EnumerateArray()
-            .Where(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews")
-            .Select(j => j.Clone()).ToList();
     }
 }

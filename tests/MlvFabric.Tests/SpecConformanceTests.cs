@@ -4,8 +4,6 @@ using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Net.Http;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using MlvFabric.Tests.Infrastructure;
 using Xunit;
@@ -39,7 +37,7 @@ public sealed class SpecConformanceTests : JobTestBase
         PSObject subset = Assert.Single(RunOk($"Start-MlvRefresh {Gold} -ExecutionDefinition regions -Wait").Output);
         Assert.Equal("Completed", Text(subset, "Status"));
 
-        List<JsonElement> raw = RawJobs("Gold");
+        List<JsonElement> raw = Control.Jobs("Gold");
         Assert.Contains(raw, j => j.GetProperty("jobType").GetString() == "TableMaintenance" && j.GetProperty("id").GetGuid() == maintenance);
         Guid[] mlvIds = raw.Where(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews").Select(j => j.GetProperty("id").GetGuid()).ToArray();
         Assert.True(raw.Count > mlvIds.Length, "the history must mix job types");
@@ -89,7 +87,7 @@ public sealed class SpecConformanceTests : JobTestBase
         Assert.All(sent, r => Assert.Equal("127.0.0.1:" + Emulator.BaseUri.Port, r.Host));
         Assert.Equal(2, history.Count);
         Assert.Equal("Cancelled", Text(stopped, "Status"));
-        Assert.Equal(RawJobs("Gold").Count(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews"), history.Count + 1);
+        Assert.Equal(Control.Jobs("Gold").Count(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews"), history.Count + 1);
     }
 
     [Fact]
@@ -158,40 +156,9 @@ public sealed class SpecConformanceTests : JobTestBase
 
     private Guid StartTableMaintenance(string lakehouse)
     {
-        using HttpResponseMessage response = Api(HttpMethod.Post, $"workspaces/{Emulator.WorkspaceId("Sales")}/items/{LakehouseId(lakehouse)}/jobs/TableMaintenance/instances",
+        using HttpResponseMessage response = Control.Api(HttpMethod.Post, $"workspaces/{Emulator.WorkspaceId("Sales")}/items/{LakehouseId(lakehouse)}/jobs/TableMaintenance/instances",
             new { executionData = new { tableName = "orders" } });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return Guid.Parse(response.Headers.Location!.AbsolutePath.Split('/').Last());
-    }
-
-    /// <summary>The lakehouse's job list as the service gives it: every job type, every page.</summary>
-    private List<JsonElement> RawJobs(string lakehouse)
-    {
-        var all = new List<JsonElement>();
-        string? token = null;
-        do
-        {
-            string path = $"workspaces/{Emulator.WorkspaceId("Sales")}/items/{LakehouseId(lakehouse)}/jobs/instances" +
-                          (token is null ? string.Empty : "?continuationToken=" + Uri.EscapeDataString(Uri.UnescapeDataString(token)));
-            using HttpResponseMessage response = Api(HttpMethod.Get, path, null);
-            using JsonDocument page = JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
-            all.AddRange(page.RootElement.GetProperty("value").EnumerateArray().Select(e => e.Clone()));
-            token = page.RootElement.TryGetProperty("continuationToken", out JsonElement next) ? next.GetString() : null;
-        }
-        while (token is not null);
-        return all;
-    }
-
-    private HttpResponseMessage Api(HttpMethod method, string path, object? body)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(method, new Uri(Emulator.ApiBaseUri, path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Emulator.MintToken());
-        if (body is not null)
-        {
-            request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-        }
-
-        return http.SendAsync(request).GetAwaiter().GetResult();
     }
 }

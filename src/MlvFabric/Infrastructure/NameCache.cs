@@ -21,8 +21,8 @@ internal sealed class NameCache
     private readonly ConcurrentDictionary<Guid, Entry<MlvLakehouse>> _lakehouses = new ConcurrentDictionary<Guid, Entry<MlvLakehouse>>();
 
     /// <summary>
-    /// The workspaces; when <paramref name="satisfied"/> says the cached list lacks what the caller looks for, the
-    /// list is read again (once) unless it is fresh.
+    /// The workspaces; when <paramref name="satisfied"/> says a list loaded before this lookup lacks what the caller
+    /// looks for, the list is read again (once).
     /// </summary>
     public Task<IReadOnlyList<MlvWorkspace>> GetWorkspacesAsync(FabricClient client, CancellationToken cancellationToken,
         Func<IReadOnlyList<MlvWorkspace>, bool>? satisfied = null) =>

@@ -137,6 +137,37 @@ public sealed class EmulatorControl : IDisposable
 
     public string JobStatus(Guid id) => Job(id).GetProperty("status").GetString()!;
 
+    /// <summary>A fault-free call of the Fabric API itself (/v1), with a token of the default user.</summary>
+    public HttpResponseMessage Api(HttpMethod method, string pathUnderV1, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(_emulator.ApiBaseUri, pathUnderV1));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _emulator.MintToken());
+        if (body is not null)
+        {
+            request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        }
+
+        return _http.SendAsync(request).GetAwaiter().GetResult();
+    }
+
+    /// <summary>A Sales lakehouse's job list as the service gives it (every job type, every page), or its MLV refreshes only.</summary>
+    public List<JsonElement> Jobs(string lakehouse, bool mlvOnly = false)
+    {
+        var all = new List<JsonElement>();
+        string? token = null;
+        do
+        {
+            string path = $"workspaces/{_emulator.WorkspaceId("Sales")}/items/{_emulator.LakehouseId("Sales", lakehouse)}/jobs/instances" +
+                          (token is null ? string.Empty : "?continuationToken=" + Uri.EscapeDataString(Uri.UnescapeDataString(token)));
+            using HttpResponseMessage response = Api(HttpMethod.Get, path);
+            using JsonDocument page = JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+            all.AddRange(page.RootElement.GetProperty("value").EnumerateArray().Select(e => e.Clone()));
+            token = page.RootElement.TryGetProperty("continuationToken", out JsonElement next) ? next.GetString() : null;
+        }
+        while (token is not null);
+        return mlvOnly ? all.Where(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews").ToList() : all;
+    }
+
     /// <summary>Every token of the caller <paramref name="oid"/> issued so far is refused from now on (401 InvalidToken).</summary>
     public void RevokeTokens(string oid) => Send(HttpMethod.Post, "_emulator/tokens/revoke", new { oid });
 
