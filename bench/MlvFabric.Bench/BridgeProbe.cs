@@ -46,19 +46,23 @@ public sealed class TestBenchBridgedCommand : PSCmdlet
     private void Run(Func<Action<Action>, Task> body)
     {
         var queue = new BlockingCollection<Action>(256);
-        int pipelineThread = Environment.CurrentManagedThreadId;
+        var pipelineThread = Environment.CurrentManagedThreadId;
         void Post(Action action)
         {
             if (Environment.CurrentManagedThreadId == pipelineThread)
+            {
                 action();
+            }
             else
+            {
                 queue.Add(action);
+            }
         }
 
-        Task task = RunBody();
+        var task = RunBody();
         while (!queue.IsCompleted)
         {
-            if (queue.TryTake(out Action? action, 50))
+            if (queue.TryTake(out var action, 50))
             {
                 action();
             }
@@ -94,7 +98,7 @@ public sealed class TestBenchRawGetCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        using System.Net.Http.HttpResponseMessage response = Http!.GetAsync(Url).GetAwaiter().GetResult();
+        using var response = Http!.GetAsync(Url).GetAwaiter().GetResult();
         response.EnsureSuccessStatusCode();
         WriteObject(response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult().Length);
     }

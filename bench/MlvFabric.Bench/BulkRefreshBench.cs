@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 using System.Net.Http;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
@@ -20,7 +19,7 @@ internal sealed record BulkScenario(string Name, int Lakehouses, int RetryAfterS
     /// <summary>"N:retryAfter:queue:run" (limits stay 50/50), e.g. 500:60:5:235.</summary>
     public static BulkScenario Parse(string text)
     {
-        string[] p = text.Split(':');
+        var p = text.Split(':');
         if (p.Length != 4)
         {
             throw new ArgumentException($"A bulk scenario is N:retryAfter:queueSeconds:runSeconds (got '{text}').");
@@ -40,7 +39,7 @@ internal sealed record BulkScenario(string Name, int Lakehouses, int RetryAfterS
     public double LowerBoundSeconds()
     {
         var due = new double[Lakehouses];
-        for (int k = 0; k < Lakehouses; k++)
+        for (var k = 0; k < Lakehouses; k++)
         {
             due[k] = 60.0 * (k / SubmissionsPerMinute) + Math.Max(JobSeconds, RetryAfterSeconds);
         }
@@ -48,7 +47,7 @@ internal sealed record BulkScenario(string Name, int Lakehouses, int RetryAfterS
         Array.Sort(due);
         var read = new double[Lakehouses];
         double last = 0;
-        for (int k = 0; k < Lakehouses; k++)
+        for (var k = 0; k < Lakehouses; k++)
         {
             read[k] = Math.Max(due[k], k >= ReadsPerMinute ? read[k - ReadsPerMinute] + 60.0 : 0);
             last = Math.Max(last, read[k]);
@@ -74,7 +73,7 @@ internal static class BulkRefreshBench
     private static async Task<Outcome[]> SequentialAsync(IReadOnlyList<BulkScenario> scenarios)
     {
         var list = new List<Outcome>();
-        for (int i = 0; i < scenarios.Count; i++)
+        for (var i = 0; i < scenarios.Count; i++)
         {
             list.Add(await RunOneAsync(scenarios[i], i));
         }
@@ -87,23 +86,23 @@ internal static class BulkRefreshBench
         var section = new Section("bulk", "Bulk refresh at the service's limits: `Get-MlvLakehouse | Start-MlvRefresh -Wait` (target wall / lower bound ≤ 1.10, 0 failures, 0 duplicates)")
             .Header("scenario", "lakehouses", "Retry-After", "job (queue + run)", "lower bound", "wall time", "**ratio**", "failures", "duplicate jobs", "job reads / job (min 1; Retry-After-paced)", "429s (submit / read)", "tail after last job end");
         var results = new System.Text.Json.Nodes.JsonArray();
-        bool allMet = true;
+        var allMet = true;
         // Scenarios run at the same time, each against its own emulator as its own caller (the limits are per caller,
         // the client's pacing per identity and endpoint), so a full run takes as long as its longest scenario. The polling
         // is a few requests per second in all: the scenarios do not compete for the CPU in any way that shows at this scale.
         var outcomes = sequential
             ? await SequentialAsync(scenarios)
             : await Task.WhenAll(scenarios.Select((s, i) => Task.Run(() => RunOneAsync(s, i))));
-        for (int i = 0; i < scenarios.Count; i++)
+        for (var i = 0; i < scenarios.Count; i++)
         {
             var scenario = scenarios[i];
             var r = outcomes[i];
-            bool met = r.Ratio <= 1.10 && r.Failures == 0 && r.Duplicates == 0;
+            var met = r.Ratio <= 1.10 && r.Failures == 0 && r.Duplicates == 0;
             allMet &= met;
             section.Row(scenario.Name, Fmt.N(scenario.Lakehouses), scenario.RetryAfterSeconds + " s", $"{Fmt.N(scenario.QueueSeconds)} + {Fmt.N(scenario.RunSeconds)} s",
                 Fmt.S(r.LowerBound), Fmt.S(r.Wall), "**" + Fmt.N(r.Ratio, "0.000") + "**" + (met ? "" : " (missed)"), Fmt.N(r.Failures), Fmt.N(r.Duplicates),
                 $"{Fmt.N(r.ReadsPerJob, "0.00")} ({Fmt.N(1)}; {scenario.RetryAfterPacedReads})", $"{r.Submit429} / {r.Read429}", Fmt.S(r.Tail));
-            foreach (string note in r.Notes)
+            foreach (var note in r.Notes)
             {
                 section.Note($"{scenario.Name}: {note}");
             }
@@ -156,7 +155,7 @@ internal static class BulkRefreshBench
     {
         // A workspace name of its own: lakehouse ids are derived from workspace and lakehouse names, and the client keeps
         // a little process-wide state per lakehouse id (starts in flight), which concurrent scenarios must not share.
-        string workspace = "Bench" + (index + 1).ToString(CultureInfo.InvariantCulture);
+        var workspace = "Bench" + (index + 1).ToString(CultureInfo.InvariantCulture);
         Console.WriteLine($"Bulk refresh '{s.Name}': {s.Lakehouses} lakehouses, Retry-After {s.RetryAfterSeconds} s, jobs {s.QueueSeconds} + {s.RunSeconds} s; lower bound {Fmt.S(s.LowerBoundSeconds())}…");
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions
         {
@@ -167,40 +166,40 @@ internal static class BulkRefreshBench
         });
         using var control = new EmulatorClient(emulator);
         var (workspaceId, lakehouses) = await control.SeedAsync(workspace, s.Lakehouses, s.RunSeconds, s.QueueSeconds);
-        string token = await control.TokenAsync($"bulk-{Guid.NewGuid():N}@contoso.onmicrosoft.com");
+        var token = await control.TokenAsync($"bulk-{Guid.NewGuid():N}@contoso.onmicrosoft.com");
 
-        using Runspace runspace = ModuleHost.OpenRunspace();
+        using var runspace = ModuleHost.OpenRunspace();
         ModuleHost.Import(runspace);
         ModuleHost.Connect(runspace, emulator.BaseUri, token);
         ModuleHost.Invoke(runspace, "$null = Get-MlvWorkspace"); // warm the engine and the HTTP path; not a job call
 
-        long mark = control.Mark();
-        using PowerShell ps = PowerShell.Create();
+        var mark = control.Mark();
+        using var ps = PowerShell.Create();
         ps.Runspace = runspace;
         ps.AddScript($"Get-MlvLakehouse -WorkspaceName {workspace} | Start-MlvRefresh -Wait");
-        DateTime startedUtc = DateTime.UtcNow;
+        var startedUtc = DateTime.UtcNow;
         var wallWatch = Stopwatch.StartNew();
         var output = ps.Invoke();
-        double wall = wallWatch.Elapsed.TotalSeconds;
+        var wall = wallWatch.Elapsed.TotalSeconds;
 
         var log = control.RequestsSince(mark);
         var notes = new List<string>();
         var submissions = log.Where(e => e.Method == "POST" && Submission.IsMatch(e.Path)).ToList();
         var accepted = submissions.Where(e => (e.HandlerStatus ?? e.Status) == 202).ToList();
-        int submit429 = submissions.Count(e => e.Status == 429);
+        var submit429 = submissions.Count(e => e.Status == 429);
         var reads = log.Where(e => e.Method == "GET" && JobRead.IsMatch(e.Path)).ToList();
-        int read429 = reads.Count(e => e.Status == 429);
-        int reads200 = reads.Count(e => e.Status == 200);
-        int lists = log.Count(e => e.Method == "GET" && e.Path.EndsWith("/instances", StringComparison.Ordinal));
+        var read429 = reads.Count(e => e.Status == 429);
+        var reads200 = reads.Count(e => e.Status == 200);
+        var lists = log.Count(e => e.Method == "GET" && e.Path.EndsWith("/instances", StringComparison.Ordinal));
 
         // Emulator state: jobs per lakehouse, and when each ended.
-        int duplicates = 0;
-        DateTime lastEnd = DateTime.MinValue;
+        var duplicates = 0;
+        var lastEnd = DateTime.MinValue;
         var jobIds = new HashSet<Guid>();
-        foreach (Guid lh in lakehouses)
+        foreach (var lh in lakehouses)
         {
             var detail = await control.ControlAsync(HttpMethod.Get, $"lakehouses/{lh}");
-            int jobs = detail.GetProperty("jobs").GetInt32();
+            var jobs = detail.GetProperty("jobs").GetInt32();
             duplicates += Math.Max(0, jobs - 1);
         }
 
@@ -209,13 +208,13 @@ internal static class BulkRefreshBench
             jobIds.Add(Guid.Parse(JobRead.Match(e.Path).Groups[1].Value));
         }
 
-        foreach (Guid job in jobIds)
+        foreach (var job in jobIds)
         {
             var detail = await control.ControlAsync(HttpMethod.Get, $"jobs/{job}");
             if (detail.TryGetProperty("endUtc", out var end) && end.ValueKind == System.Text.Json.JsonValueKind.String)
             {
                 // The emulator's clock runs in real time here (no offset), so its stamps compare with the wall clock.
-                DateTime endUtc = DateTime.SpecifyKind(DateTime.Parse(end.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc);
+                var endUtc = DateTime.SpecifyKind(DateTime.Parse(end.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc);
                 if (endUtc > lastEnd)
                 {
                     lastEnd = endUtc;
@@ -224,9 +223,9 @@ internal static class BulkRefreshBench
         }
 
         var statuses = output.Select(o => o.Properties["Status"]?.Value?.ToString() ?? "?").GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count());
-        int completed = statuses.TryGetValue("Completed", out int c) ? c : 0;
-        int errors = ps.Streams.Error.Count;
-        int failures = errors + (s.Lakehouses - completed);
+        var completed = statuses.TryGetValue("Completed", out var c) ? c : 0;
+        var errors = ps.Streams.Error.Count;
+        var failures = errors + (s.Lakehouses - completed);
         if (errors > 0)
         {
             notes.Add("errors: " + string.Join("; ", ps.Streams.Error.Take(5).Select(e => $"[{e.FullyQualifiedErrorId}] {e}")));
@@ -241,16 +240,16 @@ internal static class BulkRefreshBench
         {
             // Diagnosis: every request of the scenario (seconds from the start, method, path, status), for plotting.
             System.IO.Directory.CreateDirectory(timelineDir);
-            string file = System.IO.Path.Combine(timelineDir, $"bulk-{index}-{s.Lakehouses}-{s.RetryAfterSeconds}-{s.QueueSeconds}-{s.RunSeconds}.csv");
+            var file = System.IO.Path.Combine(timelineDir, $"bulk-{index}-{s.Lakehouses}-{s.RetryAfterSeconds}-{s.QueueSeconds}-{s.RunSeconds}.csv");
             System.IO.File.WriteAllLines(file, new[] { "seconds,method,path,status" }.Concat(log.Select(e =>
                 string.Create(CultureInfo.InvariantCulture, $"{(e.TimeUtc - startedUtc).TotalSeconds:0.000},{e.Method},{e.Path},{e.Status}"))));
             Console.WriteLine($"  timeline: {file}");
         }
 
-        double lastSubmission = accepted.Count == 0 ? 0 : (accepted.Max(e => e.TimeUtc) - startedUtc).TotalSeconds;
-        double lastJobEnd = lastEnd == DateTime.MinValue ? double.NaN : (lastEnd - startedUtc).TotalSeconds;
-        double tail = wall - lastJobEnd;
-        double lowerBound = s.LowerBoundSeconds();
+        var lastSubmission = accepted.Count == 0 ? 0 : (accepted.Max(e => e.TimeUtc) - startedUtc).TotalSeconds;
+        var lastJobEnd = lastEnd == DateTime.MinValue ? double.NaN : (lastEnd - startedUtc).TotalSeconds;
+        var tail = wall - lastJobEnd;
+        var lowerBound = s.LowerBoundSeconds();
         notes.Add($"{accepted.Count} submissions accepted (last at {Fmt.S(lastSubmission)}), {reads200} job reads answered 200 for {jobIds.Count} jobs, {lists} job-list reads; " +
                   $"last job ended at {Fmt.S(lastJobEnd)}, the cmdlet returned at {Fmt.S(wall)}; {ps.Streams.Warning.Count} warnings, {ps.Streams.Progress.Count} progress records.");
         Console.WriteLine($"  {s.Name}: wall {Fmt.S(wall)} / lower bound {Fmt.S(lowerBound)} = {Fmt.N(wall / lowerBound, "0.000")}; failures {failures}; duplicates {duplicates}; reads/job {Fmt.N(reads200 / (double)Math.Max(1, s.Lakehouses), "0.00")}; 429s {submit429}/{read429}");

@@ -38,8 +38,8 @@ internal sealed class EmulatorClient : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        using HttpResponseMessage response = await _http.SendAsync(request);
-        string text = await response.Content.ReadAsStringAsync();
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
@@ -119,9 +119,9 @@ internal sealed class ConnectionCounter : IDisposable
     /// <summary>Established TCP connections whose local port is <paramref name="port"/> (the server side), or -1 off Linux.</summary>
     public static int EstablishedTo(int port)
     {
-        int count = 0;
-        bool any = false;
-        foreach (string file in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        var count = 0;
+        var any = false;
+        foreach (var file in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
         {
             if (!File.Exists(file))
             {
@@ -129,17 +129,17 @@ internal sealed class ConnectionCounter : IDisposable
             }
 
             any = true;
-            foreach (string line in File.ReadLines(file).Skip(1))
+            foreach (var line in File.ReadLines(file).Skip(1))
             {
-                string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (parts.Length < 4 || parts[3] != "01") // 01 = ESTABLISHED
                 {
                     continue;
                 }
 
-                string local = parts[1];
-                int colon = local.LastIndexOf(':');
-                if (colon > 0 && int.TryParse(local.AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int localPort) && localPort == port)
+                var local = parts[1];
+                var colon = local.LastIndexOf(':');
+                if (colon > 0 && int.TryParse(local.AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var localPort) && localPort == port)
                 {
                     count++;
                 }

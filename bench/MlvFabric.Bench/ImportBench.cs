@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
 using System.Linq;
 using System.Management.Automation.Runspaces;
 using System.Text.Json;
@@ -30,31 +29,31 @@ internal static class ImportBench
     /// <summary>Runs a script; its wall time, and the methods JIT-compiled meanwhile (all threads) and the time spent compiling them.</summary>
     private static Timing TimedStep(Runspace runspace, string script)
     {
-        long methods = System.Runtime.JitInfo.GetCompiledMethodCount();
-        TimeSpan compiling = System.Runtime.JitInfo.GetCompilationTime();
+        var methods = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var compiling = System.Runtime.JitInfo.GetCompilationTime();
         var sw = Stopwatch.StartNew();
         ModuleHost.Invoke(runspace, script);
-        double ms = sw.Elapsed.TotalMilliseconds;
+        var ms = sw.Elapsed.TotalMilliseconds;
         return new Timing(ms, System.Runtime.JitInfo.GetCompiledMethodCount() - methods, (System.Runtime.JitInfo.GetCompilationTime() - compiling).TotalMilliseconds);
     }
 
     /// <summary>Child process entry (--import-probe &lt;manifest|none&gt; [baseUri token]): prints one JSON line.</summary>
     public static int Probe(string[] args)
     {
-        string? manifest = args.Length > 1 && args[1] != "none" ? args[1] : null;
-        string? endpoint = args.Length > 2 ? args[2] : null;
-        string? token = args.Length > 3 ? args[3] : null;
+        var manifest = args.Length > 1 && args[1] != "none" ? args[1] : null;
+        var endpoint = args.Length > 2 ? args[2] : null;
+        var token = args.Length > 3 ? args[3] : null;
 
         var total = Stopwatch.StartNew();
         var sw = Stopwatch.StartNew();
-        using Runspace runspace = ModuleHost.OpenRunspace();
-        double open = sw.Elapsed.TotalMilliseconds;
-        Timing import = manifest != null ? TimedStep(runspace, $"Import-Module '{manifest}' -ErrorAction Stop") : new Timing(0, 0, 0);
+        using var runspace = ModuleHost.OpenRunspace();
+        var open = sw.Elapsed.TotalMilliseconds;
+        var import = manifest != null ? TimedStep(runspace, $"Import-Module '{manifest}' -ErrorAction Stop") : new Timing(0, 0, 0);
 
         sw.Restart();
         ModuleHost.Invoke(runspace, Trivial);
-        double trivial = sw.Elapsed.TotalMilliseconds;
-        double sum = total.Elapsed.TotalMilliseconds;
+        var trivial = sw.Elapsed.TotalMilliseconds;
+        var sum = total.Elapsed.TotalMilliseconds;
 
         double connect = 0, first = 0, second = 0;
         if (manifest != null && endpoint != null && token != null)
@@ -69,7 +68,7 @@ internal static class ImportBench
     /// <summary>An empty script module (manifest + one-line psm1): the engine's own cost of a first Import-Module.</summary>
     private static string EmptyModule()
     {
-        string dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mlvfabric-bench", "EmptyModule");
+        var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mlvfabric-bench", "EmptyModule");
         System.IO.Directory.CreateDirectory(dir);
         System.IO.File.WriteAllText(System.IO.Path.Combine(dir, "EmptyModule.psd1"),
             "@{ RootModule = 'EmptyModule.psm1'; ModuleVersion = '1.0.0'; GUID = '6f1d2c3b-0a4e-4f5d-9c8b-7a6e5d4c3b2a'; FunctionsToExport = @(); CmdletsToExport = @(); VariablesToExport = @(); AliasesToExport = @() }\n");
@@ -80,7 +79,7 @@ internal static class ImportBench
     /// <summary>A real pwsh to time end to end, if one is at hand (PATH, or the repository's .tools from CI); else null.</summary>
     private static string? FindPwsh()
     {
-        foreach (string candidate in new[] { System.IO.Path.Combine(ModuleHost.RepoRoot, ".tools", "pwsh"), System.IO.Path.Combine(ModuleHost.RepoRoot, ".tools", "pwsh.exe") })
+        foreach (var candidate in new[] { System.IO.Path.Combine(ModuleHost.RepoRoot, ".tools", "pwsh"), System.IO.Path.Combine(ModuleHost.RepoRoot, ".tools", "pwsh.exe") })
         {
             if (System.IO.File.Exists(candidate))
             {
@@ -88,11 +87,11 @@ internal static class ImportBench
             }
         }
 
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
-            foreach (string name in new[] { "pwsh", "pwsh.exe" })
+            foreach (var name in new[] { "pwsh", "pwsh.exe" })
             {
-                string candidate = System.IO.Path.Combine(dir, name);
+                var candidate = System.IO.Path.Combine(dir, name);
                 if (System.IO.File.Exists(candidate))
                 {
                     return candidate;
@@ -107,14 +106,14 @@ internal static class ImportBench
     private static double TimePwsh(string[] launcher, string command)
     {
         var info = new ProcessStartInfo(launcher[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in launcher.Skip(1).Concat(new[] { "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", command }))
+        foreach (var a in launcher.Skip(1).Concat(new[] { "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", command }))
         {
             info.ArgumentList.Add(a);
         }
 
         var sw = Stopwatch.StartNew();
-        using Process p = Process.Start(info)!;
-        string err = p.StandardError.ReadToEnd();
+        using var p = Process.Start(info)!;
+        var err = p.StandardError.ReadToEnd();
         p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         if (p.ExitCode != 0)
@@ -136,13 +135,13 @@ internal static class ImportBench
     /// </summary>
     public static int Breakdown()
     {
-        string moduleDir = System.IO.Path.GetDirectoryName(ModuleHost.ManifestPath)!;
-        string bin = System.IO.Path.Combine(moduleDir, "bin");
-        using Runspace runspace = ModuleHost.OpenRunspace();
+        var moduleDir = System.IO.Path.GetDirectoryName(ModuleHost.ManifestPath)!;
+        var bin = System.IO.Path.Combine(moduleDir, "bin");
+        using var runspace = ModuleHost.OpenRunspace();
         ModuleHost.Invoke(runspace, Trivial);
 
         // As the psm1 does it.
-        var loader = TimedStep(runspace, $"$null = [System.Activator]::CreateInstanceFrom('{System.IO.Path.Combine(bin, "MlvFabric.dll")}', 'MlvFabric.Infrastructure.ModuleBootstrap')");
+        var loader = TimedStep(runspace, $"$null = [System.Activator]::CreateInstanceFrom('{System.IO.Path.Combine(bin, "MlvFabric.dll")}', 'MlvFabric.Loading.ModuleBootstrap')");
         var binary = TimedStep(runspace, $"Import-Module '{System.IO.Path.Combine(bin, "MlvFabric.dll")}' -ErrorAction Stop");
         var manifest = TimedStep(runspace, $"Import-Module '{ModuleHost.ManifestPath}' -ErrorAction Stop");
         var metadata = TimedStep(runspace, "$null = Get-Command Start-MlvRefresh -Syntax");
@@ -154,13 +153,13 @@ internal static class ImportBench
     {
         var sw = Stopwatch.StartNew();
         ModuleHost.Connect(runspace, endpoint, token);
-        double connect = sw.Elapsed.TotalMilliseconds;
+        var connect = sw.Elapsed.TotalMilliseconds;
         sw.Restart();
         ModuleHost.Invoke(runspace, "$null = Get-MlvWorkspace");
-        double first = sw.Elapsed.TotalMilliseconds;
+        var first = sw.Elapsed.TotalMilliseconds;
         sw.Restart();
         ModuleHost.Invoke(runspace, "$null = Get-MlvWorkspace");
-        double second = sw.Elapsed.TotalMilliseconds;
+        var second = sw.Elapsed.TotalMilliseconds;
         return (connect, first, second);
     }
 
@@ -210,17 +209,17 @@ internal static class ImportBench
 
     public static async Task<Section> RunAsync(bool quick)
     {
-        int childSamples = quick ? 5 : 15;
-        int warmSamples = quick ? 10 : 30;
+        var childSamples = quick ? 5 : 15;
+        var warmSamples = quick ? 10 : 30;
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions());
-        string token = emulator.MintToken();
+        var token = emulator.MintToken();
 
         // The engine users run is precompiled (pwsh's release packages are ReadyToRun; Windows PowerShell is NGEN'd); the
         // NuGet engine hosted here and the dotnet-tool pwsh are IL only. Both are measured; the target applies to the first.
         Console.WriteLine("Import cost: publishing a precompiled (ReadyToRun) build of the bench and compiling a copy of pwsh…");
         var (precompiledHost, hostWhy) = PrecompiledEngine.PublishHost();
-        string? pwsh = FindPwsh();
-        string? pwshWhy = pwsh is null ? "no pwsh found (PATH or .tools/)" : null;
+        var pwsh = FindPwsh();
+        var pwshWhy = pwsh is null ? "no pwsh found (PATH or .tools/)" : null;
         string? precompiledPwsh = null;
         if (pwsh != null)
         {
@@ -246,13 +245,13 @@ internal static class ImportBench
         }
 
         Console.WriteLine($"Import cost: {childSamples} child processes per variant (without / MlvFabric / empty module) on {engines.Count} engine(s), {pwshes.Count} pwsh, {warmSamples} warm samples per variant…");
-        string empty = EmptyModule();
+        var empty = EmptyModule();
         foreach (var p in pwshes)
         {
             TimePwsh(p.Launcher, Trivial); // first start: disk cache
         }
 
-        for (int i = 0; i < childSamples; i++)
+        for (var i = 0; i < childSamples; i++)
         {
             // Interleaved, so that a change in the machine's load hits every variant alike.
             foreach (var e in engines)
@@ -270,7 +269,7 @@ internal static class ImportBench
             }
         }
 
-        for (int i = 0; i < Math.Max(3, childSamples / 3); i++)
+        for (var i = 0; i < Math.Max(3, childSamples / 3); i++)
         {
             foreach (var e in engines)
             {
@@ -279,7 +278,7 @@ internal static class ImportBench
         }
 
         // Warm: load the module into this process once, then fresh runspaces.
-        using (Runspace warmup = ModuleHost.OpenRunspace())
+        using (var warmup = ModuleHost.OpenRunspace())
         {
             ModuleHost.Import(warmup);
             FirstCalls(warmup, emulator.BaseUri, token);
@@ -291,13 +290,13 @@ internal static class ImportBench
         var warmConnect = new List<double>();
         var warmFirst = new List<double>();
         var warmSecond = new List<double>();
-        for (int i = 0; i < warmSamples + 2; i++)
+        for (var i = 0; i < warmSamples + 2; i++)
         {
             var sw = Stopwatch.StartNew();
-            using (Runspace bare = ModuleHost.OpenRunspace())
+            using (var bare = ModuleHost.OpenRunspace())
             {
                 ModuleHost.Invoke(bare, Trivial);
-                double without = sw.Elapsed.TotalMilliseconds;
+                var without = sw.Elapsed.TotalMilliseconds;
                 if (i >= 2)
                 {
                     warmWithout.Add(without);
@@ -305,12 +304,12 @@ internal static class ImportBench
             }
 
             sw.Restart();
-            using Runspace runspace = ModuleHost.OpenRunspace();
+            using var runspace = ModuleHost.OpenRunspace();
             var importWatch = Stopwatch.StartNew();
             ModuleHost.Import(runspace);
-            double import = importWatch.Elapsed.TotalMilliseconds;
+            var import = importWatch.Elapsed.TotalMilliseconds;
             ModuleHost.Invoke(runspace, Trivial);
-            double with = sw.Elapsed.TotalMilliseconds;
+            var with = sw.Elapsed.TotalMilliseconds;
             var (connect, first, second) = FirstCalls(runspace, emulator.BaseUri, token);
             if (i >= 2)
             {
@@ -322,10 +321,10 @@ internal static class ImportBench
             }
         }
 
-        double warmAdded = Fmt.Median(warmWith) - Fmt.Median(warmWithout);
+        var warmAdded = Fmt.Median(warmWith) - Fmt.Median(warmWithout);
         const double target = 150;
-        EngineSamples main = engines[0];
-        PwshSamples? mainPwsh = pwshes.FirstOrDefault();
+        var main = engines[0];
+        var mainPwsh = pwshes.FirstOrDefault();
 
         var section = new Section("import", "Import cost (target: well under 150 ms added)")
             .Header(new[] { "figure" }.Concat(engines.Select(e => $"first in process, {e.Name} engine")).Append("warm (module already loaded in the process)").ToArray());
@@ -360,7 +359,7 @@ internal static class ImportBench
             e => e.StepByStep(), "");
         Row("samples", _ => childSamples + " processes per variant", warmSamples + " + " + warmSamples + " runspaces");
 
-        bool met = main.HostDll != null && main.Added <= target && warmAdded <= target && (mainPwsh is null || mainPwsh.Added <= target);
+        var met = main.HostDll != null && main.Added <= target && warmAdded <= target && (mainPwsh is null || mainPwsh.Added <= target);
         section.Note($"Target ≤ {target} ms added, on the precompiled engine users run: {(main.HostDll is null ? "NOT MEASURED (" + hostWhy + ")" : Fmt.Verdict(met))} — " +
                      string.Join(", ", engines.Select(e => $"first in process on the {e.Name} engine {Fmt.Ms(e.Added)} (an empty module adds {Fmt.Ms(e.EmptyAdded)})")) +
                      string.Concat(pwshes.Select(p => $", end to end in the {p.Name} pwsh {Fmt.Ms(p.Added)}")) + $", warm {Fmt.Ms(warmAdded)}.");
@@ -375,7 +374,7 @@ internal static class ImportBench
 
         foreach (var e in engines)
         {
-            string k = e.HostDll is null ? "il" : "precompiled";
+            var k = e.HostDll is null ? "il" : "precompiled";
             section.Data[k + "FirstInProcessAddedMs"] = e.Added;
             section.Data[k + "EmptyModuleAddedMs"] = e.EmptyAdded;
             section.Data[k + "BeyondEmptyModuleMs"] = e.Added - e.EmptyAdded;
@@ -392,13 +391,13 @@ internal static class ImportBench
 
         foreach (var p in pwshes)
         {
-            string k = p.Name == "IL only" ? "pwshIl" : "pwshPrecompiled";
+            var k = p.Name == "IL only" ? "pwshIl" : "pwshPrecompiled";
             section.Data[k + "AddedMs"] = p.Added;
             section.Data[k + "EmptyModuleAddedMs"] = p.EmptyAdded;
         }
 
         // Keys of the earlier results files (IL-only engine), so that they stay comparable.
-        EngineSamples il = engines.Last();
+        var il = engines.Last();
         section.Data["firstInProcessAddedMs"] = il.Added;
         section.Data["firstInProcessEmptyModuleAddedMs"] = il.EmptyAdded;
         section.Data["firstInProcessBeyondEmptyModuleMs"] = il.Added - il.EmptyAdded;

@@ -15,9 +15,9 @@ namespace MlvFabric.Bench;
 /// <summary>Where the built module is, and fresh PowerShell engines with or without it.</summary>
 internal static class ModuleHost
 {
-    private static readonly Lazy<string> s_repoRoot = new(FindRepoRoot);
+    private static readonly Lazy<string> RepoRootValue = new(FindRepoRoot);
 
-    public static string RepoRoot => s_repoRoot.Value;
+    public static string RepoRoot => RepoRootValue.Value;
 
     public static string ModuleVersion =>
         Regex.Match(File.ReadAllText(Path.Combine(RepoRoot, "MlvFabric.psd1")), @"ModuleVersion\s*=\s*'([^']+)'").Groups[1].Value;
@@ -28,7 +28,7 @@ internal static class ModuleHost
         get
         {
             // MLVFABRIC_BENCH_MANIFEST: the run's private copy (Snapshot), or another layout to measure (an experiment).
-            string path = Environment.GetEnvironmentVariable("MLVFABRIC_BENCH_MANIFEST") is { Length: > 0 } other
+            var path = Environment.GetEnvironmentVariable("MLVFABRIC_BENCH_MANIFEST") is { Length: > 0 } other
                 ? Path.GetFullPath(other)
                 : Path.Combine(RepoRoot, "out", "MlvFabric", ModuleVersion, "MlvFabric.psd1");
             if (!File.Exists(path))
@@ -52,17 +52,17 @@ internal static class ModuleHost
             return null; // an experiment names its own layout
         }
 
-        string source = Path.GetDirectoryName(Path.Combine(RepoRoot, "out", "MlvFabric", ModuleVersion, "MlvFabric.psd1"))!;
+        var source = Path.GetDirectoryName(Path.Combine(RepoRoot, "out", "MlvFabric", ModuleVersion, "MlvFabric.psd1"))!;
         if (!File.Exists(Path.Combine(source, "MlvFabric.psd1")))
         {
             throw new InvalidOperationException($"The built module is missing at '{source}'. Build it with: dotnet build -c Release src/MlvFabric");
         }
 
-        string root = Path.Combine(Path.GetTempPath(), "mlvfabric-bench", "module-" + Environment.ProcessId);
-        string target = Path.Combine(root, "MlvFabric", ModuleVersion);
-        foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        var root = Path.Combine(Path.GetTempPath(), "mlvfabric-bench", "module-" + Environment.ProcessId);
+        var target = Path.Combine(root, "MlvFabric", ModuleVersion);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
-            string to = Path.Combine(target, Path.GetRelativePath(source, file));
+            var to = Path.Combine(target, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(to)!);
             File.Copy(file, to, overwrite: true);
         }
@@ -74,7 +74,7 @@ internal static class ModuleHost
     /// <summary>"Release" or "Debug" (the built MlvFabric.dll's AssemblyConfigurationAttribute), so results say what was measured.</summary>
     public static string ModuleConfiguration()
     {
-        string dll = Path.Combine(Path.GetDirectoryName(ManifestPath)!, "bin", "MlvFabric.dll");
+        var dll = Path.Combine(Path.GetDirectoryName(ManifestPath)!, "bin", "MlvFabric.dll");
         try
         {
             // Read the attribute without loading the assembly into this process (the module loads its own copy).
@@ -116,7 +116,7 @@ internal static class ModuleHost
 
     public static Runspace OpenRunspace()
     {
-        Runspace runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
         runspace.Open();
         return runspace;
     }
@@ -131,10 +131,10 @@ internal static class ModuleHost
             }
         }
 
-        using PowerShell ps = PowerShell.Create();
+        using var ps = PowerShell.Create();
         ps.Runspace = runspace;
         ps.AddScript(script);
-        Collection<PSObject> output = ps.Invoke();
+        var output = ps.Invoke();
         if (ps.HadErrors && ps.Streams.Error.Count > 0)
         {
             throw new InvalidOperationException($"Script failed: {script}\n" + string.Join("\n", ps.Streams.Error.Select(e => $"[{e.FullyQualifiedErrorId}] {e}")));
@@ -152,7 +152,7 @@ internal static class ModuleHost
     public static SecureString Secure(string text)
     {
         var secure = new SecureString();
-        foreach (char c in text)
+        foreach (var c in text)
         {
             secure.AppendChar(c);
         }
@@ -164,22 +164,22 @@ internal static class ModuleHost
     /// <summary>The dotnet host that runs child probes (this process's, when it is one).</summary>
     public static string DotnetHost()
     {
-        string? process = Environment.ProcessPath;
+        var process = Environment.ProcessPath;
         if (process != null && Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
         {
             return process;
         }
 
-        foreach (string? root in new[] { Environment.GetEnvironmentVariable("DOTNET_ROOT"), Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..")) })
+        foreach (var root in new[] { Environment.GetEnvironmentVariable("DOTNET_ROOT"), Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..")) })
         {
             if (root is null)
             {
                 continue;
             }
 
-            foreach (string name in new[] { "dotnet", "dotnet.exe" })
+            foreach (var name in new[] { "dotnet", "dotnet.exe" })
             {
-                string candidate = Path.Combine(root, name);
+                var candidate = Path.Combine(root, name);
                 if (File.Exists(candidate))
                 {
                     return candidate;
@@ -203,14 +203,14 @@ internal static class ModuleHost
             UseShellExecute = false,
         };
         info.ArgumentList.Add(hostDll ?? Assembly.GetExecutingAssembly().Location);
-        foreach (string a in args)
+        foreach (var a in args)
         {
             info.ArgumentList.Add(a);
         }
 
-        using Process child = Process.Start(info) ?? throw new InvalidOperationException("Could not start a child process.");
+        using var child = Process.Start(info) ?? throw new InvalidOperationException("Could not start a child process.");
         var stderr = child.StandardError.ReadToEndAsync();
-        string stdout = child.StandardOutput.ReadToEnd();
+        var stdout = child.StandardOutput.ReadToEnd();
         if (!child.WaitForExit(TimeSpan.FromMinutes(10)))
         {
             child.Kill(entireProcessTree: true);
@@ -227,7 +227,7 @@ internal static class ModuleHost
 
     private static string FindRepoRoot()
     {
-        string? dir = AppContext.BaseDirectory;
+        var dir = AppContext.BaseDirectory;
         while (dir is not null && !File.Exists(Path.Combine(dir, "MlvFabric.sln")))
         {
             dir = Path.GetDirectoryName(dir);

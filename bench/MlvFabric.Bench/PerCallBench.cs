@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using System.Management.Automation.Runspaces;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -22,17 +21,17 @@ internal static class PerCallBench
 {
     public static async Task<Section> RunAsync(bool quick)
     {
-        int perRound = quick ? 200 : 500;
-        int rounds = quick ? 5 : 9;
-        int latencyCalls = quick ? 40 : 100;
+        var perRound = quick ? 200 : 500;
+        var rounds = quick ? 5 : 9;
+        var latencyCalls = quick ? 40 : 100;
         const int latencyMs = 20;
 
         using var connections = new ConnectionCounter();
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { JobStatusReadsPerMinute = 0, JobSubmissionsPerMinute = 0 });
         using var control = new EmulatorClient(emulator);
-        Guid ws = emulator.WorkspaceId("Sales");
-        Guid lh = emulator.LakehouseId("Sales", "Gold");
-        string token = await control.TokenAsync("percall@contoso.onmicrosoft.com");
+        var ws = emulator.WorkspaceId("Sales");
+        var lh = emulator.LakehouseId("Sales", "Gold");
+        var token = await control.TokenAsync("percall@contoso.onmicrosoft.com");
 
         // One job instance to read (a finished one: a plain 200, no Retry-After).
         using var raw = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) });
@@ -41,7 +40,7 @@ internal static class PerCallBench
         using (var post = await raw.PostAsync(new Uri(emulator.ApiBaseUri, $"workspaces/{ws}/lakehouses/{lh}/jobs/RefreshMaterializedLakeViews/instances"), new ByteArrayContent(Array.Empty<byte>())))
         {
             post.EnsureSuccessStatusCode();
-            Guid job = Guid.Parse(post.Headers.Location!.AbsolutePath.Split('/').Last());
+            var job = Guid.Parse(post.Headers.Location!.AbsolutePath.Split('/').Last());
             emulator.AdvanceClock(TimeSpan.FromMinutes(5));
             return await MeasureAsync(emulator, control, connections, raw, ws, lh, job, token, perRound, rounds, latencyCalls, latencyMs);
         }
@@ -53,7 +52,7 @@ internal static class PerCallBench
         Uri url = new(emulator.ApiBaseUri, $"workspaces/{ws}/items/{lh}/jobs/instances/{job}");
         Console.WriteLine($"Per-call overhead: {rounds} rounds × {perRound} calls per variant…");
 
-        using Runspace runspace = ModuleHost.OpenRunspace();
+        using var runspace = ModuleHost.OpenRunspace();
         ModuleHost.Import(runspace);
         ModuleHost.Connect(runspace, emulator.BaseUri, token);
         runspace.SessionStateProxy.SetVariable("ws", ws);
@@ -84,11 +83,11 @@ internal static class PerCallBench
         async Task<double> RawRound(int calls, bool parse)
         {
             var sw = Stopwatch.StartNew();
-            for (int i = 0; i < calls; i++)
+            for (var i = 0; i < calls; i++)
             {
-                using HttpResponseMessage response = await raw.GetAsync(url);
+                using var response = await raw.GetAsync(url);
                 response.EnsureSuccessStatusCode();
-                byte[] body = await response.Content.ReadAsByteArrayAsync();
+                var body = await response.Content.ReadAsByteArrayAsync();
                 if (parse)
                 {
                     using var doc = JsonDocument.Parse(body);
@@ -101,14 +100,14 @@ internal static class PerCallBench
 
         // The module's client alone, called from C# (reflection: the bench never references module types), to split the
         // module's cost into client and cmdlet layer.
-        object context = ModuleHost.Invoke(runspace, "Get-MlvContext")[0].BaseObject;
-        object client = context.GetType().GetProperty("Client", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!.GetValue(context)!;
+        var context = ModuleHost.Invoke(runspace, "Get-MlvContext")[0].BaseObject;
+        var client = context.GetType().GetProperty("Client", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!.GetValue(context)!;
         var getJob = client.GetType().GetMethod("GetJobInstanceAsync", new[] { typeof(Guid), typeof(Guid), typeof(Guid), typeof(System.Threading.CancellationToken) })!;
 
         async Task<double> ClientRound(int calls)
         {
             var sw = Stopwatch.StartNew();
-            for (int i = 0; i < calls; i++)
+            for (var i = 0; i < calls; i++)
             {
                 await (Task)getJob.Invoke(client, new object[] { ws, lh, job, System.Threading.CancellationToken.None })!;
             }
@@ -135,9 +134,9 @@ internal static class PerCallBench
         ProbeRound("Test-BenchBridged -Id $job", 100);
         ProbeRound("Test-BenchRawGet -Url $url", 100);
 
-        long openedBefore = connections.Opened;
-        int establishedBefore = ConnectionCounter.EstablishedTo(emulator.BaseUri.Port);
-        long mark = control.Mark();
+        var openedBefore = connections.Opened;
+        var establishedBefore = ConnectionCounter.EstablishedTo(emulator.BaseUri.Port);
+        var mark = control.Mark();
         var module = new List<double>();
         var array = new List<double>();
         var rawOnly = new List<double>();
@@ -149,9 +148,9 @@ internal static class PerCallBench
         var rawGetCmdlet = new List<double>();
         long moduleRequests = 0;
         long arrayRequests = 0;
-        for (int r = 0; r < rounds; r++)
+        for (var r = 0; r < rounds; r++)
         {
-            long before = control.Mark();
+            var before = control.Mark();
             module.Add(ModuleRound(perRound));
             moduleRequests += control.RequestsSince(before).Count;
             before = control.Mark();
@@ -166,27 +165,27 @@ internal static class PerCallBench
             rawGetCmdlet.Add(ProbeRound("Test-BenchRawGet -Url $url", perRound));
         }
 
-        long newConnections = connections.Opened - openedBefore;
-        int establishedAfter = ConnectionCounter.EstablishedTo(emulator.BaseUri.Port);
-        double requestsPerCall = moduleRequests / (double)(rounds * perRound);
-        double requestsPerArrayId = arrayRequests / (double)(rounds * perRound);
-        int errors = control.RequestsSince(mark).Count(e => e.Status != 200);
+        var newConnections = connections.Opened - openedBefore;
+        var establishedAfter = ConnectionCounter.EstablishedTo(emulator.BaseUri.Port);
+        var requestsPerCall = moduleRequests / (double)(rounds * perRound);
+        var requestsPerArrayId = arrayRequests / (double)(rounds * perRound);
+        var errors = control.RequestsSince(mark).Count(e => e.Status != 200);
 
         // The same with a simulated service latency (every /v1 answer delayed), where the fixed overhead matters less.
         await control.ControlAsync(HttpMethod.Put, "faults", new { rates = new { slow = 1.0 }, slowMs = latencyMs, throttle = new { jobStatusReadsPerMinute = 0, jobSubmissionsPerMinute = 0 } });
-        double moduleSlow = ModuleRound(latencyCalls);
-        double arraySlow = ArrayRound(latencyCalls);
-        double rawSlow = await RawRound(latencyCalls, false);
+        var moduleSlow = ModuleRound(latencyCalls);
+        var arraySlow = ArrayRound(latencyCalls);
+        var rawSlow = await RawRound(latencyCalls, false);
         await control.ControlAsync(HttpMethod.Delete, "faults");
 
         double m = Fmt.Median(module), rw = Fmt.Median(rawOnly), rp = Fmt.Median(rawParse), fl = Fmt.Median(floor), cl = Fmt.Median(clientOnly);
-        double ratio = m / rw;
-        double ar = Fmt.Median(array);
-        double arrayRatio = ar / rw;
+        var ratio = m / rw;
+        var ar = Fmt.Median(array);
+        var arrayRatio = ar / rw;
         const double target = 1.5;
-        bool noNewConnections = newConnections == 0;
-        bool loopMet = ratio <= target && noNewConnections;
-        bool arrayMet = arrayRatio <= target && noNewConnections;
+        var noNewConnections = newConnections == 0;
+        var loopMet = ratio <= target && noNewConnections;
+        var arrayMet = arrayRatio <= target && noNewConnections;
 
         var section = new Section("perCall", "Per-call overhead: Get-MlvJobInstance -Id vs raw HttpClient (target ≤ 1.5×, no new connection per call)")
             .Header("variant", "per call (median of rounds)", "min round", "max round", "ratio to raw");
@@ -195,7 +194,7 @@ internal static class PerCallBench
         section.Row("raw HttpClient GET, body read (C#)", Fmt.Ms(rw), Fmt.Ms(rawOnly.Min()), Fmt.Ms(rawOnly.Max()), Fmt.X(1));
         section.Row("raw HttpClient GET + JSON parse (C#)", Fmt.Ms(rp), Fmt.Ms(rawParse.Min()), Fmt.Ms(rawParse.Max()), Fmt.X(rp / rw));
         section.Row("the module's client alone: FabricClient.GetJobInstanceAsync from C#", Fmt.Ms(cl), Fmt.Ms(clientOnly.Min()), Fmt.Ms(clientOnly.Max()), Fmt.X(cl / rw));
-        double rg = Fmt.Median(rawGetCmdlet);
+        var rg = Fmt.Median(rawGetCmdlet);
         section.Row("cmdlet floor: a minimal binary cmdlet making the same GET (raw HttpClient, waited for on the pipeline thread)", Fmt.Ms(rg), Fmt.Ms(rawGetCmdlet.Min()), Fmt.Ms(rawGetCmdlet.Max()), Fmt.X(rg / rw));
         section.Row("engine floor: `Out-Null -InputObject $job` in the same loop", Fmt.Ms(fl), Fmt.Ms(floor.Min()), Fmt.Ms(floor.Max()), Fmt.X(fl / rw));
         double dr = Fmt.Median(direct), br = Fmt.Median(bridged);

@@ -26,11 +26,11 @@ internal static class PrecompiledEngine
     /// </summary>
     public static (string? HostDll, string? Why) PublishHost()
     {
-        string output = Path.Combine(ModuleHost.RepoRoot, "bench", "MlvFabric.Bench", "bin", "precompiled-host");
-        string project = Path.Combine(ModuleHost.RepoRoot, "bench", "MlvFabric.Bench", "MlvFabric.Bench.csproj");
+        var output = Path.Combine(ModuleHost.RepoRoot, "bench", "MlvFabric.Bench", "bin", "precompiled-host");
+        var project = Path.Combine(ModuleHost.RepoRoot, "bench", "MlvFabric.Bench", "MlvFabric.Bench.csproj");
         var (exit, log) = Run(ModuleHost.DotnetHost(), "publish", project, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier,
             "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", output, "-v", "q", "-nologo");
-        string dll = Path.Combine(output, "MlvFabric.Bench.dll");
+        var dll = Path.Combine(output, "MlvFabric.Bench.dll");
         return exit == 0 && File.Exists(dll) ? (dll, null) : (null, "dotnet publish -p:PublishReadyToRun=true failed: " + LastLines(log));
     }
 
@@ -40,26 +40,26 @@ internal static class PrecompiledEngine
     /// </summary>
     public static (string? PwshDll, string? Why) CompilePwsh(string pwsh)
     {
-        string? source = PwshDirectory(pwsh);
+        var source = PwshDirectory(pwsh);
         if (source is null)
         {
             return (null, $"no pwsh.dll found behind {pwsh}");
         }
 
-        string? crossgen = FindCrossgen();
+        var crossgen = FindCrossgen();
         if (crossgen is null)
         {
             return (null, "crossgen2 for " + RuntimeInformation.RuntimeIdentifier + " " + Environment.Version + " is not in the NuGet cache");
         }
 
-        string target = Path.Combine(Root, "pwsh");
+        var target = Path.Combine(Root, "pwsh");
         CopyDirectory(source, target);
-        string framework = RuntimeEnvironment.GetRuntimeDirectory();
-        string os = OperatingSystem.IsWindows() ? "windows" : OperatingSystem.IsMacOS() ? "osx" : "linux";
-        string arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+        var framework = RuntimeEnvironment.GetRuntimeDirectory();
+        var os = OperatingSystem.IsWindows() ? "windows" : OperatingSystem.IsMacOS() ? "osx" : "linux";
+        var arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
         var failures = new List<string>();
         // The engine's managed assemblies (not the ones the runtime itself ships, which are precompiled already).
-        string[] assemblies = Directory.GetFiles(source, "*.dll").Where(IsManagedIL).ToArray();
+        var assemblies = Directory.GetFiles(source, "*.dll").Where(IsManagedIL).ToArray();
         Parallel.ForEach(assemblies, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, dll =>
         {
             var (exit, log) = Run(crossgen, dll, "-o", Path.Combine(target, Path.GetFileName(dll)), "-r", Path.Combine(framework, "*.dll"),
@@ -74,7 +74,7 @@ internal static class PrecompiledEngine
         });
 
         // An assembly crossgen2 can't compile stays IL (copied above); the rest of the engine is still precompiled.
-        string pwshDll = Path.Combine(target, "pwsh.dll");
+        var pwshDll = Path.Combine(target, "pwsh.dll");
         return File.Exists(pwshDll) && failures.Count < assemblies.Length / 2
             ? (pwshDll, failures.Count == 0 ? null : $"{failures.Count} of {assemblies.Length} assemblies stayed IL")
             : (null, "crossgen2 failed: " + string.Join("; ", failures.Take(3)));
@@ -100,20 +100,20 @@ internal static class PrecompiledEngine
     /// <summary>The folder holding pwsh.dll behind a pwsh launcher (a dotnet-tool shim or an installation).</summary>
     private static string? PwshDirectory(string pwsh)
     {
-        string dir = Path.GetDirectoryName(Path.GetFullPath(pwsh))!;
+        var dir = Path.GetDirectoryName(Path.GetFullPath(pwsh))!;
         if (File.Exists(Path.Combine(dir, "pwsh.dll")))
         {
             return dir;
         }
 
         // dotnet tool install --tool-path X: X/.store/powershell/<v>/powershell/<v>/tools/<tfm>/any/<unix|win>/pwsh.dll
-        string store = Path.Combine(dir, ".store", "powershell");
+        var store = Path.Combine(dir, ".store", "powershell");
         if (!Directory.Exists(store))
         {
             return null;
         }
 
-        string platform = OperatingSystem.IsWindows() ? "win" : "unix";
+        var platform = OperatingSystem.IsWindows() ? "win" : "unix";
         return Directory.EnumerateFiles(store, "pwsh.dll", SearchOption.AllDirectories)
             .Select(Path.GetDirectoryName)
             .FirstOrDefault(d => Path.GetFileName(d) == platform);
@@ -121,11 +121,11 @@ internal static class PrecompiledEngine
 
     private static string? FindCrossgen()
     {
-        string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom
             ? custom
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        string package = Path.Combine(packages, "microsoft.netcore.app.crossgen2." + RuntimeInformation.RuntimeIdentifier, Environment.Version.ToString(), "tools");
-        foreach (string name in new[] { "crossgen2", "crossgen2.exe" })
+        var package = Path.Combine(packages, "microsoft.netcore.app.crossgen2." + RuntimeInformation.RuntimeIdentifier, Environment.Version.ToString(), "tools");
+        foreach (var name in new[] { "crossgen2", "crossgen2.exe" })
         {
             if (File.Exists(Path.Combine(package, name)))
             {
@@ -155,9 +155,9 @@ internal static class PrecompiledEngine
 
     private static void CopyDirectory(string source, string target)
     {
-        foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
-            string to = Path.Combine(target, Path.GetRelativePath(source, file));
+            var to = Path.Combine(target, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(to)!);
             File.Copy(file, to, overwrite: true);
         }
@@ -166,14 +166,14 @@ internal static class PrecompiledEngine
     private static (int Exit, string Log) Run(string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in args)
+        foreach (var a in args)
         {
             info.ArgumentList.Add(a);
         }
 
-        using Process p = Process.Start(info)!;
+        using var p = Process.Start(info)!;
         var err = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
+        var output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         return (p.ExitCode, output + err.Result);
     }

@@ -32,10 +32,10 @@ internal static class Program
             return StreamingBench.Probe(args);
         }
 
-        bool quick = args.Contains("--quick");
-        bool write = !args.Contains("--no-write");
-        string[] only = Value(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? AllBenchmarks;
-        foreach (string name in only)
+        var quick = args.Contains("--quick");
+        var write = !args.Contains("--no-write");
+        var only = Value(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? AllBenchmarks;
+        foreach (var name in only)
         {
             if (!AllBenchmarks.Contains(name))
             {
@@ -44,11 +44,11 @@ internal static class Program
             }
         }
 
-        List<BulkScenario> scenarios = Value(args, "--bulk") is string custom
+        var scenarios = Value(args, "--bulk") is string custom
             ? custom.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(BulkScenario.Parse).ToList()
             : DefaultScenarios(quick);
 
-        string? snapshot = ModuleHost.Snapshot();
+        var snapshot = ModuleHost.Snapshot();
         try
         {
             return await RunAsync(args, quick, write, only, scenarios);
@@ -71,18 +71,18 @@ internal static class Program
 
     private static async Task<int> RunAsync(string[] args, bool quick, bool write, string[] only, List<BulkScenario> scenarios)
     {
-        DateTime started = DateTime.UtcNow;
-        string mode = (quick ? "quick" : "full") + (only.Length == AllBenchmarks.Length ? "" : " (" + string.Join(", ", only) + ")");
+        var started = DateTime.UtcNow;
+        var mode = (quick ? "quick" : "full") + (only.Length == AllBenchmarks.Length ? "" : " (" + string.Join(", ", only) + ")");
         var sections = new List<Section> { Machine.Describe(mode) };
         Console.Write(sections[0].ToText());
 
-        int soakOps = Value(args, "--soak-ops") is string ops ? int.Parse(ops, CultureInfo.InvariantCulture) : quick ? 400 : SoakBench.DefaultOperations;
-        int soakSeed = Value(args, "--soak-seed") is string seed ? int.Parse(seed, CultureInfo.InvariantCulture) : SoakBench.DefaultSeed;
+        var soakOps = Value(args, "--soak-ops") is string ops ? int.Parse(ops, CultureInfo.InvariantCulture) : quick ? 400 : SoakBench.DefaultOperations;
+        var soakSeed = Value(args, "--soak-seed") is string seed ? int.Parse(seed, CultureInfo.InvariantCulture) : SoakBench.DefaultSeed;
 
         // Order: the short, CPU-sensitive figures first; the long bulk run, then the fault soak (CPU-heavy), last.
-        foreach (string name in AllBenchmarks.Where(only.Contains))
+        foreach (var name in AllBenchmarks.Where(only.Contains))
         {
-            Section section = name switch
+            var section = name switch
             {
                 "import" => await ImportBench.RunAsync(quick),
                 "percall" => await PerCallBench.RunAsync(quick),
@@ -95,7 +95,7 @@ internal static class Program
             Console.Write(section.ToText());
         }
 
-        string summary = Summary(sections);
+        var summary = Summary(sections);
         Console.WriteLine();
         Console.WriteLine(summary);
         if (write)
@@ -139,7 +139,7 @@ internal static class Program
         foreach (var s in sections.Where(s => s.Data.ContainsKey("met")))
         {
             // A section may say more than met/MISSED (a target that reads two ways, or the engine it was judged on).
-            string verdict = s.Data["verdict"]?.GetValue<string>() ?? (s.Data["met"]!.GetValue<bool>() ? "met" : "MISSED");
+            var verdict = s.Data["verdict"]?.GetValue<string>() ?? (s.Data["met"]!.GetValue<bool>() ? "met" : "MISSED");
             lines.Add($"- {s.Title}: {verdict}");
         }
 
@@ -148,7 +148,7 @@ internal static class Program
 
     private static string? Value(string[] args, string name)
     {
-        int i = Array.IndexOf(args, name);
+        var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

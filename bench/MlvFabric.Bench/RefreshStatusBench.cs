@@ -1,9 +1,7 @@
 using System;
 using System.Diagnostics;
-using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 using System.Net.Http;
 using System.Threading.Tasks;
 using MlvFabric.Emulator;
@@ -24,21 +22,21 @@ internal static class RefreshStatusBench
 
     public static async Task<Section> RunAsync(bool quick)
     {
-        int n = quick ? 100 : 300;
+        var n = quick ? 100 : 300;
         const string workspace = "BenchStatus";
-        double bound = LowerBoundSeconds(n);
+        var bound = LowerBoundSeconds(n);
         Console.WriteLine($"Refresh status: {n} lakehouses at {ReadsPerMinute} job reads per minute; lower bound {Fmt.S(bound)}…");
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { RequestLogCapacity = 200_000 });
         using var control = new EmulatorClient(emulator);
         var (_, lakehouses) = await control.SeedAsync(workspace, n, 1, 0);
-        string token = await control.TokenAsync($"status-{Guid.NewGuid():N}@contoso.onmicrosoft.com");
-        for (int i = 0; i < lakehouses.Count; i++)
+        var token = await control.TokenAsync($"status-{Guid.NewGuid():N}@contoso.onmicrosoft.com");
+        for (var i = 0; i < lakehouses.Count; i++)
         {
             // A short history: mostly successes, some failing streaks (failures are drawn per instance).
             await control.ControlAsync(HttpMethod.Post, $"lakehouses/{lakehouses[i]}/jobs/history", new { count = 5, intervalMinutes = 120, durationSeconds = 300, failureRate = i % 5 == 0 ? 0.8 : 0.05, seed = i + 1 });
         }
 
-        using Runspace runspace = ModuleHost.OpenRunspace();
+        using var runspace = ModuleHost.OpenRunspace();
         ModuleHost.Import(runspace);
         ModuleHost.Connect(runspace, emulator.BaseUri, token);
         ModuleHost.Invoke(runspace, "$null = Get-MlvWorkspace"); // warm the engine and the HTTP path; not a job call
@@ -46,25 +44,25 @@ internal static class RefreshStatusBench
         ModuleHost.Invoke(runspace, $"$i = 0; Get-MlvLakehouse -WorkspaceName {workspace} | ForEach-Object {{ if ($i++ % 3 -eq 0) {{ $_ }} }} | " +
             "New-MlvSchedule -IntervalMinutes 240 -TimeZone UTC -StartDateTime ([DateTime]::UtcNow.AddDays(1)) | Out-Null");
 
-        long mark = control.Mark();
-        using PowerShell ps = PowerShell.Create();
+        var mark = control.Mark();
+        using var ps = PowerShell.Create();
         ps.Runspace = runspace;
         ps.AddScript($"Get-MlvRefreshStatus -WorkspaceName {workspace}");
         var watch = Stopwatch.StartNew();
         var output = ps.Invoke();
-        double wall = watch.Elapsed.TotalSeconds;
+        var wall = watch.Elapsed.TotalSeconds;
 
         var log = control.RequestsSince(mark);
         var jobLists = log.Where(e => e.Method == "GET" && e.Path.EndsWith("/instances", StringComparison.OrdinalIgnoreCase)).ToList();
-        int lists200 = jobLists.Count(e => e.Status == 200);
-        int lists429 = jobLists.Count(e => e.Status == 429);
-        int scheduleLists = log.Count(e => e.Method == "GET" && e.Path.EndsWith("/schedules", StringComparison.OrdinalIgnoreCase));
-        int errors = ps.Streams.Error.Count;
+        var lists200 = jobLists.Count(e => e.Status == 200);
+        var lists429 = jobLists.Count(e => e.Status == 429);
+        var scheduleLists = log.Count(e => e.Method == "GET" && e.Path.EndsWith("/schedules", StringComparison.OrdinalIgnoreCase));
+        var errors = ps.Streams.Error.Count;
         var verdicts = output.GroupBy(o => o.Properties["Verdict"]?.Value?.ToString() ?? "?").OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
-        string? upFront = ps.Streams.Warning.Select(w => w.Message).FirstOrDefault();
-        int progress = ps.Streams.Progress.Count;
-        double ratio = wall / bound;
-        bool met = ratio <= 1.10 && errors == 0 && output.Count == n && lists429 == 0;
+        var upFront = ps.Streams.Warning.Select(w => w.Message).FirstOrDefault();
+        var progress = ps.Streams.Progress.Count;
+        var ratio = wall / bound;
+        var met = ratio <= 1.10 && errors == 0 && output.Count == n && lists429 == 0;
 
         Console.WriteLine($"  wall {Fmt.S(wall)} / lower bound {Fmt.S(bound)} = {Fmt.N(ratio, "0.000")}; {lists200} job-list reads (429: {lists429}); {errors} errors");
         var section = new Section("status", "Refresh status of many lakehouses: `Get-MlvRefreshStatus` at the service's job-read limit (target wall / lower bound ≤ 1.10, one job-history read per lakehouse, no 429, no error)")

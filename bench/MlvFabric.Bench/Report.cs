@@ -63,7 +63,7 @@ internal sealed class Section
             sb.AppendLine();
         }
 
-        foreach (string note in Notes)
+        foreach (var note in Notes)
         {
             sb.AppendLine("- " + note);
         }
@@ -93,7 +93,7 @@ internal sealed class Section
             }
         }
 
-        foreach (string note in Notes)
+        foreach (var note in Notes)
         {
             sb.AppendLine("  * " + note);
         }
@@ -124,7 +124,7 @@ internal static class Fmt
             return double.NaN;
         }
 
-        int mid = sorted.Length / 2;
+        var mid = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
@@ -136,9 +136,9 @@ internal static class Fmt
             return double.NaN;
         }
 
-        double rank = p / 100.0 * (sorted.Length - 1);
-        int lo = (int)Math.Floor(rank);
-        int hi = (int)Math.Ceiling(rank);
+        var rank = p / 100.0 * (sorted.Length - 1);
+        var lo = (int)Math.Floor(rank);
+        var hi = (int)Math.Ceiling(rank);
         return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
     }
 }
@@ -177,7 +177,7 @@ internal static class Machine
         {
             if (File.Exists("/proc/cpuinfo"))
             {
-                string? line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+                var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
                 if (line != null)
                 {
                     return line.Substring(line.IndexOf(':') + 1).Trim();
@@ -209,7 +209,7 @@ internal static class Machine
         {
             var info = new ProcessStartInfo("git", args) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ModuleHost.RepoRoot };
             using var p = Process.Start(info)!;
-            string output = p.StandardOutput.ReadToEnd().Trim();
+            var output = p.StandardOutput.ReadToEnd().Trim();
             p.WaitForExit();
             return p.ExitCode == 0 ? output : "unknown";
         }
@@ -225,9 +225,9 @@ internal static class ResultsFile
 {
     public static (string Markdown, string Json) Write(DateTime startedUtc, IReadOnlyList<Section> sections, string summary)
     {
-        string dir = Path.Combine(ModuleHost.RepoRoot, "bench", "results");
+        var dir = Path.Combine(ModuleHost.RepoRoot, "bench", "results");
         Directory.CreateDirectory(dir);
-        string stem = Path.Combine(dir, startedUtc.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        var stem = Path.Combine(dir, startedUtc.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
 
         var md = new StringBuilder();
         md.AppendLine("# MlvFabric benchmark results, " + startedUtc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC").AppendLine();
@@ -260,17 +260,17 @@ internal static class ResultsFile
     public static void UpdateReadme(string resultsMarkdown, string summary)
     {
         const string begin = "<!-- results:begin -->", end = "<!-- results:end -->";
-        string readme = Path.Combine(ModuleHost.RepoRoot, "bench", "README.md");
-        string text = File.ReadAllText(readme);
+        var readme = Path.Combine(ModuleHost.RepoRoot, "bench", "README.md");
+        var text = File.ReadAllText(readme);
         int from = text.IndexOf(begin, StringComparison.Ordinal), to = text.IndexOf(end, StringComparison.Ordinal);
         if (from < 0 || to < from)
         {
             return;
         }
 
-        string name = Path.GetFileName(resultsMarkdown);
-        string targets = string.Join("\n", summary.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("- ", StringComparison.Ordinal)));
-        string block = $"{begin}\nTargets of the latest full run, [`results/{name}`](results/{name}) (tables, machine, commit):\n\n{targets}\n";
+        var name = Path.GetFileName(resultsMarkdown);
+        var targets = string.Join("\n", summary.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("- ", StringComparison.Ordinal)));
+        var block = $"{begin}\nTargets of the latest full run, [`results/{name}`](results/{name}) (tables, machine, commit):\n\n{targets}\n";
         File.WriteAllText(readme, text.Substring(0, from) + block + text.Substring(to));
     }
 }

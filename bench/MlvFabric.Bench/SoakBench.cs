@@ -126,8 +126,8 @@ internal static class SoakBench
 
     public static async Task<Section> RunAsync(int operations, int seed, bool quick)
     {
-        int workers = Math.Clamp(operations / 100, 4, 20);
-        TimeSpan ceiling = TimeSpan.FromMinutes(quick ? 8 : 25);
+        var workers = Math.Clamp(operations / 100, 4, 20);
+        var ceiling = TimeSpan.FromMinutes(quick ? 8 : 25);
         Console.WriteLine($"Fault soak: {operations} operations, seed {seed}, {workers} runspaces (each its own caller), phases {string.Join(" / ", Phases.Select(p => p.Name))}; ceiling {ceiling.TotalMinutes} min…");
 
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions
@@ -146,11 +146,11 @@ internal static class SoakBench
         {
             var setup = Stopwatch.StartNew();
             var random = new Random(seed);
-            int freshPerWorker = (int)Math.Ceiling(operations / (double)workers * 0.8) + 10;
-            for (int w = 0; w < workers; w++)
+            var freshPerWorker = (int)Math.Ceiling(operations / (double)workers * 0.8) + 10;
+            for (var w = 0; w < workers; w++)
             {
                 // Runs of 1, 1.5 or 2 s after 0.3 s in the queue: a wait takes a few polls at Retry-After 1 s.
-                double duration = 1 + random.Next(3) * 0.5;
+                var duration = 1 + random.Next(3) * 0.5;
                 var fresh = await control.SeedAsync($"Soak{w:00}", freshPerWorker, duration, 0.3, "Refresh");
                 var schedules = await control.SeedAsync($"Soak{w:00}", ScheduleLakehousesPerWorker, duration, 0.3, "Schedules");
                 var oidBytes = new byte[16];
@@ -174,13 +174,13 @@ internal static class SoakBench
             using var stopFaults = new CancellationTokenSource();
             var wall = Stopwatch.StartNew();
             run.Deadline = DateTime.UtcNow + ceiling;
-            Task faults = DriveFaultsAsync(run, stopFaults.Token);
+            var faults = DriveFaultsAsync(run, stopFaults.Token);
             var phaseTimes = new List<(Phase Phase, int Ops, double Seconds)>();
-            int assigned = 0;
-            for (int p = 0; p < Phases.Length && !run.CeilingHit; p++)
+            var assigned = 0;
+            for (var p = 0; p < Phases.Length && !run.CeilingHit; p++)
             {
-                Phase phase = Phases[p];
-                int quota = p == Phases.Length - 1 ? operations - assigned : (int)Math.Round(operations * phase.Share);
+                var phase = Phases[p];
+                var quota = p == Phases.Length - 1 ? operations - assigned : (int)Math.Round(operations * phase.Share);
                 assigned += quota;
                 // Between phases no operation is in flight: moving the service's clock under a running wait would make
                 // its job look not yet started for as long as the clock went back.
@@ -188,7 +188,7 @@ internal static class SoakBench
                 run.Phase = phase.Name;
                 run.Remaining = quota;
                 var phaseWatch = Stopwatch.StartNew();
-                int before = pool.Sum(w => w.Ops.Count);
+                var before = pool.Sum(w => w.Ops.Count);
                 var threads = pool.Select(w => new Thread(() => RunWorker(run, w)) { IsBackground = true, Name = $"soak-{w.Index}" }).ToList();
                 threads.ForEach(t => t.Start());
                 threads.ForEach(t => t.Join());
@@ -196,7 +196,7 @@ internal static class SoakBench
                 Console.WriteLine($"  phase '{phase.Name}': {phaseTimes[^1].Ops} operations in {Fmt.S(phaseTimes[^1].Seconds)}");
             }
 
-            double seconds = wall.Elapsed.TotalSeconds;
+            var seconds = wall.Elapsed.TotalSeconds;
             stopFaults.Cancel();
             await faults;
             await control.ControlAsync(HttpMethod.Delete, "faults");
@@ -207,7 +207,7 @@ internal static class SoakBench
         }
         finally
         {
-            foreach (Worker w in pool)
+            foreach (var w in pool)
             {
                 w.Runspace?.Dispose();
             }
@@ -216,7 +216,7 @@ internal static class SoakBench
 
     private static Runspace OpenSession(EmulatorServer emulator, Worker worker)
     {
-        Runspace runspace = ModuleHost.OpenRunspace();
+        var runspace = ModuleHost.OpenRunspace();
         ModuleHost.Import(runspace);
         ModuleHost.Connect(runspace, emulator.BaseUri, worker.Token);
         runspace.SessionStateProxy.SetVariable("ConfirmPreference", "None");
@@ -232,7 +232,7 @@ internal static class SoakBench
     /// </summary>
     private static async Task DriveFaultsAsync(Run run, CancellationToken ct)
     {
-        for (int tick = 0; !ct.IsCancellationRequested; tick++)
+        for (var tick = 0; !ct.IsCancellationRequested; tick++)
         {
             run.ScriptedInjected += await ScriptedUsedAsync(run.Control);
             await run.Control.ControlAsync(HttpMethod.Put, "faults", new
@@ -268,8 +268,8 @@ internal static class SoakBench
 
     private static async Task<int> ScriptedUsedAsync(EmulatorClient control)
     {
-        JsonElement settings = await control.ControlAsync(HttpMethod.Get, "faults");
-        return settings.TryGetProperty("script", out JsonElement script)
+        var settings = await control.ControlAsync(HttpMethod.Get, "faults");
+        return settings.TryGetProperty("script", out var script)
             ? script.EnumerateArray().Sum(e => e.GetProperty("count").GetInt32() - e.GetProperty("remaining").GetInt32())
             : 0;
     }
@@ -300,12 +300,12 @@ internal static class SoakBench
 
     private static Kind Pick(Worker w)
     {
-        int roll = w.Random.Next(Mix.Sum(m => m.Weight));
-        Kind kind = Mix.First(m => (roll -= m.Weight) < 0).Kind;
-        bool fresh = w.Fresh.Count > 0;
-        bool anySchedule = w.Schedules.Any(Changeable);
-        bool anyDefinition = w.Definitions.Any(Changeable);
-        bool scheduleRoom = w.ScheduleLakehouses.Any(l => SchedulesOn(w, l) < MaxSchedulesPerLakehouse);
+        var roll = w.Random.Next(Mix.Sum(m => m.Weight));
+        var kind = Mix.First(m => (roll -= m.Weight) < 0).Kind;
+        var fresh = w.Fresh.Count > 0;
+        var anySchedule = w.Schedules.Any(Changeable);
+        var anyDefinition = w.Definitions.Any(Changeable);
+        var scheduleRoom = w.ScheduleLakehouses.Any(l => SchedulesOn(w, l) < MaxSchedulesPerLakehouse);
         return kind switch
         {
             Kind.Refresh or Kind.NewDefinition when !fresh => anySchedule ? Kind.SetSchedule : Kind.NewSchedule,
@@ -325,7 +325,7 @@ internal static class SoakBench
 
     private static void Execute(Run run, Worker w, Op op)
     {
-        Random r = w.Random;
+        var r = w.Random;
         var vars = new Dictionary<string, object?>();
         Tracked? target = null;
         switch (op.Kind)
@@ -400,16 +400,16 @@ internal static class SoakBench
             w.Runspace.SessionStateProxy.SetVariable(name, value);
         }
 
-        PowerShell ps = PowerShell.Create();
+        var ps = PowerShell.Create();
         ps.Runspace = w.Runspace;
         ps.AddScript(op.Script);
         var output = new PSDataCollection<PSObject>();
         op.StartUtc = DateTime.UtcNow;
-        IAsyncResult pending = ps.BeginInvoke<PSObject, PSObject>(null, output);
+        var pending = ps.BeginInvoke<PSObject, PSObject>(null, output);
         if (!pending.AsyncWaitHandle.WaitOne(OperationLimit))
         {
             op.Hung = true;
-            IAsyncResult stopping = ps.BeginStop(null, null);
+            var stopping = ps.BeginStop(null, null);
             if (!stopping.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(15)))
             {
                 // The pipeline would not stop: leave it and its runspace behind (disposing either would wait for it) and
@@ -439,7 +439,7 @@ internal static class SoakBench
             op.Errors.RemoveAll(e => e.Id == "PipelineStopped");
         }
 
-        PSObject? first = output.FirstOrDefault();
+        var first = output.FirstOrDefault();
         if (first != null)
         {
             op.ReportedId = first.Properties["Id"]?.Value is Guid id ? id : null;
@@ -459,14 +459,14 @@ internal static class SoakBench
 
     private static ErrorInfo Describe(ErrorRecord e)
     {
-        bool unknown = false;
-        for (Exception? x = e.Exception; x != null; x = x.InnerException)
+        var unknown = false;
+        for (var x = e.Exception; x != null; x = x.InnerException)
         {
             // The module's exception types live in its own load context: read the flag by name.
             unknown |= x.GetType().GetProperty("OutcomeUnknown")?.GetValue(x) is true;
         }
 
-        string message = e.ToString();
+        var message = e.ToString();
         unknown |= message.Contains("may or may not", StringComparison.OrdinalIgnoreCase) || message.Contains("outcome is unknown", StringComparison.OrdinalIgnoreCase);
         var named = new HashSet<Guid>(AnyGuid.Matches(message + " " + e.ErrorDetails?.Message + " " + e.ErrorDetails?.RecommendedAction).Select(m => Guid.Parse(m.Value)));
         if (e.TargetObject is object target)
@@ -492,20 +492,20 @@ internal static class SoakBench
         {
             case Kind.NewSchedule:
             case Kind.NewDefinition:
-            {
-                bool schedule = op.Kind == Kind.NewSchedule;
-                if (op.Ok && op.ReportedId is Guid id)
                 {
-                    var created = new Tracked { Id = id, Lakehouse = op.Lakehouse, Key = op.Intent!, Value = schedule ? op.Intent! : "" };
-                    (schedule ? w.Schedules : w.Definitions).Add(created);
-                }
-                else
-                {
-                    (schedule ? w.MaybeCreatedSchedules : w.MaybeCreatedDefinitions).Add((op.Lakehouse, op.Intent!));
-                }
+                    var schedule = op.Kind == Kind.NewSchedule;
+                    if (op.Ok && op.ReportedId is Guid id)
+                    {
+                        var created = new Tracked { Id = id, Lakehouse = op.Lakehouse, Key = op.Intent!, Value = schedule ? op.Intent! : "" };
+                        (schedule ? w.Schedules : w.Definitions).Add(created);
+                    }
+                    else
+                    {
+                        (schedule ? w.MaybeCreatedSchedules : w.MaybeCreatedDefinitions).Add((op.Lakehouse, op.Intent!));
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case Kind.SetSchedule:
             case Kind.SetDefinition:
@@ -558,8 +558,8 @@ internal static class SoakBench
                 return;
             }
 
-            string head = op is null ? what : $"{what}: op #{op.Number} ({op.Kind}, worker {op.Worker}, phase '{op.Phase}', lakehouse {op.Lakehouse}) `{op.Script}`";
-            string reqs = requests is null || requests.Count == 0 ? "" : "; requests: " + string.Join(", ", requests.Select(Short));
+            var head = op is null ? what : $"{what}: op #{op.Number} ({op.Kind}, worker {op.Worker}, phase '{op.Phase}', lakehouse {op.Lakehouse}) `{op.Script}`";
+            var reqs = requests is null || requests.Count == 0 ? "" : "; requests: " + string.Join(", ", requests.Select(Short));
             Examples.Add($"{head}: {detail}{reqs}");
         }
     }
@@ -569,24 +569,24 @@ internal static class SoakBench
 
     private static string Tail(string path)
     {
-        string[] parts = path.Split('/');
+        var parts = path.Split('/');
         return string.Join('/', parts.Skip(Math.Max(0, parts.Length - 3)));
     }
 
     private static async Task<Section> AuditAsync(Run run, List<Worker> pool, int requested, int seed, double seconds, List<(Phase Phase, int Ops, double Seconds)> phaseTimes, TimeSpan ceiling)
     {
-        EmulatorClient control = run.Control;
-        string auditor = run.Emulator.MintTokenFor(Guid.NewGuid().ToString(), lifetimeSeconds: 3600);
-        List<LogEntry> log = control.RequestsSince(0);
+        var control = run.Control;
+        var auditor = run.Emulator.MintTokenFor(Guid.NewGuid().ToString(), lifetimeSeconds: 3600);
+        var log = control.RequestsSince(0);
         var byCaller = log.Where(e => e.CallerOid != null).GroupBy(e => e.CallerOid!).ToDictionary(g => g.Key, g => g.ToList());
         var f = new Findings();
         var ops = pool.SelectMany(w => w.Ops).OrderBy(o => o.Number).ToList();
 
-        foreach (Worker w in pool)
+        foreach (var w in pool)
         {
-            List<LogEntry> mine = byCaller.TryGetValue(w.Oid, out var list) ? list : new List<LogEntry>();
+            var mine = byCaller.TryGetValue(w.Oid, out var list) ? list : new List<LogEntry>();
             var startedIn = new HashSet<string>();
-            foreach (Op op in w.Ops)
+            foreach (var op in w.Ops)
             {
                 // The worker's requests are its operations' requests, one operation at a time.
                 var requests = mine.Where(e => e.TimeUtc >= op.StartUtc && e.TimeUtc <= op.EndUtc).ToList();
@@ -683,8 +683,8 @@ internal static class SoakBench
         }
         else if (!op.Hung && jobs.Count > 0 && op.ReportedId is Guid reported)
         {
-            JsonElement detail = await control.ControlAsync(HttpMethod.Get, $"jobs/{reported}");
-            string final = detail.GetProperty("status").GetString()!;
+            var detail = await control.ControlAsync(HttpMethod.Get, $"jobs/{reported}");
+            var final = detail.GetProperty("status").GetString()!;
             if (reported != jobIds[0])
             {
                 f.Wrong++;
@@ -713,7 +713,7 @@ internal static class SoakBench
 
         if (labels.Count > 0)
         {
-            string lh = op.Lakehouse.ToString();
+            var lh = op.Lakehouse.ToString();
             var relevant = requests.Where(e => e.Path.Contains(lh, StringComparison.OrdinalIgnoreCase) || jobIds.Any(j => e.Path.Contains(j.ToString(), StringComparison.OrdinalIgnoreCase))).ToList();
             if (firstInPhase)
             {
@@ -731,15 +731,15 @@ internal static class SoakBench
         : "";
 
     private static string Superseded(JsonElement detail) =>
-        detail.TryGetProperty("supersededBy", out JsonElement by) && by.ValueKind == JsonValueKind.String ? $", superseded by {by.GetString()}" : "";
+        detail.TryGetProperty("supersededBy", out var by) && by.ValueKind == JsonValueKind.String ? $", superseded by {by.GetString()}" : "";
 
     private static string Clip(string text) => text.Length > 300 ? text.Substring(0, 300) + "…" : text;
 
     /// <summary>A create is duplicated when its unique key reached the handler and was created more than once.</summary>
     private static void AuditCreate(Op op, List<LogEntry> requests, Findings f)
     {
-        bool schedule = op.Kind == Kind.NewSchedule;
-        Regex path = schedule ? SchedulesPath : DefinitionsPath;
+        var schedule = op.Kind == Kind.NewSchedule;
+        var path = schedule ? SchedulesPath : DefinitionsPath;
         var created = requests.Where(e => e.Method == "POST" && e.Processed == 201 && path.IsMatch(e.Path) && KeyOf(e, schedule) == op.Intent).ToList();
         if (created.Count > 1)
         {
@@ -790,10 +790,10 @@ internal static class SoakBench
         void Check(string what, IEnumerable<Guid> lakehouses, Func<Guid, string> listPath, Func<JsonElement, string> key, Func<JsonElement, string> value,
             List<Tracked> known, List<(Guid Lakehouse, string Key)> maybe)
         {
-            foreach (Guid lh in lakehouses.Distinct())
+            foreach (var lh in lakehouses.Distinct())
             {
                 var stored = ListAll(control, listPath(lh), auditor).Select(x => (Id: x.GetProperty("id").GetGuid(), Key: key(x), Value: value(x))).ToList();
-                foreach (Tracked t in known.Where(t => t.Lakehouse == lh))
+                foreach (var t in known.Where(t => t.Lakehouse == lh))
                 {
                     var found = stored.Where(s => s.Id == t.Id).ToList();
                     if (t.Removed && found.Count > 0)
@@ -839,19 +839,19 @@ internal static class SoakBench
         Check("execution definition", w.Definitions.Select(d => d.Lakehouse).Concat(w.MaybeCreatedDefinitions.Select(m => m.Lakehouse)),
             lh => $"v1/workspaces/{w.Workspace}/lakehouses/{lh}/mlvExecutionDefinitions",
             x => x.GetProperty("displayName").GetString()!,
-            x => x.TryGetProperty("description", out JsonElement d) && d.GetString() is string s && s.StartsWith("description ", StringComparison.Ordinal) ? s : "",
+            x => x.TryGetProperty("description", out var d) && d.GetString() is string s && s.StartsWith("description ", StringComparison.Ordinal) ? s : "",
             w.Definitions, w.MaybeCreatedDefinitions);
     }
 
     private static List<JsonElement> ListAll(EmulatorClient control, string path, string token)
     {
         var items = new List<JsonElement>();
-        string? next = path;
+        var next = path;
         while (next != null)
         {
-            JsonElement page = control.SendAsync(HttpMethod.Get, next, token: token).GetAwaiter().GetResult();
+            var page = control.SendAsync(HttpMethod.Get, next, token: token).GetAwaiter().GetResult();
             items.AddRange(page.GetProperty("value").EnumerateArray());
-            next = page.TryGetProperty("continuationUri", out JsonElement uri) && uri.ValueKind == JsonValueKind.String ? uri.GetString() : null;
+            next = page.TryGetProperty("continuationUri", out var uri) && uri.ValueKind == JsonValueKind.String ? uri.GetString() : null;
         }
 
         return items;
@@ -864,8 +864,8 @@ internal static class SoakBench
     {
         var faults = log.Where(e => e.Fault != null).GroupBy(e => e.Fault!.StartsWith("slow", StringComparison.Ordinal) ? "slow" : e.Fault!)
             .OrderByDescending(g => g.Count()).ToList();
-        int faultCount = faults.Sum(g => g.Count());
-        bool met = f.Lost == 0 && f.Duplicated == 0 && f.Wrong == 0 && f.Hangs == 0 && f.HarnessFailures == 0 && ops.Count >= requested;
+        var faultCount = faults.Sum(g => g.Count());
+        var met = f.Lost == 0 && f.Duplicated == 0 && f.Wrong == 0 && f.Hangs == 0 && f.HarnessFailures == 0 && ops.Count >= requested;
         string Target(int value) => value == 0 ? "0 (met)" : "0 (**MISSED**)";
 
         var section = new Section("soak", "Fault soak: module operations under mixed faults and clock skew (target 0 lost, 0 duplicated, 0 wrong, 0 hangs)")
@@ -895,7 +895,7 @@ internal static class SoakBench
             section.Note($"The section's ceiling ({ceiling.TotalMinutes:0} min) stopped the run before all operations ran.");
         }
 
-        foreach (string example in f.Examples)
+        foreach (var example in f.Examples)
         {
             section.Note(example);
         }

@@ -2,7 +2,6 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
-using System.Management.Automation.Runspaces;
 using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
@@ -30,15 +29,15 @@ internal static class StreamingBench
     public static int Probe(string[] args)
     {
         var endpoint = new Uri(args[1]);
-        string token = args[2];
-        string lakehouse = args[3];
-        string mode = args.Length > 4 ? args[4] : "stream";
-        int liveEvery = mode.StartsWith("live:", StringComparison.Ordinal) ? int.Parse(mode.Substring(5), CultureInfo.InvariantCulture) : 0;
+        var token = args[2];
+        var lakehouse = args[3];
+        var mode = args.Length > 4 ? args[4] : "stream";
+        var liveEvery = mode.StartsWith("live:", StringComparison.Ordinal) ? int.Parse(mode.Substring(5), CultureInfo.InvariantCulture) : 0;
 
         // The emulator's job-read limit is lifted for this figure; lift the client's too (it paces job-list pages at 50
         // per minute by default, which would make 2,000 pages take 40 minutes). Only this child process is affected.
         Environment.SetEnvironmentVariable("MLVFABRIC_JOB_STATUS_READS_PER_MINUTE", "0");
-        using Runspace runspace = ModuleHost.OpenRunspace();
+        using var runspace = ModuleHost.OpenRunspace();
         ModuleHost.Import(runspace);
         ModuleHost.Connect(runspace, endpoint, token);
         // Warm-up on another lakehouse: JIT of the list path, the name caches, the connection.
@@ -47,10 +46,10 @@ internal static class StreamingBench
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        long baselineManaged = GC.GetTotalMemory(true);
-        long baselineWs = Environment.WorkingSet;
+        var baselineManaged = GC.GetTotalMemory(true);
+        var baselineWs = Environment.WorkingSet;
         int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
-        long allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
 
         long peakManaged = baselineManaged, peakWs = baselineWs;
         using var stop = new CancellationTokenSource();
@@ -62,7 +61,8 @@ internal static class StreamingBench
                 peakWs = Math.Max(peakWs, Environment.WorkingSet);
                 Thread.Sleep(5);
             }
-        }) { IsBackground = true, Priority = ThreadPriority.AboveNormal };
+        })
+        { IsBackground = true, Priority = ThreadPriority.AboveNormal };
         sampler.Start();
 
         // The consumer: ForEach-Object that keeps nothing; or, as the control, the whole list collected into a variable.
@@ -70,22 +70,22 @@ internal static class StreamingBench
         // heap left: what the listing holds at that moment, without the garbage a sampled peak includes.
         const string start = "$t0 = [System.Diagnostics.Stopwatch]::GetTimestamp(); $first = 0; $n = 0; $peak = 0; $points = 0; ";
         const string end = "$end = [System.Diagnostics.Stopwatch]::GetTimestamp(); \"$n $($first - $t0) $($end - $t0) $peak $points\"";
-        string list = $"Get-MlvJobInstance -WorkspaceName Sales -LakehouseName '{lakehouse}'";
-        string live = liveEvery > 0
+        var list = $"Get-MlvJobInstance -WorkspaceName Sales -LakehouseName '{lakehouse}'";
+        var live = liveEvery > 0
             ? $"if ($n % {liveEvery} -eq {liveEvery / 2}) {{ $m = [GC]::GetTotalMemory($true); if ($m -gt $peak) {{ $peak = $m }}; $points++ }}"
             : "";
-        string script = mode == "collect"
+        var script = mode == "collect"
             ? start + $"$all = @({list}); $n = $all.Count; $first = $t0; " + end
             : start + $"{list} | ForEach-Object {{ if ($n -eq 0) {{ $first = [System.Diagnostics.Stopwatch]::GetTimestamp() }}; $n++; {live} }}; " + end;
-        string result = ModuleHost.Invoke(runspace, script).Single().ToString();
+        var result = ModuleHost.Invoke(runspace, script).Single().ToString();
         stop.Cancel();
         sampler.Join();
         int gen0 = GC.CollectionCount(0) - g0, gen1 = GC.CollectionCount(1) - g1, gen2 = GC.CollectionCount(2) - g2;
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         // Retained after the pipeline (the runspace still holds the script's variables): what the consumer kept.
-        long retained = GC.GetTotalMemory(true) - baselineManaged;
+        var retained = GC.GetTotalMemory(true) - baselineManaged;
 
-        string[] parts = result.Split(' ');
+        var parts = result.Split(' ');
         double ToMs(string ticks) => long.Parse(ticks, CultureInfo.InvariantCulture) * 1000.0 / Stopwatch.Frequency;
         var probe = new ProbeResult(int.Parse(parts[0], CultureInfo.InvariantCulture), ToMs(parts[1]), ToMs(parts[2]), baselineManaged, peakManaged,
             baselineWs, peakWs, gen0, gen1, gen2, allocated, retained,
@@ -96,18 +96,18 @@ internal static class StreamingBench
 
     public static async Task<Section> RunAsync(bool quick)
     {
-        int large = 100_000;
-        int small = 1_000;
+        var large = 100_000;
+        var small = 1_000;
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { JobStatusReadsPerMinute = 0, JobSubmissionsPerMinute = 0 });
         using var control = new EmulatorClient(emulator);
-        string token = await control.TokenAsync("stream@contoso.onmicrosoft.com");
+        var token = await control.TokenAsync("stream@contoso.onmicrosoft.com");
         Console.WriteLine($"Streaming: generating {large:N0} + {small:N0} job instances…");
         await control.ControlAsync(HttpMethod.Post, $"lakehouses/{emulator.LakehouseId("Sales", "Gold")}/jobs/history", new { count = large, liftCap = true, intervalMinutes = 1, durationSeconds = 30 });
         await control.ControlAsync(HttpMethod.Post, $"lakehouses/{emulator.LakehouseId("Sales", "Silver")}/jobs/history", new { count = small, liftCap = true, intervalMinutes = 1, durationSeconds = 30 });
         await control.ControlAsync(HttpMethod.Post, $"lakehouses/{emulator.LakehouseId("Sales", "Bronze")}/jobs/history", new { count = 60, liftCap = true });
-        int pageSize = (await control.ControlAsync(HttpMethod.Get, "settings")).GetProperty("pageSize").GetInt32();
+        var pageSize = (await control.ControlAsync(HttpMethod.Get, "settings")).GetProperty("pageSize").GetInt32();
 
-        int repeats = quick ? 1 : 3;
+        var repeats = quick ? 1 : 3;
         var smallRuns = Enumerable.Range(0, repeats).Select(_ => Run(emulator, token, "Silver")).ToList();
         var largeRuns = Enumerable.Range(0, repeats).Select(_ => Run(emulator, token, "Gold")).ToList();
         var collected = Run(emulator, token, "Gold", "collect"); // control: what keeping the 100,000 instances costs
@@ -127,14 +127,14 @@ internal static class StreamingBench
         double sFirst = S(r => r.FirstMs, true).FirstMs, lFirst = S(r => r.FirstMs, false).FirstMs;
         var sLive = smallLiveRuns.OrderBy(r => r.LiveGrowth).ElementAt(repeats / 2);
         var lLive = largeLiveRuns.OrderBy(r => r.LiveGrowth).ElementAt(repeats / 2);
-        bool countsOk = smallRuns.Concat(smallLiveRuns).All(r => r.Objects == small) && largeRuns.Concat(largeLiveRuns).All(r => r.Objects == large);
+        var countsOk = smallRuns.Concat(smallLiveRuns).All(r => r.Objects == small) && largeRuns.Concat(largeLiveRuns).All(r => r.Objects == large);
         double growth(ProbeResult r) => r.PeakManaged - r.BaselineManaged;
         double wsGrowth(ProbeResult r) => r.PeakWorkingSet - r.BaselineWorkingSet;
 
         var section = new Section("streaming", "Streaming: Get-MlvJobInstance | ForEach-Object over 100,000 vs 1,000 job instances (time to first object and live memory must not grow)")
             .Header("figure", Fmt.N(small) + " instances", Fmt.N(large) + " instances", "100k / 1k", "control: 100,000 collected (`$all = @(…)`)");
         var c = collected;
-        double liveRatio = lLive.LiveGrowth / (double)Math.Max(1, sLive.LiveGrowth);
+        var liveRatio = lLive.LiveGrowth / (double)Math.Max(1, sLive.LiveGrowth);
         section.Row("objects received", Fmt.N(s.Objects), Fmt.N(l.Objects), "", Fmt.N(c.Objects));
         section.Row("**time to first object**", "**" + Fmt.Ms(sFirst) + "**", "**" + Fmt.Ms(lFirst) + "**", Fmt.X(lFirst / sFirst), "(after the last)");
         section.Row("total time", Fmt.Ms(s.TotalMs), Fmt.S(l.TotalMs / 1000), Fmt.X(l.TotalMs / s.TotalMs), Fmt.S(c.TotalMs / 1000));
@@ -148,13 +148,13 @@ internal static class StreamingBench
         section.Row("GCs gen0 / gen1 / gen2", $"{s.Gen0} / {s.Gen1} / {s.Gen2}", $"{l.Gen0} / {l.Gen1} / {l.Gen2}", "", $"{c.Gen0} / {c.Gen1} / {c.Gen2}");
         section.Row("allocated per object", Fmt.N(s.AllocatedBytes / (double)Math.Max(1, s.Objects), "0") + " B", Fmt.N(l.AllocatedBytes / (double)Math.Max(1, l.Objects), "0") + " B", "", Fmt.N(c.AllocatedBytes / (double)Math.Max(1, c.Objects), "0") + " B");
         section.Note($"Each listing runs in a fresh child process (engine + module only; the emulator, with the generated history, stays in the parent) after a warm-up listing; {repeats} run(s) per count: time to first object is their median, the other rows the run with the median total time; live heap growth is the median of {repeats} separate run(s). Page size {pageSize} (the emulator's default), so 100,000 instances are {large / pageSize:N0} pages read one after another as the pipeline consumes them; the job-read limit is lifted for this figure.");
-        double firstRatio = lFirst / sFirst;
-        long liveDelta = lLive.LiveGrowth - sLive.LiveGrowth;
+        var firstRatio = lFirst / sFirst;
+        var liveDelta = lLive.LiveGrowth - sLive.LiveGrowth;
         // Streaming = what the listing holds does not follow the count: 100× the instances may add a constant (the
         // pipeline's bounded queue, one page) but not 1 MiB (10 bytes per instance), and the first object comes as
         // soon as for 1,000.
         const long liveTolerance = 1024 * 1024;
-        bool streams = countsOk && firstRatio < 2 && liveDelta < liveTolerance;
+        var streams = countsOk && firstRatio < 2 && liveDelta < liveTolerance;
         section.Note("Streaming holds when time to first object and live memory do not grow with the number of instances: 100× the instances cost about 100× the time but not more memory. " +
                      $"Here: time to first object {Fmt.X(firstRatio)} that of 1,000; peak live heap growth {Fmt.MiB(lLive.LiveGrowth)} against {Fmt.MiB(sLive.LiveGrowth)} ({Fmt.X(liveRatio)}, {(liveDelta >= 0 ? "+" : "")}{Fmt.MiB(liveDelta)}; tolerance +{Fmt.MiB(liveTolerance)}), " +
                      $"while keeping the 100,000 costs {Fmt.MiB(c.Retained)} → {(streams ? "streams (nothing is kept)" : "DOES NOT STREAM")}.");

@@ -33,7 +33,9 @@ if (url is null)
     baseUri = server.BaseUri;
 }
 else
+{
     baseUri = new Uri(url.EndsWith('/') ? url : url + "/");
+}
 
 using var http = new HttpClient(new SocketsHttpHandler
 {
@@ -41,13 +43,16 @@ using var http = new HttpClient(new SocketsHttpHandler
     PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
     UseProxy = false,
     AutomaticDecompression = DecompressionMethods.None,
-}) { BaseAddress = baseUri };
+})
+{ BaseAddress = baseUri };
 
 var token = JsonDocument.Parse(await (await http.PostAsync("_emulator/tokens", null)).Content.ReadAsStringAsync())
     .RootElement.GetProperty("accessToken").GetString();
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 if (url != null)
+{
     await http.PutAsync("_emulator/faults", new StringContent("""{"throttle":{"jobSubmissionsPerMinute":0,"jobStatusReadsPerMinute":0,"requestsPerMinute":0}}""", System.Text.Encoding.UTF8, "application/json"));
+}
 
 var ws = StableIds.Workspace("Sales");
 var lh = StableIds.Lakehouse("Sales", "Gold");
@@ -84,7 +89,7 @@ if (stream > 0)
     await http.PostAsync($"_emulator/lakehouses/{blh}/jobs/history", Json("{\"count\":" + stream + "}"));
     var generated = watchGen.Elapsed;
     var watch = Stopwatch.StartNew();
-    string? next = $"v1/workspaces/{bws}/items/{blh}/jobs/instances";
+    var next = $"v1/workspaces/{bws}/items/{blh}/jobs/instances";
     long items = 0, pages = 0;
     while (next != null)
     {
@@ -99,7 +104,10 @@ if (stream > 0)
 }
 
 if (server != null)
+{
     await server.DisposeAsync();
+}
+
 return 0;
 
 static StringContent Json(string text) => new(text, System.Text.Encoding.UTF8, "application/json");
@@ -123,9 +131,13 @@ async Task<(long[] Counts, long Errors, TimeSpan Elapsed)> Measure(TimeSpan leng
                 await using var body = await response.Content.ReadAsStreamAsync();
                 while (await body.ReadAsync(buffer) > 0) { }
                 if (response.StatusCode == HttpStatusCode.OK)
+                {
                     Interlocked.Increment(ref counts[r]);
+                }
                 else
+                {
                     Interlocked.Increment(ref errors);
+                }
             }
             catch (HttpRequestException)
             {

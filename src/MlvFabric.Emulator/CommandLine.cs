@@ -49,7 +49,10 @@ internal static class CommandLine
         {
             var arg = args[i];
             if (arg is "-h" or "--help" or "-?" or "/?")
+            {
                 return null;
+            }
+
             string? value = null;
             var eq = arg.IndexOf('=');
             if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
@@ -67,7 +70,10 @@ internal static class CommandLine
             if (value is null)
             {
                 if (i + 1 >= args.Count)
+                {
                     throw new ArgumentException($"Option '{arg}' needs a value.");
+                }
+
                 value = args[++i];
             }
             try
@@ -92,7 +98,10 @@ internal static class CommandLine
             "",
         };
         foreach (var f in Flags)
+        {
             lines.Add($"  {f.Name + (f.Set != null ? " <value>" : ""),-36} {f.Help}");
+        }
+
         lines.Add("");
         lines.Add("Control surface under /_emulator (tokens, clock, faults, request log, reset): see src/MlvFabric.Emulator/README.md.");
         return string.Join(Environment.NewLine, lines);

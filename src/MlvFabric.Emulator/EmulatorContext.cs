@@ -25,12 +25,21 @@ internal sealed class EmulatorContext
     public EmulatorContext(EmulatorOptions options)
     {
         if (options.UnknownJobStatus is { } unknown && JobStatus.IsDefined(unknown.Trim()))
+        {
             throw new ArgumentException($"UnknownJobStatus must be a status the contract does not define (for example Paused); got '{unknown}'.");
+        }
+
         if (options.UnknownJobStatusSeconds is < 0 or > 315_360_000)
+        {
             throw new ArgumentException("UnknownJobStatusSeconds must be 0 (until cancelled) to 315360000.");
+        }
+
         StartupOptions = options.Clone();
         if (string.IsNullOrWhiteSpace(StartupOptions.UnknownJobStatus))
+        {
             StartupOptions.UnknownJobStatus = null;
+        }
+
         Seed = LoadSeed(options);
         _settings = StartupOptions.Clone();
         try
@@ -113,9 +122,15 @@ internal sealed class EmulatorContext
     {
         var json = options.SeedJson;
         if (json is null && options.SeedFile != null)
+        {
             json = File.ReadAllText(options.SeedFile);
+        }
+
         if (json is null)
+        {
             return DefaultSeed.Create();
+        }
+
         try
         {
             return JsonSerializer.Deserialize<SeedDocument>(json, JsonIn.Options)

@@ -73,7 +73,10 @@ public sealed class EmulatorServer : IAsyncDisposable
         builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
         builder.Logging.ClearProviders();
         if (options.Verbose)
+        {
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        }
+
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -125,7 +128,10 @@ public sealed class EmulatorServer : IAsyncDisposable
     public void AdvanceClock(TimeSpan by)
     {
         if (by < TimeSpan.Zero)
+        {
             throw new ArgumentOutOfRangeException(nameof(by), "Use SetClock to go back.");
+        }
+
         _emu.Clock.Advance(by);
         _emu.Scheduler.Tick();
     }
@@ -136,7 +142,10 @@ public sealed class EmulatorServer : IAsyncDisposable
         var backwards = utc.ToUniversalTime() < _emu.Clock.UtcNow;
         _emu.Clock.Set(utc);
         if (backwards)
+        {
             _emu.Scheduler.RearmAll();
+        }
+
         _emu.Scheduler.Tick();
     }
 
@@ -151,7 +160,10 @@ public sealed class EmulatorServer : IAsyncDisposable
             lock (_observers)
             {
                 if (_observers.Count == 0)
+                {
                     _emu.RequestLogged += Relay;
+                }
+
                 _observers.Add(value!);
             }
         }
@@ -161,7 +173,9 @@ public sealed class EmulatorServer : IAsyncDisposable
             {
                 _observers.Remove(value!);
                 if (_observers.Count == 0)
+                {
                     _emu.RequestLogged -= Relay;
+                }
             }
         }
     }
@@ -172,10 +186,15 @@ public sealed class EmulatorServer : IAsyncDisposable
     {
         Action<EmulatorRequest>[] observers;
         lock (_observers)
+        {
             observers = _observers.ToArray();
+        }
+
         var request = new EmulatorRequest(e.Sequence, e.Method, e.Host, e.Path, e.Query, e.Status, e.Body);
         foreach (var observer in observers)
+        {
             observer(request);
+        }
     }
 
     /// <summary>Back to the seed (same as <c>POST /_emulator/reset</c>).</summary>
@@ -194,7 +213,10 @@ public sealed class EmulatorServer : IAsyncDisposable
         {
         }
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
             await _app.StopAsync(timeout.Token);
+        }
+
         await _app.DisposeAsync();
         _stop.Dispose();
     }
@@ -206,14 +228,22 @@ public sealed class EmulatorServer : IAsyncDisposable
         {
             if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0"), UriKind.Absolute, out var uri)
                 || uri.Scheme != Uri.UriSchemeHttp)
+            {
                 throw new ArgumentException($"'{url}' is not an http:// URL (the emulator serves plain HTTP).");
+            }
+
             if (options.AllowRemote)
+            {
                 continue;
+            }
+
             var loopback = string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
                            || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
             if (!loopback)
+            {
                 throw new ArgumentException(
                     $"'{url}' is not a loopback address: the emulator listens on 127.0.0.1/localhost/[::1] only unless --allow-remote is given.");
+            }
         }
     }
 

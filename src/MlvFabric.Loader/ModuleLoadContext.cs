@@ -16,8 +16,8 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
     /// <summary>The one assembly the default context may ask us for: the cmdlet assembly references it.</summary>
     public const string BridgedAssemblyName = "MlvFabric.Client";
 
-    private static readonly object s_gate = new();
-    private static ModuleLoadContext? s_instance;
+    private static readonly object Gate = new();
+    private static ModuleLoadContext? _instance;
 
     private readonly string _dependencyDirectory;
     private readonly Dictionary<string, string> _ownAssemblies = new(StringComparer.OrdinalIgnoreCase);
@@ -28,20 +28,20 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
     {
         _dependencyDirectory = dependencyDirectory;
         // The host's own assemblies (the framework and $PSHOME): the trusted platform assemblies list.
-        string trusted = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? string.Empty;
-        foreach (string file in trusted.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        var trusted = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? string.Empty;
+        foreach (var file in trusted.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             _hostAssemblies[Path.GetFileNameWithoutExtension(file)] = file;
         }
 
-        foreach (string file in Directory.EnumerateFiles(dependencyDirectory, "*.dll"))
+        foreach (var file in Directory.EnumerateFiles(dependencyDirectory, "*.dll"))
         {
             _ownAssemblies[Path.GetFileNameWithoutExtension(file)] = file;
         }
     }
 
     /// <summary>The context, once <see cref="Initialize"/> has run; null before.</summary>
-    public static ModuleLoadContext? Instance => s_instance;
+    public static ModuleLoadContext? Instance => _instance;
 
     /// <summary>The folder the context loads from.</summary>
     public string DependencyDirectory => _dependencyDirectory;
@@ -52,16 +52,16 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
     /// </summary>
     public static ModuleLoadContext Initialize(string dependencyDirectory)
     {
-        if (s_instance is not null)
+        if (_instance is not null)
         {
-            return s_instance;
+            return _instance;
         }
 
-        lock (s_gate)
+        lock (Gate)
         {
-            if (s_instance is null)
+            if (_instance is null)
             {
-                string fullPath = Path.GetFullPath(dependencyDirectory);
+                var fullPath = Path.GetFullPath(dependencyDirectory);
                 if (!Directory.Exists(fullPath))
                 {
                     throw new DirectoryNotFoundException($"MlvFabric dependency folder not found: '{fullPath}'. Reinstall the module.");
@@ -69,11 +69,11 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
 
                 var context = new ModuleLoadContext(fullPath);
                 Default.Resolving += context.ResolveBridgedAssembly;
-                s_instance = context;
+                _instance = context;
             }
         }
 
-        return s_instance;
+        return _instance;
     }
 
     // Answers the default context only for our client assembly, and only when it asks for a version we have.
@@ -90,7 +90,7 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
     /// <inheritdoc />
     protected override Assembly? Load(AssemblyName assemblyName)
     {
-        if (assemblyName.Name is null || !_ownAssemblies.TryGetValue(assemblyName.Name, out string? path))
+        if (assemblyName.Name is null || !_ownAssemblies.TryGetValue(assemblyName.Name, out var path))
         {
             // Not ours (System.Management.Automation, the framework): the default context answers.
             return null;
@@ -109,15 +109,15 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
 
     private bool IsProvidedByHost(string simpleName, string ownPath)
     {
-        if (!_hostAssemblies.TryGetValue(simpleName, out string? hostCopy) || !File.Exists(hostCopy))
+        if (!_hostAssemblies.TryGetValue(simpleName, out var hostCopy) || !File.Exists(hostCopy))
         {
             return false;
         }
 
         try
         {
-            Version? runtimeVersion = AssemblyName.GetAssemblyName(hostCopy).Version;
-            Version? ownVersion = AssemblyName.GetAssemblyName(ownPath).Version;
+            var runtimeVersion = AssemblyName.GetAssemblyName(hostCopy).Version;
+            var ownVersion = AssemblyName.GetAssemblyName(ownPath).Version;
             return runtimeVersion is not null && ownVersion is not null && runtimeVersion >= ownVersion;
         }
         catch (BadImageFormatException)

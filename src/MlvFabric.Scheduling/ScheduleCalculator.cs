@@ -28,7 +28,10 @@ public static class ScheduleCalculator
     public static IEnumerable<DateTime> Occurrences(ScheduleConfiguration config, DateTime afterUtc)
     {
         if (config is null)
+        {
             throw new ArgumentNullException(nameof(config));
+        }
+
         ScheduleValidator.EnsureValid(config, nameof(config));
 
         ScheduleTimeZones.TryResolve(config.LocalTimeZoneId, out _, out var timeZone);
@@ -46,7 +49,10 @@ public static class ScheduleCalculator
     public static IReadOnlyList<DateTime> NextRuns(ScheduleConfiguration config, DateTime nowUtc, int count)
     {
         if (count < 0)
+        {
             throw new ArgumentOutOfRangeException(nameof(count), count, "count must not be negative.");
+        }
+
         return Occurrences(config, nowUtc).Take(count).ToList();
     }
 
@@ -56,7 +62,9 @@ public static class ScheduleCalculator
         var k = after < start ? 0 : (after - start).Ticks / step + 1;
         var span = (end - start).Ticks;
         for (; k * step < span; k++)
+        {
             yield return start.AddTicks(k * step);
+        }
     }
 
     private static IEnumerable<DateTime> Slots(DateTime start, DateTime end, TimeZoneInfo timeZone,
@@ -75,13 +83,20 @@ public static class ScheduleCalculator
                     // Local slots ascend and LocalToUtc never reorders them, so the instants ascend too.
                     var instant = ScheduleDateTimes.LocalToUtc(date + time, timeZone);
                     if (instant >= end)
+                    {
                         yield break;
+                    }
+
                     if (instant > after && instant >= start && instant > previous)
+                    {
                         yield return previous = instant;
+                    }
                 }
             }
             if (date >= lastDate)
+            {
                 yield break;
+            }
         }
     }
 

@@ -26,10 +26,16 @@ public static class ScheduleDateTimes
     public static bool TryParse(string? text, TimeZoneInfo timeZone, out DateTime utc)
     {
         if (timeZone is null)
+        {
             throw new ArgumentNullException(nameof(timeZone));
+        }
+
         utc = default;
         if (text is null)
+        {
             return false;
+        }
+
         try
         {
             if (DateTimeOffset.TryParseExact(text, InstantFormats, CultureInfo.InvariantCulture,
@@ -65,7 +71,10 @@ public static class ScheduleDateTimes
     public static DateTime LocalToUtc(DateTime local, TimeZoneInfo timeZone)
     {
         if (timeZone is null)
+        {
             throw new ArgumentNullException(nameof(timeZone));
+        }
+
         var wall = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
         if (timeZone.IsInvalidTime(wall))
         {
@@ -73,7 +82,9 @@ public static class ScheduleDateTimes
             // in every zone in current use.
             var next = new DateTime(wall.Ticks - wall.Ticks % TimeSpan.TicksPerMinute);
             do
+            {
                 next = next.AddMinutes(1);
+            }
             while (timeZone.IsInvalidTime(next));
             return TimeZoneInfo.ConvertTimeToUtc(next, timeZone);
         }

@@ -17,12 +17,19 @@ public static class ScheduleDescriber
     public static string Describe(ScheduleConfiguration config)
     {
         if (config is null)
+        {
             throw new ArgumentNullException(nameof(config));
+        }
+
         if (!ScheduleValidator.TryParseType(config.Type, out var type))
+        {
             return string.IsNullOrWhiteSpace(config.Type) ? "Schedule" : $"{config.Type} schedule";
+        }
 
         if (type == ScheduleTypes.Cron)
+        {
             return config.Interval is int minutes ? Every(minutes) : "Every ? minutes";
+        }
 
         var what = type switch
         {
@@ -37,9 +44,15 @@ public static class ScheduleDescriber
     private static string Every(int minutes)
     {
         if (minutes > 0 && minutes % 1440 == 0)
+        {
             return Count(minutes / 1440, "day");
+        }
+
         if (minutes > 0 && minutes % 60 == 0)
+        {
             return Count(minutes / 60, "hour");
+        }
+
         return Count(minutes, "minute");
     }
 
@@ -49,7 +62,9 @@ public static class ScheduleDescriber
     private static string Times(string[]? times)
     {
         if (times is null || times.Length == 0)
+        {
             return "?";
+        }
         // Readable times in ascending order; unreadable ones after them, as given.
         return string.Join(", ", times
             .OrderBy(t => ScheduleValidator.TryParseTime(t, out var time) ? time : TimeSpan.MaxValue)
@@ -59,7 +74,9 @@ public static class ScheduleDescriber
     private static string Weekdays(string[]? weekdays)
     {
         if (weekdays is null || weekdays.Length == 0)
+        {
             return "?";
+        }
         // Monday first; unreadable names after Sunday, as given.
         return string.Join(", ", weekdays
             .Select(d => ScheduleValidator.TryParseWeekday(d, out var day)
@@ -79,7 +96,10 @@ public static class ScheduleDescriber
     {
         ScheduleValidator.TryParseOccurrenceType(occurrence?.OccurrenceType, out var type);
         if (type == MonthlyOccurrenceTypes.DayOfMonth)
+        {
             return occurrence!.DayOfMonth is int day ? $"day {day.ToString(CultureInfo.InvariantCulture)}" : "day ?";
+        }
+
         if (type == MonthlyOccurrenceTypes.OrdinalWeekday)
         {
             var index = ScheduleValidator.TryParseWeekIndex(occurrence!.WeekIndex, out var i)

@@ -15,12 +15,21 @@ public static class ScheduleEquivalence
     public static bool AreEquivalent(ScheduleConfiguration? a, ScheduleConfiguration? b)
     {
         if (a is null || b is null)
+        {
             return a is null && b is null;
+        }
+
         if (!SameText(a.Type, b.Type) || !SameZone(a.LocalTimeZoneId, b.LocalTimeZoneId))
+        {
             return false;
+        }
+
         var zone = ZoneOf(a.LocalTimeZoneId);
         if (!SameInstant(a.StartDateTime, b.StartDateTime, zone) || !SameInstant(a.EndDateTime, b.EndDateTime, zone))
+        {
             return false;
+        }
+
         switch (Canonical(a.Type))
         {
             case "CRON":
@@ -48,7 +57,10 @@ public static class ScheduleEquivalence
     private static bool SameZone(string? a, string? b)
     {
         if (SameText(a, b))
+        {
             return true;
+        }
+
         return ScheduleTimeZones.TryResolve(a, out var wa, out _) && ScheduleTimeZones.TryResolve(b, out var wb, out _) &&
                string.Equals(wa, wb, StringComparison.OrdinalIgnoreCase);
     }
@@ -57,9 +69,15 @@ public static class ScheduleEquivalence
     private static bool SameInstant(string? a, string? b, TimeZoneInfo zone)
     {
         if (string.IsNullOrWhiteSpace(a) || string.IsNullOrWhiteSpace(b))
+        {
             return string.IsNullOrWhiteSpace(a) && string.IsNullOrWhiteSpace(b);
+        }
+
         if (ScheduleDateTimes.TryParse(a!.Trim(), zone, out var ua) && ScheduleDateTimes.TryParse(b!.Trim(), zone, out var ub))
+        {
             return ua.Ticks / TimeSpan.TicksPerSecond == ub.Ticks / TimeSpan.TicksPerSecond;
+        }
+
         return SameText(a, b);
     }
 
@@ -82,7 +100,10 @@ public static class ScheduleEquivalence
     private static bool SameOccurrence(MonthlyOccurrence? a, MonthlyOccurrence? b)
     {
         if (a is null || b is null)
+        {
             return a is null && b is null;
+        }
+
         return SameText(a.OccurrenceType, b.OccurrenceType) && a.DayOfMonth == b.DayOfMonth &&
                SameText(a.WeekIndex, b.WeekIndex) && SameText(a.Weekday, b.Weekday);
     }

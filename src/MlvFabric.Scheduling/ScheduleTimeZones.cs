@@ -36,11 +36,20 @@ public static class ScheduleTimeZones
         windowsId = "";
         timeZone = TimeZoneInfo.Utc;
         if (string.IsNullOrEmpty(id))
+        {
             return false;
+        }
+
         if (!Canonical.TryGetValue(id!, out var win) && !TZConvert.TryIanaToWindows(id!, out win))
+        {
             return false;
+        }
+
         if (!TZConvert.TryGetTimeZoneInfo(win, out var zone))
+        {
             return false;
+        }
+
         windowsId = win;
         timeZone = zone;
         return true;

@@ -95,7 +95,9 @@ public static class ScheduleValidator
     {
         var errors = Validate(config);
         if (errors.Count > 0)
+        {
             throw new ArgumentException(string.Join(" ", errors.Select(e => e.Message)), paramName);
+        }
     }
 
     /// <summary>The canonical spelling of a schedule type (any casing accepted).</summary>
@@ -128,7 +130,10 @@ public static class ScheduleValidator
         if (text is null || text.Length != 5 || text[2] != ':'
             || !TwoDigits(text, 0, out var hours) || !TwoDigits(text, 3, out var minutes)
             || hours > 23 || minutes > 59)
+        {
             return false;
+        }
+
         time = new TimeSpan(hours, minutes, 0);
         return true;
     }
@@ -166,11 +171,18 @@ public static class ScheduleValidator
         IReadOnlyList<string> names, string problem)
     {
         if (string.IsNullOrWhiteSpace(value))
+        {
             errors.Add(Invalid(field, value, $"{field} is required: use {OneOf(names)}."));
+        }
         else if (TryMatch(value, names, out var canonical, out _))
+        {
             return canonical;
+        }
         else
+        {
             errors.Add(Invalid(field, value, $"{field} '{value}' {problem}: use {OneOf(names)}."));
+        }
+
         return null;
     }
 
@@ -179,9 +191,13 @@ public static class ScheduleValidator
     {
         var allowed = $"{what}, {min} to {max}" + (maxMeaning is null ? "" : $" ({maxMeaning})");
         if (value is null)
+        {
             errors.Add(Invalid(field, null, $"{field} is required: {allowed}."));
+        }
         else if (value < min || value > max)
+        {
             errors.Add(Invalid(field, Text(value.Value), $"{field} {Text(value.Value)} is out of range: {allowed}."));
+        }
     }
 
     private static TimeZoneInfo? CheckTimeZone(List<ScheduleValidationError> errors, string? id)
@@ -202,8 +218,11 @@ public static class ScheduleValidator
             return null;
         }
         if (!ScheduleTimeZones.IsWindowsId(id))
+        {
             errors.Add(Invalid(field, id,
                 $"{field} '{id}' is an IANA time-zone name; the service takes Windows time-zone ids only: use '{windowsId}'."));
+        }
+
         return timeZone;
     }
 
@@ -214,19 +233,28 @@ public static class ScheduleValidator
         var start = CheckDate(errors, "configuration.startDateTime", config.StartDateTime, timeZone ?? TimeZoneInfo.Utc);
         var end = CheckDate(errors, "configuration.endDateTime", config.EndDateTime, timeZone ?? TimeZoneInfo.Utc);
         if (timeZone != null && start != null && end != null && end <= start)
+        {
             errors.Add(Invalid("configuration.endDateTime", config.EndDateTime,
                 $"configuration.endDateTime '{config.EndDateTime}' must be later than startDateTime '{config.StartDateTime}'."));
+        }
     }
 
     private static DateTime? CheckDate(List<ScheduleValidationError> errors, string field, string? value,
         TimeZoneInfo timeZone)
     {
         if (string.IsNullOrWhiteSpace(value))
+        {
             errors.Add(Invalid(field, value, $"{field} is required: {DateTimeHelp}."));
+        }
         else if (ScheduleDateTimes.TryParse(value, timeZone, out var utc))
+        {
             return utc;
+        }
         else
+        {
             errors.Add(Invalid(field, value, $"{field} '{value}' is not a valid date-time: use {DateTimeHelp}."));
+        }
+
         return null;
     }
 
@@ -252,17 +280,24 @@ public static class ScheduleValidator
             return;
         }
         if (list.Length == 0 || list.Length > max)
+        {
             errors.Add(Invalid(field, Text(list.Length), $"{field} has {Text(list.Length)} entries: {allowed}."));
+        }
+
         var seen = new HashSet<T>();
         for (var i = 0; i < list.Length; i++)
         {
             var item = $"{field}[{i}]";
             var text = list[i];
             if (!parse(text, out var value))
+            {
                 errors.Add(Invalid(item, text, $"{item} {(text is null ? "(null)" : $"'{text}'")} {invalid}."));
+            }
             else if (!seen.Add(value))
+            {
                 errors.Add(new ScheduleValidationError(ScheduleValidationError.InvalidRequest, item,
                     $"{item} '{text}' repeats an earlier entry: each {entry} may appear only once.", text));
+            }
         }
     }
 

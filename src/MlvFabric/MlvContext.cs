@@ -1,6 +1,5 @@
 using System;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric;
 

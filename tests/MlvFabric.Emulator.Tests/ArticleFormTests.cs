@@ -23,7 +23,7 @@ public sealed class ArticleFormTests : ArticleFormsTest
     }
 
     [Fact]
-    public async Task The_settings_show_the_switch()
+    public async Task TheSettingsShowTheSwitch()
     {
         Assert.True((await Api.Control(HttpMethod.Get, "settings")).AssertStatus(200).Json.GetProperty("serveArticleForms").GetBoolean());
         await Api.Settings(new { pageSize = 5 });
@@ -37,7 +37,7 @@ public sealed class ArticleFormTests : ArticleFormsTest
     [InlineData("items/{lh}/jobs/instances?jobType=RefreshMaterializedLakeViews")]
     [InlineData("items/{lh}/jobs/REFRESHMATERIALIZEDLAKEVIEWS/instances")]
     [InlineData("items/{lh}/jobs/instances?jobType=refreshmaterializedlakeviews")]
-    public async Task Every_run_spelling_starts_a_job(string path)
+    public async Task EveryRunSpellingStartsAJob(string path)
     {
         var reply = await Api.Post($"v1/workspaces/{Sales}/" + path.Replace("{lh}", Silver.ToString()));
         reply.AssertStatus(202);
@@ -51,7 +51,7 @@ public sealed class ArticleFormTests : ArticleFormsTest
     [InlineData("items/{lh}/jobs/instances?jobType=MaterializedLakeViews")]
     [InlineData("lakehouses/{lh}/jobs/MaterializedLakeViews/instances")]
     [InlineData("items/{lh}/jobs/instances")]
-    public async Task Other_job_types_are_InvalidJobType(string path)
+    public async Task OtherJobTypesAreInvalidJobType(string path)
     {
         var reply = await Api.Post($"v1/workspaces/{Sales}/" + path.Replace("{lh}", Silver.ToString()));
         reply.AssertError(400, "InvalidJobType");
@@ -61,7 +61,7 @@ public sealed class ArticleFormTests : ArticleFormsTest
     }
 
     [Fact]
-    public async Task Get_list_and_cancel_answer_on_both_forms()
+    public async Task GetListAndCancelAnswerOnBothForms()
     {
         var job = await Api.RunAsync(Sales, Silver);
         foreach (var form in new[] { It(Sales, Silver), Lh(Sales, Silver) })
@@ -83,7 +83,7 @@ public sealed class ArticleFormTests : ArticleFormsTest
     }
 
     [Fact]
-    public async Task The_lakehouse_form_lists_MLV_jobs_only_and_the_item_form_every_job_type()
+    public async Task TheLakehouseFormListsMLVJobsOnlyAndTheItemFormEveryJobType()
     {
         await Api.Faults(new { throttle = new { jobStatusReadsPerMinute = 0 } });
         (await Api.Control(HttpMethod.Post, $"lakehouses/{Gold}/jobs/history", new { count = 120, otherJobTypeEvery = 4 })).AssertStatus(201);
@@ -96,7 +96,7 @@ public sealed class ArticleFormTests : ArticleFormsTest
     }
 
     [Fact]
-    public async Task Schedules_answer_identically_on_both_forms_and_casings()
+    public async Task SchedulesAnswerIdenticallyOnBothFormsAndCasings()
     {
         var created = (await Api.Post($"{Lh(Sales, Silver)}/jobs/refreshMaterializedLakeViews/schedules", Bodies.Cron())).AssertStatus(201).Json;
         var id = created.GetProperty("id").GetString();
@@ -111,7 +111,7 @@ public sealed class ArticleFormTests : ArticleFormsTest
     }
 
     [Fact]
-    public async Task Bodies_are_as_lenient_as_before()
+    public async Task BodiesAreAsLenientAsBefore()
     {
         var def = (await Api.Post($"{Lh(Sales, Silver)}/mlvExecutionDefinitions",
                 new { displayName = "stats", currentLakehouseExecutionContext = new { mode = "Selected", selectedMlvs = new[] { "silver.order_stats" } } }))

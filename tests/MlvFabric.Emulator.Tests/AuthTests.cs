@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Text;
@@ -26,7 +25,7 @@ public sealed class AuthTests : EmulatorTest
     [InlineData("Basic dXNlcjpwYXNz", "Unauthorized")]
     [InlineData("Bearer not-a-jwt", "InvalidToken")]
     [InlineData("Bearer a.b.c", "InvalidToken")]
-    public async Task Missing_or_malformed_tokens_are_401(string? authorization, string errorCode)
+    public async Task MissingOrMalformedTokensAre401(string? authorization, string errorCode)
     {
         Api.Token = null;
         var reply = await Api.Send(HttpMethod.Get, $"v1/workspaces/{Sales}", authorization: authorization);
@@ -35,7 +34,7 @@ public sealed class AuthTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Expired_tokens_are_TokenExpired_by_wall_clock_not_emulator_clock()
+    public async Task ExpiredTokensAreTokenExpiredByWallClockNotEmulatorClock()
     {
         Api.Token = Server.MintToken(lifetimeSeconds: -60);
         (await Api.Get("v1/workspaces")).AssertError(401, "TokenExpired");
@@ -48,7 +47,7 @@ public sealed class AuthTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Tokens_for_another_audience_or_without_oid_are_InvalidToken()
+    public async Task TokensForAnotherAudienceOrWithoutOidAreInvalidToken()
     {
         var exp = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
         Api.Token = Jwt(new { aud = "https://graph.microsoft.com", exp, oid = Guid.NewGuid() });
@@ -60,7 +59,7 @@ public sealed class AuthTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Minted_tokens_carry_the_documented_claims()
+    public async Task MintedTokensCarryTheDocumentedClaims()
     {
         var reply = (await Api.Control(HttpMethod.Post, "tokens", new { kind = "servicePrincipal", lifetimeSeconds = 600 })).AssertStatus(200).Json;
         var token = reply.GetProperty("accessToken").GetString()!;
@@ -72,7 +71,10 @@ public sealed class AuthTests : EmulatorTest
         Assert.Equal("none", Decode(parts[0]).GetProperty("alg").GetString());
         var claims = Decode(parts[1]);
         foreach (var claim in new[] { "aud", "exp", "iat", "nbf", "oid", "tid", "appid", "idtyp" })
+        {
             Assert.True(claims.TryGetProperty(claim, out _), claim);
+        }
+
         Assert.Equal("app", claims.GetProperty("idtyp").GetString());
         Assert.Equal("https://api.fabric.microsoft.com", claims.GetProperty("aud").GetString());
         var user = Decode(Server.MintToken().Split('.')[1]);
@@ -82,7 +84,7 @@ public sealed class AuthTests : EmulatorTest
     }
 
     [Fact]
-    public async Task App_tokens_work_by_default_and_own_schedules_as_ServicePrincipal()
+    public async Task AppTokensWorkByDefaultAndOwnSchedulesAsServicePrincipal()
     {
         Api.Token = Server.MintToken("servicePrincipal");
         var s = (await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/schedules", Bodies.Cron())).AssertStatus(201).Json;
@@ -91,7 +93,7 @@ public sealed class AuthTests : EmulatorTest
     }
 
     [Fact]
-    public async Task App_tokens_can_be_refused_on_MLV_job_calls()
+    public async Task AppTokensCanBeRefusedOnMLVJobCalls()
     {
         await Api.Settings(new { refuseAppTokensOnMlvJobs = true });
         Api.Token = Server.MintToken("servicePrincipal");
@@ -106,7 +108,7 @@ public sealed class AuthTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Managed_identity_endpoint_behaves_like_app_service()
+    public async Task ManagedIdentityEndpointBehavesLikeAppService()
     {
         using var http = new HttpClient();
         var url = $"{Server.ManagedIdentityEndpoint}?api-version=2019-08-01&resource={Uri.EscapeDataString("https://api.fabric.microsoft.com")}";
@@ -147,7 +149,7 @@ public sealed class AuthTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Control_endpoints_need_no_token()
+    public async Task ControlEndpointsNeedNoToken()
     {
         Api.Token = null;
         (await Api.Control(HttpMethod.Get, "clock")).AssertStatus(200);

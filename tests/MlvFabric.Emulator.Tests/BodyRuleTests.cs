@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using System.Text.Json;
 using System.Threading.Tasks;
 using MlvFabric.Emulator.Tests.Infrastructure;
 using Xunit;
@@ -29,7 +28,7 @@ public sealed class BodyRuleTests : EmulatorTest
     [Theory]
     [InlineData("lakehouses/{lh}/jobs/refreshMaterializedLakeViews/instances")]
     [InlineData("lakehouses/{lh}/jobs/instances?jobType=RefreshMaterializedLakeViews")]
-    public async Task The_lakehouse_run_takes_no_body(string path)
+    public async Task TheLakehouseRunTakesNoBody(string path)
     {
         var url = $"v1/workspaces/{Sales}/" + path.Replace("{lh}", Gold.ToString());
         var def = await Definition();
@@ -42,7 +41,7 @@ public sealed class BodyRuleTests : EmulatorTest
     }
 
     [Fact]
-    public async Task The_items_run_refuses_null_execution_data_and_parameters()
+    public async Task TheItemsRunRefusesNullExecutionDataAndParameters()
     {
         var run = $"{It(Sales, Gold)}/jobs/{Mlv}/instances";
         (await Api.Post(run, """{"executionData": null}""")).AssertError(400, "InvalidRequest");
@@ -55,7 +54,7 @@ public sealed class BodyRuleTests : EmulatorTest
     }
 
     [Fact]
-    public async Task A_schedule_refuses_null_execution_data_on_create_and_update()
+    public async Task AScheduleRefusesNullExecutionDataOnCreateAndUpdate()
     {
         (await Api.Post(Schedules, $$"""{"enabled": true, "configuration": {{Config}}, "executionData": null}""")).AssertError(400, "InvalidRequest");
         (await Api.Post($"{Lh(Sales, Gold)}/jobs/refreshMaterializedLakeViews/schedules",

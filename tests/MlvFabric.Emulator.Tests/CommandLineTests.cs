@@ -8,7 +8,7 @@ namespace MlvFabric.Emulator.Tests;
 public sealed class CommandLineTests
 {
     [Fact]
-    public void Flags_map_onto_options()
+    public void FlagsMapOntoOptions()
     {
         var o = CommandLine.Parse(new[] { "--urls", "http://127.0.0.1:5080", "--retry-after", "60", "--page-size=7", "--refuse-app-tokens", "--dedupe-status", "Cancelled" })!;
         Assert.Equal("http://127.0.0.1:5080", o.Urls);
@@ -25,7 +25,7 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public async Task Non_loopback_urls_are_refused_unless_allowed()
+    public async Task NonLoopbackUrlsAreRefusedUnlessAllowed()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => EmulatorServer.StartAsync(new EmulatorOptions { Urls = "http://0.0.0.0:0" }));
         await Assert.ThrowsAsync<ArgumentException>(() => EmulatorServer.StartAsync(new EmulatorOptions { Urls = "http://*:0" }));
@@ -35,7 +35,7 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public async Task A_seed_file_replaces_the_built_in_tenant()
+    public async Task ASeedFileReplacesTheBuiltInTenant()
     {
         var seed = """
         { "tenantName": "Fabrikam", "workspaces": [ { "name": "Ops", "lakehouses": [ { "name": "Lake", "durationSeconds": 1,

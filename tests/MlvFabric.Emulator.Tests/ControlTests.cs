@@ -13,7 +13,7 @@ public sealed class ControlTests : EmulatorTest
     public ControlTests(EmulatorFixture fixture) : base(fixture) { }
 
     [Fact]
-    public async Task The_request_log_records_every_v1_request_without_the_token()
+    public async Task TheRequestLogRecordsEveryV1RequestWithoutTheToken()
     {
         (await Api.Get($"v1/workspaces/{Sales}")).AssertStatus(200);
         (await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/schedules?x=1", Bodies.Cron())).AssertStatus(201);
@@ -41,7 +41,7 @@ public sealed class ControlTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Reset_returns_to_the_seed()
+    public async Task ResetReturnsToTheSeed()
     {
         await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/schedules", Bodies.Cron());
         await Api.RunAsync(Sales, Gold);
@@ -61,7 +61,7 @@ public sealed class ControlTests : EmulatorTest
     }
 
     [Fact]
-    public async Task The_clock_advances_and_can_be_set()
+    public async Task TheClockAdvancesAndCanBeSet()
     {
         var before = (await Api.Control(HttpMethod.Get, "clock")).Json;
         Assert.Equal(0, before.GetProperty("offsetMinutes").GetDouble());
@@ -76,7 +76,7 @@ public sealed class ControlTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Bulk_lakehouses_and_per_lakehouse_settings()
+    public async Task BulkLakehousesAndPerLakehouseSettings()
     {
         var created = (await Api.Control(HttpMethod.Post, "seed/lakehouses", new { workspace = "Bench", count = 500, durationSeconds = 2, queueSeconds = 30 })).AssertStatus(201).Json;
         var ws = Guid.Parse(created.GetProperty("workspaceId").GetString()!);
@@ -97,7 +97,7 @@ public sealed class ControlTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Settings_read_and_write()
+    public async Task SettingsReadAndWrite()
     {
         var s = (await Api.Control(HttpMethod.Get, "settings")).AssertStatus(200).Json;
         Assert.Equal(50, s.GetProperty("pageSize").GetInt32());

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Net.Http;
-using System.Text.Json;
 using System.Threading.Tasks;
 using MlvFabric.Emulator.Tests.Infrastructure;
 using Xunit;
@@ -22,7 +21,7 @@ public sealed class ExecutionDefinitionTests : EmulatorTest
         (await Api.Post(Defs, body)).AssertStatus(201).Json.GetProperty("id").GetString()!;
 
     [Fact]
-    public async Task Create_get_list_patch_delete()
+    public async Task CreateGetListPatchDelete()
     {
         var body = new
         {
@@ -67,7 +66,7 @@ public sealed class ExecutionDefinitionTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Validation_and_conflicts()
+    public async Task ValidationAndConflicts()
     {
         (await Api.Post(Defs, new { currentLakehouseExecutionContext = new { mode = "All" } })).AssertError(400, "InvalidRequest");
         (await Api.Post(Defs, new { displayName = "x" })).AssertError(400, "InvalidRequest");
@@ -92,7 +91,7 @@ public sealed class ExecutionDefinitionTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Deleting_a_definition_deletes_its_schedules()
+    public async Task DeletingADefinitionDeletesItsSchedules()
     {
         var def = await Create(Selected("kpis", "gold.kpi_summary"));
         var keep = await Create(Selected("ltv", "gold.customer_ltv"));
@@ -115,7 +114,7 @@ public sealed class ExecutionDefinitionTests : EmulatorTest
     }
 
     [Fact]
-    public async Task A_run_with_a_definition_refreshes_the_selection_and_its_upstream_only()
+    public async Task ARunWithADefinitionRefreshesTheSelectionAndItsUpstreamOnly()
     {
         var def = await Create(Selected("region", "gold.sales_by_region"));
         var job = await Api.RunAsync(Sales, Gold, new { executionData = new { mlvExecutionDefinitionId = def } });
@@ -139,7 +138,7 @@ public sealed class ExecutionDefinitionTests : EmulatorTest
     }
 
     [Fact]
-    public async Task A_scheduled_run_with_a_definition_refreshes_the_subset()
+    public async Task AScheduledRunWithADefinitionRefreshesTheSubset()
     {
         var def = await Create(Selected("ltv", "gold.customer_ltv"));
         await Api.SetClock("2030-01-01T00:00:00Z");
@@ -158,7 +157,7 @@ public sealed class ExecutionDefinitionTests : EmulatorTest
     }
 
     [Fact]
-    public async Task A_selected_MLV_that_no_longer_exists_fails_the_run_with_MLV_SELECTED_NOT_FOUND()
+    public async Task ASelectedMLVThatNoLongerExistsFailsTheRunWithMLVSELECTEDNOTFOUND()
     {
         var def = await Create(Selected("kpis", "gold.kpi_summary"));
         var removed = (await Api.Control(HttpMethod.Delete, $"lakehouses/{Gold}/mlvs/gold.kpi_summary")).AssertStatus(200).Json;

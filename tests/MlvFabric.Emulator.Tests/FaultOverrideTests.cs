@@ -21,7 +21,7 @@ public sealed class FaultOverrideTests : EmulatorTest
         MlvRuns((await Api.Get($"{It(Sales, Gold)}/jobs/instances")).AssertStatus(200).Json.GetProperty("value").EnumerateArray()).Count();
 
     [Fact]
-    public async Task Request_phase_override_answers_without_running_the_handler()
+    public async Task RequestPhaseOverrideAnswersWithoutRunningTheHandler()
     {
         await Api.Faults(new
         {
@@ -40,7 +40,7 @@ public sealed class FaultOverrideTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Response_phase_override_keeps_the_state_change_and_replaces_headers_and_body()
+    public async Task ResponsePhaseOverrideKeepsTheStateChangeAndReplacesHeadersAndBody()
     {
         await Api.Faults(new
         {
@@ -64,7 +64,7 @@ public sealed class FaultOverrideTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Response_phase_override_can_replace_the_body_and_status()
+    public async Task ResponsePhaseOverrideCanReplaceTheBodyAndStatus()
     {
         var job = await Api.RunAsync(Sales, Gold);
         var body = JsonSerializer.Serialize(new { id = job, status = "Exploding" });
@@ -85,7 +85,7 @@ public sealed class FaultOverrideTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Bad_override_entries_are_400()
+    public async Task BadOverrideEntriesAre400()
     {
         (await Api.Control(HttpMethod.Put, "faults", new { script = new[] { new { fault = "override" } } })).AssertError(400, "InvalidRequest");
         (await Api.Control(HttpMethod.Put, "faults", new { script = new[] { new { fault = "override", status = 99 } } })).AssertError(400, "InvalidRequest");
@@ -98,11 +98,14 @@ public sealed class FaultOverrideTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Drop_phase_either_drops_before_and_after_processing()
+    public async Task DropPhaseEitherDropsBeforeAndAfterProcessing()
     {
         await Api.Faults(new { seed = 5, rates = new { drop = 1.0 }, dropPhase = "either" });
         for (var i = 0; i < 40; i++)
+        {
             await Assert.ThrowsAsync<HttpRequestException>(() => Api.Post(RunPath));
+        }
+
         var faults = (await Api.Control(HttpMethod.Get, "requests")).Json.EnumerateArray()
             .Select(e => e.GetProperty("fault").GetString()).ToList();
         Assert.Contains("drop:request", faults);

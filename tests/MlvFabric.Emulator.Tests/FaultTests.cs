@@ -24,7 +24,7 @@ public sealed class FaultTests : EmulatorTest
         MlvRuns((await Api.Get($"{It(Sales, Gold)}/jobs/instances")).AssertStatus(200).Json.GetProperty("value").EnumerateArray()).Count();
 
     [Fact]
-    public async Task Scripted_throttle_and_server_errors()
+    public async Task ScriptedThrottleAndServerErrors()
     {
         await Api.Faults(new
         {
@@ -49,7 +49,7 @@ public sealed class FaultTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Drop_before_processing_loses_the_request()
+    public async Task DropBeforeProcessingLosesTheRequest()
     {
         await Api.Faults(Script("drop", "POST", "/v1/workspaces/*/jobs/*/instances", "request"));
         await Assert.ThrowsAsync<HttpRequestException>(() => Api.Post(RunPath));
@@ -59,7 +59,7 @@ public sealed class FaultTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Drop_after_processing_creates_the_job_but_loses_the_answer()
+    public async Task DropAfterProcessingCreatesTheJobButLosesTheAnswer()
     {
         await Api.Faults(Script("drop", "POST", "/v1/workspaces/*/jobs/*/instances", "response"));
         await Assert.ThrowsAsync<HttpRequestException>(() => Api.Post(RunPath));
@@ -73,7 +73,7 @@ public sealed class FaultTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Truncate_answers_200_with_half_a_json_body()
+    public async Task TruncateAnswers200WithHalfAJsonBody()
     {
         await Api.Faults(Script("truncate", "GET", "/v1/workspaces"));
         var reply = await Api.Get("v1/workspaces");
@@ -85,7 +85,7 @@ public sealed class FaultTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Slow_delays_the_answer()
+    public async Task SlowDelaysTheAnswer()
     {
         await Api.Faults(Script("slow", "GET", "/v1/workspaces", delayMs: 400));
         var watch = Stopwatch.StartNew();
@@ -94,7 +94,7 @@ public sealed class FaultTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Rates_are_deterministic_for_a_seed_and_never_touch_the_control_surface()
+    public async Task RatesAreDeterministicForASeedAndNeverTouchTheControlSurface()
     {
         async Task<string> Sequence()
         {
@@ -116,11 +116,13 @@ public sealed class FaultTests : EmulatorTest
         await Api.Faults(new { seed = 43, rates = new { throttle = 0.2, serverError = 0.2 } });
         (await Api.Control(HttpMethod.Delete, "faults")).AssertStatus(200);
         for (var i = 0; i < 10; i++)
+        {
             (await Api.Get("v1/workspaces")).AssertStatus(200);
+        }
     }
 
     [Fact]
-    public async Task Bad_fault_settings_are_400()
+    public async Task BadFaultSettingsAre400()
     {
         (await Api.Control(HttpMethod.Put, "faults", new { rates = new { throttle = 2.0 } })).AssertError(400, "InvalidRequest");
         (await Api.Control(HttpMethod.Put, "faults", Script("explode"))).AssertError(400, "InvalidRequest");

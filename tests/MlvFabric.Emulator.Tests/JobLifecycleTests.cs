@@ -22,7 +22,7 @@ public sealed class JobLifecycleTests : EmulatorTest
     private async Task<string> Status(Guid job) => (await Api.JobAsync(Sales, Gold, job)).GetProperty("status").GetString()!;
 
     [Fact]
-    public async Task NotStarted_InProgress_Completed_as_the_clock_advances()
+    public async Task NotStartedInProgressCompletedAsTheClockAdvances()
     {
         var job = await Api.RunAsync(Sales, Gold);
         var first = await Api.JobAsync(Sales, Gold, job);
@@ -43,7 +43,7 @@ public sealed class JobLifecycleTests : EmulatorTest
     }
 
     [Fact]
-    public async Task A_failed_run_carries_failureReason()
+    public async Task AFailedRunCarriesFailureReason()
     {
         await Api.LakehouseSettings(Gold, new { failureRate = 1.0, failureCode = "MLV_SPARK_SESSION_REQUEST_SUBMISSION_FAILED", failureMessage = "No capacity." });
         var job = await Api.RunAsync(Sales, Gold);
@@ -57,7 +57,7 @@ public sealed class JobLifecycleTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Failures_follow_the_rate_deterministically()
+    public async Task FailuresFollowTheRateDeterministically()
     {
         await Api.LakehouseSettings(Gold, new { failureRate = 0.5, queueSeconds = 0, durationSeconds = 1 });
         async Task<string> Outcomes()
@@ -80,7 +80,7 @@ public sealed class JobLifecycleTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Cancel_records_the_instant_and_a_finished_job_is_JobAlreadyCompleted()
+    public async Task CancelRecordsTheInstantAndAFinishedJobIsJobAlreadyCompleted()
     {
         var job = await Api.RunAsync(Sales, Gold);
         await Api.AdvanceMinutes(3);
@@ -103,7 +103,7 @@ public sealed class JobLifecycleTests : EmulatorTest
     }
 
     [Fact]
-    public async Task A_second_run_while_one_is_active_is_Deduped_or_Cancelled_by_setting()
+    public async Task ASecondRunWhileOneIsActiveIsDedupedOrCancelledBySetting()
     {
         var first = await Api.RunAsync(Sales, Gold);
         var second = await Api.RunAsync(Sales, Gold);
@@ -126,7 +126,7 @@ public sealed class JobLifecycleTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Job_list_is_newest_first_and_keeps_100_finished()
+    public async Task JobListIsNewestFirstAndKeeps100Finished()
     {
         await Api.LakehouseSettings(Gold, new { queueSeconds = 0, durationSeconds = 1 });
         await Api.Faults(new { throttle = new { jobSubmissionsPerMinute = 0, jobStatusReadsPerMinute = 0 } });
@@ -144,7 +144,7 @@ public sealed class JobLifecycleTests : EmulatorTest
     }
 
     [Fact]
-    public async Task The_history_label_is_configurable()
+    public async Task TheHistoryLabelIsConfigurable()
     {
         var job = await Api.RunAsync(Sales, Gold);
         await Api.Settings(new { jobTypeLabel = "MaterializedLakeViews" });
@@ -154,7 +154,7 @@ public sealed class JobLifecycleTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Internal_detail_shows_what_ran()
+    public async Task InternalDetailShowsWhatRan()
     {
         var job = await Api.RunAsync(Sales, Gold);
         var d = await Api.JobDetailAsync(job);

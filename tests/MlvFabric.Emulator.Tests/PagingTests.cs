@@ -27,7 +27,7 @@ public sealed class PagingTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Job_instances_page_through_with_the_uri_and_with_the_token()
+    public async Task JobInstancesPageThroughWithTheUriAndWithTheToken()
     {
         await GenerateHistory(Gold, 130);
         var path = $"{It(Sales, Gold)}/jobs/instances";
@@ -65,7 +65,7 @@ public sealed class PagingTests : EmulatorTest
     }
 
     [Fact]
-    public async Task The_token_is_accepted_encoded_and_decoded_and_a_bad_one_is_400()
+    public async Task TheTokenIsAcceptedEncodedAndDecodedAndABadOneIs400()
     {
         await GenerateHistory(Gold, 60);
         var path = $"{It(Sales, Gold)}/jobs/instances";
@@ -86,7 +86,7 @@ public sealed class PagingTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Lists_keep_other_query_parameters_in_the_continuation_uri()
+    public async Task ListsKeepOtherQueryParametersInTheContinuationUri()
     {
         await Api.Settings(new { pageSize = 2 });
         var first = (await Api.Get($"v1/workspaces/{Sales}/items?type=Lakehouse")).AssertStatus(200).Json;
@@ -97,12 +97,14 @@ public sealed class PagingTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Every_list_pages()
+    public async Task EveryListPages()
     {
         await Api.Settings(new { pageSize = 3 });
         (await Api.Control(HttpMethod.Post, "seed/lakehouses", new { workspace = "Sales", count = 5, namePrefix = "Extra" })).AssertStatus(201);
         for (var i = 0; i < 4; i++)
+        {
             (await Api.Control(HttpMethod.Post, "seed/lakehouses", new { workspace = $"More{i}", count = 1 })).AssertStatus(201);
+        }
 
         Assert.Equal(6, (await Api.ListAllAsync("v1/workspaces")).Count);
         Assert.Equal(8, (await Api.ListAllAsync($"v1/workspaces/{Sales}/lakehouses")).Count);
@@ -111,18 +113,24 @@ public sealed class PagingTests : EmulatorTest
 
         var schedules = $"{It(Sales, Gold)}/jobs/{Mlv}/schedules";
         for (var i = 0; i < 8; i++)
+        {
             (await Api.Post(schedules, Bodies.Cron(10 + i))).AssertStatus(201);
+        }
+
         var listed = await Api.ListAllAsync(schedules);
         Assert.Equal(Enumerable.Range(10, 8), listed.Select(s => s.GetProperty("configuration").GetProperty("interval").GetInt32()));
 
         var defs = $"{Lh(Sales, Gold)}/mlvExecutionDefinitions";
         for (var i = 0; i < 7; i++)
+        {
             (await Api.Post(defs, new { displayName = $"def{i}", currentLakehouseExecutionContext = new { mode = "All" } })).AssertStatus(201);
+        }
+
         Assert.Equal(Enumerable.Range(0, 7).Select(i => $"def{i}"), (await Api.ListAllAsync(defs)).Select(d => d.GetProperty("displayName").GetString()));
     }
 
     [Fact]
-    public async Task The_job_list_holds_every_job_type_of_the_item()
+    public async Task TheJobListHoldsEveryJobTypeOfTheItem()
     {
         await GenerateHistory(Gold, 0, new { count = 120, otherJobTypeEvery = 4 });
         var all = await Api.ListAllAsync($"{It(Sales, Gold)}/jobs/instances");
@@ -135,7 +143,7 @@ public sealed class PagingTests : EmulatorTest
     }
 
     [Fact]
-    public async Task History_beyond_the_cap_is_kept_when_lifted()
+    public async Task HistoryBeyondTheCapIsKeptWhenLifted()
     {
         await GenerateHistory(Gold, 1000);
         var live = await Api.RunAsync(Sales, Gold);

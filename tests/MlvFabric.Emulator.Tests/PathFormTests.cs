@@ -29,7 +29,7 @@ public sealed class PathFormTests : EmulatorTest
     [InlineData("items/{lh}/jobs/instances?jobType=RefreshMaterializedLakeViews")]
     [InlineData("items/{lh}/jobs/REFRESHMATERIALIZEDLAKEVIEWS/instances")]
     [InlineData("items/{lh}/jobs/instances?jobType=refreshmaterializedlakeviews")]
-    public async Task Every_run_spelling_starts_a_job(string path)
+    public async Task EveryRunSpellingStartsAJob(string path)
     {
         var reply = await Api.Post($"v1/workspaces/{Sales}/" + path.Replace("{lh}", Silver.ToString()));
         reply.AssertStatus(202);
@@ -44,7 +44,7 @@ public sealed class PathFormTests : EmulatorTest
     [InlineData("lakehouses/{lh}/jobs/instances?jobType=MaterializedLakeViews")]
     [InlineData("lakehouses/{lh}/jobs/instances")]
     [InlineData("items/{lh}/jobs/instances")]
-    public async Task Other_job_types_are_InvalidJobType(string path)
+    public async Task OtherJobTypesAreInvalidJobType(string path)
     {
         var reply = await Api.Post($"v1/workspaces/{Sales}/" + path.Replace("{lh}", Silver.ToString()));
         reply.AssertError(400, "InvalidJobType");
@@ -65,7 +65,7 @@ public sealed class PathFormTests : EmulatorTest
     [InlineData("GET", "lakehouses/{lh}/jobs/RefreshMaterializedLakeViews/schedules/{schedule}")]
     [InlineData("POST", "lakehouses/{lh}/jobs/MaterializedLakeViews/instances")]
     [InlineData("POST", "lakehouses/{lh}/jobs/MaterializedLakeViews/schedules")]
-    public async Task Article_forms_are_404_EntityNotFound(string method, string path)
+    public async Task ArticleFormsAre404EntityNotFound(string method, string path)
     {
         var job = await Api.RunAsync(Sales, Silver);
         var schedule = (await Api.Post($"{It(Sales, Silver)}/jobs/{Mlv}/schedules", Bodies.Cron())).AssertStatus(201).Json.GetProperty("id").GetString();
@@ -77,13 +77,13 @@ public sealed class PathFormTests : EmulatorTest
     }
 
     [Fact]
-    public async Task The_settings_show_the_switch_off()
+    public async Task TheSettingsShowTheSwitchOff()
     {
         Assert.False((await Api.Control(HttpMethod.Get, "settings")).AssertStatus(200).Json.GetProperty("serveArticleForms").GetBoolean());
     }
 
     [Fact]
-    public async Task Get_list_and_cancel_answer_on_the_items_form()
+    public async Task GetListAndCancelAnswerOnTheItemsForm()
     {
         var job = await Api.RunAsync(Sales, Silver);
         var one = (await Api.Get($"{It(Sales, Silver)}/jobs/instances/{job}")).AssertStatus(200).Json;
@@ -96,7 +96,7 @@ public sealed class PathFormTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Schedules_answer_on_both_spec_forms_and_casings()
+    public async Task SchedulesAnswerOnBothSpecFormsAndCasings()
     {
         var created = (await Api.Post($"{Lh(Sales, Silver)}/jobs/refreshMaterializedLakeViews/schedules", Bodies.Cron())).AssertStatus(201);
         var id = created.Json.GetProperty("id").GetString();
@@ -113,7 +113,7 @@ public sealed class PathFormTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Execution_definitions_answer_in_any_casing()
+    public async Task ExecutionDefinitionsAnswerInAnyCasing()
     {
         var created = (await Api.Post($"{Lh(Sales, Silver)}/mlvexecutiondefinitions",
             new { displayName = "all", currentLakehouseExecutionContext = new { mode = "All" } })).AssertStatus(201).Json;
@@ -126,7 +126,7 @@ public sealed class PathFormTests : EmulatorTest
     }
 
     [Fact]
-    public async Task A_notebook_has_no_MLV_jobs()
+    public async Task ANotebookHasNoMLVJobs()
     {
         (await Api.Post($"{It(Sales, Notebook)}/jobs/{Mlv}/instances")).AssertError(400, "InvalidJobType");
         (await Api.Post($"{It(Sales, Notebook)}/jobs/{Mlv}/schedules", Bodies.Cron())).AssertError(400, "InvalidJobType");
@@ -139,7 +139,7 @@ public sealed class PathFormTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Lookups_of_workspaces_lakehouses_and_items()
+    public async Task LookupsOfWorkspacesLakehousesAndItems()
     {
         var ws = (await Api.Get("v1/workspaces")).AssertStatus(200).Json.GetProperty("value").EnumerateArray().ToList();
         Assert.Equal(new[] { "Sales", "Finance" }, ws.Select(w => w.GetProperty("displayName").GetString()));
@@ -163,7 +163,7 @@ public sealed class PathFormTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Stable_ids_are_derived_from_names()
+    public async Task StableIdsAreDerivedFromNames()
     {
         Assert.Equal(StableIds.Workspace("Sales"), Sales);
         Assert.Equal(StableIds.Lakehouse("Sales", "Gold"), Gold);
@@ -183,7 +183,7 @@ public sealed class PathFormTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Unknown_routes_are_404_with_the_error_body()
+    public async Task UnknownRoutesAre404WithTheErrorBody()
     {
         (await Api.Get($"{Lh(Sales, Gold)}/materializedLakeViews")).AssertError(404, "EntityNotFound");
     }

@@ -24,7 +24,7 @@ public sealed class SchedulerTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Daily_in_Central_time_across_the_2026_spring_forward()
+    public async Task DailyInCentralTimeAcrossThe2026SpringForward()
     {
         await Api.SetClock("2026-03-05T12:00:00Z");
         (await Api.Post(Schedules, Bodies.Daily(new[] { "09:00", "02:30" }, "2026-03-06T00:00:00", "2026-03-12T00:00:00"))).AssertStatus(201);
@@ -42,12 +42,15 @@ public sealed class SchedulerTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Weekly_in_Central_time_across_the_2026_spring_forward()
+    public async Task WeeklyInCentralTimeAcrossThe2026SpringForward()
     {
         await Api.SetClock("2026-02-28T00:00:00Z");
         (await Api.Post(Schedules, Bodies.Weekly(new[] { "Saturday", "Monday" }, new[] { "10:00" }, "2026-03-01T00:00:00", "2026-03-20T00:00:00"))).AssertStatus(201);
         for (var day = 0; day < 17; day++)
+        {
             await Api.AdvanceMinutes(24 * 60);
+        }
+
         Assert.Equal(new[]
         {
             "2026-03-02T16:00:00.0000000", "2026-03-07T16:00:00.0000000",
@@ -59,7 +62,7 @@ public sealed class SchedulerTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Cron_fires_every_interval_between_start_and_end()
+    public async Task CronFiresEveryIntervalBetweenStartAndEnd()
     {
         await Api.SetClock("2030-01-01T00:00:00Z");
         (await Api.Post(Schedules, Bodies.Cron(30, "2030-01-01T00:10:00Z", "2030-01-01T01:45:00Z"))).AssertStatus(201);
@@ -70,7 +73,7 @@ public sealed class SchedulerTests : EmulatorTest
     }
 
     [Fact]
-    public async Task A_start_in_the_past_runs_at_once_and_disabled_schedules_do_not_fire()
+    public async Task AStartInThePastRunsAtOnceAndDisabledSchedulesDoNotFire()
     {
         await Api.SetClock("2030-06-01T12:00:00Z");
         (await Api.Post(Schedules, Bodies.Cron(60, "2030-06-01T11:30:00Z", "2030-06-02T00:00:00Z"))).AssertStatus(201);
@@ -90,7 +93,7 @@ public sealed class SchedulerTests : EmulatorTest
     }
 
     [Fact]
-    public async Task A_deleted_schedule_stops_firing()
+    public async Task ADeletedScheduleStopsFiring()
     {
         await Api.SetClock("2030-01-01T00:00:00Z");
         var id = (await Api.Post(Schedules, Bodies.Cron(10, "2030-01-01T00:05:00Z", "2030-01-02T00:00:00Z"))).AssertStatus(201).Json.GetProperty("id").GetString();
@@ -100,7 +103,7 @@ public sealed class SchedulerTests : EmulatorTest
         Assert.Single(await ScheduledStarts());
     }
     [Fact]
-    public async Task Monthly_on_the_31st_skips_shorter_months()
+    public async Task MonthlyOnThe31stSkipsShorterMonths()
     {
         await Api.SetClock("2026-12-31T00:00:00Z");
         (await Api.Post(Schedules, new
@@ -108,8 +111,13 @@ public sealed class SchedulerTests : EmulatorTest
             enabled = true,
             configuration = new
             {
-                type = "Monthly", startDateTime = "2027-01-01T00:00:00Z", endDateTime = "2027-06-01T00:00:00Z", localTimeZoneId = "UTC",
-                recurrence = 1, occurrence = new { occurrenceType = "DayOfMonth", dayOfMonth = 31 }, times = new[] { "06:00" },
+                type = "Monthly",
+                startDateTime = "2027-01-01T00:00:00Z",
+                endDateTime = "2027-06-01T00:00:00Z",
+                localTimeZoneId = "UTC",
+                recurrence = 1,
+                occurrence = new { occurrenceType = "DayOfMonth", dayOfMonth = 31 },
+                times = new[] { "06:00" },
             },
         })).AssertStatus(201);
         await Api.AdvanceMinutes((new DateTime(2027, 6, 2) - new DateTime(2026, 12, 31)).TotalMinutes);
@@ -117,7 +125,7 @@ public sealed class SchedulerTests : EmulatorTest
     }
 
     [Fact]
-    public async Task One_enabled_schedule_per_scope_can_be_enforced()
+    public async Task OneEnabledSchedulePerScopeCanBeEnforced()
     {
         (await Api.Post(Schedules, Bodies.Cron())).AssertStatus(201);
         (await Api.Post(Schedules, Bodies.Cron())).AssertStatus(201);

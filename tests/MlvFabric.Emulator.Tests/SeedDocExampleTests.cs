@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using System.Net.Http;
 using System.Text.Json;
 using System.Threading.Tasks;
 using MlvFabric.Emulator.Tests.Infrastructure;
@@ -28,7 +27,7 @@ public sealed class SeedDocExampleTests : ArticleFormsTest
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public async Task Schedule_create_get_list_update_delete(string type, string body)
+    public async Task ScheduleCreateGetListUpdateDelete(string type, string body)
     {
         var created = await Api.Post(Schedules, body);
         created.AssertStatus(201);
@@ -71,7 +70,7 @@ public sealed class SeedDocExampleTests : ArticleFormsTest
     }
 
     [Fact]
-    public async Task Run_on_demand_then_list_get_cancel()
+    public async Task RunOnDemandThenListGetCancel()
     {
         await Api.LakehouseSettings(Gold, new { queueSeconds = 30, durationSeconds = 300 });
         // The seed page's run request: lakehouse form, jobType as a query parameter, no body.
@@ -111,7 +110,7 @@ public sealed class SeedDocExampleTests : ArticleFormsTest
     }
 
     [Fact]
-    public async Task The_seed_pages_cancel_path_is_answered_too()
+    public async Task TheSeedPagesCancelPathIsAnsweredToo()
     {
         await Api.LakehouseSettings(Gold, new { queueSeconds = 30 });
         var job = await Api.RunAsync(Sales, Gold);

@@ -25,7 +25,7 @@ public sealed class TableMaintenanceTests : EmulatorTest
     private static Guid JobId(Reply reply) => Guid.Parse(reply.Location!.Split('/').Last());
 
     [Fact]
-    public async Task Every_built_in_lakehouse_has_finished_table_maintenance_runs_before_the_start()
+    public async Task EveryBuiltInLakehouseHasFinishedTableMaintenanceRunsBeforeTheStart()
     {
         var start = Server.UtcNow;
         foreach (var (ws, wsName, lh, name) in new[] { (Sales, "Sales", Bronze, "Bronze"), (Sales, "Sales", Gold, "Gold"), (Finance, "Finance", Ledger, "Ledger") })
@@ -56,7 +56,7 @@ public sealed class TableMaintenanceTests : EmulatorTest
     [InlineData("lakehouses/{lh}/jobs/tableMaintenance/instances", "orders")]
     [InlineData("lakehouses/{lh}/jobs/TableMaintenance/instances", "dbo_1")]
     [InlineData("lakehouses/{lh}/jobs/instances?jobType=TableMaintenance", "orders")]
-    public async Task A_run_goes_for_two_seconds_and_completes(string path, string? table)
+    public async Task ARunGoesForTwoSecondsAndCompletes(string path, string? table)
     {
         var reply = await Api.Post($"v1/workspaces/{Sales}/" + path.Replace("{lh}", Gold.ToString()), table is null ? null : Table(table));
         reply.AssertStatus(202);
@@ -71,7 +71,7 @@ public sealed class TableMaintenanceTests : EmulatorTest
     }
 
     [Fact]
-    public async Task The_lakehouse_operation_needs_a_table()
+    public async Task TheLakehouseOperationNeedsATable()
     {
         var op = $"{Lh(Sales, Gold)}/jobs/tableMaintenance/instances";
         (await Api.Post(op)).AssertError(400, "InvalidRequest");
@@ -87,7 +87,7 @@ public sealed class TableMaintenanceTests : EmulatorTest
     }
 
     [Fact]
-    public async Task The_job_list_interleaves_both_job_types_newest_first()
+    public async Task TheJobListInterleavesBothJobTypesNewestFirst()
     {
         await Api.LakehouseSettings(Gold, new { queueSeconds = 0, durationSeconds = 1 });
         var first = await Api.RunAsync(Sales, Gold);
@@ -103,7 +103,7 @@ public sealed class TableMaintenanceTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Table_maintenance_neither_dedupes_nor_is_deduped()
+    public async Task TableMaintenanceNeitherDedupesNorIsDeduped()
     {
         await Api.LakehouseSettings(Gold, new { queueSeconds = 0, durationSeconds = 60 });
         var tm = JobId(await Api.Post($"{Lh(Sales, Gold)}/jobs/tableMaintenance/instances", Table()));
@@ -119,7 +119,7 @@ public sealed class TableMaintenanceTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Unknown_status_settings_and_failure_rates_leave_table_maintenance_alone()
+    public async Task UnknownStatusSettingsAndFailureRatesLeaveTableMaintenanceAlone()
     {
         await Api.LakehouseSettings(Gold, new { unknownStatus = "Paused", failureRate = 1.0 });
         var tm = JobId(await Api.Post($"{It(Sales, Gold)}/jobs/{Tm}/instances"));
@@ -130,7 +130,7 @@ public sealed class TableMaintenanceTests : EmulatorTest
     }
 
     [Fact]
-    public async Task The_history_control_route_adds_table_maintenance_runs()
+    public async Task TheHistoryControlRouteAddsTableMaintenanceRuns()
     {
         (await Api.Control(HttpMethod.Post, $"lakehouses/{Gold}/jobs/history", new { count = 4, otherJobTypeEvery = 1 })).AssertStatus(201);
         var jobs = (await Api.Get($"{It(Sales, Gold)}/jobs/instances")).Json.GetProperty("value").EnumerateArray().ToList();

@@ -12,10 +12,13 @@ public sealed class ThrottleTests : EmulatorTest
     public ThrottleTests(EmulatorFixture fixture) : base(fixture) { }
 
     [Fact]
-    public async Task The_51st_submission_in_a_minute_is_429_TooManyRequestsForJobs()
+    public async Task The51stSubmissionInAMinuteIs429TooManyRequestsForJobs()
     {
         for (var i = 0; i < 50; i++)
+        {
             (await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/instances")).AssertStatus(202);
+        }
+
         var reply = await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/instances");
         var e = reply.AssertError(429, "TooManyRequestsForJobs");
         Assert.True(e.GetProperty("isRetriable").GetBoolean());
@@ -30,7 +33,7 @@ public sealed class ThrottleTests : EmulatorTest
     }
 
     [Fact]
-    public async Task The_51st_status_read_is_429_RequestBlocked()
+    public async Task The51stStatusReadIs429RequestBlocked()
     {
         var job = await Api.RunAsync(Sales, Gold);
         for (var i = 0; i < 25; i++)
@@ -46,7 +49,7 @@ public sealed class ThrottleTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Limits_are_configurable_and_a_global_limit_can_be_turned_on()
+    public async Task LimitsAreConfigurableAndAGlobalLimitCanBeTurnedOn()
     {
         await Api.Faults(new { throttle = new { jobSubmissionsPerMinute = 2, requestsPerMinute = 4 } });
         var faults = (await Api.Control(HttpMethod.Get, "faults")).Json.GetProperty("throttle");

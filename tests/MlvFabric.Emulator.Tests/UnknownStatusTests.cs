@@ -21,7 +21,7 @@ public sealed class UnknownStatusTests : EmulatorTest
     private async Task<string> Status(Guid lh, Guid job) => (await Api.JobAsync(Sales, lh, job)).GetProperty("status").GetString()!;
 
     [Fact]
-    public async Task A_lakehouse_setting_makes_its_runs_report_the_status_until_cancelled()
+    public async Task ALakehouseSettingMakesItsRunsReportTheStatusUntilCancelled()
     {
         var lakehouse = (await Api.Control(HttpMethod.Put, $"lakehouses/{Gold}/settings", new { unknownStatus = "Paused" })).AssertStatus(200).Json;
         Assert.Equal("Paused", lakehouse.GetProperty("settings").GetProperty("unknownStatus").GetString());
@@ -61,7 +61,7 @@ public sealed class UnknownStatusTests : EmulatorTest
     }
 
     [Fact]
-    public async Task For_a_while_the_run_reports_the_status_and_then_goes_on_as_usual()
+    public async Task ForAWhileTheRunReportsTheStatusAndThenGoesOnAsUsual()
     {
         await Api.LakehouseSettings(Gold, new { queueSeconds = 60, durationSeconds = 600, unknownStatus = "Paused", unknownStatusSeconds = 30 });
         var job = await Api.RunAsync(Sales, Gold);
@@ -91,7 +91,7 @@ public sealed class UnknownStatusTests : EmulatorTest
     }
 
     [Fact]
-    public async Task The_emulator_wide_setting_covers_every_lakehouse_and_a_lakehouse_setting_wins()
+    public async Task TheEmulatorWideSettingCoversEveryLakehouseAndALakehouseSettingWins()
     {
         var before = await Api.RunAsync(Sales, Bronze);
         var settings = (await Api.Control(HttpMethod.Put, "settings", new { unknownJobStatus = "Paused", unknownJobStatusSeconds = 0 })).AssertStatus(200).Json;
@@ -115,7 +115,7 @@ public sealed class UnknownStatusTests : EmulatorTest
     }
 
     [Fact]
-    public async Task A_status_the_contract_defines_is_refused()
+    public async Task AStatusTheContractDefinesIsRefused()
     {
         (await Api.Control(HttpMethod.Put, "settings", new { unknownJobStatus = "completed" })).AssertError(400, "InvalidRequest");
         (await Api.Control(HttpMethod.Put, $"lakehouses/{Gold}/settings", new { unknownStatus = "InProgress" })).AssertError(400, "InvalidRequest");
@@ -124,7 +124,7 @@ public sealed class UnknownStatusTests : EmulatorTest
     }
 
     [Fact]
-    public void Flags_set_the_unknown_status_and_the_throttle_window()
+    public void FlagsSetTheUnknownStatusAndTheThrottleWindow()
     {
         var o = CommandLine.Parse(new[] { "--unknown-job-status", "Paused", "--unknown-job-status-seconds", "2.5", "--throttle-window-seconds=5" })!;
         Assert.Equal("Paused", o.UnknownJobStatus);
@@ -133,7 +133,7 @@ public sealed class UnknownStatusTests : EmulatorTest
     }
 
     [Fact]
-    public async Task A_shorter_throttle_window_frees_slots_sooner()
+    public async Task AShorterThrottleWindowFreesSlotsSooner()
     {
         await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { ThrottleWindowSeconds = 2, JobStatusReadsPerMinute = 2 });
         using var api = new Api(server);

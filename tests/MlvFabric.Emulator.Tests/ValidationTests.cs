@@ -14,7 +14,7 @@ public sealed class ValidationTests : EmulatorTest
     private string Schedules => $"{It(Sales, Gold)}/jobs/{Mlv}/schedules";
 
     [Fact]
-    public async Task Malformed_guids_are_400_InvalidInput_naming_the_parameter()
+    public async Task MalformedGuidsAre400InvalidInputNamingTheParameter()
     {
         var e = (await Api.Get("v1/workspaces/not-a-guid")).AssertError(400, "InvalidInput");
         var detail = e.GetProperty("moreDetails").EnumerateArray().Single();
@@ -26,7 +26,7 @@ public sealed class ValidationTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Unknown_workspace_and_item_are_404()
+    public async Task UnknownWorkspaceAndItemAre404()
     {
         var ws = (await Api.Get($"v1/workspaces/{Guid.NewGuid()}/lakehouses")).AssertError(404, "WorkspaceNotFound");
         Assert.Equal("Workspace", ws.GetProperty("relatedResource").GetProperty("resourceType").GetString());
@@ -69,7 +69,7 @@ public sealed class ValidationTests : EmulatorTest
 
     [Theory]
     [MemberData(nameof(BadConfigurations))]
-    public async Task Bad_configurations_are_400(string why, string configuration, string errorCode)
+    public async Task BadConfigurationsAre400(string why, string configuration, string errorCode)
     {
         var e = (await Api.Post(Schedules, $$"""{"enabled":true,"configuration":{{configuration}}}""")).AssertError(400, errorCode);
         Assert.True(e.TryGetProperty("moreDetails", out _) || errorCode == "InvalidConfiguration", why);
@@ -77,7 +77,7 @@ public sealed class ValidationTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Too_many_times_is_400()
+    public async Task TooManyTimesIs400()
     {
         var times = Enumerable.Range(0, 101).Select(i => $"{i / 60 % 24:00}:{i % 60:00}").ToArray();
         (await Api.Post(Schedules, Bodies.Daily(times, "2030-01-01T00:00:00Z", "2030-02-01T00:00:00Z"))).AssertError(400, "InvalidConfiguration");
@@ -91,13 +91,13 @@ public sealed class ValidationTests : EmulatorTest
     [InlineData("""{"enabled":true,"configuration":{"type":"Cron","interval":"ten"}}""", "InvalidRequest")]
     [InlineData("""{"enabled":true,"configuration":""", "InvalidRequest")]
     [InlineData("", "InvalidRequest")]
-    public async Task Missing_or_malformed_bodies_are_400(string body, string errorCode)
+    public async Task MissingOrMalformedBodiesAre400(string body, string errorCode)
     {
         (await Api.Post(Schedules, body)).AssertError(400, errorCode);
     }
 
     [Fact]
-    public async Task Property_names_are_case_insensitive_and_unknown_ones_ignored()
+    public async Task PropertyNamesAreCaseInsensitiveAndUnknownOnesIgnored()
     {
         var body = """{"ENABLED":true,"Configuration":{"Type":"Cron","StartDateTime":"2030-01-01T00:00:00Z","enddatetime":"2030-02-01T00:00:00Z","LocalTimeZoneId":"UTC","Interval":15,"colour":"blue"},"extra":1}""";
         var s = (await Api.Post(Schedules, body)).AssertStatus(201).Json;
@@ -108,7 +108,7 @@ public sealed class ValidationTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Update_needs_enabled_and_a_complete_configuration()
+    public async Task UpdateNeedsEnabledAndACompleteConfiguration()
     {
         var id = (await Api.Post(Schedules, Bodies.Cron())).AssertStatus(201).Json.GetProperty("id").GetString();
         (await Api.Patch($"{Schedules}/{id}", new { enabled = false })).AssertError(400, "InvalidRequest");
@@ -117,17 +117,20 @@ public sealed class ValidationTests : EmulatorTest
     }
 
     [Fact]
-    public async Task The_21st_schedule_is_ScheduleExceedsLimit()
+    public async Task The21stScheduleIsScheduleExceedsLimit()
     {
         for (var i = 0; i < 20; i++)
+        {
             (await Api.Post(Schedules, Bodies.Cron(10 + i))).AssertStatus(201);
+        }
+
         (await Api.Post(Schedules, Bodies.Cron(99))).AssertError(400, "ScheduleExceedsLimit");
         // Another lakehouse has its own 20.
         (await Api.Post($"{It(Sales, Silver)}/jobs/{Mlv}/schedules", Bodies.Cron(99))).AssertStatus(201);
     }
 
     [Fact]
-    public async Task Run_with_parameters_is_FeatureNotAvailable()
+    public async Task RunWithParametersIsFeatureNotAvailable()
     {
         (await Api.Post($"{It(Sales, Gold)}/jobs/{Mlv}/instances", """{"parameters":[{"name":"a","type":"Text","value":"b"}]}"""))
             .AssertError(400, "FeatureNotAvailable");
@@ -139,7 +142,7 @@ public sealed class ValidationTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Schedule_with_unknown_definition_is_404()
+    public async Task ScheduleWithUnknownDefinitionIs404()
     {
         var body = """{"enabled":true,"configuration":{"type":"Cron","startDateTime":"2030-01-01T00:00:00Z","endDateTime":"2030-02-01T00:00:00Z","localTimeZoneId":"UTC","interval":5},"executionData":{"mlvExecutionDefinitionId":"ID"}}""".Replace("ID", Guid.NewGuid().ToString());
         (await Api.Post(Schedules, body)).AssertError(404, "EntityNotFound");

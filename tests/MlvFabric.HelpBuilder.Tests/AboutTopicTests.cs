@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using Xunit;
 
 namespace MlvFabric.HelpBuilder.Tests;
@@ -11,7 +10,7 @@ public sealed class AboutTopicTests
     [Fact]
     public void LaysOutTheTopicAsPlatyPSDoes()
     {
-        string[] lines = Lines(AboutTopicWriter.Convert("docs/about_Widgets.md", Samples.AboutWidgets));
+        var lines = Lines(AboutTopicWriter.Convert("docs/about_Widgets.md", Samples.AboutWidgets));
 
         Assert.Equal("TOPIC", lines[0]);
         Assert.Equal("    about_widgets", lines[1]);
@@ -29,10 +28,10 @@ public sealed class AboutTopicTests
     [Fact]
     public void WrapsTextToEightyColumnsWithHangingListItems()
     {
-        string[] lines = Lines(AboutTopicWriter.Convert("docs/about_Widgets.md", Samples.AboutWidgets));
+        var lines = Lines(AboutTopicWriter.Convert("docs/about_Widgets.md", Samples.AboutWidgets));
 
         Assert.All(lines, l => Assert.True(l.Length < 80, $"'{l}' is {l.Length} characters"));
-        int item = Array.FindIndex(lines, l => l.StartsWith("    - small widgets", StringComparison.Ordinal));
+        var item = Array.FindIndex(lines, l => l.StartsWith("    - small widgets", StringComparison.Ordinal));
         Assert.True(item > 0);
         Assert.StartsWith("      ", lines[item + 1]);
         Assert.NotEqual("-", lines[item + 1].Trim().Substring(0, 1));
@@ -44,7 +43,7 @@ public sealed class AboutTopicTests
     [Fact]
     public void SecondHeadingMustNameTheTopic()
     {
-        HelpBuildException ex = Assert.Throws<HelpBuildException>(() =>
+        var ex = Assert.Throws<HelpBuildException>(() =>
             AboutTopicWriter.Convert("docs/about_Widgets.md", Samples.AboutWidgets.Replace("## about_Widgets", "## about_Gadgets")));
         Assert.Equal(3, ex.Line);
         Assert.Contains("about_Widgets", ex.Message);
@@ -53,7 +52,7 @@ public sealed class AboutTopicTests
     [Fact]
     public void TopicWithoutFileNameHeadingIsRejected()
     {
-        HelpBuildException ex = Assert.Throws<HelpBuildException>(() =>
+        var ex = Assert.Throws<HelpBuildException>(() =>
             AboutTopicWriter.Convert("docs/about_Widgets.md", Samples.AboutWidgets.Replace("## about_Widgets\n\n", "")));
         Assert.Contains("second heading", ex.Message);
     }
@@ -61,7 +60,7 @@ public sealed class AboutTopicTests
     [Fact]
     public void TopicWithoutShortDescriptionIsRejected()
     {
-        HelpBuildException ex = Assert.Throws<HelpBuildException>(() =>
+        var ex = Assert.Throws<HelpBuildException>(() =>
             AboutTopicWriter.Convert("docs/about_Widgets.md", Samples.AboutWidgets.Replace("# SHORT DESCRIPTION", "# SUMMARY")));
         Assert.Contains("SHORT DESCRIPTION", ex.Message);
     }
@@ -69,7 +68,7 @@ public sealed class AboutTopicTests
     [Fact]
     public void FrontMatterIsIgnored()
     {
-        string text = AboutTopicWriter.Convert("docs/about_Widgets.md", "---\nlocale: en-US\n---\n" + Samples.AboutWidgets);
+        var text = AboutTopicWriter.Convert("docs/about_Widgets.md", "---\nlocale: en-US\n---\n" + Samples.AboutWidgets);
         Assert.StartsWith("TOPIC", text);
         Assert.DoesNotContain("locale", text);
     }

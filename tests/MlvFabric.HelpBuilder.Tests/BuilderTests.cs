@@ -1,8 +1,6 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Text;
 using System.Xml.Linq;
 using Xunit;
 
@@ -30,11 +28,11 @@ public sealed class BuilderTests : IDisposable
     {
         File.WriteAllText(Path.Combine(Docs, "Get-Widget.md"), Samples.SetWidget.Replace("Set-Widget", "Get-Widget"));
 
-        HelpBuildResult result = HelpBuilder.Build(Docs, Output);
+        var result = HelpBuilder.Build(Docs, Output);
 
         Assert.True(result.Succeeded);
         Assert.Equal(new[] { "Widgets.dll-Help.xml", "about_Widgets.help.txt" }, Directory.GetFiles(Output).Select(Path.GetFileName).OrderBy(f => f, StringComparer.Ordinal));
-        XDocument maml = XDocument.Load(Path.Combine(Output, "Widgets.dll-Help.xml"));
+        var maml = XDocument.Load(Path.Combine(Output, "Widgets.dll-Help.xml"));
         Assert.Equal(new[] { "Get-Widget", "Set-Widget" },
             maml.Root!.Elements(MamlWriter.Command + "command").Select(c => c.Element(MamlWriter.Command + "details")!.Element(MamlWriter.Command + "name")!.Value));
         Assert.Empty(Directory.GetFiles(Output, "*.tmp"));
@@ -45,7 +43,7 @@ public sealed class BuilderTests : IDisposable
     {
         File.WriteAllText(Path.Combine(Docs, "Widgets.md"), "---\nModule Name: Widgets\nModule Guid: 00000000-0000-0000-0000-000000000000\n---\n\n# Widgets Module\n## Description\nWidgets.\n");
 
-        HelpBuildResult result = HelpBuilder.Build(Docs, Output);
+        var result = HelpBuilder.Build(Docs, Output);
 
         Assert.True(result.Succeeded, string.Join("\n", result.Errors.Select(e => e.Describe())));
         Assert.Single(result.Skipped);
@@ -59,7 +57,7 @@ public sealed class BuilderTests : IDisposable
         File.WriteAllText(Path.Combine(Output, "about_Old.help.txt"), "old");
         File.WriteAllText(Path.Combine(Output, "readme.txt"), "keep");
 
-        HelpBuildResult result = HelpBuilder.Build(Docs, Output);
+        var result = HelpBuilder.Build(Docs, Output);
 
         Assert.True(result.Succeeded);
         Assert.False(File.Exists(Path.Combine(Output, "Old.dll-Help.xml")));
@@ -72,12 +70,12 @@ public sealed class BuilderTests : IDisposable
     public void MalformedFileLeavesPreviousOutputUntouchedAndReportsEveryProblem()
     {
         Assert.True(HelpBuilder.Build(Docs, Output).Succeeded);
-        string maml = Path.Combine(Output, "Widgets.dll-Help.xml");
-        byte[] before = File.ReadAllBytes(maml);
+        var maml = Path.Combine(Output, "Widgets.dll-Help.xml");
+        var before = File.ReadAllBytes(maml);
 
         File.WriteAllText(Path.Combine(Docs, "Set-Widget.md"), Samples.SetWidget.Replace("## NOTES", "## REMARKS"));
         File.WriteAllText(Path.Combine(Docs, "about_Widgets.md"), "# about_Widgets\n\ntext\n");
-        HelpBuildResult result = HelpBuilder.Build(Docs, Output);
+        var result = HelpBuilder.Build(Docs, Output);
 
         Assert.False(result.Succeeded);
         Assert.Equal(2, result.Errors.Count);
@@ -91,7 +89,7 @@ public sealed class BuilderTests : IDisposable
     {
         File.WriteAllText(Path.Combine(Docs, "set-widget2.md"), Samples.SetWidget);
 
-        HelpBuildResult result = HelpBuilder.Build(Docs, Output);
+        var result = HelpBuilder.Build(Docs, Output);
 
         Assert.False(result.Succeeded);
     }
@@ -100,7 +98,7 @@ public sealed class BuilderTests : IDisposable
     public void SameInputGivesTheSameBytes()
     {
         HelpBuilder.Build(Docs, Output);
-        byte[] first = File.ReadAllBytes(Path.Combine(Output, "Widgets.dll-Help.xml"));
+        var first = File.ReadAllBytes(Path.Combine(Output, "Widgets.dll-Help.xml"));
         HelpBuilder.Build(Docs, Output);
         Assert.Equal(first, File.ReadAllBytes(Path.Combine(Output, "Widgets.dll-Help.xml")));
     }
@@ -108,13 +106,13 @@ public sealed class BuilderTests : IDisposable
     [Fact]
     public async System.Threading.Tasks.Task ConcurrentBuildsIntoOneFolderNeverLeaveAPartialFile()
     {
-        string maml = Path.Combine(Output, "Widgets.dll-Help.xml");
+        var maml = Path.Combine(Output, "Widgets.dll-Help.xml");
         HelpBuilder.Build(Docs, Output);
-        byte[] expected = File.ReadAllBytes(maml);
+        var expected = File.ReadAllBytes(maml);
 
         var builds = Enumerable.Range(0, 4).Select(_ => System.Threading.Tasks.Task.Run(() =>
         {
-            for (int i = 0; i < 10; i++)
+            for (var i = 0; i < 10; i++)
             {
                 Assert.True(HelpBuilder.Build(Docs, Output).Succeeded);
             }
@@ -137,7 +135,7 @@ public sealed class BuilderTests : IDisposable
     {
         File.WriteAllText(Path.Combine(Docs, "Set-Widget.md"), Samples.SetWidget.Replace("Position: 0", "Position: first"));
         var stderr = new StringWriter();
-        TextWriter original = Console.Error;
+        var original = Console.Error;
         int code;
         try
         {
@@ -150,7 +148,7 @@ public sealed class BuilderTests : IDisposable
         }
 
         Assert.Equal(1, code);
-        int line = Array.FindIndex(Samples.SetWidget.Split('\n'), l => l == "Position: 0") + 1;
+        var line = Array.FindIndex(Samples.SetWidget.Split('\n'), l => l == "Position: 0") + 1;
         Assert.Matches($@"Set-Widget\.md:{line}: error: -Name: 'Position: first'", stderr.ToString());
     }
 
@@ -158,7 +156,7 @@ public sealed class BuilderTests : IDisposable
     public void CommandLineRejectsBadUsage()
     {
         var stderr = new StringWriter();
-        TextWriter original = Console.Error;
+        var original = Console.Error;
         try
         {
             Console.SetError(stderr);
@@ -176,7 +174,7 @@ public sealed class BuilderTests : IDisposable
     [Fact]
     public void MissingDocsFolderIsAnError()
     {
-        HelpBuildResult result = HelpBuilder.Build(Path.Combine(_root, "nope"), Output);
+        var result = HelpBuilder.Build(Path.Combine(_root, "nope"), Output);
         Assert.False(result.Succeeded);
     }
 }

@@ -19,13 +19,13 @@ public sealed class GetHelpTests : IDisposable
 
     public GetHelpTests()
     {
-        string module = Path.Combine(_root, "Widgets");
-        string docs = Path.Combine(_root, "docs");
+        var module = Path.Combine(_root, "Widgets");
+        var docs = Path.Combine(_root, "docs");
         Directory.CreateDirectory(module);
         Directory.CreateDirectory(docs);
         File.WriteAllText(Path.Combine(docs, "Set-Widget.md"), Samples.SetWidget);
         File.WriteAllText(Path.Combine(docs, "about_Widgets.md"), Samples.AboutWidgets);
-        HelpBuildResult result = HelpBuilder.Build(docs, Path.Combine(module, "en-US"));
+        var result = HelpBuilder.Build(docs, Path.Combine(module, "en-US"));
         Assert.True(result.Succeeded, string.Join("\n", result.Errors.Select(e => e.Describe())));
 
         // The function's parameters match the help, as a real cmdlet's would.
@@ -61,10 +61,10 @@ public sealed class GetHelpTests : IDisposable
 
     private List<PSObject> Run(string script)
     {
-        using PowerShell ps = PowerShell.Create();
+        using var ps = PowerShell.Create();
         ps.Runspace = _runspace;
         ps.AddScript(script);
-        List<PSObject> output = ps.Invoke().ToList();
+        var output = ps.Invoke().ToList();
         Assert.False(ps.HadErrors, string.Join("\n", ps.Streams.Error.Select(e => e.ToString())));
         return output;
     }
@@ -75,7 +75,7 @@ public sealed class GetHelpTests : IDisposable
     private static object? Get(PSObject o, params string[] path)
     {
         object? current = o;
-        foreach (string name in path)
+        foreach (var name in path)
         {
             current = PSObject.AsPSObject(current!).Properties[name]?.Value;
             if (current is null)
@@ -90,11 +90,11 @@ public sealed class GetHelpTests : IDisposable
     [Fact]
     public void FullHelpShowsSynopsisDescriptionAndExamples()
     {
-        PSObject help = Assert.Single(Run("Get-Help Set-Widget -Full"));
+        var help = Assert.Single(Run("Get-Help Set-Widget -Full"));
 
         Assert.Equal("Changes a widget.", help.Properties["Synopsis"].Value?.ToString()?.Trim());
         Assert.StartsWith("The Set-Widget cmdlet changes widgets that already exist.", Text(Get(help, "description")));
-        object[] examples = LanguagePrimitives.GetEnumerable(Get(help, "examples", "example"))!.Cast<object>().ToArray();
+        var examples = LanguagePrimitives.GetEnumerable(Get(help, "examples", "example"))!.Cast<object>().ToArray();
         Assert.Equal(2, examples.Length);
         Assert.Contains("Example 1: Resize a widget", Get(PSObject.AsPSObject(examples[0]), "title")!.ToString());
         Assert.StartsWith("Set-Widget -Name 'Blue*' -Size 3", Get(PSObject.AsPSObject(examples[0]), "code")!.ToString());
@@ -105,7 +105,7 @@ public sealed class GetHelpTests : IDisposable
     [Fact]
     public void ParameterHelpShowsTheDocumentedAttributes()
     {
-        PSObject name = Assert.Single(Run("Get-Help Set-Widget -Parameter Name"));
+        var name = Assert.Single(Run("Get-Help Set-Widget -Parameter Name"));
 
         Assert.Equal("true", Get(name, "required")!.ToString());
         Assert.Equal("0", Get(name, "position")!.ToString());
@@ -119,11 +119,11 @@ public sealed class GetHelpTests : IDisposable
     [Fact]
     public void SyntaxHasOneItemPerParameterSet()
     {
-        PSObject help = Assert.Single(Run("Get-Help Set-Widget -Full"));
-        object[] items = LanguagePrimitives.GetEnumerable(Get(help, "syntax", "syntaxItem"))!.Cast<object>().ToArray();
+        var help = Assert.Single(Run("Get-Help Set-Widget -Full"));
+        var items = LanguagePrimitives.GetEnumerable(Get(help, "syntax", "syntaxItem"))!.Cast<object>().ToArray();
 
         Assert.Equal(2, items.Length);
-        string[] firstSet = LanguagePrimitives.GetEnumerable(Get(PSObject.AsPSObject(items[0]), "parameter"))!.Cast<object>()
+        var firstSet = LanguagePrimitives.GetEnumerable(Get(PSObject.AsPSObject(items[0]), "parameter"))!.Cast<object>()
             .Select(p => Get(PSObject.AsPSObject(p), "name")!.ToString()!).ToArray();
         Assert.Equal(new[] { "Name", "Size", "Force", "Confirm", "WhatIf" }, firstSet);
     }
@@ -131,8 +131,8 @@ public sealed class GetHelpTests : IDisposable
     [Fact]
     public void ExamplesViewListsEveryExample()
     {
-        PSObject help = Assert.Single(Run("Get-Help Set-Widget -Examples"));
-        object[] examples = LanguagePrimitives.GetEnumerable(Get(help, "examples", "example"))!.Cast<object>().ToArray();
+        var help = Assert.Single(Run("Get-Help Set-Widget -Examples"));
+        var examples = LanguagePrimitives.GetEnumerable(Get(help, "examples", "example"))!.Cast<object>().ToArray();
 
         Assert.Equal(new[] { "Set-Widget -Name 'Blue*' -Size 3", "Get-Widget -Id 5 |" },
             examples.Select(e => Get(PSObject.AsPSObject(e), "code")!.ToString()!.Replace("\r\n", "\n").Split('\n')[0]));
@@ -141,8 +141,8 @@ public sealed class GetHelpTests : IDisposable
     [Fact]
     public void RelatedLinksIncludeTheOnlineVersion()
     {
-        PSObject help = Assert.Single(Run("Get-Help Set-Widget -Full"));
-        string[] links = LanguagePrimitives.GetEnumerable(Get(help, "relatedLinks", "navigationLink"))!.Cast<object>()
+        var help = Assert.Single(Run("Get-Help Set-Widget -Full"));
+        var links = LanguagePrimitives.GetEnumerable(Get(help, "relatedLinks", "navigationLink"))!.Cast<object>()
             .Select(l => Get(PSObject.AsPSObject(l), "linkText")!.ToString()!).ToArray();
 
         Assert.Equal(new[] { "Online Version:", "Get-Widget", "Online docs" }, links);
@@ -151,7 +151,7 @@ public sealed class GetHelpTests : IDisposable
     [Fact]
     public void AboutTopicIsFoundByName()
     {
-        string text = string.Join("\n", Run("Get-Help about_Widgets").Select(o => o.ToString()));
+        var text = string.Join("\n", Run("Get-Help about_Widgets").Select(o => o.ToString()));
 
         Assert.StartsWith("TOPIC", text.TrimStart('\uFEFF'));
         Assert.Contains("about_widgets", text);

@@ -11,8 +11,8 @@ public sealed class MalformedInputTests
 
     private static int LineOf(string markdown, string text)
     {
-        string[] lines = markdown.Replace("\r\n", "\n").Split('\n');
-        int index = Array.FindIndex(lines, l => l.Trim() == text.Trim());
+        var lines = markdown.Replace("\r\n", "\n").Split('\n');
+        var index = Array.FindIndex(lines, l => l.Trim() == text.Trim());
         if (index < 0)
         {
             index = Array.FindIndex(lines, l => l.Contains(text, StringComparison.Ordinal));
@@ -33,8 +33,8 @@ public sealed class MalformedInputTests
     [Fact]
     public void MissingFrontMatter()
     {
-        string md = Samples.SetWidget.Substring(Samples.SetWidget.IndexOf("# Set-Widget", StringComparison.Ordinal));
-        HelpBuildException ex = Fails(md);
+        var md = Samples.SetWidget.Substring(Samples.SetWidget.IndexOf("# Set-Widget", StringComparison.Ordinal));
+        var ex = Fails(md);
         Assert.Equal(1, ex.Line);
         Assert.Contains("front matter", ex.Message);
     }
@@ -42,14 +42,14 @@ public sealed class MalformedInputTests
     [Fact]
     public void FrontMatterWithoutExternalHelpFile()
     {
-        HelpBuildException ex = Fails(Samples.SetWidget.Replace("external help file: Widgets.dll-Help.xml\n", ""));
+        var ex = Fails(Samples.SetWidget.Replace("external help file: Widgets.dll-Help.xml\n", ""));
         Assert.Contains("external help file", ex.Message);
     }
 
     [Fact]
     public void UnclosedFrontMatter()
     {
-        HelpBuildException ex = Fails("---\nexternal help file: W.dll-Help.xml\n\n# Set-Widget\n");
+        var ex = Fails("---\nexternal help file: W.dll-Help.xml\n\n# Set-Widget\n");
         Assert.Equal(1, ex.Line);
         Assert.Contains("never closed", ex.Message);
     }
@@ -57,7 +57,7 @@ public sealed class MalformedInputTests
     [Fact]
     public void HeadingThatDoesNotMatchTheFileName()
     {
-        HelpBuildException ex = Fails(Samples.SetWidget, "docs/Get-Widget.md");
+        var ex = Fails(Samples.SetWidget, "docs/Get-Widget.md");
         Assert.Equal(LineOf(Samples.SetWidget, "# Set-Widget"), ex.Line);
         Assert.Contains("Get-Widget.md", ex.Message);
     }
@@ -65,15 +65,15 @@ public sealed class MalformedInputTests
     [Fact]
     public void UnknownSection()
     {
-        string md = Samples.SetWidget.Replace("## NOTES", "## REMARKS");
+        var md = Samples.SetWidget.Replace("## NOTES", "## REMARKS");
         AssertAt(Fails(md), md, "## REMARKS", "unknown section");
     }
 
     [Fact]
     public void DuplicateSection()
     {
-        string md = Samples.SetWidget + "\n## NOTES\nAgain.\n";
-        HelpBuildException ex = Fails(md);
+        var md = Samples.SetWidget + "\n## NOTES\nAgain.\n";
+        var ex = Fails(md);
         Assert.Contains("appears twice", ex.Message);
         Assert.Equal(md.Replace("\r\n", "\n").Split('\n').Length - 2, ex.Line);
     }
@@ -81,22 +81,22 @@ public sealed class MalformedInputTests
     [Fact]
     public void EmptySynopsis()
     {
-        string md = Samples.SetWidget.Replace("Changes a widget.\n", "");
+        var md = Samples.SetWidget.Replace("Changes a widget.\n", "");
         AssertAt(Fails(md), md, "## SYNOPSIS", "SYNOPSIS is empty");
     }
 
     [Fact]
     public void UnknownYamlKey()
     {
-        string md = Samples.SetWidget.Replace("Aliases: WidgetName, N", "Alias: WidgetName, N");
+        var md = Samples.SetWidget.Replace("Aliases: WidgetName, N", "Alias: WidgetName, N");
         AssertAt(Fails(md), md, "Alias: WidgetName", "unknown yaml key 'Alias'");
     }
 
     [Fact]
     public void MissingYamlKey()
     {
-        string md = Samples.SetWidget.Replace("Accept wildcard characters: True\n", "");
-        HelpBuildException ex = Fails(md);
+        var md = Samples.SetWidget.Replace("Accept wildcard characters: True\n", "");
+        var ex = Fails(md);
         Assert.Contains("-Name", ex.Message);
         Assert.Contains("Accept wildcard characters", ex.Message);
     }
@@ -104,36 +104,36 @@ public sealed class MalformedInputTests
     [Fact]
     public void BadPipelineInputValue()
     {
-        string md = Samples.SetWidget.Replace("Accept pipeline input: True (ByValue, ByPropertyName)", "Accept pipeline input: Yes");
+        var md = Samples.SetWidget.Replace("Accept pipeline input: True (ByValue, ByPropertyName)", "Accept pipeline input: Yes");
         AssertAt(Fails(md), md, "Accept pipeline input: Yes", "True (ByValue)");
     }
 
     [Fact]
     public void PipelineInputTrueWithoutHow()
     {
-        string md = Samples.SetWidget.Replace("Accept pipeline input: True (ByPropertyName)", "Accept pipeline input: True");
+        var md = Samples.SetWidget.Replace("Accept pipeline input: True (ByPropertyName)", "Accept pipeline input: True");
         AssertAt(Fails(md), md, "Accept pipeline input: True", "must say how");
     }
 
     [Fact]
     public void BadRequiredValue()
     {
-        string md = Samples.SetWidget.Replace("Required: True\nPosition: 0", "Required: Sometimes\nPosition: 0");
+        var md = Samples.SetWidget.Replace("Required: True\nPosition: 0", "Required: Sometimes\nPosition: 0");
         AssertAt(Fails(md), md, "Required: Sometimes", "True or False");
     }
 
     [Fact]
     public void BadPosition()
     {
-        string md = Samples.SetWidget.Replace("Position: 0", "Position: first");
+        var md = Samples.SetWidget.Replace("Position: 0", "Position: first");
         AssertAt(Fails(md), md, "Position: first", "Named or a number");
     }
 
     [Fact]
     public void ParameterSetNotInSyntax()
     {
-        string md = Samples.SetWidget.Replace("Parameter Sets: ById\nAliases:\n\nRequired: True\nPosition: Named\nDefault value: None", "Parameter Sets: ByKey\nAliases:\n\nRequired: True\nPosition: Named\nDefault value: None");
-        HelpBuildException ex = Fails(md);
+        var md = Samples.SetWidget.Replace("Parameter Sets: ById\nAliases:\n\nRequired: True\nPosition: Named\nDefault value: None", "Parameter Sets: ByKey\nAliases:\n\nRequired: True\nPosition: Named\nDefault value: None");
+        var ex = Fails(md);
         Assert.Contains("'ByKey' is not in ## SYNTAX", ex.Message);
         Assert.Equal(LineOf(md, "Parameter Sets: ByKey") - 2, ex.Line);
     }
@@ -141,37 +141,37 @@ public sealed class MalformedInputTests
     [Fact]
     public void ParameterWithoutYaml()
     {
-        string md = Samples.SetWidget.Replace("### CommonParameters", "### -Extra\nNo yaml here.\n\n### CommonParameters");
+        var md = Samples.SetWidget.Replace("### CommonParameters", "### -Extra\nNo yaml here.\n\n### CommonParameters");
         AssertAt(Fails(md), md, "### -Extra", "no ```yaml block");
     }
 
     [Fact]
     public void ParameterHeadingWithoutDash()
     {
-        string md = Samples.SetWidget.Replace("### -Force", "### Force");
+        var md = Samples.SetWidget.Replace("### -Force", "### Force");
         AssertAt(Fails(md), md, "### Force", "'### -Name'");
     }
 
     [Fact]
     public void DuplicateParameter()
     {
-        string md = Samples.SetWidget.Replace("### -Force", "### -Size");
-        HelpBuildException ex = Fails(md);
+        var md = Samples.SetWidget.Replace("### -Force", "### -Size");
+        var ex = Fails(md);
         Assert.Contains("-Size is documented twice", ex.Message);
     }
 
     [Fact]
     public void TextAfterYaml()
     {
-        string md = Samples.SetWidget.Replace("### -Force", "Stray text.\n\n### -Force");
+        var md = Samples.SetWidget.Replace("### -Force", "Stray text.\n\n### -Force");
         AssertAt(Fails(md), md, "Stray text.", "text after the ```yaml block");
     }
 
     [Fact]
     public void UnclosedCodeFence()
     {
-        string md = Samples.SetWidget + "\n```powershell\nGet-Widget\n";
-        HelpBuildException ex = Fails(md);
+        var md = Samples.SetWidget + "\n```powershell\nGet-Widget\n";
+        var ex = Fails(md);
         Assert.Contains("never closed", ex.Message);
         Assert.Equal(md.Replace("\r\n", "\n").Split('\n').Length - 2, ex.Line);
     }
@@ -179,15 +179,15 @@ public sealed class MalformedInputTests
     [Fact]
     public void ExampleWithoutCode()
     {
-        string md = Samples.SetWidget.Replace("### Example 2: From the pipeline\nWidgets can come from Get-Widget.\n\n```powershell\nGet-Widget -Id 5 |\n    Set-Widget -Size 1\n```", "### Example 2: From the pipeline\nNo code.");
+        var md = Samples.SetWidget.Replace("### Example 2: From the pipeline\nWidgets can come from Get-Widget.\n\n```powershell\nGet-Widget -Id 5 |\n    Set-Widget -Size 1\n```", "### Example 2: From the pipeline\nNo code.");
         AssertAt(Fails(md), md, "### Example 2", "has no code block");
     }
 
     [Fact]
     public void ExampleWithOnlyOutput()
     {
-        string md = Samples.SetWidget.Replace("```powershell\nGet-Widget -Id 5 |\n    Set-Widget -Size 1\n```", "```output\nnothing\n```");
-        HelpBuildException ex = Fails(md);
+        var md = Samples.SetWidget.Replace("```powershell\nGet-Widget -Id 5 |\n    Set-Widget -Size 1\n```", "```output\nnothing\n```");
+        var ex = Fails(md);
         Assert.Equal(LineOf(md, "nothing") - 1, ex.Line);
         Assert.Contains("no PowerShell code block", ex.Message);
     }
@@ -195,8 +195,8 @@ public sealed class MalformedInputTests
     [Fact]
     public void RelatedLinkThatIsNotALink()
     {
-        string md = Samples.SetWidget.Replace("[Get-Widget](Get-Widget.md)", "Get-Widget");
-        HelpBuildException ex = Fails(md);
+        var md = Samples.SetWidget.Replace("[Get-Widget](Get-Widget.md)", "Get-Widget");
+        var ex = Fails(md);
         Assert.Equal(LineOf(md, "## RELATED LINKS") + 2, ex.Line);
         Assert.Contains("not a '[text](uri)' link", ex.Message);
     }
@@ -204,14 +204,14 @@ public sealed class MalformedInputTests
     [Fact]
     public void SyntaxHeadingWithoutCode()
     {
-        string md = Samples.SetWidget.Replace("### ById\n```\nSet-Widget -Id <Guid> [-Size <Int32>] [-Force] [-WhatIf] [-Confirm] [<CommonParameters>]\n```", "### ById");
+        var md = Samples.SetWidget.Replace("### ById\n```\nSet-Widget -Id <Guid> [-Size <Int32>] [-Force] [-WhatIf] [-Confirm] [<CommonParameters>]\n```", "### ById");
         AssertAt(Fails(md), md, "### ById", "no code block");
     }
 
     [Fact]
     public void NamedParameterSetWithUnnamedSyntax()
     {
-        string md = """
+        var md = """
             ---
             external help file: Widgets.dll-Help.xml
             ---
@@ -241,7 +241,7 @@ public sealed class MalformedInputTests
             Accept wildcard characters: False
             ```
             """;
-        HelpBuildException ex = Assert.Throws<HelpBuildException>(() => CommandHelpParser.Parse("docs/Get-Widget.md", md));
+        var ex = Assert.Throws<HelpBuildException>(() => CommandHelpParser.Parse("docs/Get-Widget.md", md));
         Assert.Contains("single unnamed set", ex.Message);
         Assert.Equal(LineOf(md, "```yaml"), ex.Line);
     }
@@ -249,8 +249,8 @@ public sealed class MalformedInputTests
     [Fact]
     public void SetextHeading()
     {
-        string md = Samples.SetWidget.Replace("## NOTES\nNeeds the Widgets service.", "## NOTES\nNeeds the Widgets service.\n---");
-        HelpBuildException ex = Fails(md);
+        var md = Samples.SetWidget.Replace("## NOTES\nNeeds the Widgets service.", "## NOTES\nNeeds the Widgets service.\n---");
+        var ex = Fails(md);
         Assert.Equal(LineOf(md, "Needs the Widgets service.") + 1, ex.Line);
         Assert.Contains("setext", ex.Message);
     }

@@ -1,7 +1,6 @@
 using System.Linq;
 using System.Text;
 using System.Xml.Linq;
-using MlvFabric.HelpBuilder.Model;
 using Xunit;
 
 namespace MlvFabric.HelpBuilder.Tests;
@@ -15,8 +14,8 @@ public sealed class MamlWriterTests
 
     private static XElement WidgetCommand()
     {
-        CommandHelp help = CommandHelpParser.Parse("docs/Set-Widget.md", Samples.SetWidget);
-        XDocument doc = XDocument.Load(new System.IO.MemoryStream(MamlWriter.ToBytes(MamlWriter.ToDocument(new[] { help }))));
+        var help = CommandHelpParser.Parse("docs/Set-Widget.md", Samples.SetWidget);
+        var doc = XDocument.Load(new System.IO.MemoryStream(MamlWriter.ToBytes(MamlWriter.ToDocument(new[] { help }))));
         Assert.Equal(MamlWriter.Msh + "helpItems", doc.Root!.Name);
         Assert.Equal("maml", doc.Root.Attribute("schema")!.Value);
         return Assert.Single(doc.Root.Elements(Command + "command"));
@@ -28,7 +27,7 @@ public sealed class MamlWriterTests
     [Fact]
     public void DetailsCarryNameVerbNounAndSynopsis()
     {
-        XElement details = WidgetCommand().Element(Command + "details")!;
+        var details = WidgetCommand().Element(Command + "details")!;
 
         Assert.Equal("Set-Widget", details.Element(Command + "name")!.Value);
         Assert.Equal("Set", details.Element(Command + "verb")!.Value);
@@ -47,14 +46,14 @@ public sealed class MamlWriterTests
     [Fact]
     public void OneSyntaxItemPerSetWithThatSetsAttributes()
     {
-        XElement[] items = WidgetCommand().Element(Command + "syntax")!.Elements(Command + "syntaxItem").ToArray();
+        var items = WidgetCommand().Element(Command + "syntax")!.Elements(Command + "syntaxItem").ToArray();
 
         Assert.Equal(2, items.Length);
         Assert.All(items, i => Assert.Equal("Set-Widget", i.Element(Maml + "name")!.Value));
 
-        XElement[] byName = items[0].Elements(Command + "parameter").ToArray();
+        var byName = items[0].Elements(Command + "parameter").ToArray();
         Assert.Equal(new[] { "Name", "Size", "Force", "Confirm", "WhatIf" }, byName.Select(p => p.Element(Maml + "name")!.Value));
-        XElement name = byName[0];
+        var name = byName[0];
         Assert.Equal("true", name.Attribute("required")!.Value);
         Assert.Equal("0", name.Attribute("position")!.Value);
         Assert.Equal("True (ByValue, ByPropertyName)", name.Attribute("pipelineInput")!.Value);
@@ -67,7 +66,7 @@ public sealed class MamlWriterTests
         // A switch shows no value in syntax.
         Assert.Null(byName[2].Element(Command + "parameterValue"));
 
-        XElement[] byId = items[1].Elements(Command + "parameter").ToArray();
+        var byId = items[1].Elements(Command + "parameter").ToArray();
         Assert.Equal(new[] { "Id", "Size", "Force", "Confirm", "WhatIf" }, byId.Select(p => p.Element(Maml + "name")!.Value));
         Assert.Equal("true", byId[1].Attribute("required")!.Value);
         Assert.Equal("none", byId[0].Attribute("aliases")!.Value);
@@ -76,7 +75,7 @@ public sealed class MamlWriterTests
     [Fact]
     public void ParametersSectionHasEachParameterOnceWithTypeAndDefault()
     {
-        XElement[] parameters = WidgetCommand().Element(Command + "parameters")!.Elements(Command + "parameter").ToArray();
+        var parameters = WidgetCommand().Element(Command + "parameters")!.Elements(Command + "parameter").ToArray();
 
         Assert.Equal(new[] { "Name", "Id", "Size", "Force", "Confirm", "WhatIf" }, parameters.Select(p => p.Element(Maml + "name")!.Value));
         Assert.Equal("Guid", parameters[1].Element(Dev + "type")!.Element(Maml + "name")!.Value);
@@ -91,14 +90,14 @@ public sealed class MamlWriterTests
     [Fact]
     public void DescriptionNotesInputsAndOutputs()
     {
-        XElement command = WidgetCommand();
+        var command = WidgetCommand();
 
         Assert.Equal("The Set-Widget cmdlet changes widgets that already exist.|It never creates one:\n- by name, with wildcards\n- by id|    Get-Widget | Set-Widget -Size 2",
             Paras(command.Element(Maml + "description")).Replace("\r\n", "\n"));
         Assert.Equal("Needs the Widgets service.", Paras(command.Element(Maml + "alertSet")!.Element(Maml + "alert")));
         Assert.Equal(new[] { "System.String[]", "System.Guid" },
             command.Element(Command + "inputTypes")!.Elements(Command + "inputType").Select(t => t.Element(Dev + "type")!.Element(Maml + "name")!.Value));
-        XElement output = command.Element(Command + "returnValues")!.Elements(Command + "returnValue").Single();
+        var output = command.Element(Command + "returnValues")!.Elements(Command + "returnValue").Single();
         Assert.Equal("Widgets.Widget", output.Element(Dev + "type")!.Element(Maml + "name")!.Value);
         Assert.Equal("The changed widget.", Paras(output.Element(Maml + "description")));
     }
@@ -106,10 +105,10 @@ public sealed class MamlWriterTests
     [Fact]
     public void ExamplesHavePaddedTitlesCodeAndRemarks()
     {
-        XElement[] examples = WidgetCommand().Element(Command + "examples")!.Elements(Command + "example").ToArray();
+        var examples = WidgetCommand().Element(Command + "examples")!.Elements(Command + "example").ToArray();
 
         Assert.Equal(2, examples.Length);
-        string title = examples[0].Element(Maml + "title")!.Value;
+        var title = examples[0].Element(Maml + "title")!.Value;
         Assert.Equal(MamlWriter.PadExampleTitle("Example 1: Resize a widget"), title);
         Assert.Matches(@"^-+ Example 1: Resize a widget -+$", title);
         Assert.Equal("Set-Widget -Name 'Blue*' -Size 3\n\nName Size\n---- ----\nBlue 3", examples[0].Element(Dev + "code")!.Value.Replace("\r\n", "\n"));
@@ -135,15 +134,15 @@ public sealed class MamlWriterTests
     [Fact]
     public void LongTitlesAreNotPadded()
     {
-        string title = new string('x', 62);
+        var title = new string('x', 62);
         Assert.Equal(title, MamlWriter.PadExampleTitle(title));
     }
 
     [Fact]
     public void OutputIsUtf8WithByteOrderMark()
     {
-        CommandHelp help = CommandHelpParser.Parse("docs/Set-Widget.md", Samples.SetWidget.Replace("Changes a widget.", "Changes a widget — über."));
-        byte[] bytes = MamlWriter.ToBytes(MamlWriter.ToDocument(new[] { help }));
+        var help = CommandHelpParser.Parse("docs/Set-Widget.md", Samples.SetWidget.Replace("Changes a widget.", "Changes a widget — über."));
+        var bytes = MamlWriter.ToBytes(MamlWriter.ToDocument(new[] { help }));
 
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes.Take(3));
         Assert.Contains("Changes a widget — über.", Encoding.UTF8.GetString(bytes));

@@ -12,7 +12,7 @@ public sealed class ParserTests
     [Fact]
     public void ReadsFrontMatterNameAndSynopsis()
     {
-        CommandHelp help = Widget;
+        var help = Widget;
 
         Assert.Equal("Set-Widget", help.Name);
         Assert.Equal("Widgets.dll-Help.xml", help.ExternalHelpFile);
@@ -24,7 +24,7 @@ public sealed class ParserTests
     [Fact]
     public void DescriptionJoinsSoftWrapsKeepsListsAndCode()
     {
-        CommandHelp help = Widget;
+        var help = Widget;
 
         Assert.Equal(
             new[]
@@ -39,7 +39,7 @@ public sealed class ParserTests
     [Fact]
     public void ReadsSyntaxSetsWithDefaultMarker()
     {
-        CommandHelp help = Widget;
+        var help = Widget;
 
         Assert.Equal(new[] { "ByName", "ById" }, help.Syntax.Select(s => s.Name));
         Assert.True(help.Syntax[0].IsDefault);
@@ -50,12 +50,12 @@ public sealed class ParserTests
     [Fact]
     public void ReadsParameterMetadataIncludingOneBlockPerSet()
     {
-        CommandHelp help = Widget;
+        var help = Widget;
 
         Assert.Equal(new[] { "Name", "Id", "Size", "Force", "Confirm", "WhatIf" }, help.Parameters.Select(p => p.Name));
         Assert.True(help.SupportsCommonParameters);
 
-        ParameterMetadata name = help.Parameters[0].Metadata.Single();
+        var name = help.Parameters[0].Metadata.Single();
         Assert.Equal("String[]", name.Type);
         Assert.Equal(new[] { "ByName" }, name.ParameterSets);
         Assert.Equal(new[] { "WidgetName", "N" }, name.Aliases);
@@ -66,19 +66,19 @@ public sealed class ParserTests
         Assert.True(name.Globbing);
         Assert.Equal(new[] { "Names of the widgets. Wildcards are allowed." }, help.Parameters[0].Description);
 
-        ParameterHelp size = help.Parameters[2];
+        var size = help.Parameters[2];
         Assert.Equal(2, size.Metadata.Count);
         Assert.False(size.MetadataFor("ByName")!.Required);
         Assert.True(size.MetadataFor("byid")!.Required);
         Assert.Equal("1", size.Metadata[0].DefaultValue);
 
-        ParameterMetadata id = help.Parameters[1].Metadata.Single();
+        var id = help.Parameters[1].Metadata.Single();
         Assert.Empty(id.Aliases);
         Assert.False(id.ByValue);
         Assert.True(id.ByPropertyName);
         Assert.Null(id.PositionNumber);
 
-        ParameterMetadata force = help.Parameters[3].Metadata.Single();
+        var force = help.Parameters[3].Metadata.Single();
         Assert.True(force.AllSets);
         Assert.True(force.IsSwitch);
         Assert.Same(force, help.Parameters[3].MetadataFor("ById"));
@@ -87,7 +87,7 @@ public sealed class ParserTests
     [Fact]
     public void ParametersOfASetComeWithThatSetsMetadataPositionalFirst()
     {
-        CommandHelp help = Widget;
+        var help = Widget;
 
         var byName = help.ParametersOf(help.Syntax[0]);
         Assert.Equal(new[] { "Name", "Size", "Force", "Confirm", "WhatIf" }, byName.Select(p => p.Parameter.Name));
@@ -101,17 +101,17 @@ public sealed class ParserTests
     [Fact]
     public void ReadsExamplesWithIntroductionCodeOutputAndRemarks()
     {
-        CommandHelp help = Widget;
+        var help = Widget;
 
         Assert.Equal(2, help.Examples.Count);
-        ExampleHelp first = help.Examples[0];
+        var first = help.Examples[0];
         Assert.Equal("Example 1: Resize a widget", first.Title);
         Assert.Equal(new[] { "powershell", "output" }, first.Code.Select(c => c.Language));
         Assert.Equal("Set-Widget -Name 'Blue*' -Size 3", first.PowerShellCode);
         Assert.Equal(new[] { "Resizes every widget whose name starts with Blue. See the docs (https://example.test/docs) for more." }, first.Remarks);
         Assert.Empty(first.Introduction);
 
-        ExampleHelp second = help.Examples[1];
+        var second = help.Examples[1];
         Assert.Equal(new[] { "Widgets can come from Get-Widget." }, second.Introduction);
         Assert.Equal("Get-Widget -Id 5 |\n    Set-Widget -Size 1", second.PowerShellCode);
         Assert.Empty(second.Remarks);
@@ -120,7 +120,7 @@ public sealed class ParserTests
     [Fact]
     public void ReadsInputsOutputsNotesAndLinks()
     {
-        CommandHelp help = Widget;
+        var help = Widget;
 
         Assert.Equal(new[] { "System.String[]", "System.Guid" }, help.Inputs.Select(i => i.TypeName));
         Assert.Equal(new[] { "Widget names." }, help.Inputs[0].Description);
@@ -134,7 +134,7 @@ public sealed class ParserTests
     [Fact]
     public void SingleUnnamedSyntaxBlockIsOneSetForAllParameters()
     {
-        string md = """
+        var md = """
             ---
             external help file: Widgets.dll-Help.xml
             schema: 2.0.0
@@ -169,9 +169,9 @@ public sealed class ParserTests
             ```
             """;
 
-        CommandHelp help = CommandHelpParser.Parse("Get-Widget.md", md);
+        var help = CommandHelpParser.Parse("Get-Widget.md", md);
 
-        SyntaxSet set = Assert.Single(help.Syntax);
+        var set = Assert.Single(help.Syntax);
         Assert.Null(set.Name);
         Assert.False(help.HasNamedSets);
         Assert.Equal("All", Assert.Single(help.ParametersOf(set)).Parameter.Name);
@@ -200,15 +200,15 @@ public sealed class ParserTests
     [Fact]
     public void HtmlCommentsBetweenBlocksAreDropped()
     {
-        MarkdownDocument doc = MarkdownDocument.Parse("x.md", "# T\n\n<!-- a note\nfor authors -->\n\ntext\n");
+        var doc = MarkdownDocument.Parse("x.md", "# T\n\n<!-- a note\nfor authors -->\n\ntext\n");
         Assert.Equal(new[] { BlockKind.Heading, BlockKind.Paragraph }, doc.Blocks.Select(b => b.Kind));
     }
 
     [Fact]
     public void CrLfAndBomAreAccepted()
     {
-        string md = "\uFEFF" + Samples.SetWidget.Replace("\n", "\r\n");
-        CommandHelp help = CommandHelpParser.Parse("docs/Set-Widget.md", md);
+        var md = "\uFEFF" + Samples.SetWidget.Replace("\n", "\r\n");
+        var help = CommandHelpParser.Parse("docs/Set-Widget.md", md);
         Assert.Equal("Set-Widget", help.Name);
         Assert.Equal("Set-Widget -Name 'Blue*' -Size 3", help.Examples[0].PowerShellCode);
     }

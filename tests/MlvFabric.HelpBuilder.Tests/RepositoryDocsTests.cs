@@ -12,7 +12,7 @@ public sealed class RepositoryDocsTests
     {
         get
         {
-            string? dir = AppContext.BaseDirectory;
+            var dir = AppContext.BaseDirectory;
             while (dir is not null && !File.Exists(Path.Combine(dir, "MlvFabric.psd1")))
             {
                 dir = Path.GetDirectoryName(dir);
@@ -25,10 +25,10 @@ public sealed class RepositoryDocsTests
     [Fact]
     public void DocsFolderBuildsWithoutErrors()
     {
-        string output = Samples.NewFolder();
+        var output = Samples.NewFolder();
         try
         {
-            HelpBuildResult result = HelpBuilder.Build(Path.Combine(RepoRoot, "docs"), output);
+            var result = HelpBuilder.Build(Path.Combine(RepoRoot, "docs"), output);
 
             Assert.True(result.Succeeded, "docs/ has malformed help:\n" + string.Join("\n", result.Errors.Select(e => e.Describe())));
             Assert.True(File.Exists(Path.Combine(output, "MlvFabric.dll-Help.xml")));

@@ -226,7 +226,7 @@ internal static class Samples
     /// <summary>A fresh empty folder under the temp directory.</summary>
     public static string NewFolder()
     {
-        string path = Path.Combine(Path.GetTempPath(), "mlvhelp-" + Guid.NewGuid().ToString("N"));
+        var path = Path.Combine(Path.GetTempPath(), "mlvhelp-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
     }

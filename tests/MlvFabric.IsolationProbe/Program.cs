@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Reflection;
 using System.Runtime.Loader;
 using System.Security;
 
@@ -22,10 +21,10 @@ internal static class Program
         }
 
         string order = args[0], manifest = args[1], endpoint = args[2], neighbourAzureCore = args[3];
-        string token = Environment.GetEnvironmentVariable("MLV_PROBE_TOKEN") ?? throw new InvalidOperationException("MLV_PROBE_TOKEN is not set.");
+        var token = Environment.GetEnvironmentVariable("MLV_PROBE_TOKEN") ?? throw new InvalidOperationException("MLV_PROBE_TOKEN is not set.");
         try
         {
-            using Runspace runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+            using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
             runspace.Open();
             if (order == "before")
             {
@@ -34,7 +33,7 @@ internal static class Program
 
             Run(runspace, "Import-Module $args[0] -ErrorAction Stop", manifest);
             Run(runspace, "param($e, $t) $null = Connect-MlvFabric -Endpoint $e -AccessToken $t -ErrorAction Stop", endpoint, Secure(token));
-            int first = Run(runspace, "Get-MlvWorkspace -ErrorAction Stop").Count;
+            var first = Run(runspace, "Get-MlvWorkspace -ErrorAction Stop").Count;
 
             if (order == "after")
             {
@@ -43,9 +42,9 @@ internal static class Program
 
             // A second sign-in and request after both copies are present exercises Azure.Core again.
             Run(runspace, "param($e, $t) $null = Connect-MlvFabric -Endpoint $e -AccessToken $t -ErrorAction Stop", endpoint, Secure(token));
-            int second = Run(runspace, "Get-MlvWorkspace -ErrorAction Stop").Count;
+            var second = Run(runspace, "Get-MlvWorkspace -ErrorAction Stop").Count;
 
-            foreach (Assembly assembly in AppDomain.CurrentDomain.GetAssemblies()
+            foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies()
                          .Where(a => a.GetName().Name is "Azure.Core" or "Azure.Identity" or "Microsoft.Identity.Client" or "MlvFabric.Client" or "MlvFabric")
                          .OrderBy(a => a.GetName().Name))
             {
@@ -64,21 +63,21 @@ internal static class Program
 
     private static void LoadNeighbour(string path)
     {
-        Assembly neighbour = AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+        var neighbour = AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
         AssemblyLoadContext.Default.Resolving += (_, name) => name.Name == "Azure.Core" ? neighbour : null;
     }
 
     private static List<PSObject> Run(Runspace runspace, string script, params object[] arguments)
     {
-        using PowerShell ps = PowerShell.Create();
+        using var ps = PowerShell.Create();
         ps.Runspace = runspace;
         ps.AddScript(script);
-        foreach (object argument in arguments)
+        foreach (var argument in arguments)
         {
             ps.AddArgument(argument);
         }
 
-        List<PSObject> output = ps.Invoke().ToList();
+        var output = ps.Invoke().ToList();
         if (ps.HadErrors)
         {
             throw new InvalidOperationException(string.Join("; ", ps.Streams.Error.Select(e => e.FullyQualifiedErrorId + ": " + e)));
@@ -90,7 +89,7 @@ internal static class Program
     private static SecureString Secure(string text)
     {
         var secure = new SecureString();
-        foreach (char c in text)
+        foreach (var c in text)
         {
             secure.AppendChar(c);
         }

@@ -13,7 +13,7 @@ public class ScheduleCalculatorTests
         ScheduleCalculator.Occurrences(config, At(after)).ToArray();
 
     [Fact]
-    public void Daily_across_spring_forward_moves_one_hour_earlier_in_utc()
+    public void DailyAcrossSpringForwardMovesOneHourEarlierInUtc()
     {
         var config = Daily(new[] { "09:00" }, "2026-03-06T00:00:00", "2026-03-10T23:59:00", Central);
         Assert.Equal(Utc("2026-03-06T15:00:00Z", "2026-03-07T15:00:00Z",
@@ -21,7 +21,7 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Daily_across_fall_back_moves_one_hour_later_in_utc()
+    public void DailyAcrossFallBackMovesOneHourLaterInUtc()
     {
         var config = Daily(new[] { "09:00" }, "2026-10-30T00:00:00", "2026-11-02T23:59:00", Central);
         Assert.Equal(Utc("2026-10-30T14:00:00Z", "2026-10-31T14:00:00Z",
@@ -29,7 +29,7 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Slot_in_spring_forward_gap_fires_when_the_clock_jumps()
+    public void SlotInSpringForwardGapFiresWhenTheClockJumps()
     {
         var config = Daily(new[] { "02:30" }, "2026-03-07T00:00:00", "2026-03-09T23:59:00", Central);
         // Mar 7 02:30 CST = 08:30Z; Mar 8 02:30 does not exist -> 03:00 CDT = 08:00Z; Mar 9 02:30 CDT = 07:30Z.
@@ -37,14 +37,14 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Slots_that_land_on_the_same_instant_in_a_gap_fire_once()
+    public void SlotsThatLandOnTheSameInstantInAGapFireOnce()
     {
         var config = Daily(new[] { "03:00", "02:45", "02:15" }, "2026-03-08T00:00:00", "2026-03-08T23:59:00", Central);
         Assert.Equal(Utc("2026-03-08T08:00:00Z"), All(config));
     }
 
     [Fact]
-    public void Slot_in_repeated_fall_back_hour_fires_once_at_first_occurrence()
+    public void SlotInRepeatedFallBackHourFiresOnceAtFirstOccurrence()
     {
         var config = Daily(new[] { "01:30" }, "2026-10-31T00:00:00", "2026-11-02T23:59:00", Central);
         // Oct 31 01:30 CDT = 06:30Z; Nov 1 01:30 happens at 06:30Z (CDT) and 07:30Z (CST): only the first;
@@ -53,7 +53,7 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Gap_of_half_an_hour_fires_at_the_jump()
+    public void GapOfHalfAnHourFiresAtTheJump()
     {
         // Lord Howe (+10:30 -> +11:00) jumps 02:00 -> 02:30 on 2026-10-04, i.e. at 2026-10-03T15:30Z.
         var config = Daily(new[] { "02:15" }, "2026-10-04T00:00:00", "2026-10-04T23:00:00", "Lord Howe Standard Time");
@@ -61,7 +61,7 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Weekly_uses_local_weekdays_across_spring_forward()
+    public void WeeklyUsesLocalWeekdaysAcrossSpringForward()
     {
         // 2026-03-01 is a Sunday. Weekdays out of order and in other casing.
         var config = Weekly(new[] { "wednesday", "Monday" }, new[] { "09:00" }, "2026-03-01T00:00:00", "2026-03-14T00:00:00", Central);
@@ -70,7 +70,7 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Weekly_weekday_is_the_local_date_not_the_utc_date()
+    public void WeeklyWeekdayIsTheLocalDateNotTheUtcDate()
     {
         // Monday 20:00 CST is Tuesday 02:00Z.
         var config = Weekly(new[] { "Monday" }, new[] { "20:00" }, "2026-02-01T00:00:00Z", "2026-02-10T00:00:00Z", Central);
@@ -78,14 +78,14 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Weekly_times_sorted_within_a_day()
+    public void WeeklyTimesSortedWithinADay()
     {
         var config = Weekly(new[] { "Tuesday" }, new[] { "17:00", "09:00" }, "2026-03-01T00:00:00Z", "2026-03-08T00:00:00Z");
         Assert.Equal(Utc("2026-03-03T09:00:00Z", "2026-03-03T17:00:00Z"), All(config));
     }
 
     [Fact]
-    public void Cron_every_90_minutes_from_start()
+    public void CronEvery90MinutesFromStart()
     {
         var config = Cron(90, "2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z");
         Assert.Equal(Utc("2026-03-01T00:00:00Z", "2026-03-01T01:30:00Z", "2026-03-01T03:00:00Z"),
@@ -97,7 +97,7 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Cron_is_absolute_time_and_ignores_daylight_saving()
+    public void CronIsAbsoluteTimeAndIgnoresDaylightSaving()
     {
         // 00:00 CST = 06:00Z, then 08:00Z (the jump: 02:00 CST = 03:00 CDT) and 10:00Z; end 06:00 CDT = 11:00Z.
         var config = Cron(120, "2026-03-08T00:00:00", "2026-03-08T06:00:00", Central);
@@ -105,28 +105,28 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Cron_run_exactly_at_end_does_not_fire()
+    public void CronRunExactlyAtEndDoesNotFire()
     {
         var config = Cron(60, "2026-03-01T00:00:00Z", "2026-03-01T03:00:00Z");
         Assert.Equal(Utc("2026-03-01T00:00:00Z", "2026-03-01T01:00:00Z", "2026-03-01T02:00:00Z"), All(config));
     }
 
     [Fact]
-    public void Start_is_inclusive_and_end_exclusive_for_slots()
+    public void StartIsInclusiveAndEndExclusiveForSlots()
     {
         var config = Daily(new[] { "09:00" }, "2026-03-01T09:00:00Z", "2026-03-03T09:00:00Z");
         Assert.Equal(Utc("2026-03-01T09:00:00Z", "2026-03-02T09:00:00Z"), All(config));
     }
 
     [Fact]
-    public void Slots_before_start_on_the_start_day_do_not_fire()
+    public void SlotsBeforeStartOnTheStartDayDoNotFire()
     {
         var config = Daily(new[] { "08:00", "10:00" }, "2026-03-01T09:00:00Z", "2026-03-02T09:00:00Z");
         Assert.Equal(Utc("2026-03-01T10:00:00Z", "2026-03-02T08:00:00Z"), All(config));
     }
 
     [Fact]
-    public void After_inside_the_window_returns_strictly_later_runs()
+    public void AfterInsideTheWindowReturnsStrictlyLaterRuns()
     {
         var config = Daily(new[] { "09:00" }, "2026-03-01T00:00:00Z", "2026-03-05T00:00:00Z");
         Assert.Equal(Utc("2026-03-03T09:00:00Z", "2026-03-04T09:00:00Z"), All(config, "2026-03-02T09:00:00Z"));
@@ -134,7 +134,7 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Monthly_day_31_skips_months_without_it()
+    public void MonthlyDay31SkipsMonthsWithoutIt()
     {
         var config = MonthlyDay(31, 1, new[] { "06:00" }, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
         Assert.Equal(Utc("2026-01-31T06:00:00Z", "2026-03-31T06:00:00Z", "2026-05-31T06:00:00Z", "2026-07-31T06:00:00Z",
@@ -142,7 +142,7 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Monthly_fifth_monday_only_in_months_that_have_one()
+    public void MonthlyFifthMondayOnlyInMonthsThatHaveOne()
     {
         var config = MonthlyOrdinal("Fifth", "Monday", 1, new[] { "06:00" }, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
         Assert.Equal(Utc("2026-03-30T06:00:00Z", "2026-06-29T06:00:00Z", "2026-08-31T06:00:00Z", "2026-11-30T06:00:00Z"),
@@ -150,7 +150,7 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Monthly_recurrence_3_counts_from_the_month_of_start()
+    public void MonthlyRecurrence3CountsFromTheMonthOfStart()
     {
         var config = MonthlyOrdinal("Second", "Tuesday", 3, new[] { "06:00" }, "2026-02-01T00:00:00Z", "2027-01-01T00:00:00Z");
         Assert.Equal(Utc("2026-02-10T06:00:00Z", "2026-05-12T06:00:00Z", "2026-08-11T06:00:00Z", "2026-11-10T06:00:00Z"),
@@ -158,7 +158,7 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Monthly_recurrence_keeps_the_start_month_even_when_its_run_is_before_start()
+    public void MonthlyRecurrenceKeepsTheStartMonthEvenWhenItsRunIsBeforeStart()
     {
         // Start month February; Feb 10 is before start, so the first run is in May, then August, November.
         var config = MonthlyDay(10, 3, new[] { "06:00" }, "2026-02-15T00:00:00Z", "2027-01-01T00:00:00Z");
@@ -166,7 +166,7 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Monthly_local_time_zone_governs_the_slot()
+    public void MonthlyLocalTimeZoneGovernsTheSlot()
     {
         // 15 March 2026 06:00 CDT = 11:00Z; 15 Feb 06:00 CST = 12:00Z.
         var config = MonthlyDay(15, 1, new[] { "06:00" }, "2026-02-01T00:00:00", "2026-04-01T00:00:00", Central);
@@ -174,7 +174,7 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Occurrences_are_lazy_over_a_long_window()
+    public void OccurrencesAreLazyOverALongWindow()
     {
         var config = Daily(new[] { "09:00" }, "2026-01-01T00:00:00Z", "9999-12-31T23:59:59Z");
         var runs = ScheduleCalculator.NextRuns(config, At("2026-06-01T00:00:00Z"), 2);
@@ -185,7 +185,7 @@ public class ScheduleCalculatorTests
     [InlineData("UTC")]
     [InlineData("Central Standard Time")]
     [InlineData("Tokyo Standard Time")]
-    public void End_at_the_end_of_time_does_not_overflow(string zone)
+    public void EndAtTheEndOfTimeDoesNotOverflow(string zone)
     {
         var config = Daily(new[] { "00:00", "23:00" }, "9999-12-29T00:00:00Z", "9999-12-31T23:59:59Z", zone);
         var runs = All(config);
@@ -194,7 +194,7 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Next_runs_stop_at_the_end()
+    public void NextRunsStopAtTheEnd()
     {
         var config = Daily(new[] { "09:00" }, "2026-03-01T00:00:00Z", "2026-03-03T00:00:00Z");
         Assert.Equal(2, ScheduleCalculator.NextRuns(config, At("2026-01-01T00:00:00Z"), 10).Count);
@@ -203,14 +203,14 @@ public class ScheduleCalculatorTests
     }
 
     [Fact]
-    public void Results_are_utc()
+    public void ResultsAreUtc()
     {
         var run = ScheduleCalculator.NextRuns(Cron(), At("2026-01-01T00:00:00Z"), 1).Single();
         Assert.Equal(DateTimeKind.Utc, run.Kind);
     }
 
     [Fact]
-    public void Invalid_configuration_throws_before_enumeration()
+    public void InvalidConfigurationThrowsBeforeEnumeration()
     {
         var config = Daily(new[] { "25:00" });
         var error = Assert.Throws<ArgumentException>(() => ScheduleCalculator.Occurrences(config, DateTime.UtcNow));

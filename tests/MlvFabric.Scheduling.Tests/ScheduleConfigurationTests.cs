@@ -7,14 +7,14 @@ namespace MlvFabric.Scheduling.Tests;
 public class ScheduleConfigurationTests
 {
     [Fact]
-    public void Serializes_camel_case_without_nulls() =>
+    public void SerializesCamelCaseWithoutNulls() =>
         Assert.Equal(
             "{\"type\":\"Daily\",\"startDateTime\":\"2026-03-01T00:00:00Z\",\"endDateTime\":\"2027-03-01T00:00:00Z\"," +
             "\"localTimeZoneId\":\"UTC\",\"times\":[\"09:00\"]}",
             JsonSerializer.Serialize(Daily()));
 
     [Fact]
-    public void Reads_the_wire_shape()
+    public void ReadsTheWireShape()
     {
         const string json = """
             {"type":"Monthly","startDateTime":"2026-01-01T00:00:00","endDateTime":"2027-01-01T00:00:00",
@@ -35,7 +35,7 @@ public class ScheduleConfigurationTests
     }
 
     [Fact]
-    public void Clone_is_deep()
+    public void CloneIsDeep()
     {
         var original = MonthlyDay(15, times: new[] { "06:00" });
         var copy = original.Clone();

@@ -20,7 +20,7 @@ public class ScheduleDateTimesTests
     [InlineData("2026-03-01T08:00:00.5Z", "2026-03-01T08:00:00Z")]        // fraction accepted (compared to the second below)
     [InlineData("2026-03-08T02:30:00", "2026-03-08T08:00:00Z")]           // in the spring-forward gap: the jump
     [InlineData("2026-11-01T01:30:00", "2026-11-01T06:30:00Z")]           // repeated hour: first occurrence
-    public void Parses_utc_offset_and_local_forms(string text, string expected)
+    public void ParsesUtcOffsetAndLocalForms(string text, string expected)
     {
         Assert.True(ScheduleDateTimes.TryParse(text, Zone("Central Standard Time"), out var utc));
         Assert.Equal(DateTimeKind.Utc, utc.Kind);
@@ -36,18 +36,18 @@ public class ScheduleDateTimesTests
     [InlineData("2026-02-29T08:00:00Z")]
     [InlineData("2026-03-01T08:00:00 Z")]
     [InlineData("01/03/2026 08:00:00")]
-    public void Rejects_other_forms(string? text) =>
+    public void RejectsOtherForms(string? text) =>
         Assert.False(ScheduleDateTimes.TryParse(text, TimeZoneInfo.Utc, out _));
 
     [Fact]
-    public void Formats_utc_with_z()
+    public void FormatsUtcWithZ()
     {
         Assert.Equal("2026-03-01T08:00:00Z", ScheduleDateTimes.FormatUtc(new DateTime(2026, 3, 1, 8, 0, 0, 900, DateTimeKind.Utc)));
         Assert.Equal("2026-03-01T08:00:00Z", ScheduleDateTimes.FormatUtc(new DateTime(2026, 3, 1, 8, 0, 0, DateTimeKind.Unspecified)));
     }
 
     [Fact]
-    public void Format_and_parse_round_trip()
+    public void FormatAndParseRoundTrip()
     {
         var instant = At("2026-11-01T06:30:00Z");
         Assert.True(ScheduleDateTimes.TryParse(ScheduleDateTimes.FormatUtc(instant), Zone("Tokyo Standard Time"), out var back));
@@ -59,6 +59,6 @@ public class ScheduleDateTimesTests
     [InlineData("W. Europe Standard Time", "2026-10-25T02:30:00", "2026-10-25T00:30:00Z")]   // repeated: first (CEST)
     [InlineData("Lord Howe Standard Time", "2026-10-04T02:15:00", "2026-10-03T15:30:00Z")]   // 30-minute gap
     [InlineData("UTC", "2026-03-08T02:30:00", "2026-03-08T02:30:00Z")]
-    public void Local_to_utc_applies_the_gap_and_overlap_rules(string zone, string local, string expected) =>
+    public void LocalToUtcAppliesTheGapAndOverlapRules(string zone, string local, string expected) =>
         Assert.Equal(At(expected), ScheduleDateTimes.LocalToUtc(DateTime.Parse(local, System.Globalization.CultureInfo.InvariantCulture), Zone(zone)));
 }

@@ -17,26 +17,26 @@ public class ScheduleDescriberTests
         Assert.Equal(expected, ScheduleDescriber.Describe(Configs.Cron(interval)));
 
     [Fact]
-    public void Daily_sorts_times() =>
+    public void DailySortsTimes() =>
         Assert.Equal("Every day at 09:00, 17:00 (Central Standard Time)",
             ScheduleDescriber.Describe(Daily(new[] { "17:00", "09:00" }, zone: Central)));
 
     [Fact]
-    public void Weekly_sorts_days_monday_first() =>
+    public void WeeklySortsDaysMondayFirst() =>
         Assert.Equal("Mon, Tue, Sun at 09:00, 17:00 (Central Standard Time)",
             ScheduleDescriber.Describe(Weekly(new[] { "sunday", "Tuesday", "Monday" }, new[] { "17:00", "09:00" }, zone: Central)));
 
     [Fact]
-    public void Monthly_day_of_month() =>
+    public void MonthlyDayOfMonth() =>
         Assert.Equal("Every month on day 15 at 06:00 (UTC)", ScheduleDescriber.Describe(MonthlyDay(15)));
 
     [Fact]
-    public void Monthly_ordinal_weekday() =>
+    public void MonthlyOrdinalWeekday() =>
         Assert.Equal("Every 3 months on the second Tuesday at 06:00 (UTC)",
             ScheduleDescriber.Describe(MonthlyOrdinal("Second", "tuesday", 3)));
 
     [Fact]
-    public void Unreadable_values_are_shown_as_given()
+    public void UnreadableValuesAreShownAsGiven()
     {
         Assert.Equal("Hourly schedule", ScheduleDescriber.Describe(new ScheduleConfiguration { Type = "Hourly" }));
         Assert.Equal("Mon, Funday at 09:00, 9:00 (UTC)",

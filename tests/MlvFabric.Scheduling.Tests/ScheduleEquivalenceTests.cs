@@ -1,4 +1,3 @@
-using System;
 using Xunit;
 using static MlvFabric.Scheduling.Tests.Configs;
 
@@ -11,7 +10,7 @@ namespace MlvFabric.Scheduling.Tests;
 public class ScheduleEquivalenceTests
 {
     [Fact]
-    public void The_service_s_normalised_echo_is_the_same_schedule()
+    public void TheServiceSNormalisedEchoIsTheSameSchedule()
     {
         var sent = Weekly(new[] { "Monday", "Friday" }, new[] { "06:00", "18:00" }, start: "2026-03-01T00:00:00Z", end: "2027-03-01T00:00:00Z", zone: Central);
         var echoed = Weekly(new[] { "friday", "MONDAY" }, new[] { "18:00:00", "6:00" },
@@ -26,15 +25,15 @@ public class ScheduleEquivalenceTests
     [InlineData("2026-03-01T00:00:00Z", "2026-03-01T00:00:00.0000000Z")]
     [InlineData("2026-03-01T00:00:00Z", "2026-03-01T01:00:00+01:00")]
     [InlineData("2026-03-01T00:00:00Z", "2026-03-01T00:00:00")] // no offset: read in the schedule's zone (UTC here)
-    public void Date_times_are_compared_as_instants(string sent, string echoed) =>
+    public void DateTimesAreComparedAsInstants(string sent, string echoed) =>
         Assert.True(ScheduleEquivalence.AreEquivalent(Cron(start: sent), Cron(start: echoed)));
 
     [Fact]
-    public void Windows_and_IANA_names_of_one_zone_are_the_same_zone() =>
+    public void WindowsAndIANANamesOfOneZoneAreTheSameZone() =>
         Assert.True(ScheduleEquivalence.AreEquivalent(Daily(zone: "W. Europe Standard Time"), Daily(zone: "Europe/Berlin")));
 
     [Fact]
-    public void Real_differences_are_different_schedules()
+    public void RealDifferencesAreDifferentSchedules()
     {
         Assert.False(ScheduleEquivalence.AreEquivalent(Cron(interval: 60), Cron(interval: 61)));
         Assert.False(ScheduleEquivalence.AreEquivalent(Cron(start: "2026-03-01T00:00:00Z"), Cron(start: "2026-03-01T00:00:01Z")));
@@ -52,7 +51,7 @@ public class ScheduleEquivalenceTests
     }
 
     [Fact]
-    public void A_type_this_code_does_not_know_compares_every_field()
+    public void ATypeThisCodeDoesNotKnowComparesEveryField()
     {
         var a = Cron();
         a.Type = "Hourly";

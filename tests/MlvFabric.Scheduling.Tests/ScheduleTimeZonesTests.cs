@@ -14,7 +14,7 @@ public class ScheduleTimeZonesTests
     [InlineData("Asia/Kolkata", "India Standard Time")]
     [InlineData("UTC", "UTC")]
     [InlineData("Etc/UTC", "UTC")]
-    public void Resolves_windows_and_iana_ids_to_the_windows_id(string id, string expected)
+    public void ResolvesWindowsAndIanaIdsToTheWindowsId(string id, string expected)
     {
         Assert.True(ScheduleTimeZones.TryResolve(id, out var windowsId, out var zone));
         Assert.Equal(expected, windowsId);
@@ -22,7 +22,7 @@ public class ScheduleTimeZonesTests
     }
 
     [Fact]
-    public void Resolved_zone_has_the_zone_rules()
+    public void ResolvedZoneHasTheZoneRules()
     {
         Assert.True(ScheduleTimeZones.TryResolve("America/Chicago", out _, out var zone));
         Assert.Equal(TimeSpan.FromHours(-6), zone.GetUtcOffset(new DateTime(2026, 1, 15, 12, 0, 0, DateTimeKind.Utc)));
@@ -37,7 +37,7 @@ public class ScheduleTimeZonesTests
     [InlineData("Mars/Olympus_Mons")]
     [InlineData("Central Time")]
     [InlineData(" UTC")]
-    public void Unknown_ids_do_not_resolve(string? id) =>
+    public void UnknownIdsDoNotResolve(string? id) =>
         Assert.False(ScheduleTimeZones.TryResolve(id, out _, out _));
 
     [Theory]
@@ -47,11 +47,11 @@ public class ScheduleTimeZonesTests
     [InlineData("America/Los_Angeles", false)]
     [InlineData("Nowhere", false)]
     [InlineData(null, false)]
-    public void Recognises_windows_ids(string? id, bool expected) =>
+    public void RecognisesWindowsIds(string? id, bool expected) =>
         Assert.Equal(expected, ScheduleTimeZones.IsWindowsId(id));
 
     [Fact]
-    public void Windows_ids_are_sorted_windows_ids()
+    public void WindowsIdsAreSortedWindowsIds()
     {
         var ids = ScheduleTimeZones.WindowsIds;
         Assert.Contains("UTC", ids);
@@ -61,7 +61,7 @@ public class ScheduleTimeZonesTests
     }
 
     [Fact]
-    public void Local_windows_id_is_a_resolvable_windows_id()
+    public void LocalWindowsIdIsAResolvableWindowsId()
     {
         var id = ScheduleTimeZones.LocalWindowsId();
         Assert.True(ScheduleTimeZones.IsWindowsId(id));

@@ -20,7 +20,10 @@ public class ScheduleValidatorTests
         Assert.Equal(value, error.Value);
         Assert.Contains(field, error.Message);
         if (value != null)
+        {
             Assert.Contains(value, error.Message);
+        }
+
         return error;
     }
 
@@ -36,11 +39,11 @@ public class ScheduleValidatorTests
 
     [Theory]
     [MemberData(nameof(ValidConfigs))]
-    public void Valid_configurations_have_no_errors(ScheduleConfiguration config) =>
+    public void ValidConfigurationsHaveNoErrors(ScheduleConfiguration config) =>
         Assert.Empty(ScheduleValidator.Validate(config));
 
     [Fact]
-    public void Names_are_matched_case_insensitively()
+    public void NamesAreMatchedCaseInsensitively()
     {
         var weekly = Weekly(new[] { "monday", "FRIDAY" });
         weekly.Type = "weekly";
@@ -52,7 +55,7 @@ public class ScheduleValidatorTests
     }
 
     [Fact]
-    public void Fields_of_other_types_are_ignored()
+    public void FieldsOfOtherTypesAreIgnored()
     {
         var config = Cron();
         config.Times = new[] { "not a time" };
@@ -62,13 +65,13 @@ public class ScheduleValidatorTests
     }
 
     [Fact]
-    public void Missing_configuration_is_an_invalid_request() =>
+    public void MissingConfigurationIsAnInvalidRequest() =>
         Assert.Equal(InvalidRequest, Assert.Single(ScheduleValidator.Validate(null)).ErrorCode);
 
     [Theory]
     [InlineData("")]
     [InlineData(" ")]
-    public void Type_is_required(string type)
+    public void TypeIsRequired(string type)
     {
         var config = Daily();
         config.Type = type;
@@ -77,7 +80,7 @@ public class ScheduleValidatorTests
     }
 
     [Fact]
-    public void Unknown_type_is_rejected()
+    public void UnknownTypeIsRejected()
     {
         var config = Daily();
         config.Type = "Hourly";
@@ -86,7 +89,7 @@ public class ScheduleValidatorTests
     }
 
     [Fact]
-    public void Start_is_required()
+    public void StartIsRequired()
     {
         var config = Daily();
         config.StartDateTime = null;
@@ -94,7 +97,7 @@ public class ScheduleValidatorTests
     }
 
     [Fact]
-    public void End_is_required()
+    public void EndIsRequired()
     {
         var config = Daily();
         config.EndDateTime = null;
@@ -108,20 +111,20 @@ public class ScheduleValidatorTests
     [InlineData("2026-02-30T08:00:00Z")]
     [InlineData("2026-03-01T24:00:00Z")]
     [InlineData("next monday")]
-    public void Start_must_be_an_iso_date_time(string start)
+    public void StartMustBeAnIsoDateTime(string start)
     {
         var error = AssertOneError(Daily(start: start), InvalidConfiguration, "configuration.startDateTime", start);
         Assert.Contains("2026-03-01T08:00:00Z", error.Message);
     }
 
     [Fact]
-    public void End_must_be_an_iso_date_time() =>
+    public void EndMustBeAnIsoDateTime() =>
         AssertOneError(Daily(end: "2027-13-01T00:00:00Z"), InvalidConfiguration, "configuration.endDateTime", "2027-13-01T00:00:00Z");
 
     [Theory]
     [InlineData("2026-03-01T00:00:00Z")]
     [InlineData("2026-02-28T00:00:00Z")]
-    public void End_must_be_later_than_start(string end)
+    public void EndMustBeLaterThanStart(string end)
     {
         var error = AssertOneError(Daily(start: "2026-03-01T00:00:00Z", end: end), InvalidConfiguration,
             "configuration.endDateTime", end);
@@ -129,7 +132,7 @@ public class ScheduleValidatorTests
     }
 
     [Fact]
-    public void End_and_start_are_compared_as_instants()
+    public void EndAndStartAreComparedAsInstants()
     {
         // 2026-03-01T05:00:00 Central (11:00Z) is after 2026-03-01T10:00:00Z; 04:00 Central (10:00Z) is not.
         Assert.Empty(ScheduleValidator.Validate(Daily(start: "2026-03-01T10:00:00Z", end: "2026-03-01T05:00:00", zone: Central)));
@@ -138,11 +141,11 @@ public class ScheduleValidatorTests
     }
 
     [Fact]
-    public void Time_zone_is_required() =>
+    public void TimeZoneIsRequired() =>
         AssertOneError(Daily(zone: ""), InvalidConfiguration, "configuration.localTimeZoneId", "");
 
     [Fact]
-    public void Iana_time_zone_is_rejected_naming_the_windows_id()
+    public void IanaTimeZoneIsRejectedNamingTheWindowsId()
     {
         var error = AssertOneError(Daily(zone: "America/Chicago"), InvalidConfiguration, "configuration.localTimeZoneId",
             "America/Chicago");
@@ -153,11 +156,11 @@ public class ScheduleValidatorTests
     [InlineData("Mars/Olympus_Mons")]
     [InlineData("Central Time")]
     [InlineData(" UTC")]
-    public void Unknown_time_zone_is_rejected(string zone) =>
+    public void UnknownTimeZoneIsRejected(string zone) =>
         AssertOneError(Daily(zone: zone), InvalidConfiguration, "configuration.localTimeZoneId", zone);
 
     [Fact]
-    public void Cron_interval_is_required()
+    public void CronIntervalIsRequired()
     {
         var config = Cron();
         config.Interval = null;
@@ -169,14 +172,14 @@ public class ScheduleValidatorTests
     [InlineData(0)]
     [InlineData(-5)]
     [InlineData(5270401)]
-    public void Cron_interval_must_be_in_range(int interval)
+    public void CronIntervalMustBeInRange(int interval)
     {
         var error = AssertOneError(Cron(interval), InvalidConfiguration, "configuration.interval", interval.ToString());
         Assert.Contains("1 to 5270400", error.Message);
     }
 
     [Fact]
-    public void Times_are_required_for_daily_weekly_and_monthly()
+    public void TimesAreRequiredForDailyWeeklyAndMonthly()
     {
         foreach (var config in new[] { Daily(), Weekly(), MonthlyDay() })
         {
@@ -186,11 +189,11 @@ public class ScheduleValidatorTests
     }
 
     [Fact]
-    public void Times_must_not_be_empty() =>
+    public void TimesMustNotBeEmpty() =>
         AssertOneError(Daily(Array.Empty<string>()), InvalidConfiguration, "configuration.times", "0");
 
     [Fact]
-    public void At_most_100_times()
+    public void AtMost100Times()
     {
         var times = Enumerable.Range(0, 101).Select(i => $"{i / 60:00}:{i % 60:00}").ToArray();
         var error = AssertOneError(Daily(times), InvalidConfiguration, "configuration.times", "101");
@@ -207,18 +210,18 @@ public class ScheduleValidatorTests
     [InlineData("09.00")]
     [InlineData("ab:cd")]
     [InlineData("")]
-    public void Times_must_be_strict_hh_mm(string time)
+    public void TimesMustBeStrictHhMm(string time)
     {
         var error = AssertOneError(Daily(new[] { "08:00", "10:00", time }), InvalidConfiguration, "configuration.times[2]", time);
         Assert.Contains("HH:mm", error.Message);
     }
 
     [Fact]
-    public void Duplicated_time_is_an_invalid_request() =>
+    public void DuplicatedTimeIsAnInvalidRequest() =>
         AssertOneError(Daily(new[] { "09:00", "17:00", "09:00" }), InvalidRequest, "configuration.times[2]", "09:00");
 
     [Fact]
-    public void Weekdays_are_required_for_weekly()
+    public void WeekdaysAreRequiredForWeekly()
     {
         var config = Weekly();
         config.Weekdays = null;
@@ -226,11 +229,11 @@ public class ScheduleValidatorTests
     }
 
     [Fact]
-    public void Weekdays_must_not_be_empty() =>
+    public void WeekdaysMustNotBeEmpty() =>
         AssertOneError(Weekly(Array.Empty<string>()), InvalidConfiguration, "configuration.weekdays", "0");
 
     [Fact]
-    public void At_most_7_weekdays()
+    public void AtMost7Weekdays()
     {
         var days = new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Monday" };
         var errors = ScheduleValidator.Validate(Weekly(days));
@@ -243,18 +246,18 @@ public class ScheduleValidatorTests
     [InlineData("Funday")]
     [InlineData("Mon")]
     [InlineData("1")]
-    public void Weekday_must_be_a_day_name(string day)
+    public void WeekdayMustBeADayName(string day)
     {
         var error = AssertOneError(Weekly(new[] { "Friday", day }), InvalidConfiguration, "configuration.weekdays[1]", day);
         Assert.Contains("Monday, Tuesday, Wednesday, Thursday, Friday, Saturday or Sunday", error.Message);
     }
 
     [Fact]
-    public void Duplicated_weekday_is_an_invalid_request_whatever_the_casing() =>
+    public void DuplicatedWeekdayIsAnInvalidRequestWhateverTheCasing() =>
         AssertOneError(Weekly(new[] { "Monday", "Friday", "monday" }), InvalidRequest, "configuration.weekdays[2]", "monday");
 
     [Fact]
-    public void Monthly_recurrence_is_required()
+    public void MonthlyRecurrenceIsRequired()
     {
         var config = MonthlyDay();
         config.Recurrence = null;
@@ -264,7 +267,7 @@ public class ScheduleValidatorTests
     [Theory]
     [InlineData(0)]
     [InlineData(13)]
-    public void Monthly_recurrence_must_be_1_to_12(int recurrence)
+    public void MonthlyRecurrenceMustBe1To12(int recurrence)
     {
         var error = AssertOneError(MonthlyDay(recurrence: recurrence), InvalidConfiguration, "configuration.recurrence",
             recurrence.ToString());
@@ -272,7 +275,7 @@ public class ScheduleValidatorTests
     }
 
     [Fact]
-    public void Monthly_occurrence_is_required()
+    public void MonthlyOccurrenceIsRequired()
     {
         var config = MonthlyDay();
         config.Occurrence = null;
@@ -282,7 +285,7 @@ public class ScheduleValidatorTests
     [Theory]
     [InlineData("Last")]
     [InlineData("")]
-    public void Monthly_occurrence_type_must_be_known(string type)
+    public void MonthlyOccurrenceTypeMustBeKnown(string type)
     {
         var config = MonthlyDay();
         config.Occurrence!.OccurrenceType = type;
@@ -291,7 +294,7 @@ public class ScheduleValidatorTests
     }
 
     [Fact]
-    public void Monthly_day_of_month_is_required()
+    public void MonthlyDayOfMonthIsRequired()
     {
         var config = MonthlyDay();
         config.Occurrence!.DayOfMonth = null;
@@ -301,7 +304,7 @@ public class ScheduleValidatorTests
     [Theory]
     [InlineData(0)]
     [InlineData(32)]
-    public void Monthly_day_of_month_must_be_1_to_31(int day)
+    public void MonthlyDayOfMonthMustBe1To31(int day)
     {
         var error = AssertOneError(MonthlyDay(day), InvalidConfiguration, "configuration.occurrence.dayOfMonth", day.ToString());
         Assert.Contains("1 to 31", error.Message);
@@ -310,14 +313,14 @@ public class ScheduleValidatorTests
     [Theory]
     [InlineData("Last")]
     [InlineData("5")]
-    public void Monthly_week_index_must_be_first_to_fifth(string index)
+    public void MonthlyWeekIndexMustBeFirstToFifth(string index)
     {
         var error = AssertOneError(MonthlyOrdinal(weekIndex: index), InvalidConfiguration, "configuration.occurrence.weekIndex", index);
         Assert.Contains("First, Second, Third, Fourth or Fifth", error.Message);
     }
 
     [Fact]
-    public void Monthly_week_index_is_required()
+    public void MonthlyWeekIndexIsRequired()
     {
         var config = MonthlyOrdinal();
         config.Occurrence!.WeekIndex = null;
@@ -325,11 +328,11 @@ public class ScheduleValidatorTests
     }
 
     [Fact]
-    public void Monthly_weekday_must_be_a_day_name() =>
+    public void MonthlyWeekdayMustBeADayName() =>
         AssertOneError(MonthlyOrdinal(weekday: "Funday"), InvalidConfiguration, "configuration.occurrence.weekday", "Funday");
 
     [Fact]
-    public void Monthly_weekday_is_required()
+    public void MonthlyWeekdayIsRequired()
     {
         var config = MonthlyOrdinal();
         config.Occurrence!.Weekday = null;
@@ -337,7 +340,7 @@ public class ScheduleValidatorTests
     }
 
     [Fact]
-    public void Every_broken_rule_is_reported()
+    public void EveryBrokenRuleIsReported()
     {
         var config = new ScheduleConfiguration { Type = "Weekly", LocalTimeZoneId = "Nowhere", Weekdays = new[] { "Funday" } };
         Assert.Equal(
@@ -347,7 +350,7 @@ public class ScheduleValidatorTests
     }
 
     [Fact]
-    public void Ensure_valid_throws_with_every_message()
+    public void EnsureValidThrowsWithEveryMessage()
     {
         var error = Assert.Throws<ArgumentException>(() => ScheduleValidator.EnsureValid(Daily(new[] { "25:00", "9:00" })));
         Assert.Contains("25:00", error.Message);

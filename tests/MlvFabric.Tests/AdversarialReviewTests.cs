@@ -23,7 +23,7 @@ public sealed class AdversarialReviewTests : JobTestBase
     public AdversarialReviewTests(EmulatorFixture fixture)
         : base(fixture)
     {
-        foreach (string lakehouse in new[] { "Gold", "Silver" })
+        foreach (var lakehouse in new[] { "Gold", "Silver" })
         {
             Control.SetLakehouse("Sales", lakehouse, new { durationSeconds = 1.5, queueSeconds = 0.3 });
         }
@@ -40,10 +40,10 @@ public sealed class AdversarialReviewTests : JobTestBase
         Emulator.SetClock(DateTime.UtcNow.AddSeconds(skewSeconds));
         DropStartAnswerOnce();
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -Wait -Verbose");
+        (var result, var requests) = RunLogged($"Start-MlvRefresh {Gold} -Wait -Verbose");
 
         result.ThrowIfFailed();
-        PSObject job = Assert.Single(result.Output);
+        var job = Assert.Single(result.Output);
         Assert.Equal("Completed", Text(job, "Status"));
         Assert.Single(requests, r => r.Method == "POST");
         Assert.Equal(IdOf(job), Assert.Single(Control.Jobs("Gold", mlvOnly: true)).GetProperty("id").GetGuid());
@@ -54,21 +54,21 @@ public sealed class AdversarialReviewTests : JobTestBase
     [Fact]
     public void AnAnswerAboutAnotherJobIsAnErrorForTheJobAskedForAndTheOtherWaitsGoOn()
     {
-        PSObject[] started = RunOk("'Gold', 'Silver' | ForEach-Object { Start-MlvRefresh -WorkspaceName Sales -LakehouseName $_ -PassThru }").Output.ToArray();
+        var started = RunOk("'Gold', 'Silver' | ForEach-Object { Start-MlvRefresh -WorkspaceName Sales -LakehouseName $_ -PassThru }").Output.ToArray();
         Assert.Equal(2, started.Length);
-        Guid gold = IdOf(started.Single(j => Text(j, "LakehouseName") == "Gold"));
-        Guid silver = IdOf(started.Single(j => Text(j, "LakehouseName") == "Silver"));
-        Guid foreign = Guid.Parse("11111111-1111-1111-1111-111111111111");
-        string body = JsonSerializer.Serialize(new { id = foreign, jobType = "RefreshMaterializedLakeViews", invokeType = "Manual", status = "Completed" });
+        var gold = IdOf(started.Single(j => Text(j, "LakehouseName") == "Gold"));
+        var silver = IdOf(started.Single(j => Text(j, "LakehouseName") == "Silver"));
+        var foreign = Guid.Parse("11111111-1111-1111-1111-111111111111");
+        var body = JsonSerializer.Serialize(new { id = foreign, jobType = "RefreshMaterializedLakeViews", invokeType = "Manual", status = "Completed" });
         Control.SetFaults(new { script = new[] { new { method = "GET", pathPattern = $"*/jobs/instances/{gold}", fault = "override", status = 200, body, count = 100 } } });
         Ps.SetVariable("started", started);
 
-        PsResult result = Ps.Run("$started | Wait-MlvJobInstance");
+        var result = Ps.Run("$started | Wait-MlvJobInstance");
 
-        PSObject done = Assert.Single(result.Output);
+        var done = Assert.Single(result.Output);
         Assert.Equal(silver, IdOf(done));
         Assert.Equal("Completed", Text(done, "Status"));
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        var error = Assert.Single(result.AllErrors);
         Assert.StartsWith("FabricProtocolError", error.FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.Contains(gold.ToString(), error.Exception.Message, StringComparison.Ordinal);
         Assert.Contains(foreign.ToString(), error.Exception.Message, StringComparison.Ordinal);
@@ -81,16 +81,16 @@ public sealed class AdversarialReviewTests : JobTestBase
     public void ATokenThatExpiresDuringAWaitNamesTheJobThatGoesOn()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 30, queueSeconds = 0.3 });
-        using PsSession ps = PsSession.Create();
-        string token = Emulator.MintTokenFor(Guid.NewGuid().ToString(), "user", lifetimeSeconds: 4);
+        using var ps = PsSession.Create();
+        var token = Emulator.MintTokenFor(Guid.NewGuid().ToString(), "user", lifetimeSeconds: 4);
         ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t | Out-Null",
             new Dictionary<string, object?> { ["e"] = Emulator.BaseUri.ToString(), ["t"] = ps.Secure(token) }).ThrowIfFailed();
 
-        PsResult result = ps.Run($"Start-MlvRefresh {Gold} -Wait");
+        var result = ps.Run($"Start-MlvRefresh {Gold} -Wait");
 
-        Guid started = Assert.Single(Control.Jobs("Gold", mlvOnly: true)).GetProperty("id").GetGuid();
+        var started = Assert.Single(Control.Jobs("Gold", mlvOnly: true)).GetProperty("id").GetGuid();
         Assert.Contains(result.Warnings, w => w.Message.Contains("cannot be renewed", StringComparison.Ordinal));
-        ErrorRecord named = Assert.Single(result.AllErrors, e => e.Exception.GetType().Name == "MlvJobWaitInterruptedException");
+        var named = Assert.Single(result.AllErrors, e => e.Exception.GetType().Name == "MlvJobWaitInterruptedException");
         Assert.StartsWith("FabricAuthenticationFailed", named.FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.Equal(started, IdOf(PSObject.AsPSObject(named.TargetObject)));
         Assert.Contains(started.ToString(), named.Exception.Message, StringComparison.Ordinal);
@@ -105,15 +105,15 @@ public sealed class AdversarialReviewTests : JobTestBase
     [InlineData("servicePrincipal")]
     public void ARevokedTokenIsReportedAsRevoked(string kind)
     {
-        string oid = Guid.NewGuid().ToString();
-        using PsSession ps = PsSession.Create();
+        var oid = Guid.NewGuid().ToString();
+        using var ps = PsSession.Create();
         ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t | Out-Null",
             new Dictionary<string, object?> { ["e"] = Emulator.BaseUri.ToString(), ["t"] = ps.Secure(Emulator.MintTokenFor(oid, kind)) }).ThrowIfFailed();
         Control.RevokeTokens(oid);
 
-        PsResult result = ps.Run($"Get-MlvJobInstance {Gold} -First 1");
+        var result = ps.Run($"Get-MlvJobInstance {Gold} -First 1");
 
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        var error = Assert.Single(result.AllErrors);
         Assert.StartsWith("FabricAuthenticationFailed", error.FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.Contains("revoked", error.Exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("service principal", error.Exception.Message, StringComparison.OrdinalIgnoreCase);
@@ -124,18 +124,18 @@ public sealed class AdversarialReviewTests : JobTestBase
     [Fact]
     public void ARefusedConnectionFailsAfterAFewVisibleRetriesNamingTheEndpoint()
     {
-        int port = ClosedPort();
-        using PsSession ps = PsSession.Create();
+        var port = ClosedPort();
+        using var ps = PsSession.Create();
         ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t | Out-Null",
             new Dictionary<string, object?> { ["e"] = $"http://127.0.0.1:{port}/", ["t"] = ps.Secure(Emulator.MintToken()) }).ThrowIfFailed();
 
-        PsResult result = ps.Run("Get-MlvWorkspace -Verbose");
+        var result = ps.Run("Get-MlvWorkspace -Verbose");
 
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        var error = Assert.Single(result.AllErrors);
         Assert.StartsWith("FabricConnectionFailed", error.FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.Contains($"Could not connect to http://127.0.0.1:{port}", error.Exception.Message, StringComparison.Ordinal);
         Assert.Contains("-Endpoint", error.Exception.Message, StringComparison.Ordinal);
-        int attempts = int.Parse(Regex.Match(error.Exception.Message, @"tried (\d+) time").Groups[1].Value);
+        var attempts = int.Parse(Regex.Match(error.Exception.Message, @"tried (\d+) time").Groups[1].Value);
         Assert.InRange(attempts, 2, 9); // a few quick tries within the connect limit, not the ten of a flaky service
         Assert.Equal(attempts - 1, result.Verbose.Count(v => v.Message.StartsWith("Retrying GET /v1/workspaces", StringComparison.Ordinal)));
         // The third try waits 2 to 4 s (backoff doubles from 1 s, with jitter): long enough to show as progress.
@@ -150,7 +150,7 @@ public sealed class AdversarialReviewTests : JobTestBase
     {
         Control.SetFaults(new { script = new[] { new { method = "POST", pathPattern = "*/jobs/*/instances", fault = "throttle", count = 11, retryAfterSeconds = 1 } } });
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -PassThru -Verbose");
+        (var result, var requests) = RunLogged($"Start-MlvRefresh {Gold} -PassThru -Verbose");
 
         result.ThrowIfFailed();
         Assert.Single(result.Output);
@@ -167,9 +167,9 @@ public sealed class AdversarialReviewTests : JobTestBase
     {
         Control.SetSettings(new { pageSize = 20 });
         Control.AddHistory("Sales", "Gold", new { count = 300, intervalMinutes = 10 });
-        Guid recent = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -Wait").Output));
+        var recent = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -Wait").Output));
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Get-MlvJobInstance {Gold} -Since ([datetime]::UtcNow.AddHours(-2))");
+        (var result, var requests) = RunLogged($"Get-MlvJobInstance {Gold} -Since ([datetime]::UtcNow.AddHours(-2))");
 
         result.ThrowIfFailed();
         Assert.Equal(recent, IdOf(Assert.Single(result.Output)));
@@ -182,9 +182,9 @@ public sealed class AdversarialReviewTests : JobTestBase
     public void ALakehouseCreatedDuringTheSessionIsFoundByName()
     {
         RunOk("Get-MlvSchedule -WorkspaceName Sales -LakehouseName Gold | Out-Null"); // the session now knows Sales' lakehouses
-        string created = Control.AddLakehouses("Sales", "Fresh", 1).Single();
+        var created = Control.AddLakehouses("Sales", "Fresh", 1).Single();
 
-        PsResult result = RunOk($"Get-MlvSchedule -WorkspaceName Sales -LakehouseName {created}");
+        var result = RunOk($"Get-MlvSchedule -WorkspaceName Sales -LakehouseName {created}");
 
         Assert.Empty(result.Output);
         Assert.Empty(Ps.Run("Get-MlvLakehouse -WorkspaceName Sales -Name NoSuchLakehouse").Output);
@@ -197,7 +197,7 @@ public sealed class AdversarialReviewTests : JobTestBase
     [InlineData("\"bad`0name\"", "control character (U+0000")]
     public void ADefinitionNameTheServiceWouldRefuseIsRefusedBeforeSending(string name, string problem)
     {
-        ErrorRecord error = AssertRefused($"New-MlvExecutionDefinition {Gold} -Name {name} -SelectedMlv gold.sales_daily", "InvalidExecutionDefinitionName", ErrorCategory.InvalidArgument);
+        var error = AssertRefused($"New-MlvExecutionDefinition {Gold} -Name {name} -SelectedMlv gold.sales_daily", "InvalidExecutionDefinitionName", ErrorCategory.InvalidArgument);
         Assert.Contains(problem, error.Exception.Message, StringComparison.Ordinal);
         Assert.NotNull(error.ErrorDetails.RecommendedAction);
     }
@@ -206,15 +206,15 @@ public sealed class AdversarialReviewTests : JobTestBase
     public void AnEnabledScheduleThatHasAlreadyEndedIsRefusedAndADisabledOneWarned()
     {
         const string past = "-IntervalMinutes 60 -StartDateTime '2020-01-01T00:00:00Z' -EndDateTime '2021-01-01T00:00:00Z'";
-        ErrorRecord error = AssertRefused($"New-MlvSchedule {Gold} {past}", "ScheduleEndInPast", ErrorCategory.InvalidArgument);
+        var error = AssertRefused($"New-MlvSchedule {Gold} {past}", "ScheduleEndInPast", ErrorCategory.InvalidArgument);
         Assert.Contains("-Disabled", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
 
-        PsResult disabled = RunOk($"New-MlvSchedule {Gold} {past} -Disabled");
+        var disabled = RunOk($"New-MlvSchedule {Gold} {past} -Disabled");
         Assert.Single(disabled.Output);
         Assert.Contains(disabled.Warnings, w => w.Message.Contains("already passed", StringComparison.Ordinal));
 
-        Guid enabled = IdOf(Assert.Single(RunOk($"New-MlvSchedule {Gold} -IntervalMinutes 30").Output));
-        (PsResult set, List<LoggedRequest> requests) = RunLogged($"Set-MlvSchedule {Gold} -Id {enabled} -StartDateTime '2020-01-01T00:00:00Z' -EndDateTime '2021-01-01T00:00:00Z'");
+        var enabled = IdOf(Assert.Single(RunOk($"New-MlvSchedule {Gold} -IntervalMinutes 30").Output));
+        (var set, var requests) = RunLogged($"Set-MlvSchedule {Gold} -Id {enabled} -StartDateTime '2020-01-01T00:00:00Z' -EndDateTime '2021-01-01T00:00:00Z'");
         Assert.StartsWith("ScheduleEndInPast", Assert.Single(set.AllErrors).FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.DoesNotContain(requests, r => r.IsChange);
     }
@@ -228,7 +228,7 @@ public sealed class AdversarialReviewTests : JobTestBase
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
     }

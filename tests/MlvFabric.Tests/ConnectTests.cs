@@ -16,9 +16,9 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void AccessTokenConnectsAndGetMlvContextShowsTheSessionWithoutTheToken()
     {
-        using PsSession ps = PsSession.Connected(_fixture.Emulator);
+        using var ps = PsSession.Connected(_fixture.Emulator);
 
-        PsResult result = ps.Run("Get-MlvContext");
+        var result = ps.Run("Get-MlvContext");
         result.ThrowIfFailed();
         var context = Assert.Single(result.Output);
         Assert.Equal("AccessToken", context.Properties["AuthMethod"].Value.ToString());
@@ -30,10 +30,10 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void VerboseSaysConnectedOnce()
     {
-        using PsSession ps = PsSession.Create();
-        string token = _fixture.Emulator.MintToken("user");
+        using var ps = PsSession.Create();
+        var token = _fixture.Emulator.MintToken("user");
 
-        PsResult result = ps.Run(
+        var result = ps.Run(
             "Connect-MlvFabric -Endpoint $MlvTestEndpoint -AccessToken $MlvTestToken -Verbose | Out-Null",
             new System.Collections.Generic.Dictionary<string, object?> { ["MlvTestEndpoint"] = _fixture.Emulator.BaseUri.ToString(), ["MlvTestToken"] = ps.Secure(token) });
 
@@ -45,9 +45,9 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void CmdletsRefuseToRunBeforeConnect()
     {
-        using PsSession ps = PsSession.Create();
+        using var ps = PsSession.Create();
 
-        PsResult result = ps.Run("Get-MlvWorkspace");
+        var result = ps.Run("Get-MlvWorkspace");
 
         var error = Assert.Single(result.AllErrors);
         Assert.StartsWith("MlvNotConnected", error.FullyQualifiedErrorId);
@@ -57,9 +57,9 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void DisconnectClearsTheContext()
     {
-        using PsSession ps = PsSession.Connected(_fixture.Emulator);
+        using var ps = PsSession.Connected(_fixture.Emulator);
 
-        PsResult result = ps.Run("Disconnect-MlvFabric; Get-MlvContext");
+        var result = ps.Run("Disconnect-MlvFabric; Get-MlvContext");
 
         result.ThrowIfFailed();
         Assert.Empty(result.Output);
@@ -68,8 +68,8 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void TwoRunspacesNeverShareAContext()
     {
-        using PsSession first = PsSession.Connected(_fixture.Emulator);
-        using PsSession second = PsSession.Create();
+        using var first = PsSession.Connected(_fixture.Emulator);
+        using var second = PsSession.Create();
 
         Assert.Single(first.Run("Get-MlvContext").Output);
         Assert.Empty(second.Run("Get-MlvContext").Output);
@@ -78,9 +78,9 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void GetMlvWorkspaceListsTheSeededWorkspaces()
     {
-        using PsSession ps = PsSession.Connected(_fixture.Emulator);
+        using var ps = PsSession.Connected(_fixture.Emulator);
 
-        PsResult result = ps.Run("Get-MlvWorkspace -Name S*, Finance");
+        var result = ps.Run("Get-MlvWorkspace -Name S*, Finance");
 
         result.ThrowIfFailed();
         Assert.Equal(new[] { "Finance", "Sales" }, result.Output.Select(w => w.Properties["DisplayName"].Value.ToString()).OrderBy(n => n));
@@ -89,9 +89,9 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void GetMlvWorkspaceReportsALiteralNameThatMatchesNothing()
     {
-        using PsSession ps = PsSession.Connected(_fixture.Emulator);
+        using var ps = PsSession.Connected(_fixture.Emulator);
 
-        PsResult result = ps.Run("Get-MlvWorkspace -Name Nope, Sal*");
+        var result = ps.Run("Get-MlvWorkspace -Name Nope, Sal*");
 
         var error = Assert.Single(result.Errors);
         Assert.StartsWith("WorkspaceNotFound", error.FullyQualifiedErrorId);
@@ -102,11 +102,11 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void APlainStringTokenWorksWithAWarningThatNeverShowsTheToken()
     {
-        using PsSession ps = PsSession.Create();
-        string token = _fixture.Emulator.MintToken();
+        using var ps = PsSession.Create();
+        var token = _fixture.Emulator.MintToken();
         ps.Secure(token); // registers the text for the stream scan
 
-        PsResult result = ps.Run("$null = Connect-MlvFabric -Endpoint $e -AccessToken $t; (Get-MlvWorkspace).Count",
+        var result = ps.Run("$null = Connect-MlvFabric -Endpoint $e -AccessToken $t; (Get-MlvWorkspace).Count",
             new Dictionary<string, object?> { ["e"] = _fixture.Emulator.BaseUri.ToString(), ["t"] = token });
 
         result.ThrowIfFailed();
@@ -117,13 +117,13 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void AnExpiredAccessTokenIsRefusedWithItsExpiryTime()
     {
-        using PsSession ps = PsSession.Create();
-        string token = _fixture.Emulator.MintToken("user", -60);
+        using var ps = PsSession.Create();
+        var token = _fixture.Emulator.MintToken("user", -60);
 
-        PsResult result = ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t",
+        var result = ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t",
             new Dictionary<string, object?> { ["e"] = _fixture.Emulator.BaseUri.ToString(), ["t"] = ps.Secure(token) });
 
-        ErrorRecord error = ErrorRecordAssert.Single(result, "FabricAuthenticationFailed", ErrorCategory.AuthenticationError);
+        var error = ErrorRecordAssert.Single(result, "FabricAuthenticationFailed", ErrorCategory.AuthenticationError);
         Assert.Contains("expired", error.Exception.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Matches(@"\d{4}-\d{2}-\d{2}", error.Exception.Message);
     }
@@ -134,12 +134,12 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
     [InlineData("relative/path")]
     public void AnEndpointThatWouldLeakTheTokenIsRefusedBeforeAnyRequest(string endpoint)
     {
-        using PsSession ps = PsSession.Create();
+        using var ps = PsSession.Create();
 
-        PsResult result = ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t",
+        var result = ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t",
             new Dictionary<string, object?> { ["e"] = endpoint, ["t"] = ps.Secure(_fixture.Emulator.MintToken()) });
 
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        var error = Assert.Single(result.AllErrors);
         Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Empty(ps.Run("Get-MlvContext").Output);
     }
@@ -147,9 +147,9 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void AnEmptyTokenIsRefused()
     {
-        using PsSession ps = PsSession.Create();
+        using var ps = PsSession.Create();
 
-        PsResult result = ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken '  '",
+        var result = ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken '  '",
             new Dictionary<string, object?> { ["e"] = _fixture.Emulator.BaseUri.ToString() });
 
         ErrorRecordAssert.Single(result, "AccessTokenInvalid", ErrorCategory.InvalidArgument);

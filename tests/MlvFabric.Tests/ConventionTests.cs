@@ -23,14 +23,14 @@ public sealed class ConventionTests : JobTestBase
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 600 });
         Control.AddHistory("Sales", "Gold", new { count = 2, intervalMinutes = 60, durationSeconds = 30 });
-        Guid running = IdOf(RunOk("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Gold").Output.Single());
+        var running = IdOf(RunOk("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Gold").Output.Single());
 
-        List<CompletionResult> all = Complete($"{cmdlet} -WorkspaceName Sales -LakehouseName Gold -Id ");
-        List<CompletionResult> one = Complete($"{cmdlet} -WorkspaceName Sales -LakehouseName Gold -Id {running.ToString()[..8]}");
+        var all = Complete($"{cmdlet} -WorkspaceName Sales -LakehouseName Gold -Id ");
+        var one = Complete($"{cmdlet} -WorkspaceName Sales -LakehouseName Gold -Id {running.ToString()[..8]}");
 
         Assert.Equal(3, all.Count);
         Assert.Equal(running.ToString(), all[0].CompletionText); // running jobs first
-        CompletionResult completed = Assert.Single(one);
+        var completed = Assert.Single(one);
         Assert.Equal(running.ToString(), completed.CompletionText);
         Assert.Matches(@"^(NotStarted|InProgress)(, started \d\d-\d\d \d\d:\d\d [+-]\d\d:\d\d)? - Sales/Gold$", completed.ToolTip);
     }
@@ -42,7 +42,7 @@ public sealed class ConventionTests : JobTestBase
         Control.SetLakehouse("Sales", "Silver", new { durationSeconds = 600 });
         RunOk("$jobs = Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Start-MlvRefresh; $null = $jobs | Stop-MlvJobInstance -Force -Wait");
 
-        PsResult result = RunOk("$jobs | Wait-MlvJobInstance");
+        var result = RunOk("$jobs | Wait-MlvJobInstance");
 
         Assert.Equal(new[] { "Cancelled", "Cancelled" }, result.Output.Select(j => Text(j, "Status")));
         Assert.Empty(result.Warnings);
@@ -58,10 +58,10 @@ public sealed class ConventionTests : JobTestBase
     [Fact]
     public void AFixedOffsetAbbreviationWarnsAndNamesTheZoneChosen()
     {
-        PsResult est = RunOk("New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -Daily -At 06:00 -TimeZone EST -WhatIf");
-        PsResult iana = RunOk("New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -Daily -At 06:00 -TimeZone America/New_York -WhatIf");
+        var est = RunOk("New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -Daily -At 06:00 -TimeZone EST -WhatIf");
+        var iana = RunOk("New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -Daily -At 06:00 -TimeZone America/New_York -WhatIf");
 
-        WarningRecord warning = Assert.Single(est.Warnings);
+        var warning = Assert.Single(est.Warnings);
         Assert.Contains("'EST'", warning.Message, StringComparison.Ordinal);
         Assert.Contains("without daylight saving time", warning.Message, StringComparison.Ordinal);
         Assert.Matches("the schedule uses '[^']+ Standard Time'", warning.Message);
@@ -75,9 +75,9 @@ public sealed class ConventionTests : JobTestBase
     [InlineData("Start-MlvRefresh -WorkspaceName Nope -LakehouseName Gold", "WorkspaceNotFound")]
     public void ArgumentErrorsCarryARecommendedAction(string script, string errorId)
     {
-        PsResult result = Ps.Run(script);
+        var result = Ps.Run(script);
 
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        var error = Assert.Single(result.AllErrors);
         Assert.StartsWith(errorId + ",", error.FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(error.ErrorDetails?.RecommendedAction), $"{errorId} has no RecommendedAction");
         Assert.DoesNotContain(error.ErrorDetails!.RecommendedAction, error.Exception.Message.Split('.')[0], StringComparison.Ordinal);
@@ -86,7 +86,7 @@ public sealed class ConventionTests : JobTestBase
     private List<CompletionResult> Complete(string line)
     {
         Ps.SetVariable("completionLine", line);
-        PsResult result = Ps.Run("(TabExpansion2 -inputScript $completionLine -cursorColumn $completionLine.Length).CompletionMatches");
+        var result = Ps.Run("(TabExpansion2 -inputScript $completionLine -cursorColumn $completionLine.Length).CompletionMatches");
         result.ThrowIfFailed();
         return result.Output.Select(o => (CompletionResult)o.BaseObject).ToList();
     }

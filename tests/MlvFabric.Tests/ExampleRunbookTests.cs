@@ -23,7 +23,7 @@ public sealed class ExampleRunbookTests : JobTestBase
 
     public ExampleRunbookTests(EmulatorFixture fixture) : base(fixture)
     {
-        foreach (string lakehouse in new[] { "Bronze", "Silver", "Gold" })
+        foreach (var lakehouse in new[] { "Bronze", "Silver", "Gold" })
         {
             Control.SetLakehouse("Sales", lakehouse, new { durationSeconds = 1, queueSeconds = 0.5 });
         }
@@ -46,7 +46,7 @@ public sealed class ExampleRunbookTests : JobTestBase
         Ps.SetVariable("MlvRunbook", RunbookPath(name));
         Ps.SetVariable("MlvEndpoint", Emulator.BaseUri.ToString().TrimEnd('/'));
         Ps.SetVariable("MlvRunbookThrew", null);
-        (PsResult result, List<LoggedRequest> requests) = RunLogged("try { & $MlvRunbook " + arguments + " } catch { $global:MlvRunbookThrew = $_ }");
+        (var result, var requests) = RunLogged("try { & $MlvRunbook " + arguments + " } catch { $global:MlvRunbookThrew = $_ }");
         var thrown = Ps.Runspace.SessionStateProxy.GetVariable("MlvRunbookThrew") as ErrorRecord;
         return (result, requests, thrown);
     }
@@ -54,7 +54,7 @@ public sealed class ExampleRunbookTests : JobTestBase
     /// <summary>Runs a runbook that must succeed: no error record, nothing thrown.</summary>
     private (PsResult Result, List<LoggedRequest> Requests) RunRunbookOk(string name, string arguments)
     {
-        (PsResult result, List<LoggedRequest> requests, ErrorRecord? thrown) = RunRunbook(name, arguments);
+        (var result, var requests, var thrown) = RunRunbook(name, arguments);
         Assert.True(thrown is null, $"{name} threw: {thrown}");
         result.ThrowIfFailed();
         return (result, requests);
@@ -73,14 +73,14 @@ public sealed class ExampleRunbookTests : JobTestBase
     private List<PSObject> Schedules(string lakehouse)
     {
         Ps.SetVariable("MlvLakehouse", lakehouse);
-        PsResult result = RunOk(ScheduleListScript);
+        var result = RunOk(ScheduleListScript);
         return result.Output;
     }
 
     private Guid NewSchedule(string lakehouse, string settings)
     {
         Ps.SetVariable("MlvLakehouse", lakehouse);
-        PsResult result = RunOk("New-MlvSchedule -WorkspaceName Sales -LakehouseName $MlvLakehouse " + settings);
+        var result = RunOk("New-MlvSchedule -WorkspaceName Sales -LakehouseName $MlvLakehouse " + settings);
         // Creation times one second apart, so "the oldest" is well defined.
         Emulator.AdvanceClock(TimeSpan.FromSeconds(1));
         return IdOf(Assert.Single(result.Output));
@@ -91,15 +91,15 @@ public sealed class ExampleRunbookTests : JobTestBase
     [Fact]
     public void NightlyRefreshSignsInWithTheManagedIdentityRefreshesEveryLakehouseAndPrintsTheSummary()
     {
-        using EnvironmentScope env = ManagedIdentity();
+        using var env = ManagedIdentity();
 
-        (PsResult result, List<LoggedRequest> requests) = RunRunbookOk("Invoke-NightlyRefresh.ps1", "-WorkspaceName Sales -Endpoint $MlvEndpoint");
+        (var result, var requests) = RunRunbookOk("Invoke-NightlyRefresh.ps1", "-WorkspaceName Sales -Endpoint $MlvEndpoint");
 
-        string text = OutputText(result);
+        var text = OutputText(result);
         Assert.Contains("MLV refresh of 3 lakehouse(s)", text, StringComparison.Ordinal);
         Assert.Matches(new Regex(@"^Completed\s+3$", RegexOptions.Multiline), text);
         Assert.DoesNotContain("Failures:", text, StringComparison.Ordinal);
-        foreach (string lakehouse in new[] { "Bronze", "Silver", "Gold" })
+        foreach (var lakehouse in new[] { "Bronze", "Silver", "Gold" })
         {
             Assert.Matches(new Regex($@"^Sales/{lakehouse}\s+Completed\s+\d\d:\d\d:\d\d\s+[0-9a-f-]{{36}}$", RegexOptions.Multiline), text);
         }
@@ -112,13 +112,13 @@ public sealed class ExampleRunbookTests : JobTestBase
     public void NightlyRefreshThrowsAtTheEndWithTheFailureReasonWhenARefreshFails()
     {
         Control.SetLakehouse("Sales", "Gold", new { failureRate = 1.0, failureCode = "MLV_SPARK_SESSION_REQUEST_SUBMISSION_FAILED", failureMessage = "The capacity is paused." });
-        using EnvironmentScope env = ManagedIdentity();
+        using var env = ManagedIdentity();
 
-        (PsResult result, _, ErrorRecord? thrown) = RunRunbook("Invoke-NightlyRefresh.ps1", "-WorkspaceName Sales -Endpoint $MlvEndpoint");
+        (var result, _, var thrown) = RunRunbook("Invoke-NightlyRefresh.ps1", "-WorkspaceName Sales -Endpoint $MlvEndpoint");
 
         Assert.NotNull(thrown);
         Assert.Contains("1 of 3 MLV refresh(es) did not complete: Sales/Gold (Failed)", thrown!.Exception.Message, StringComparison.Ordinal);
-        string text = OutputText(result);
+        var text = OutputText(result);
         Assert.Matches(new Regex(@"^Completed\s+2$", RegexOptions.Multiline), text);
         Assert.Matches(new Regex(@"^Failed\s+1$", RegexOptions.Multiline), text);
         Assert.Contains("Sales/Gold (Failed): MLV_SPARK_SESSION_REQUEST_SUBMISSION_FAILED: The capacity is paused.", text, StringComparison.Ordinal);
@@ -129,9 +129,9 @@ public sealed class ExampleRunbookTests : JobTestBase
     {
         // The tenant refuses service principals and managed identities on the MLV job APIs: nothing starts.
         Control.SetSettings(new { refuseAppTokensOnMlvJobs = true });
-        using EnvironmentScope env = ManagedIdentity();
+        using var env = ManagedIdentity();
 
-        (PsResult result, _, ErrorRecord? thrown) = RunRunbook("Invoke-NightlyRefresh.ps1", "-WorkspaceName Sales -LakehouseName Gold -Endpoint $MlvEndpoint");
+        (var result, _, var thrown) = RunRunbook("Invoke-NightlyRefresh.ps1", "-WorkspaceName Sales -LakehouseName Gold -Endpoint $MlvEndpoint");
 
         Assert.NotNull(thrown);
         Assert.Contains("1 of 1 MLV refresh(es) did not complete: Sales/Gold (Error)", thrown!.Exception.Message, StringComparison.Ordinal);
@@ -141,9 +141,9 @@ public sealed class ExampleRunbookTests : JobTestBase
     [Fact]
     public void NightlyRefreshFailsWhenNoLakehouseMatches()
     {
-        using EnvironmentScope env = ManagedIdentity();
+        using var env = ManagedIdentity();
 
-        (_, List<LoggedRequest> requests, ErrorRecord? thrown) = RunRunbook("Invoke-NightlyRefresh.ps1", "-WorkspaceName Sales -LakehouseName 'Platinum*' -Endpoint $MlvEndpoint");
+        (_, var requests, var thrown) = RunRunbook("Invoke-NightlyRefresh.ps1", "-WorkspaceName Sales -LakehouseName 'Platinum*' -Endpoint $MlvEndpoint");
 
         Assert.NotNull(thrown);
         Assert.Contains("No lakehouse matches 'Platinum*' in workspace 'Sales'", thrown!.Exception.Message, StringComparison.Ordinal);
@@ -159,7 +159,7 @@ public sealed class ExampleRunbookTests : JobTestBase
         NewSchedule("Gold", "-IntervalMinutes 30 -TimeZone UTC");
         NewSchedule("Gold", "-IntervalMinutes 90 -TimeZone UTC -Force");
 
-        (PsResult result, List<LoggedRequest> requests) = RunRunbookOk("Set-SingleEnabledSchedule.ps1", "-WorkspaceName Sales -UseCurrentSession -WhatIf");
+        (var result, var requests) = RunRunbookOk("Set-SingleEnabledSchedule.ps1", "-WorkspaceName Sales -UseCurrentSession -WhatIf");
 
         AssertNothingSent(requests.Where(r => r.IsChange).ToList());
         Assert.Equal("WouldCreate", Text(RowOf(result, "Bronze"), "Action"));
@@ -172,31 +172,31 @@ public sealed class ExampleRunbookTests : JobTestBase
     [Fact]
     public void SingleEnabledScheduleCreatesWhereNoneAndKeepsOnlyTheOldestEnabled()
     {
-        Guid silver = NewSchedule("Silver", "-IntervalMinutes 60 -TimeZone UTC");
-        Guid oldest = NewSchedule("Gold", "-IntervalMinutes 30 -TimeZone UTC");
-        Guid second = NewSchedule("Gold", "-IntervalMinutes 90 -TimeZone UTC -Force");
-        Guid third = NewSchedule("Gold", "-Daily -At '05:00' -TimeZone UTC -Force");
-        Guid disabled = NewSchedule("Gold", "-IntervalMinutes 15 -TimeZone UTC -Disabled");
+        var silver = NewSchedule("Silver", "-IntervalMinutes 60 -TimeZone UTC");
+        var oldest = NewSchedule("Gold", "-IntervalMinutes 30 -TimeZone UTC");
+        var second = NewSchedule("Gold", "-IntervalMinutes 90 -TimeZone UTC -Force");
+        var third = NewSchedule("Gold", "-Daily -At '05:00' -TimeZone UTC -Force");
+        var disabled = NewSchedule("Gold", "-IntervalMinutes 15 -TimeZone UTC -Disabled");
 
-        (PsResult result, _) = RunRunbookOk("Set-SingleEnabledSchedule.ps1", "-WorkspaceName Sales -At '01:30' -TimeZone 'Europe/Berlin' -UseCurrentSession");
+        (var result, _) = RunRunbookOk("Set-SingleEnabledSchedule.ps1", "-WorkspaceName Sales -At '01:30' -TimeZone 'Europe/Berlin' -UseCurrentSession");
 
-        PSObject bronzeRow = RowOf(result, "Bronze");
+        var bronzeRow = RowOf(result, "Bronze");
         Assert.Equal("Created", Text(bronzeRow, "Action"));
-        PSObject bronze = Assert.Single(Schedules("Bronze"));
+        var bronze = Assert.Single(Schedules("Bronze"));
         Assert.True((bool)Prop(bronze, "Enabled")!);
         Assert.Equal(IdOf(bronze), Unwrap(Prop(bronzeRow, "EnabledScheduleId")));
         Assert.Equal("Every day at 01:30 (W. Europe Standard Time)", Text(bronze, "Summary"));
 
-        PSObject silverRow = RowOf(result, "Silver");
+        var silverRow = RowOf(result, "Silver");
         Assert.Equal("Unchanged", Text(silverRow, "Action"));
         Assert.Equal(silver, Unwrap(Prop(silverRow, "EnabledScheduleId")));
 
-        PSObject goldRow = RowOf(result, "Gold");
+        var goldRow = RowOf(result, "Gold");
         Assert.Equal("Disabled", Text(goldRow, "Action"));
         Assert.Equal(oldest, Unwrap(Prop(goldRow, "EnabledScheduleId")));
         var disabledNow = ((object[])Unwrap(Prop(goldRow, "DisabledScheduleIds"))!).Select(o => (Guid)Unwrap(o)!).ToList();
         Assert.Equal(new[] { second, third }.OrderBy(g => g), disabledNow.OrderBy(g => g));
-        List<PSObject> gold = Schedules("Gold");
+        var gold = Schedules("Gold");
         Assert.Equal(new[] { oldest }, gold.Where(s => (bool)Prop(s, "Enabled")!).Select(IdOf));
         Assert.Equal(4, gold.Count);
         Assert.Contains(gold, s => IdOf(s) == disabled && !(bool)Prop(s, "Enabled")!);
@@ -209,7 +209,7 @@ public sealed class ExampleRunbookTests : JobTestBase
         NewSchedule("Gold", "-IntervalMinutes 90 -TimeZone UTC -Force");
         RunRunbookOk("Set-SingleEnabledSchedule.ps1", "-WorkspaceName Sales -UseCurrentSession");
 
-        (PsResult again, List<LoggedRequest> requests) = RunRunbookOk("Set-SingleEnabledSchedule.ps1", "-WorkspaceName Sales -UseCurrentSession");
+        (var again, var requests) = RunRunbookOk("Set-SingleEnabledSchedule.ps1", "-WorkspaceName Sales -UseCurrentSession");
 
         AssertNothingSent(requests.Where(r => r.IsChange).ToList());
         Assert.All(new[] { "Bronze", "Silver", "Gold" }, l => Assert.Equal("Unchanged", Text(RowOf(again, l), "Action")));
@@ -221,11 +221,11 @@ public sealed class ExampleRunbookTests : JobTestBase
         // Bronze is full: 20 schedules, all disabled, so no default one can be added.
         RunOk("1..20 | ForEach-Object { New-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -IntervalMinutes (10 * $_) -TimeZone UTC -Disabled } | Out-Null");
 
-        (PsResult result, _, ErrorRecord? thrown) = RunRunbook("Set-SingleEnabledSchedule.ps1", "-WorkspaceName Sales -UseCurrentSession");
+        (var result, _, var thrown) = RunRunbook("Set-SingleEnabledSchedule.ps1", "-WorkspaceName Sales -UseCurrentSession");
 
         Assert.NotNull(thrown);
         Assert.Contains("1 lakehouse(s) could not be given exactly one enabled schedule", thrown!.Exception.Message, StringComparison.Ordinal);
-        PSObject bronze = RowOf(result, "Bronze");
+        var bronze = RowOf(result, "Bronze");
         Assert.Equal("Failed", Text(bronze, "Action"));
         Assert.Contains("20", Text(bronze, "Detail"), StringComparison.Ordinal);
         Assert.Equal("Created", Text(RowOf(result, "Silver"), "Action"));
@@ -240,21 +240,21 @@ public sealed class ExampleRunbookTests : JobTestBase
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 10800 });
         Control.SetLakehouse("Sales", "Silver", new { durationSeconds = 10800 });
         Emulator.SetClock(DateTime.UtcNow.AddMinutes(-90));
-        Guid gold = IdOf(Assert.Single(RunOk("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Gold -PassThru").Output));
+        var gold = IdOf(Assert.Single(RunOk("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Gold -PassThru").Output));
         Emulator.SetClock(DateTime.UtcNow);
-        Guid silver = IdOf(Assert.Single(RunOk("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Silver -PassThru").Output));
+        var silver = IdOf(Assert.Single(RunOk("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Silver -PassThru").Output));
         return (gold, silver);
     }
 
     [Fact]
     public void StopLongRunningRefreshCancelsOnlyTheRefreshesOverTheLimitAndWaits()
     {
-        (Guid gold, Guid silver) = StartLongAndShortRefreshes();
-        using EnvironmentScope env = ManagedIdentity();
+        (var gold, var silver) = StartLongAndShortRefreshes();
+        using var env = ManagedIdentity();
 
-        (PsResult result, List<LoggedRequest> requests) = RunRunbookOk("Stop-LongRunningRefresh.ps1", "-WorkspaceName Sales -MaxRunMinutes 60 -Wait -Endpoint $MlvEndpoint");
+        (var result, var requests) = RunRunbookOk("Stop-LongRunningRefresh.ps1", "-WorkspaceName Sales -MaxRunMinutes 60 -Wait -Endpoint $MlvEndpoint");
 
-        PSObject cancelled = Assert.Single(result.Output, o => o?.BaseObject is not string);
+        var cancelled = Assert.Single(result.Output, o => o?.BaseObject is not string);
         Assert.Equal(gold, IdOf(cancelled));
         Assert.Equal("Cancelled", Text(cancelled, "Status"));
         Assert.Equal("1 MLV refresh(es) running longer than 60 minute(s) cancelled.", OutputText(result));
@@ -266,9 +266,9 @@ public sealed class ExampleRunbookTests : JobTestBase
     [Fact]
     public void StopLongRunningRefreshWhatIfCancelsNothing()
     {
-        (Guid gold, Guid silver) = StartLongAndShortRefreshes();
+        (var gold, var silver) = StartLongAndShortRefreshes();
 
-        (PsResult result, List<LoggedRequest> requests) = RunRunbookOk("Stop-LongRunningRefresh.ps1", "-WorkspaceName Sales -MaxRunMinutes 60 -UseCurrentSession -WhatIf");
+        (var result, var requests) = RunRunbookOk("Stop-LongRunningRefresh.ps1", "-WorkspaceName Sales -MaxRunMinutes 60 -UseCurrentSession -WhatIf");
 
         AssertNothingSent(requests.Where(r => r.IsChange).ToList());
         Assert.Equal("1 MLV refresh(es) running longer than 60 minute(s) would be cancelled.", OutputText(result));
@@ -279,9 +279,9 @@ public sealed class ExampleRunbookTests : JobTestBase
     [Fact]
     public void StopLongRunningRefreshLeavesRefreshesUnderTheLimitAlone()
     {
-        (Guid gold, _) = StartLongAndShortRefreshes();
+        (var gold, _) = StartLongAndShortRefreshes();
 
-        (PsResult result, List<LoggedRequest> requests) = RunRunbookOk("Stop-LongRunningRefresh.ps1", "-WorkspaceName Sales -MaxRunMinutes 120 -UseCurrentSession");
+        (var result, var requests) = RunRunbookOk("Stop-LongRunningRefresh.ps1", "-WorkspaceName Sales -MaxRunMinutes 120 -UseCurrentSession");
 
         AssertNothingSent(requests.Where(r => r.IsChange).ToList());
         Assert.Equal("0 MLV refresh(es) running longer than 120 minute(s) cancelled.", OutputText(result));
@@ -296,13 +296,13 @@ public sealed class ExampleRunbookTests : JobTestBase
         Control.SetLakehouse("Sales", "Gold", new { failureRate = 1.0, failureCode = "MLV_REFRESH_CONFLICT", failureMessage = "Another refresh holds the lineage." });
         RunOk("New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -IntervalMinutes 60 -StartDateTime ([DateTime]::UtcNow.AddDays(1)) | Out-Null; Start-MlvRefresh -WorkspaceName Sales -LakehouseName Gold");
         Emulator.AdvanceClock(TimeSpan.FromSeconds(10));
-        using EnvironmentScope env = ManagedIdentity();
+        using var env = ManagedIdentity();
 
-        (PsResult result, _, ErrorRecord? thrown) = RunRunbook("Test-RefreshHealth.ps1", "-WorkspaceName Sales -Endpoint $MlvEndpoint");
+        (var result, _, var thrown) = RunRunbook("Test-RefreshHealth.ps1", "-WorkspaceName Sales -Endpoint $MlvEndpoint");
 
         Assert.NotNull(thrown);
         Assert.Contains("3 of 3 lakehouse(s) are unhealthy: Sales/Gold (Failing), Sales/Bronze (NoSchedule), Sales/Silver (NoSchedule)", thrown!.Exception.Message, StringComparison.Ordinal);
-        string text = OutputText(result);
+        var text = OutputText(result);
         Assert.Matches(new Regex(@"^Failing\s+1$", RegexOptions.Multiline), text);
         Assert.Matches(new Regex(@"^NoSchedule\s+2$", RegexOptions.Multiline), text);
         Assert.Contains("  Failing    Sales/Gold: last run failed: MLV_REFRESH_CONFLICT", text, StringComparison.Ordinal);
@@ -315,9 +315,9 @@ public sealed class ExampleRunbookTests : JobTestBase
         RunOk("New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -IntervalMinutes 60 -StartDateTime ([DateTime]::UtcNow.AddDays(1)) | Out-Null; Start-MlvRefresh -WorkspaceName Sales -LakehouseName Gold");
         Emulator.AdvanceClock(TimeSpan.FromSeconds(10));
 
-        (PsResult result, List<LoggedRequest> requests) = RunRunbookOk("Test-RefreshHealth.ps1", "-WorkspaceName Sales -AllowedVerdict Healthy, NoSchedule -UseCurrentSession");
+        (var result, var requests) = RunRunbookOk("Test-RefreshHealth.ps1", "-WorkspaceName Sales -AllowedVerdict Healthy, NoSchedule -UseCurrentSession");
 
-        string text = OutputText(result);
+        var text = OutputText(result);
         Assert.Matches(new Regex(@"^Healthy\s+1$", RegexOptions.Multiline), text);
         Assert.EndsWith("All 3 lakehouse(s) are healthy.", text, StringComparison.Ordinal);
         AssertNothingSent(requests.Where(r => r.IsChange).ToList());
@@ -328,28 +328,28 @@ public sealed class ExampleRunbookTests : JobTestBase
     [Fact]
     public void SyncFromRepositoryPlansWithWhatIfThenDeploysAndTheRerunChangesNothing()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "mlvrepo-" + Guid.NewGuid().ToString("N"));
+        var dir = Path.Combine(Path.GetTempPath(), "mlvrepo-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         try
         {
-            Guid gold = NewSchedule("Gold", "-Daily -At 02:00 -TimeZone UTC");
-            string file = Path.Combine(dir, "sales.json");
+            var gold = NewSchedule("Gold", "-Daily -At 02:00 -TimeZone UTC");
+            var file = Path.Combine(dir, "sales.json");
             Ps.SetVariable("MlvFile", file);
             RunOk("Export-MlvSchedule -WorkspaceName Sales -Path $MlvFile");
             File.WriteAllText(file, File.ReadAllText(file).Replace("\"02:00\"", "\"03:15\"", StringComparison.Ordinal));
             Ps.SetVariable("MlvFiles", Path.Combine(dir, "*.json"));
 
-            (PsResult plan, List<LoggedRequest> planRequests) = RunRunbookOk("Sync-SchedulesFromRepository.ps1", "-Path $MlvFiles -UseCurrentSession -WhatIf");
+            (var plan, var planRequests) = RunRunbookOk("Sync-SchedulesFromRepository.ps1", "-Path $MlvFiles -UseCurrentSession -WhatIf");
             AssertNothingSent(planRequests.Where(r => r.IsChange).ToList());
-            string planText = OutputText(plan);
+            var planText = OutputText(plan);
             Assert.Contains("1 change(s) from 1 file(s) (WhatIf: nothing was changed)", planText, StringComparison.Ordinal);
             Assert.Contains($"Planned      UpdateSchedule   Sales/Gold schedule {gold}: Every day at 02:00 (UTC), enabled", planText, StringComparison.Ordinal);
 
-            (PsResult deploy, _) = RunRunbookOk("Sync-SchedulesFromRepository.ps1", "-Path $MlvFiles -UseCurrentSession");
+            (var deploy, _) = RunRunbookOk("Sync-SchedulesFromRepository.ps1", "-Path $MlvFiles -UseCurrentSession");
             Assert.Contains("Applied      UpdateSchedule", OutputText(deploy), StringComparison.Ordinal);
             Assert.Equal("Every day at 03:15 (UTC)", Text(Assert.Single(Schedules("Gold")), "Summary"));
 
-            (PsResult rerun, List<LoggedRequest> rerunRequests) = RunRunbookOk("Sync-SchedulesFromRepository.ps1", "-Path $MlvFiles -UseCurrentSession");
+            (var rerun, var rerunRequests) = RunRunbookOk("Sync-SchedulesFromRepository.ps1", "-Path $MlvFiles -UseCurrentSession");
             Assert.Equal("0 change(s) from 1 file(s)", OutputText(rerun));
             AssertNothingSent(rerunRequests.Where(r => r.IsChange).ToList());
         }

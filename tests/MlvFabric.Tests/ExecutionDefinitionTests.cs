@@ -40,17 +40,17 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void NewCreatesADefinitionWithEverySettingLabelledWithItsLakehouse()
     {
-        Guid silver = LakehouseId("Silver");
-        Guid sales = Emulator.WorkspaceId("Sales");
-        Guid environment = Guid.NewGuid();
+        var silver = LakehouseId("Silver");
+        var sales = Emulator.WorkspaceId("Sales");
+        var environment = Guid.NewGuid();
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged(
+        (var result, var requests) = RunLogged(
             $"New-MlvExecutionDefinition {Gold} -Name gold_regions -Description 'Regions only' -RefreshMode Full " +
             $"-SelectedMlv gold.sales_by_region, gold.kpi_summary -EnvironmentId {environment} " +
             "-ExtendedLineageLakehouse (Get-MlvLakehouse -WorkspaceName Sales -Name Silver)");
 
         result.ThrowIfFailed();
-        PSObject definition = Assert.Single(result.Output);
+        var definition = Assert.Single(result.Output);
         Assert.Equal("gold_regions", Prop(definition, "DisplayName"));
         Assert.Equal("Regions only", Prop(definition, "Description"));
         Assert.Equal("Full", Prop(definition, "RefreshMode"));
@@ -59,19 +59,19 @@ public sealed class ExecutionDefinitionTests : JobTestBase
         Assert.Equal(environment, Prop(PSObject.AsPSObject(Prop(definition, "Environment")!), "ItemId"));
         Assert.Equal(sales, Prop(PSObject.AsPSObject(Prop(definition, "Environment")!), "WorkspaceId"));
         Assert.Equal("Selected", Prop(definition, "ExtendedLineageMode"));
-        PSObject upstream = PSObject.AsPSObject(Assert.Single((IEnumerable<object>)Prop(definition, "ExtendedLineageLakehouses")!));
+        var upstream = PSObject.AsPSObject(Assert.Single((IEnumerable<object>)Prop(definition, "ExtendedLineageLakehouses")!));
         Assert.Equal(silver, Prop(upstream, "ItemId"));
         Assert.Equal(sales, Prop(upstream, "WorkspaceId"));
         AssertLabelled(definition, "Gold");
         Assert.Equal(IdOf(definition), Prop(definition, "ExecutionDefinitionId"));
 
-        LoggedRequest post = Assert.Single(requests, r => r.Method == "POST");
-        using JsonDocument body = JsonDocument.Parse(post.Body!);
+        var post = Assert.Single(requests, r => r.Method == "POST");
+        using var body = JsonDocument.Parse(post.Body!);
         Assert.Equal("Selected", body.RootElement.GetProperty("currentLakehouseExecutionContext").GetProperty("mode").GetString());
         Assert.Equal("Full", body.RootElement.GetProperty("settings").GetProperty("refreshMode").GetString());
         Assert.Equal(environment.ToString(), body.RootElement.GetProperty("settings").GetProperty("environment").GetProperty("itemId").GetString());
 
-        PSObject stored = Assert.Single(RunOk($"Get-MlvExecutionDefinition {Gold} -Id {IdOf(definition)}").Output);
+        var stored = Assert.Single(RunOk($"Get-MlvExecutionDefinition {Gold} -Id {IdOf(definition)}").Output);
         Assert.Equal(new[] { "gold.sales_by_region", "gold.kpi_summary" }, Strings(Prop(stored, "SelectedMlvs")));
         Assert.Equal("Full", Prop(stored, "RefreshMode"));
     }
@@ -79,15 +79,15 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void NewWithoutSelectedMlvCoversTheWholeLakehouseAndSendsOnlyWhatWasGiven()
     {
-        Guid environment = Guid.NewGuid();
-        Guid elsewhere = Emulator.WorkspaceId("Finance");
+        var environment = Guid.NewGuid();
+        var elsewhere = Emulator.WorkspaceId("Finance");
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged(
+        (var result, var requests) = RunLogged(
             $"New-MlvExecutionDefinition -WorkspaceId {Emulator.WorkspaceId("Sales")} -LakehouseId {LakehouseId("Gold")} everything " +
             $"-EnvironmentId {environment} -EnvironmentWorkspaceId {elsewhere} -ExtendedLineage All");
 
         result.ThrowIfFailed();
-        PSObject definition = Assert.Single(result.Output);
+        var definition = Assert.Single(result.Output);
         Assert.Equal("everything", Prop(definition, "DisplayName"));
         Assert.Equal("All", Prop(definition, "Mode"));
         Assert.Empty(Strings(Prop(definition, "SelectedMlvs")));
@@ -97,7 +97,7 @@ public sealed class ExecutionDefinitionTests : JobTestBase
         Assert.Equal("All", Prop(definition, "ExtendedLineageMode"));
         AssertLabelled(definition, "Gold");
 
-        using JsonDocument body = JsonDocument.Parse(Assert.Single(requests, r => r.Method == "POST").Body!);
+        using var body = JsonDocument.Parse(Assert.Single(requests, r => r.Method == "POST").Body!);
         Assert.False(body.RootElement.TryGetProperty("description", out _));
         Assert.False(body.RootElement.GetProperty("settings").TryGetProperty("refreshMode", out _));
         Assert.Equal("All", body.RootElement.GetProperty("currentLakehouseExecutionContext").GetProperty("mode").GetString());
@@ -106,7 +106,7 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void NewTakesLakehousesFromThePipeline()
     {
-        PsResult result = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | New-MlvExecutionDefinition -Name nightly -RefreshMode Optimal");
+        var result = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | New-MlvExecutionDefinition -Name nightly -RefreshMode Optimal");
 
         Assert.Equal(new[] { "Gold", "Silver" }, result.Output.Select(o => Text(o, "LakehouseName")).OrderBy(n => n));
         Assert.All(result.Output, o => Assert.Equal("nightly", Prop(o, "DisplayName")));
@@ -118,9 +118,9 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     {
         NewDefinition("nightly");
 
-        PsResult result = Ps.Run($"New-MlvExecutionDefinition {Gold} -Name NIGHTLY");
+        var result = Ps.Run($"New-MlvExecutionDefinition {Gold} -Name NIGHTLY");
 
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("FabricApi.ConflictingRequest,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ResourceExists, error.CategoryInfo.Category);
         Assert.Equal("NIGHTLY", error.TargetObject);
@@ -130,9 +130,9 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void NewWithAViewTheLakehouseDoesNotHaveIsRefusedByTheService()
     {
-        PsResult result = Ps.Run($"New-MlvExecutionDefinition {Gold} -Name n -SelectedMlv gold.no_such_view");
+        var result = Ps.Run($"New-MlvExecutionDefinition {Gold} -Name n -SelectedMlv gold.no_such_view");
 
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("FabricApi.InvalidRequest,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Contains("gold.no_such_view", error.Exception.Message);
@@ -143,8 +143,8 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void GetListsALakehousesDefinitionsByNameWithWildcardsAndById()
     {
-        Guid regions = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
-        Guid kpi = NewDefinition("gold_kpi", "-SelectedMlv gold.kpi_summary");
+        var regions = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        var kpi = NewDefinition("gold_kpi", "-SelectedMlv gold.kpi_summary");
         NewDefinition("everything");
 
         Assert.Equal(3, RunOk($"Get-MlvExecutionDefinition {Gold}").Output.Count);
@@ -152,23 +152,23 @@ public sealed class ExecutionDefinitionTests : JobTestBase
         Assert.Equal(new[] { regions }, RunOk($"Get-MlvExecutionDefinition {Gold} gold_regions").Output.Select(IdOf));
         Assert.Equal(new[] { kpi, regions }, RunOk($"Get-MlvExecutionDefinition {Gold} -Id {kpi}, {regions}").Output.Select(IdOf));
         Assert.Empty(RunOk($"Get-MlvExecutionDefinition {Gold} -Name silver*").Output);
-        PSObject one = Assert.Single(RunOk($"Get-MlvExecutionDefinition {Gold} -Id {kpi}").Output);
+        var one = Assert.Single(RunOk($"Get-MlvExecutionDefinition {Gold} -Id {kpi}").Output);
         AssertLabelled(one, "Gold");
     }
 
     [Fact]
     public void GetAcrossLakehousesFromThePipelineOrFromWildcardsOrEverywhere()
     {
-        Guid gold = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
-        Guid ledger = NewDefinition("gold_ledger", "-SelectedMlv ledger.balances", "-WorkspaceName Finance -LakehouseName Ledger");
+        var gold = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        var ledger = NewDefinition("gold_ledger", "-SelectedMlv ledger.balances", "-WorkspaceName Finance -LakehouseName Ledger");
         NewDefinition("bronze_all", "", "-WorkspaceName Sales -LakehouseName Bronze");
 
-        List<PSObject> everywhere = RunOk("Get-MlvExecutionDefinition -Name gold*").Output;
-        List<PSObject> piped = RunOk("Get-MlvLakehouse -WorkspaceName Sales | Get-MlvExecutionDefinition").Output;
-        List<PSObject> inSales = RunOk("Get-MlvExecutionDefinition -WorkspaceName Sal* -Name *").Output;
-        List<PSObject> byLakehouseName = RunOk("Get-MlvExecutionDefinition -LakehouseName Ledger").Output;
-        List<PSObject> fromWorkspace = RunOk("Get-MlvWorkspace -Name Finance | Get-MlvExecutionDefinition").Output;
-        List<PSObject> byIdAnywhere = RunOk($"Get-MlvExecutionDefinition -Id {ledger}").Output;
+        var everywhere = RunOk("Get-MlvExecutionDefinition -Name gold*").Output;
+        var piped = RunOk("Get-MlvLakehouse -WorkspaceName Sales | Get-MlvExecutionDefinition").Output;
+        var inSales = RunOk("Get-MlvExecutionDefinition -WorkspaceName Sal* -Name *").Output;
+        var byLakehouseName = RunOk("Get-MlvExecutionDefinition -LakehouseName Ledger").Output;
+        var fromWorkspace = RunOk("Get-MlvWorkspace -Name Finance | Get-MlvExecutionDefinition").Output;
+        var byIdAnywhere = RunOk($"Get-MlvExecutionDefinition -Id {ledger}").Output;
 
         Assert.Equal(new[] { gold, ledger }.OrderBy(g => g), everywhere.Select(IdOf).OrderBy(g => g));
         Assert.Equal(new[] { "Ledger" }, everywhere.Where(o => IdOf(o) == ledger).Select(o => Text(o, "LakehouseName")));
@@ -185,38 +185,38 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     {
         NewDefinition("nightly");
 
-        PsResult byName = Ps.Run($"Get-MlvExecutionDefinition {Gold} -Name nightly, weekly, month*");
-        PsResult byId = Ps.Run($"Get-MlvExecutionDefinition {Gold} -Id {SomeId}");
-        PsResult nowhere = Ps.Run("Get-MlvLakehouse -WorkspaceName Sales | Get-MlvExecutionDefinition -Name weekly");
+        var byName = Ps.Run($"Get-MlvExecutionDefinition {Gold} -Name nightly, weekly, month*");
+        var byId = Ps.Run($"Get-MlvExecutionDefinition {Gold} -Id {SomeId}");
+        var nowhere = Ps.Run("Get-MlvLakehouse -WorkspaceName Sales | Get-MlvExecutionDefinition -Name weekly");
 
         Assert.Single(byName.Output);
-        ErrorRecord missing = Assert.Single(byName.Errors);
+        var missing = Assert.Single(byName.Errors);
         Assert.StartsWith("ExecutionDefinitionNotFound,", missing.FullyQualifiedErrorId);
         Assert.Equal("weekly", missing.TargetObject);
-        ErrorRecord missingId = ErrorRecordAssert.Single(byId, "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
+        var missingId = ErrorRecordAssert.Single(byId, "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
         Assert.Equal(Guid.Parse(SomeId), missingId.TargetObject);
         // One error for the whole pipeline, not one per lakehouse searched.
-        ErrorRecord once = ErrorRecordAssert.Single(nowhere, "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
+        var once = ErrorRecordAssert.Single(nowhere, "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
         Assert.Contains("3 lakehouses searched", once.Exception.Message);
     }
 
     [Fact]
     public void GetTakesDefinitionsAsObjectsIdsOrNamesAndFromPipedSchedules()
     {
-        Guid regions = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
-        Guid kpi = NewDefinition("gold_kpi", "-SelectedMlv gold.kpi_summary");
+        var regions = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        var kpi = NewDefinition("gold_kpi", "-SelectedMlv gold.kpi_summary");
         CreateScheduleThroughApi("Gold", regions);
         CreateScheduleThroughApi("Gold", null);
         RunOk($"$regions = Get-MlvExecutionDefinition {Gold} -Id {regions}");
         RunOk($"Set-MlvExecutionDefinition {Gold} -Id {regions} -RefreshMode Full");
 
-        List<PSObject> fromSchedules = RunOk($"Get-MlvSchedule {Gold} | Get-MlvExecutionDefinition").Output;
-        PSObject reread = Assert.Single(RunOk("$regions | Get-MlvExecutionDefinition").Output);
-        PSObject byObjectAlone = Assert.Single(RunOk("Get-MlvExecutionDefinition -ExecutionDefinition $regions").Output);
-        PSObject deserialized = Assert.Single(RunOk(
+        var fromSchedules = RunOk($"Get-MlvSchedule {Gold} | Get-MlvExecutionDefinition").Output;
+        var reread = Assert.Single(RunOk("$regions | Get-MlvExecutionDefinition").Output);
+        var byObjectAlone = Assert.Single(RunOk("Get-MlvExecutionDefinition -ExecutionDefinition $regions").Output);
+        var deserialized = Assert.Single(RunOk(
             "$copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($regions)); " +
             "Get-MlvExecutionDefinition -ExecutionDefinition $copy").Output);
-        List<PSObject> byIdAndName = RunOk($"Get-MlvExecutionDefinition {Gold} -ExecutionDefinition '{kpi}', gold_reg*").Output;
+        var byIdAndName = RunOk($"Get-MlvExecutionDefinition {Gold} -ExecutionDefinition '{kpi}', gold_reg*").Output;
 
         Assert.Equal(new[] { regions }, fromSchedules.Select(IdOf));
         Assert.Equal("Full", Prop(reread, "RefreshMode"));
@@ -233,12 +233,12 @@ public sealed class ExecutionDefinitionTests : JobTestBase
         NewDefinition("gold_kpi", "-SelectedMlv gold.kpi_summary");
         RunOk($"$regions = Get-MlvExecutionDefinition {Gold} -Name gold_regions");
 
-        ErrorRecord other = ErrorRecordAssert.Single(
+        var other = ErrorRecordAssert.Single(
             Ps.Run("Get-MlvExecutionDefinition -WorkspaceName Sales -LakehouseName Silver -ExecutionDefinition $regions"),
             "ExecutionDefinitionInOtherLakehouse",
             ErrorCategory.InvalidArgument);
-        ErrorRecord several = ErrorRecordAssert.Single(Ps.Run($"Get-MlvExecutionDefinition {Gold} -ExecutionDefinition gold_*"), "ExecutionDefinitionNameAmbiguous", ErrorCategory.InvalidArgument);
-        ErrorRecord none = ErrorRecordAssert.Single(Ps.Run($"Get-MlvExecutionDefinition {Gold} -ExecutionDefinition weekly"), "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
+        var several = ErrorRecordAssert.Single(Ps.Run($"Get-MlvExecutionDefinition {Gold} -ExecutionDefinition gold_*"), "ExecutionDefinitionNameAmbiguous", ErrorCategory.InvalidArgument);
+        var none = ErrorRecordAssert.Single(Ps.Run($"Get-MlvExecutionDefinition {Gold} -ExecutionDefinition weekly"), "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
 
         Assert.Contains("Sales/Gold", other.Exception.Message);
         Assert.Contains("'Sales/Silver'", other.Exception.Message);
@@ -251,21 +251,21 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void SetChangesOnlyWhatIsGivenAndKeepsTheRest()
     {
-        Guid environment = Guid.NewGuid();
-        Guid id = NewDefinition("gold_regions", $"-Description 'Regions' -RefreshMode Full -SelectedMlv gold.sales_by_region -EnvironmentId {environment} -ExtendedLineage All");
+        var environment = Guid.NewGuid();
+        var id = NewDefinition("gold_regions", $"-Description 'Regions' -RefreshMode Full -SelectedMlv gold.sales_by_region -EnvironmentId {environment} -ExtendedLineage All");
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Set-MlvExecutionDefinition {Gold} -Id {id} -RefreshMode Optimal");
+        (var result, var requests) = RunLogged($"Set-MlvExecutionDefinition {Gold} -Id {id} -RefreshMode Optimal");
 
         result.ThrowIfFailed();
         Assert.Empty(result.Output);
-        LoggedRequest patch = Assert.Single(requests, r => r.Method == "PATCH");
-        using (JsonDocument body = JsonDocument.Parse(patch.Body!))
+        var patch = Assert.Single(requests, r => r.Method == "PATCH");
+        using (var body = JsonDocument.Parse(patch.Body!))
         {
             Assert.Equal(new[] { "settings" }, body.RootElement.EnumerateObject().Select(p => p.Name));
             Assert.Equal(new[] { "refreshMode" }, body.RootElement.GetProperty("settings").EnumerateObject().Select(p => p.Name));
         }
 
-        PSObject stored = Read(id);
+        var stored = Read(id);
         Assert.Equal("Optimal", Prop(stored, "RefreshMode"));
         Assert.Equal("gold_regions", Prop(stored, "DisplayName"));
         Assert.Equal("Regions", Prop(stored, "Description"));
@@ -277,10 +277,10 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void SetByNameRenamesSwitchesTheSelectionAndPassesTheResultOn()
     {
-        Guid id = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        var id = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
 
-        PSObject renamed = Assert.Single(RunOk($"Set-MlvExecutionDefinition {Gold} -Name gold_reg* -NewName gold_kpi -SelectedMlv gold.kpi_summary, gold.customer_ltv -PassThru").Output);
-        PSObject all = Assert.Single(RunOk($"Set-MlvExecutionDefinition {Gold} -Name gold_kpi -AllMlvs -Description '' -PassThru").Output);
+        var renamed = Assert.Single(RunOk($"Set-MlvExecutionDefinition {Gold} -Name gold_reg* -NewName gold_kpi -SelectedMlv gold.kpi_summary, gold.customer_ltv -PassThru").Output);
+        var all = Assert.Single(RunOk($"Set-MlvExecutionDefinition {Gold} -Name gold_kpi -AllMlvs -Description '' -PassThru").Output);
 
         Assert.Equal(id, IdOf(renamed));
         Assert.Equal("gold_kpi", Prop(renamed, "DisplayName"));
@@ -294,11 +294,11 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void SetTakesDefinitionsFromThePipeline()
     {
-        Guid gold = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
-        Guid ledger = NewDefinition("gold_ledger", "-SelectedMlv ledger.balances", "-WorkspaceName Finance -LakehouseName Ledger");
+        var gold = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        var ledger = NewDefinition("gold_ledger", "-SelectedMlv ledger.balances", "-WorkspaceName Finance -LakehouseName Ledger");
         NewDefinition("keep_me");
 
-        List<PSObject> changed = RunOk("Get-MlvExecutionDefinition -Name gold* | Set-MlvExecutionDefinition -RefreshMode Full -PassThru").Output;
+        var changed = RunOk("Get-MlvExecutionDefinition -Name gold* | Set-MlvExecutionDefinition -RefreshMode Full -PassThru").Output;
 
         Assert.Equal(new[] { gold, ledger }.OrderBy(g => g), changed.Select(IdOf).OrderBy(g => g));
         Assert.All(changed, o => Assert.Equal("Full", Prop(o, "RefreshMode")));
@@ -312,14 +312,14 @@ public sealed class ExecutionDefinitionTests : JobTestBase
         NewDefinition("gold_a");
         NewDefinition("gold_b");
 
-        ErrorRecord byId = ErrorRecordAssert.Single(Ps.Run($"Set-MlvExecutionDefinition {Gold} -Id {SomeId} -RefreshMode Full"), "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
-        ErrorRecord byName = ErrorRecordAssert.Single(Ps.Run($"Set-MlvExecutionDefinition {Gold} -Name weekly -RefreshMode Full"), "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
-        (PsResult ambiguous, List<LoggedRequest> requests) = RunLogged($"Set-MlvExecutionDefinition {Gold} -Name gold_* -RefreshMode Full");
+        var byId = ErrorRecordAssert.Single(Ps.Run($"Set-MlvExecutionDefinition {Gold} -Id {SomeId} -RefreshMode Full"), "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
+        var byName = ErrorRecordAssert.Single(Ps.Run($"Set-MlvExecutionDefinition {Gold} -Name weekly -RefreshMode Full"), "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
+        (var ambiguous, var requests) = RunLogged($"Set-MlvExecutionDefinition {Gold} -Name gold_* -RefreshMode Full");
 
         Assert.Equal(Guid.Parse(SomeId), byId.TargetObject);
         Assert.Contains("Sales/Gold", byId.Exception.Message);
         Assert.Equal("weekly", byName.TargetObject);
-        ErrorRecord twice = ErrorRecordAssert.Single(ambiguous, "ExecutionDefinitionNameAmbiguous", ErrorCategory.InvalidArgument);
+        var twice = ErrorRecordAssert.Single(ambiguous, "ExecutionDefinitionNameAmbiguous", ErrorCategory.InvalidArgument);
         Assert.Contains("'gold_a'", twice.Exception.Message);
         Assert.DoesNotContain(requests, r => r.IsChange);
     }
@@ -329,11 +329,11 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void RemoveDeletesByIdByNameAndFromThePipeline()
     {
-        Guid a = NewDefinition("gold_a");
+        var a = NewDefinition("gold_a");
         NewDefinition("gold_b");
         NewDefinition("gold_c");
-        Guid keep = NewDefinition("keep");
-        Guid ledger = NewDefinition("gold_ledger", "", "-WorkspaceName Finance -LakehouseName Ledger");
+        var keep = NewDefinition("keep");
+        var ledger = NewDefinition("gold_ledger", "", "-WorkspaceName Finance -LakehouseName Ledger");
 
         RunOk($"Remove-MlvExecutionDefinition {Gold} -Id {a} -Confirm:$false");
         Assert.Equal(3, RunOk($"Get-MlvExecutionDefinition {Gold}").Output.Count);
@@ -348,36 +348,36 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void RemoveAlsoRemovesTheSchedulesThatRunTheDefinition()
     {
-        Guid doomed = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
-        Guid other = NewDefinition("gold_kpi", "-SelectedMlv gold.kpi_summary");
-        Guid linked1 = CreateScheduleThroughApi("Gold", doomed);
-        Guid linked2 = CreateScheduleThroughApi("Gold", doomed);
-        Guid otherSchedule = CreateScheduleThroughApi("Gold", other);
-        Guid wholeLineage = CreateScheduleThroughApi("Gold", null);
+        var doomed = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        var other = NewDefinition("gold_kpi", "-SelectedMlv gold.kpi_summary");
+        var linked1 = CreateScheduleThroughApi("Gold", doomed);
+        var linked2 = CreateScheduleThroughApi("Gold", doomed);
+        var otherSchedule = CreateScheduleThroughApi("Gold", other);
+        var wholeLineage = CreateScheduleThroughApi("Gold", null);
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Remove-MlvExecutionDefinition {Gold} -Id {doomed} -Confirm:$false -Verbose");
+        (var result, var requests) = RunLogged($"Remove-MlvExecutionDefinition {Gold} -Id {doomed} -Confirm:$false -Verbose");
 
         result.ThrowIfFailed();
         Assert.Single(requests, r => r.Method == "DELETE" && r.Path.EndsWith($"/mlvExecutionDefinitions/{doomed}", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(requests, r => r.Method == "DELETE" && r.Path.Contains("/schedules/", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(result.Verbose, v => v.Message.Contains("2 schedules") && v.Message.Contains(linked1.ToString()) && v.Message.Contains(linked2.ToString()));
         Assert.Equal(HttpStatusCode.NotFound, ApiGet($"workspaces/{Emulator.WorkspaceId("Sales")}/items/{LakehouseId("Gold")}/jobs/RefreshMaterializedLakeViews/schedules/{linked1}"));
-        List<Guid> left = RunOk("Get-MlvSchedule -WorkspaceName Sales -LakehouseName Gold").Output.Select(IdOf).OrderBy(g => g).ToList();
+        var left = RunOk("Get-MlvSchedule -WorkspaceName Sales -LakehouseName Gold").Output.Select(IdOf).OrderBy(g => g).ToList();
         Assert.Equal(new[] { otherSchedule, wholeLineage }.OrderBy(g => g), left);
     }
 
     [Fact]
     public void RemoveWhatIfNamesTheSchedulesThatWouldGoAndChangesNothing()
     {
-        Guid doomed = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
-        Guid lonely = NewDefinition("gold_lonely");
-        Guid linked1 = CreateScheduleThroughApi("Gold", doomed);
-        Guid linked2 = CreateScheduleThroughApi("Gold", doomed);
+        var doomed = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        var lonely = NewDefinition("gold_lonely");
+        var linked1 = CreateScheduleThroughApi("Gold", doomed);
+        var linked2 = CreateScheduleThroughApi("Gold", doomed);
 
-        long mark = Log.Mark();
-        string text = RenderThroughHost($"Remove-MlvExecutionDefinition {Gold} -Name gold_* -WhatIf");
-        PsResult hostless = Ps.Run($"Remove-MlvExecutionDefinition {Gold} -Name gold_* -WhatIf");
-        List<LoggedRequest> requests = Log.Since(mark);
+        var mark = Log.Mark();
+        var text = RenderThroughHost($"Remove-MlvExecutionDefinition {Gold} -Name gold_* -WhatIf");
+        var hostless = Ps.Run($"Remove-MlvExecutionDefinition {Gold} -Name gold_* -WhatIf");
+        var requests = Log.Since(mark);
 
         // PowerShell writes "What if:" lines to the host's UI only: no stream carries them, so a host is needed to see them.
         hostless.ThrowIfFailed();
@@ -386,7 +386,7 @@ public sealed class ExecutionDefinitionTests : JobTestBase
         Assert.Empty(hostless.Verbose);
 
         Assert.DoesNotContain(requests, r => r.IsChange);
-        string line = Assert.Single(text.Split('\n'), l => l.Contains("'gold_regions'", StringComparison.Ordinal)).Trim();
+        var line = Assert.Single(text.Split('\n'), l => l.Contains("'gold_regions'", StringComparison.Ordinal)).Trim();
         Assert.StartsWith("What if: Removing execution definition 'gold_regions'", line);
         Assert.Contains("Fabric also deletes the 2 schedules that run it:", line);
         Assert.Contains($"{linked1} (Every hour, disabled)", line);
@@ -401,15 +401,15 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void RemoveAsksFirstAndItsQuestionNamesTheSchedulesThatWouldGo()
     {
-        Guid doomed = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
-        Guid linked = CreateScheduleThroughApi("Gold", doomed);
-        string script = $"Remove-MlvExecutionDefinition {Gold} -Name gold_regions";
+        var doomed = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        var linked = CreateScheduleThroughApi("Gold", doomed);
+        var script = $"Remove-MlvExecutionDefinition {Gold} -Name gold_regions";
 
-        List<(string Caption, string Message)> refused = Prompted(script, answerYes: false);
+        var refused = Prompted(script, answerYes: false);
         Assert.Single(RunOk($"Get-MlvExecutionDefinition {Gold}").Output);
-        List<(string Caption, string Message)> accepted = Prompted(script, answerYes: true);
+        var accepted = Prompted(script, answerYes: true);
 
-        (string caption, string message) = Assert.Single(refused);
+        (var caption, var message) = Assert.Single(refused);
         Assert.Equal("Remove execution definition", caption);
         Assert.StartsWith($"Remove execution definition 'gold_regions' ({doomed}) of lakehouse 'Sales/Gold'?", message);
         Assert.Contains($"Fabric also deletes the 1 schedule that runs it: {linked} (Every hour, disabled).", message);
@@ -421,12 +421,12 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void RemoveOfADefinitionTheLakehouseDoesNotHaveIsNotFoundAndTheOthersGo()
     {
-        Guid a = NewDefinition("gold_a");
+        var a = NewDefinition("gold_a");
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Remove-MlvExecutionDefinition {Gold} -Id {SomeId}, {a} -Confirm:$false");
-        PsResult byName = Ps.Run($"Remove-MlvExecutionDefinition {Gold} -Name weekly, gold* -Confirm:$false");
+        (var result, var requests) = RunLogged($"Remove-MlvExecutionDefinition {Gold} -Id {SomeId}, {a} -Confirm:$false");
+        var byName = Ps.Run($"Remove-MlvExecutionDefinition {Gold} -Name weekly, gold* -Confirm:$false");
 
-        ErrorRecord error = ErrorRecordAssert.Single(result, "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
+        var error = ErrorRecordAssert.Single(result, "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
         Assert.Equal(Guid.Parse(SomeId), error.TargetObject);
         Assert.Single(requests, r => r.Method == "DELETE");
         Assert.Empty(RunOk($"Get-MlvExecutionDefinition {Gold}").Output);
@@ -448,17 +448,17 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [InlineData("New-MlvSchedule -ExecutionDefinition $id -WorkspaceName Sales -LakehouseName Gold -Daily -At 02:00 -WhatIf")]
     public void WhatIfReadsButWritesNothing(string script)
     {
-        PSObject definition = Assert.Single(RunOk($"New-MlvExecutionDefinition {Gold} -Name gold_regions -SelectedMlv gold.sales_by_region").Output);
+        var definition = Assert.Single(RunOk($"New-MlvExecutionDefinition {Gold} -Name gold_regions -SelectedMlv gold.sales_by_region").Output);
         Ps.SetVariable("id", IdOf(definition));
         Ps.SetVariable("definition", definition);
         RunOk("$lakehouse = Get-MlvLakehouse -WorkspaceName Sales -Name Gold");
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged(script);
+        (var result, var requests) = RunLogged(script);
 
         result.ThrowIfFailed();
         Assert.Empty(result.Output);
         Assert.All(requests, r => Assert.Equal("GET", r.Method)); // names and ids resolved, nothing written
-        PSObject stored = Read(IdOf(definition));
+        var stored = Read(IdOf(definition));
         Assert.Equal("gold_regions", Prop(stored, "DisplayName"));
         Assert.Null(Prop(stored, "RefreshMode"));
         Assert.Equal("Selected", Prop(stored, "Mode"));
@@ -503,9 +503,9 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [InlineData("Set-MlvSchedule -Id " + SomeId + " -WholeLineage", "LakehouseNotSpecified", ErrorCategory.InvalidArgument)]
     public void BadInputIsRefusedBeforeAnyRequest(string script, string errorId, ErrorCategory category)
     {
-        ErrorRecord error = AssertRefused(string.Format(script, Gold), errorId, category);
+        var error = AssertRefused(string.Format(script, Gold), errorId, category);
 
-        string message = error.Exception.Message;
+        var message = error.Exception.Message;
         Assert.False(string.IsNullOrWhiteSpace(message));
         if (!errorId.StartsWith("Parameter", StringComparison.Ordinal))
         {
@@ -528,12 +528,12 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void ARunWithTheDefinitionRefreshesOnlyTheSelectedViewsAndWhatTheyNeed()
     {
-        Guid id = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        var id = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
 
-        Guid job = RunThroughApi("Gold", id);
-        Guid whole = RunThroughApi("Silver", null);
+        var job = RunThroughApi("Gold", id);
+        var whole = RunThroughApi("Silver", null);
 
-        JsonElement detail = Control.Job(job);
+        var detail = Control.Job(job);
         Assert.False(detail.GetProperty("wholeLineage").GetBoolean());
         Assert.Equal(id.ToString(), detail.GetProperty("executionDefinitionId").GetString());
         Assert.Equal(new[] { "gold.sales_by_region", "gold.sales_daily" }, detail.GetProperty("mlvs").EnumerateArray().Select(e => e.GetString()).OrderBy(n => n));
@@ -543,17 +543,17 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void ARunWhoseSelectedViewNoLongerExistsFailsWithMlvSelectedNotFound()
     {
-        Guid id = NewDefinition("gold_kpi", "-SelectedMlv gold.kpi_summary");
+        var id = NewDefinition("gold_kpi", "-SelectedMlv gold.kpi_summary");
         using (var http = new HttpClient { BaseAddress = Emulator.BaseUri })
         {
-            HttpResponseMessage deleted = http.DeleteAsync($"_emulator/lakehouses/{LakehouseId("Gold")}/mlvs/gold.kpi_summary").GetAwaiter().GetResult();
+            var deleted = http.DeleteAsync($"_emulator/lakehouses/{LakehouseId("Gold")}/mlvs/gold.kpi_summary").GetAwaiter().GetResult();
             Assert.True(deleted.IsSuccessStatusCode);
         }
 
-        Guid job = RunThroughApi("Gold", id);
+        var job = RunThroughApi("Gold", id);
         Emulator.AdvanceClock(TimeSpan.FromMinutes(5));
 
-        PSObject instance = Assert.Single(RunOk($"Get-MlvJobInstance {Gold} -Id {job}").Output);
+        var instance = Assert.Single(RunOk($"Get-MlvJobInstance {Gold} -Id {job}").Output);
         Assert.Equal("Failed", Prop(instance, "Status"));
         Assert.Equal("MLV_SELECTED_NOT_FOUND", Prop(PSObject.AsPSObject(Prop(instance, "FailureReason")!), "ErrorCode"));
     }
@@ -565,17 +565,17 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 1.0, queueSeconds = 0.2 });
         Control.SetLakehouse("Finance", "Ledger", new { durationSeconds = 1.0, queueSeconds = 0.2 });
-        Guid gold = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
-        Guid ledger = NewDefinition("gold_ledger", "-SelectedMlv ledger.balances", "-WorkspaceName Finance -LakehouseName Ledger");
+        var gold = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        var ledger = NewDefinition("gold_ledger", "-SelectedMlv ledger.balances", "-WorkspaceName Finance -LakehouseName Ledger");
         NewDefinition("bronze_all", "", "-WorkspaceName Sales -LakehouseName Bronze");
 
-        List<PSObject> jobs = RunOk("Get-MlvExecutionDefinition -Name gold* | Start-MlvRefresh -Wait").Output;
+        var jobs = RunOk("Get-MlvExecutionDefinition -Name gold* | Start-MlvRefresh -Wait").Output;
 
         Assert.Equal(2, jobs.Count);
         Assert.All(jobs, j => Assert.Equal("Completed", Prop(j, "Status")));
         var byLakehouse = jobs.ToDictionary(j => Text(j, "LakehouseName")!, IdOf);
-        JsonElement goldRun = Control.Job(byLakehouse["Gold"]);
-        JsonElement ledgerRun = Control.Job(byLakehouse["Ledger"]);
+        var goldRun = Control.Job(byLakehouse["Gold"]);
+        var ledgerRun = Control.Job(byLakehouse["Ledger"]);
         Assert.Equal(gold.ToString(), goldRun.GetProperty("executionDefinitionId").GetString());
         Assert.Equal(ledger.ToString(), ledgerRun.GetProperty("executionDefinitionId").GetString());
         Assert.Equal(new[] { "gold.sales_by_region", "gold.sales_daily" }, goldRun.GetProperty("mlvs").EnumerateArray().Select(e => e.GetString()).OrderBy(n => n));
@@ -585,21 +585,21 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void StartMlvRefreshTakesTheDefinitionByNameByIdOrAsAnObject()
     {
-        Guid regions = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        var regions = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
         NewDefinition("gold_kpi", "-SelectedMlv gold.kpi_summary");
         RunOk($"$regions = Get-MlvExecutionDefinition {Gold} -Name gold_regions");
 
-        (PsResult byName, List<LoggedRequest> nameRequests) = RunLogged($"Start-MlvRefresh {Gold} -ExecutionDefinition gold_reg* -PassThru -Verbose");
-        (PsResult byId, List<LoggedRequest> idRequests) = RunLogged($"Start-MlvRefresh {Gold} -ExecutionDefinitionId {regions} -PassThru");
-        (PsResult byObject, List<LoggedRequest> objectRequests) = RunLogged("Start-MlvRefresh -ExecutionDefinition $regions -PassThru");
+        (var byName, var nameRequests) = RunLogged($"Start-MlvRefresh {Gold} -ExecutionDefinition gold_reg* -PassThru -Verbose");
+        (var byId, var idRequests) = RunLogged($"Start-MlvRefresh {Gold} -ExecutionDefinitionId {regions} -PassThru");
+        (var byObject, var objectRequests) = RunLogged("Start-MlvRefresh -ExecutionDefinition $regions -PassThru");
 
-        foreach ((PsResult result, List<LoggedRequest> requests) in new[] { (byName, nameRequests), (byId, idRequests), (byObject, objectRequests) })
+        foreach ((var result, var requests) in new[] { (byName, nameRequests), (byId, idRequests), (byObject, objectRequests) })
         {
             result.ThrowIfFailed();
-            PSObject job = Assert.Single(result.Output);
+            var job = Assert.Single(result.Output);
             Assert.Equal("Gold", Text(job, "LakehouseName"));
             Assert.Equal(regions.ToString(), Control.Job(IdOf(job)).GetProperty("executionDefinitionId").GetString());
-            using JsonDocument body = JsonDocument.Parse(Assert.Single(requests, r => r.Method == "POST").Body!);
+            using var body = JsonDocument.Parse(Assert.Single(requests, r => r.Method == "POST").Body!);
             Assert.Equal(regions.ToString(), body.RootElement.GetProperty("executionData").GetProperty("mlvExecutionDefinitionId").GetString());
         }
 
@@ -614,16 +614,16 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void PipedSchedulesRefreshTheScopeEachRuns()
     {
-        Guid regions = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        var regions = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
         CreateScheduleThroughApi("Gold", regions);
         CreateScheduleThroughApi("Silver", null);
 
-        List<PSObject> jobs = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Get-MlvSchedule | Start-MlvRefresh -PassThru").Output;
+        var jobs = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Get-MlvSchedule | Start-MlvRefresh -PassThru").Output;
 
         var byLakehouse = jobs.ToDictionary(j => Text(j, "LakehouseName")!, IdOf);
         Assert.Equal(2, byLakehouse.Count);
-        JsonElement gold = Control.Job(byLakehouse["Gold"]);
-        JsonElement silver = Control.Job(byLakehouse["Silver"]);
+        var gold = Control.Job(byLakehouse["Gold"]);
+        var silver = Control.Job(byLakehouse["Silver"]);
         Assert.Equal(regions.ToString(), gold.GetProperty("executionDefinitionId").GetString());
         Assert.False(gold.GetProperty("wholeLineage").GetBoolean());
         Assert.Equal(JsonValueKind.Null, silver.GetProperty("executionDefinitionId").ValueKind);
@@ -634,12 +634,12 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     public void StartWhatIfNamesTheDefinitionAndSendsNothing()
     {
         NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
-        long mark = Log.Mark();
-        string text = RenderThroughHost($"Start-MlvRefresh {Gold} -ExecutionDefinition gold_regions -WhatIf; New-MlvSchedule {Gold} -IntervalMinutes 60 -ExecutionDefinition gold_regions -WhatIf");
+        var mark = Log.Mark();
+        var text = RenderThroughHost($"Start-MlvRefresh {Gold} -ExecutionDefinition gold_regions -WhatIf; New-MlvSchedule {Gold} -IntervalMinutes 60 -ExecutionDefinition gold_regions -WhatIf");
 
         // Reads only (the definition is resolved, so a wrong name would be the real run's error); the real target is named.
         Assert.DoesNotContain(Log.Since(mark), r => r.IsChange);
-        string gold = LakehouseId("Gold").ToString()[..8];
+        var gold = LakehouseId("Gold").ToString()[..8];
         Assert.Contains($"What if: Performing the operation \"Start MLV refresh of execution definition 'gold_regions'\" on target \"Sales/Gold ({gold}\u2026)\".", text);
         Assert.Matches(@"for execution definition 'gold_regions' \([0-9a-f]{8}\u2026\)"" on target ""Sales/Gold \(" + gold + @"\u2026\)""\.", text);
     }
@@ -665,9 +665,9 @@ public sealed class ExecutionDefinitionTests : JobTestBase
         CreateScheduleThroughApi("Silver", null);
         RunOk("$silverSchedule = Get-MlvSchedule -WorkspaceName Sales -LakehouseName Silver");
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged(string.Format(script, Gold));
+        (var result, var requests) = RunLogged(string.Format(script, Gold));
 
-        ErrorRecord error = ErrorRecordAssert.Single(result, errorId, category);
+        var error = ErrorRecordAssert.Single(result, errorId, category);
         Assert.Empty(result.Output);
         Assert.DoesNotContain(requests, r => r.IsChange);
         Assert.Null(result.Terminating);
@@ -690,16 +690,16 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [InlineData("Set-MlvSchedule {0} -Id $schedule -ExecutionDefinition {1} -PassThru")]
     public void AnIdTheLakehouseDoesNotHaveIsReportedAsExecutionDefinitionNotFound(string script)
     {
-        Guid schedule = CreateScheduleThroughApi("Gold", null);
+        var schedule = CreateScheduleThroughApi("Gold", null);
         Ps.SetVariable("schedule", schedule);
 
-        PsResult result = Ps.Run(string.Format(script, Gold, SomeId));
+        var result = Ps.Run(string.Format(script, Gold, SomeId));
 
-        ErrorRecord error = ErrorRecordAssert.Single(result, "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
+        var error = ErrorRecordAssert.Single(result, "ExecutionDefinitionNotFound", ErrorCategory.ObjectNotFound);
         Assert.Equal(Guid.Parse(SomeId), error.TargetObject);
         Assert.Contains("Sales/Gold", error.Exception.Message);
         Assert.Empty(result.Output);
-        PSObject only = Assert.Single(RunOk($"Get-MlvSchedule {Gold}").Output);
+        var only = Assert.Single(RunOk($"Get-MlvSchedule {Gold}").Output);
         Assert.Null(Prop(only, "ExecutionDefinitionId"));
     }
 
@@ -708,15 +708,15 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     [Fact]
     public void DefinitionNamesAndIdsComplete()
     {
-        Guid regions = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
+        var regions = NewDefinition("gold_regions", "-SelectedMlv gold.sales_by_region");
         NewDefinition("gold_kpi", "-SelectedMlv gold.kpi_summary");
         NewDefinition("everything", "", "-WorkspaceName Sales -LakehouseName Silver");
 
-        List<CompletionResult> names = Complete("Get-MlvExecutionDefinition -WorkspaceName Sales -LakehouseName Gold -Name gold_");
-        List<CompletionResult> ids = Complete($"Remove-MlvExecutionDefinition -WorkspaceName Sales -LakehouseName Gold -Id {regions.ToString()[..8]}");
+        var names = Complete("Get-MlvExecutionDefinition -WorkspaceName Sales -LakehouseName Gold -Name gold_");
+        var ids = Complete($"Remove-MlvExecutionDefinition -WorkspaceName Sales -LakehouseName Gold -Id {regions.ToString()[..8]}");
 
         Assert.Equal(new[] { "gold_kpi", "gold_regions" }, names.Select(c => c.CompletionText));
-        CompletionResult id = Assert.Single(ids);
+        var id = Assert.Single(ids);
         Assert.Equal(regions.ToString(), id.CompletionText);
         Assert.Equal("gold_regions (1 MLV: gold.sales_by_region) - Sales/Gold", id.ToolTip);
     }
@@ -727,20 +727,20 @@ public sealed class ExecutionDefinitionTests : JobTestBase
         NewDefinition("gold_regions", $"-SelectedMlv gold.sales_by_region, gold.kpi_summary -RefreshMode Full -EnvironmentId {SomeId} -ExtendedLineageLakehouse '{Emulator.WorkspaceId("Sales")}/{LakehouseId("Silver")}'");
         NewDefinition("everything");
 
-        string text = RenderThroughHost($"Get-MlvExecutionDefinition {Gold} | Out-Default");
+        var text = RenderThroughHost($"Get-MlvExecutionDefinition {Gold} | Out-Default");
 
         Assert.Matches(@"Workspace: Sales\s+Lakehouse\s+Name\s+RefreshMode\s+Mlvs", text);
         Assert.Matches(@"Gold\s+gold_regions\s+Full\s+gold.sales_by_region, gold.kpi_summary", text);
         Assert.Matches(@"Gold\s+everything\s+Optimal\s+\(all\)", text);
         Assert.DoesNotContain("ExtendedLineage", text, StringComparison.Ordinal);
 
-        string formatFile = Path.Combine(ModuleLocator.ModuleDirectory, "MlvFabric.ExecutionDefinitions.format.ps1xml");
-        XDocument xml = XDocument.Load(formatFile);
+        var formatFile = Path.Combine(ModuleLocator.ModuleDirectory, "MlvFabric.ExecutionDefinitions.format.ps1xml");
+        var xml = XDocument.Load(formatFile);
         Assert.Equal(2, xml.Descendants("View").Count(v => v.Element("ViewSelectedBy")?.Element("TypeName")?.Value == "MlvFabric.Client.MlvExecutionDefinition"));
-        foreach (string script in xml.Descendants("ScriptBlock").Select(s => s.Value))
+        foreach (var script in xml.Descendants("ScriptBlock").Select(s => s.Value))
         {
             Ps.SetVariable("viewScript", script);
-            PsResult result = RunOk($"Get-MlvExecutionDefinition {Gold} -Name gold_regions | ForEach-Object ([scriptblock]::Create($viewScript))");
+            var result = RunOk($"Get-MlvExecutionDefinition {Gold} -Name gold_regions | ForEach-Object ([scriptblock]::Create($viewScript))");
             Assert.False(string.IsNullOrWhiteSpace(Assert.Single(result.Output).ToString()), script);
         }
     }
@@ -783,8 +783,8 @@ public sealed class ExecutionDefinitionTests : JobTestBase
             body["executionData"] = new { mlvExecutionDefinitionId = id };
         }
 
-        using HttpResponseMessage response = ApiSend(HttpMethod.Post, $"workspaces/{Emulator.WorkspaceId("Sales")}/lakehouses/{LakehouseId(lakehouse)}/jobs/RefreshMaterializedLakeViews/schedules", body);
-        string text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        using var response = ApiSend(HttpMethod.Post, $"workspaces/{Emulator.WorkspaceId("Sales")}/lakehouses/{LakehouseId(lakehouse)}/jobs/RefreshMaterializedLakeViews/schedules", body);
+        var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
         Assert.True(response.StatusCode == HttpStatusCode.Created, text);
         return JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
     }
@@ -793,8 +793,8 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     private Guid RunThroughApi(string lakehouse, Guid? definition)
     {
         object? body = definition is Guid id ? new { executionData = new { mlvExecutionDefinitionId = id } } : null;
-        string workspace = lakehouse == "Ledger" ? "Finance" : "Sales";
-        using HttpResponseMessage response = ApiSend(
+        var workspace = lakehouse == "Ledger" ? "Finance" : "Sales";
+        using var response = ApiSend(
             HttpMethod.Post,
             $"workspaces/{Emulator.WorkspaceId(workspace)}/items/{Emulator.LakehouseId(workspace, lakehouse)}/jobs/RefreshMaterializedLakeViews/instances",
             body);
@@ -804,7 +804,7 @@ public sealed class ExecutionDefinitionTests : JobTestBase
 
     private HttpStatusCode ApiGet(string path)
     {
-        using HttpResponseMessage response = ApiSend(HttpMethod.Get, path, null);
+        using var response = ApiSend(HttpMethod.Get, path, null);
         return response.StatusCode;
     }
 
@@ -825,7 +825,7 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     private string RenderThroughHost(string script)
     {
         var writer = new StringWriter();
-        using (PsSession session = PsSession.Create(host: new TextHost(writer, 1000, plainText: true)))
+        using (var session = PsSession.Create(host: new TextHost(writer, 1000, plainText: true)))
         {
             ConnectAsNewCaller(session);
             session.Run(script).ThrowIfFailed();
@@ -838,7 +838,7 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     private List<(string Caption, string Message)> Prompted(string script, bool answerYes)
     {
         var host = new PromptHost(answerYes);
-        using (PsSession session = PsSession.Create(host: host))
+        using (var session = PsSession.Create(host: host))
         {
             ConnectAsNewCaller(session);
             session.Run(script).ThrowIfFailed();
@@ -850,7 +850,7 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     private List<CompletionResult> Complete(string line)
     {
         Ps.SetVariable("completionLine", line);
-        PsResult result = RunOk("(TabExpansion2 -inputScript $completionLine -cursorColumn $completionLine.Length).CompletionMatches");
+        var result = RunOk("(TabExpansion2 -inputScript $completionLine -cursorColumn $completionLine.Length).CompletionMatches");
         return result.Output.Select(o => (CompletionResult)o.BaseObject).ToList();
     }
 
@@ -905,7 +905,7 @@ public sealed class ExecutionDefinitionTests : JobTestBase
         public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
         {
             Prompts.Add((caption, message));
-            string wanted = _answerYes ? "&Yes" : "&No";
+            var wanted = _answerYes ? "&Yes" : "&No";
             return choices.Select((c, i) => (c, i)).First(x => x.c.Label == wanted).i;
         }
 

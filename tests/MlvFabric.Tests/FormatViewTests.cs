@@ -15,7 +15,7 @@ public sealed class FormatViewTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void WorkspacesRenderAsATable()
     {
-        string text = Render("Get-MlvWorkspace | Out-Default");
+        var text = Render("Get-MlvWorkspace | Out-Default");
 
         Assert.Matches(@"Name\s+Id\s+Description", text);
         Assert.Contains("Sales", text);
@@ -25,7 +25,7 @@ public sealed class FormatViewTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void ContextRendersAsAListWithoutTheToken()
     {
-        string text = Render("Get-MlvContext | Out-Default");
+        var text = Render("Get-MlvContext | Out-Default");
 
         Assert.Matches(@"Account\s+:", text);
         Assert.Matches(@"TokenExpiresOn\s+:", text);
@@ -35,7 +35,7 @@ public sealed class FormatViewTests : IClassFixture<EmulatorFixture>
     private string Render(string script)
     {
         var writer = new StringWriter();
-        using PsSession ps = PsSession.Create(host: new TextHost(writer, 200, plainText: true));
+        using var ps = PsSession.Create(host: new TextHost(writer, 200, plainText: true));
         ps.Connect(_fixture.Emulator);
         ps.Run(script).ThrowIfFailed();
         return writer.ToString();

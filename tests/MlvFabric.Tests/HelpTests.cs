@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Globalization;
@@ -12,7 +11,6 @@ using System.Management.Automation.Runspaces;
 using System.Security;
 using System.Text;
 using System.Text.RegularExpressions;
-using System.Threading.Tasks;
 using MlvFabric.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -28,7 +26,7 @@ namespace MlvFabric.Tests;
 /// </summary>
 public sealed class HelpTests : IClassFixture<EmulatorFixture>
 {
-    private static readonly Lazy<string[]> s_exported = new(ListExportedCmdlets);
+    private static readonly Lazy<string[]> Exported = new(ListExportedCmdlets);
 
     private readonly EmulatorFixture _fixture;
     private readonly ITestOutputHelper _output;
@@ -51,7 +49,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
         string[] names;
         try
         {
-            names = s_exported.Value;
+            names = Exported.Value;
         }
         catch (Exception ex)
         {
@@ -64,10 +62,10 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
 
     private static string[] ListExportedCmdlets()
     {
-        using PsSession ps = PsSession.Create();
-        PsResult result = ps.Run("Get-Command -Module MlvFabric -CommandType Cmdlet | ForEach-Object Name");
+        using var ps = PsSession.Create();
+        var result = ps.Run("Get-Command -Module MlvFabric -CommandType Cmdlet | ForEach-Object Name");
         result.ThrowIfFailed();
-        string[] names = result.Output.Select(o => o.ToString()).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToArray();
+        var names = result.Output.Select(o => o.ToString()).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToArray();
         if (names.Length == 0)
         {
             throw new InvalidOperationException("Get-Command -Module MlvFabric found no cmdlets in the built module.");
@@ -79,9 +77,9 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void EveryExportedCmdletHasAHelpFileAndEveryHelpFileAnExportedCmdlet()
     {
-        string[] exported = s_exported.Value;
+        var exported = Exported.Value;
         var problems = new List<string>();
-        foreach (string name in exported)
+        foreach (var name in exported)
         {
             if (!File.Exists(Path.Combine(DocsDirectory, name + ".md")))
             {
@@ -90,11 +88,11 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
         }
 
         // A doc may precede its cmdlet if the manifest lists it (work in progress); otherwise it is an orphan or a typo.
-        Hashtable manifest = ManifestData.Read(ModuleLocator.ManifestPath);
+        var manifest = ManifestData.Read(ModuleLocator.ManifestPath);
         var listed = new HashSet<string>(((object[])manifest["CmdletsToExport"]!).Select(o => o.ToString()!), StringComparer.OrdinalIgnoreCase);
-        foreach (string file in Directory.GetFiles(DocsDirectory, "*.md"))
+        foreach (var file in Directory.GetFiles(DocsDirectory, "*.md"))
         {
-            string name = Path.GetFileNameWithoutExtension(file);
+            var name = Path.GetFileNameWithoutExtension(file);
             if (name.StartsWith("about_", StringComparison.OrdinalIgnoreCase) || HelpDoc.IsModulePage(file))
             {
                 continue;
@@ -114,32 +112,32 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
     public void GetHelpShowsTheSynopsisAndEveryExampleOfTheHelpFile(string cmdlet)
     {
         RequireCmdlet(cmdlet);
-        HelpDoc doc = HelpDoc.Load(cmdlet);
-        using PsSession ps = PsSession.Create();
+        var doc = HelpDoc.Load(cmdlet);
+        using var ps = PsSession.Create();
 
-        PsResult info = ps.Run($"Get-Command -Name '{cmdlet}' -Module MlvFabric");
+        var info = ps.Run($"Get-Command -Name '{cmdlet}' -Module MlvFabric");
         info.ThrowIfFailed();
         var command = (CmdletInfo)Assert.Single(info.Output).BaseObject;
         Assert.True(string.Equals(doc.ExternalHelpFile, command.HelpFile, StringComparison.OrdinalIgnoreCase),
             $"{doc.DisplayPath}: 'external help file: {doc.ExternalHelpFile}' must name the cmdlet's help file, {command.HelpFile}, or Get-Help won't find it.");
 
-        PsResult result = ps.Run($"Get-Help -Name '{cmdlet}' -Full");
+        var result = ps.Run($"Get-Help -Name '{cmdlet}' -Full");
         result.ThrowIfFailed();
-        PSObject help = Assert.Single(result.Output);
+        var help = Assert.Single(result.Output);
 
-        string synopsis = Plain(help.Properties["Synopsis"]?.Value?.ToString());
+        var synopsis = Plain(help.Properties["Synopsis"]?.Value?.ToString());
         Assert.True(synopsis == Plain(doc.Synopsis),
             $"{doc.DisplayPath}:{doc.SynopsisLine}: Get-Help {cmdlet} shows the synopsis '{synopsis}', not the file's '{Plain(doc.Synopsis)}'. " +
             "Is the module's en-US help built (dotnet build src/MlvFabric)?");
 
-        List<PSObject> examples = Items(help, "examples", "example");
+        var examples = Items(help, "examples", "example");
         Assert.True(doc.Examples.Count == examples.Count,
             $"{doc.DisplayPath}: the file has {doc.Examples.Count} example(s), Get-Help {cmdlet} shows {examples.Count}.");
-        for (int i = 0; i < doc.Examples.Count; i++)
+        for (var i = 0; i < doc.Examples.Count; i++)
         {
-            HelpExample expected = doc.Examples[i];
-            string title = examples[i].Properties["title"]?.Value?.ToString() ?? "";
-            string code = Normalize(examples[i].Properties["code"]?.Value?.ToString());
+            var expected = doc.Examples[i];
+            var title = examples[i].Properties["title"]?.Value?.ToString() ?? "";
+            var code = Normalize(examples[i].Properties["code"]?.Value?.ToString());
             Assert.True(Plain(title).Contains(Plain(expected.Title), StringComparison.Ordinal),
                 $"{doc.DisplayPath}:{expected.Line}: Get-Help shows example {i + 1} as '{title.Trim()}', not '{expected.Title}'.");
             Assert.True(expected.PowerShellBlocks.All(b => code.Contains(Normalize(b.Text), StringComparison.Ordinal)),
@@ -147,12 +145,12 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
         }
 
         // And what a user actually reads: every example's title and code in the printed -Examples view.
-        string printed = PrintedHelp(cmdlet, "-Examples");
-        foreach (HelpExample example in doc.Examples)
+        var printed = PrintedHelp(cmdlet, "-Examples");
+        foreach (var example in doc.Examples)
         {
             Assert.True(printed.Contains(Plain(example.Title), StringComparison.Ordinal),
                 $"{doc.DisplayPath}:{example.Line}: 'Get-Help {cmdlet} -Examples' does not print '{example.Title}'.");
-            foreach (string line in example.PowerShellBlocks.SelectMany(b => b.Lines).Select(l => l.Trim()).Where(l => l.Length > 0))
+            foreach (var line in example.PowerShellBlocks.SelectMany(b => b.Lines).Select(l => l.Trim()).Where(l => l.Length > 0))
             {
                 Assert.True(printed.Contains(line, StringComparison.Ordinal),
                     $"{doc.DisplayPath}:{example.Line}: 'Get-Help {cmdlet} -Examples' does not print the line '{line}'.");
@@ -165,9 +163,9 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
     public void DocumentedParametersMatchTheCmdlet(string cmdlet)
     {
         RequireCmdlet(cmdlet);
-        HelpDoc doc = HelpDoc.Load(cmdlet);
-        using PsSession ps = PsSession.Create();
-        PsResult info = ps.Run($"Get-Command -Name '{cmdlet}' -Module MlvFabric");
+        var doc = HelpDoc.Load(cmdlet);
+        using var ps = PsSession.Create();
+        var info = ps.Run($"Get-Command -Name '{cmdlet}' -Module MlvFabric");
         info.ThrowIfFailed();
         var command = (CmdletInfo)Assert.Single(info.Output).BaseObject;
 
@@ -180,14 +178,14 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
             .Where(p => !p.Attributes.OfType<ParameterAttribute>().All(a => a.DontShow))
             .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
-        foreach (ParameterMetadata parameter in real.Values.Where(p => !doc.Parameters.Any(d => d.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))))
+        foreach (var parameter in real.Values.Where(p => !doc.Parameters.Any(d => d.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))))
         {
             Problem(doc.ParametersLine, $"-{parameter.Name} is a parameter of {cmdlet} but is not documented: add '### -{parameter.Name}' with its yaml block.");
         }
 
-        foreach (DocParameter documented in doc.Parameters)
+        foreach (var documented in doc.Parameters)
         {
-            if (!real.TryGetValue(documented.Name, out ParameterMetadata? parameter))
+            if (!real.TryGetValue(documented.Name, out var parameter))
             {
                 Problem(documented.Line, $"-{documented.Name} is documented but {cmdlet} has no such parameter.");
                 continue;
@@ -199,8 +197,8 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
             }
 
             var aliases = parameter.Aliases.OrderBy(a => a, StringComparer.OrdinalIgnoreCase).ToArray();
-            bool wildcards = parameter.Attributes.OfType<SupportsWildcardsAttribute>().Any();
-            foreach (DocParameterBlock block in documented.Blocks)
+            var wildcards = parameter.Attributes.OfType<SupportsWildcardsAttribute>().Any();
+            foreach (var block in documented.Blocks)
             {
                 if (!TypeMatches(block.Type, parameter.ParameterType))
                 {
@@ -230,42 +228,42 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
         }
         else
         {
-            foreach (CommandParameterSetInfo set in sets.Where(s => !doc.SyntaxSets.Any(d => d.Name.Equals(s.Name, StringComparison.OrdinalIgnoreCase))))
+            foreach (var set in sets.Where(s => !doc.SyntaxSets.Any(d => d.Name.Equals(s.Name, StringComparison.OrdinalIgnoreCase))))
             {
                 Problem(doc.SyntaxLine, $"parameter set '{set.Name}' of {cmdlet} is missing from ## SYNTAX.");
             }
 
-            foreach (DocSyntaxSet set in doc.SyntaxSets.Where(d => !sets.Any(s => s.Name.Equals(d.Name, StringComparison.OrdinalIgnoreCase))))
+            foreach (var set in doc.SyntaxSets.Where(d => !sets.Any(s => s.Name.Equals(d.Name, StringComparison.OrdinalIgnoreCase))))
             {
                 Problem(set.Line, $"## SYNTAX names a parameter set '{set.Name}' that {cmdlet} doesn't have (its sets: {string.Join(", ", sets.Select(s => s.Name))}).");
             }
 
-            DocSyntaxSet? markedDefault = doc.SyntaxSets.FirstOrDefault(s => s.IsDefault);
-            string? realDefault = sets.FirstOrDefault(s => s.IsDefault)?.Name;
+            var markedDefault = doc.SyntaxSets.FirstOrDefault(s => s.IsDefault);
+            var realDefault = sets.FirstOrDefault(s => s.IsDefault)?.Name;
             if (sets.Count > 1 && realDefault is not null && !string.Equals(markedDefault?.Name, realDefault, StringComparison.OrdinalIgnoreCase))
             {
                 Problem(markedDefault?.Line ?? doc.SyntaxLine, $"the default parameter set is '{realDefault}': mark its SYNTAX heading '### {realDefault} (Default)'.");
             }
         }
 
-        foreach (CommandParameterSetInfo set in sets)
+        foreach (var set in sets)
         {
-            string? docSet = doc.SyntaxSets.Count == 0 ? null : set.Name;
+            var docSet = doc.SyntaxSets.Count == 0 ? null : set.Name;
             if (docSet is not null && !doc.SyntaxSets.Any(d => d.Name.Equals(docSet, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
 
-            foreach (CommandParameterInfo parameter in set.Parameters.Where(p => !Cmdlet.CommonParameters.Contains(p.Name)))
+            foreach (var parameter in set.Parameters.Where(p => !Cmdlet.CommonParameters.Contains(p.Name)))
             {
-                DocParameter? documented = doc.Parameters.FirstOrDefault(d => d.Name.Equals(parameter.Name, StringComparison.OrdinalIgnoreCase));
+                var documented = doc.Parameters.FirstOrDefault(d => d.Name.Equals(parameter.Name, StringComparison.OrdinalIgnoreCase));
                 if (documented is null)
                 {
                     continue;
                 }
 
-                DocParameterBlock? block = documented.BlockFor(docSet);
-                string where = docSet is null ? "" : $" in set {set.Name}";
+                var block = documented.BlockFor(docSet);
+                var where = docSet is null ? "" : $" in set {set.Name}";
                 if (block is null)
                 {
                     Problem(documented.Line, $"-{parameter.Name} belongs to parameter set '{set.Name}', but no yaml block of it says so ('Parameter Sets: {set.Name}' or '(All)').");
@@ -277,7 +275,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
                     Problem(block.Line, $"-{parameter.Name}{where}: 'Required: {block.Required}', but the cmdlet says {parameter.IsMandatory}.");
                 }
 
-                string position = parameter.Position == int.MinValue ? "Named" : parameter.Position.ToString(CultureInfo.InvariantCulture);
+                var position = parameter.Position == int.MinValue ? "Named" : parameter.Position.ToString(CultureInfo.InvariantCulture);
                 if (!string.Equals(block.Position, position, StringComparison.OrdinalIgnoreCase))
                 {
                     Problem(block.Line, $"-{parameter.Name}{where}: 'Position: {block.Position}', but the cmdlet says {position}.");
@@ -291,13 +289,13 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
         }
 
         // A yaml block must not claim a set the parameter isn't in.
-        foreach (DocParameter documented in doc.Parameters.Where(d => real.ContainsKey(d.Name)))
+        foreach (var documented in doc.Parameters.Where(d => real.ContainsKey(d.Name)))
         {
-            foreach (DocParameterBlock block in documented.Blocks.Where(b => !b.AllSets))
+            foreach (var block in documented.Blocks.Where(b => !b.AllSets))
             {
-                foreach (string claimed in block.Sets)
+                foreach (var claimed in block.Sets)
                 {
-                    CommandParameterSetInfo? set = sets.FirstOrDefault(s => s.Name.Equals(claimed, StringComparison.OrdinalIgnoreCase));
+                    var set = sets.FirstOrDefault(s => s.Name.Equals(claimed, StringComparison.OrdinalIgnoreCase));
                     if (set is not null && !set.Parameters.Any(p => p.Name.Equals(documented.Name, StringComparison.OrdinalIgnoreCase)))
                     {
                         Problem(block.Line, $"-{documented.Name}: 'Parameter Sets' names '{claimed}', but the parameter isn't in that set.");
@@ -314,15 +312,15 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
     public void EveryExampleParses(string cmdlet)
     {
         RequireCmdlet(cmdlet);
-        HelpDoc doc = HelpDoc.Load(cmdlet);
+        var doc = HelpDoc.Load(cmdlet);
         Assert.True(doc.Examples.Count > 0, $"{doc.DisplayPath}: no examples; write at least one (### Example 1: ... with a ```powershell block).");
 
         var problems = new List<string>();
-        foreach (HelpExample example in doc.Examples)
+        foreach (var example in doc.Examples)
         {
-            foreach (CodeFence block in example.PowerShellBlocks)
+            foreach (var block in example.PowerShellBlocks)
             {
-                Parser.ParseInput(block.Text, out _, out ParseError[] errors);
+                Parser.ParseInput(block.Text, out _, out var errors);
                 problems.AddRange(errors.Select(e =>
                     $"{doc.DisplayPath}:{block.Line + e.Extent.StartLineNumber}: '{example.Title}' does not parse: {e.Message} ({e.Extent.Text})"));
             }
@@ -336,15 +334,15 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
     public void ExamplesThatNeedOnlyTheModuleAndTheEmulatorRunAgainstTheEmulator(string cmdlet)
     {
         RequireCmdlet(cmdlet);
-        HelpDoc doc = HelpDoc.Load(cmdlet);
+        var doc = HelpDoc.Load(cmdlet);
         var failures = new List<string>();
-        int ran = 0;
-        using (PsSession resolver = PsSession.Create())
+        var ran = 0;
+        using (var resolver = PsSession.Create())
         {
-            foreach (HelpExample example in doc.Examples)
+            foreach (var example in doc.Examples)
             {
-                string code = WithoutSignIn(example.PowerShellCode, out bool signInReplaced);
-                string? reason = WhyNotRunnable(example, code, resolver);
+                var code = WithoutSignIn(example.PowerShellCode, out var signInReplaced);
+                var reason = WhyNotRunnable(example, code, resolver);
                 if (reason is not null)
                 {
                     _output.WriteLine($"not run: {doc.DisplayPath}:{example.Line} '{example.Title}': {reason}");
@@ -353,7 +351,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
 
                 ran++;
                 _output.WriteLine($"running: {doc.DisplayPath}:{example.Line} '{example.Title}'{(signInReplaced ? " (its Connect-MlvFabric replaced by the test's connection)" : "")}");
-                string? failure = RunAgainstEmulator(code);
+                var failure = RunAgainstEmulator(code);
                 if (failure is not null)
                 {
                     failures.Add($"{doc.DisplayPath}:{example.Line}: '{example.Title}' failed against the emulator:\n{failure}");
@@ -372,18 +370,18 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void GetHelpStartMlvRefreshExamplesPrintsTheExamplesFromItsHelpFile()
     {
-        Assert.True(s_exported.Value.Contains("Start-MlvRefresh", StringComparer.OrdinalIgnoreCase), "The built module does not export Start-MlvRefresh.");
-        HelpDoc doc = HelpDoc.Load("Start-MlvRefresh");
+        Assert.True(Exported.Value.Contains("Start-MlvRefresh", StringComparer.OrdinalIgnoreCase), "The built module does not export Start-MlvRefresh.");
+        var doc = HelpDoc.Load("Start-MlvRefresh");
         Assert.NotEmpty(doc.Examples);
 
-        string printed = PrintedHelp("Start-MlvRefresh", "-Examples");
+        var printed = PrintedHelp("Start-MlvRefresh", "-Examples");
 
         Assert.Contains("Start-MlvRefresh", printed);
         Assert.Contains(Plain(doc.Synopsis), Plain(printed));
-        foreach (HelpExample example in doc.Examples)
+        foreach (var example in doc.Examples)
         {
             Assert.Contains(Plain(example.Title), printed);
-            foreach (string line in example.PowerShellBlocks.SelectMany(b => b.Lines).Select(l => l.Trim()).Where(l => l.Length > 0))
+            foreach (var line in example.PowerShellBlocks.SelectMany(b => b.Lines).Select(l => l.Trim()).Where(l => l.Length > 0))
             {
                 Assert.Contains(line, printed);
             }
@@ -393,13 +391,13 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void AboutMlvFabricCoversSignInSessionSchedulesWaitsAndTheEmulator()
     {
-        using PsSession ps = PsSession.Create();
-        PsResult result = ps.Run("Get-Help -Name about_MlvFabric");
+        using var ps = PsSession.Create();
+        var result = ps.Run("Get-Help -Name about_MlvFabric");
         result.ThrowIfFailed();
-        string text = Regex.Replace(string.Join("\n", result.Output.Select(o => o.ToString())), @"[ \t\r\n]+", " ");
+        var text = Regex.Replace(string.Join("\n", result.Output.Select(o => o.ToString())), @"[ \t\r\n]+", " ");
 
         Assert.StartsWith("TOPIC", text.TrimStart('\uFEFF', ' '));
-        foreach (string expected in new[] { "about_mlvfabric", "SHORT DESCRIPTION", "LONG DESCRIPTION", "Connect-MlvFabric -Identity", "-Context",
+        foreach (var expected in new[] { "about_mlvfabric", "SHORT DESCRIPTION", "LONG DESCRIPTION", "Connect-MlvFabric -Identity", "-Context",
                      "time zone", "IANA", "Retry-After", "50 job submissions", "emulator" })
         {
             Assert.Contains(expected, text);
@@ -408,7 +406,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
 
     // ---- running examples -------------------------------------------------------------------------------------
 
-    private static readonly HashSet<string> s_automaticVariables = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly HashSet<string> AutomaticVariables = new(StringComparer.OrdinalIgnoreCase)
     {
         "_", "PSItem", "this", "args", "input", "true", "false", "null", "Error", "LASTEXITCODE", "Matches", "PSScriptRoot",
         "PSCommandPath", "MyInvocation", "PSBoundParameters", "PWD", "HOME", "Host", "PID", "PSVersionTable", "PSEdition",
@@ -419,7 +417,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
         "?", "^", "$",
     };
 
-    private static readonly string[] s_variableParameters =
+    private static readonly string[] VariableParameters =
     {
         "OutVariable", "ov", "ErrorVariable", "ev", "WarningVariable", "wv", "InformationVariable", "iv", "PipelineVariable", "pv",
     };
@@ -430,7 +428,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
     /// </summary>
     private static string WithoutSignIn(string code, out bool replaced)
     {
-        ScriptBlockAst ast = Parser.ParseInput(code, out _, out ParseError[] errors);
+        var ast = Parser.ParseInput(code, out _, out var errors);
         replaced = false;
         if (errors.Length > 0)
         {
@@ -438,7 +436,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
         }
 
         var sb = new StringBuilder(code);
-        foreach (CommandAst connect in ast.FindAll(a => a is CommandAst c && string.Equals(c.GetCommandName(), "Connect-MlvFabric", StringComparison.OrdinalIgnoreCase), true)
+        foreach (var connect in ast.FindAll(a => a is CommandAst c && string.Equals(c.GetCommandName(), "Connect-MlvFabric", StringComparison.OrdinalIgnoreCase), true)
                      .Cast<CommandAst>().OrderByDescending(c => c.Extent.StartOffset))
         {
             sb.Remove(connect.Extent.StartOffset, connect.Extent.EndOffset - connect.Extent.StartOffset).Insert(connect.Extent.StartOffset, "Get-MlvContext");
@@ -456,30 +454,30 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
             return "marked doc-test: skip " + example.SkipReason;
         }
 
-        Match placeholder = Regex.Match(code, @"<[A-Za-z][^<>\r\n]*>");
+        var placeholder = Regex.Match(code, @"<[A-Za-z][^<>\r\n]*>");
         if (placeholder.Success)
         {
             return $"has a placeholder {placeholder.Value}";
         }
 
-        ScriptBlockAst ast = Parser.ParseInput(code, out _, out ParseError[] errors);
+        var ast = Parser.ParseInput(code, out _, out var errors);
         if (errors.Length > 0)
         {
             return "does not parse";
         }
 
-        foreach (CommandAst command in ast.FindAll(a => a is CommandAst, searchNestedScriptBlocks: true).Cast<CommandAst>())
+        foreach (var command in ast.FindAll(a => a is CommandAst, searchNestedScriptBlocks: true).Cast<CommandAst>())
         {
-            string? name = command.GetCommandName();
+            var name = command.GetCommandName();
             if (name is null)
             {
                 return "calls a command by a computed name";
             }
 
-            PsResult found = resolver.Run(
+            var found = resolver.Run(
                 "$c = @(Get-Command -Name $MlvDocCommand -ErrorAction Ignore)[0]; if ($c -is [System.Management.Automation.AliasInfo]) { $c = $c.ResolvedCommand }; if ($c) { [string]$c.ModuleName } else { '?' }",
                 new Dictionary<string, object?> { ["MlvDocCommand"] = name });
-            string module = found.Output.Select(o => o?.ToString()).FirstOrDefault() ?? "?";
+            var module = found.Output.Select(o => o?.ToString()).FirstOrDefault() ?? "?";
             if (module != "MlvFabric" && module != "Microsoft.PowerShell.Core")
             {
                 return module == "?" ? $"uses {name}, which the in-process engine lacks" : $"uses {name} from {(module.Length == 0 ? "outside any module" : module)}";
@@ -487,12 +485,12 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
         }
 
         var assigned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (Ast node in ast.FindAll(_ => true, searchNestedScriptBlocks: true))
+        foreach (var node in ast.FindAll(_ => true, searchNestedScriptBlocks: true))
         {
             switch (node)
             {
                 case AssignmentStatementAst assignment:
-                    foreach (VariableExpressionAst target in assignment.Left.FindAll(a => a is VariableExpressionAst, false).Cast<VariableExpressionAst>())
+                    foreach (var target in assignment.Left.FindAll(a => a is VariableExpressionAst, false).Cast<VariableExpressionAst>())
                     {
                         assigned.Add(VariableName(target));
                     }
@@ -505,10 +503,10 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
                     assigned.Add(VariableName(parameter.Name));
                     break;
                 case CommandAst command:
-                    for (int i = 0; i < command.CommandElements.Count - 1; i++)
+                    for (var i = 0; i < command.CommandElements.Count - 1; i++)
                     {
                         if (command.CommandElements[i] is CommandParameterAst p
-                            && s_variableParameters.Contains(p.ParameterName, StringComparer.OrdinalIgnoreCase)
+                            && VariableParameters.Contains(p.ParameterName, StringComparer.OrdinalIgnoreCase)
                             && (p.Argument ?? command.CommandElements[i + 1]) is StringConstantExpressionAst value)
                         {
                             assigned.Add(value.Value.TrimStart('+'));
@@ -519,7 +517,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
             }
         }
 
-        foreach (VariableExpressionAst variable in ast.FindAll(a => a is VariableExpressionAst, searchNestedScriptBlocks: true).Cast<VariableExpressionAst>())
+        foreach (var variable in ast.FindAll(a => a is VariableExpressionAst, searchNestedScriptBlocks: true).Cast<VariableExpressionAst>())
         {
             if (variable.VariablePath.DriveName is { Length: > 0 } drive && !drive.Equals("using", StringComparison.OrdinalIgnoreCase)
                 && !drive.Equals("global", StringComparison.OrdinalIgnoreCase) && !drive.Equals("script", StringComparison.OrdinalIgnoreCase)
@@ -528,8 +526,8 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
                 continue; // $env:X and other provider paths
             }
 
-            string name = VariableName(variable);
-            if (!assigned.Contains(name) && !s_automaticVariables.Contains(name))
+            var name = VariableName(variable);
+            if (!assigned.Contains(name) && !AutomaticVariables.Contains(name))
             {
                 return $"reads ${name}, which it does not set";
             }
@@ -540,8 +538,8 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
 
     private static string VariableName(VariableExpressionAst variable)
     {
-        string path = variable.VariablePath.UserPath;
-        int colon = path.IndexOf(':');
+        var path = variable.VariablePath.UserPath;
+        var colon = path.IndexOf(':');
         return colon >= 0 ? path.Substring(colon + 1) : path;
     }
 
@@ -549,11 +547,11 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
     private string? RunAgainstEmulator(string code)
     {
         _fixture.Emulator.Reset();
-        using PsSession ps = PsSession.Connected(_fixture.Emulator);
+        using var ps = PsSession.Connected(_fixture.Emulator);
 
         // As if the user answered Yes to any confirmation prompt: a test host can't prompt.
         ps.SetVariable("ConfirmPreference", "None");
-        (PowerShell running, Task<PsResult> pending) = ps.Start(code);
+        (var running, var pending) = ps.Start(code);
         using (running)
         {
             if (!pending.Wait(TimeSpan.FromMinutes(2)))
@@ -562,7 +560,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
                 return "did not finish within 2 minutes against the emulator.";
             }
 
-            PsResult result = pending.Result;
+            var result = pending.Result;
             return result.Terminating is null && result.Errors.Count == 0 ? null : result.Describe();
         }
     }
@@ -573,9 +571,9 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
     private static string PrintedHelp(string cmdlet, string view)
     {
         var host = new RecordingHost();
-        using Runspace runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
+        using var runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
         runspace.Open();
-        using PowerShell ps = PowerShell.Create();
+        using var ps = PowerShell.Create();
         ps.Runspace = runspace;
         ps.AddScript($"$PSStyle.OutputRendering = 'PlainText'; Import-Module '{ModuleLocator.ManifestPath}' -ErrorAction Stop; Get-Help -Name '{cmdlet}' {view} | Out-Host");
         ps.Invoke();
@@ -729,8 +727,8 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
 
     private static List<PSObject> Items(PSObject help, string section, string item)
     {
-        object? container = help.Properties[section]?.Value;
-        object? items = container is null ? null : PSObject.AsPSObject(container).Properties[item]?.Value;
+        var container = help.Properties[section]?.Value;
+        var items = container is null ? null : PSObject.AsPSObject(container).Properties[item]?.Value;
         return LanguagePrimitives.GetEnumerable(items)?.Cast<object>().Select(PSObject.AsPSObject).ToList() ?? new List<PSObject>();
     }
 
@@ -746,7 +744,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
     /// <summary>Whether a platyPS 'Type:' names <paramref name="type"/> (short or full name, arrays, nullable, switch).</summary>
     internal static bool TypeMatches(string documented, Type type)
     {
-        string doc = documented.Trim();
+        var doc = documented.Trim();
         if (doc.StartsWith('[') && doc.EndsWith(']') && !doc.EndsWith("[]", StringComparison.Ordinal))
         {
             doc = doc.Substring(1, doc.Length - 2); // [string] style
@@ -759,7 +757,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
         }
 
         var names = new List<string> { type.Name, type.FullName ?? type.Name, type.ToString() };
-        Type? underlying = Nullable.GetUnderlyingType(type);
+        var underlying = Nullable.GetUnderlyingType(type);
         if (underlying is not null)
         {
             names.AddRange(new[] { underlying.Name, underlying.FullName ?? underlying.Name, underlying.Name + "?", $"Nullable`1[{underlying.Name}]", $"Nullable`1[{underlying.FullName}]" });
@@ -776,7 +774,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
             return "";
         }
 
-        string s = Regex.Replace(text, @"\[([^\]]+)\]\(([^)\s]*)\)", "$1");
+        var s = Regex.Replace(text, @"\[([^\]]+)\]\(([^)\s]*)\)", "$1");
         s = Regex.Replace(s, @" \(https?://[^)\s]+\)", "");
         s = s.Replace("**", "").Replace("__", "");
         s = Regex.Replace(s, @"\\([!-/:-@\[-`{-~])", "$1");
@@ -882,7 +880,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
 
         public static HelpDoc Load(string cmdlet)
         {
-            string path = Path.Combine(DocsDirectory, cmdlet + ".md");
+            var path = Path.Combine(DocsDirectory, cmdlet + ".md");
             Assert.True(File.Exists(path), $"{cmdlet} has no help file: write docs/{cmdlet}.md (platyPS format; see CONTRIBUTING.md, Help).");
             var doc = new HelpDoc { DisplayPath = $"docs/{cmdlet}.md" };
             doc.Read(File.ReadAllLines(path));
@@ -891,17 +889,17 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
 
         private void Read(string[] lines)
         {
-            string section = "";
+            var section = "";
             var synopsis = new List<string>();
             HelpExample? example = null;
             DocParameter? parameter = null;
-            int i = 0;
+            var i = 0;
 
             if (lines.Length > 0 && lines[0].Trim() == "---")
             {
                 for (i = 1; i < lines.Length && lines[i].Trim() != "---"; i++)
                 {
-                    Match m = Regex.Match(lines[i], @"^external help file:\s*(.*?)\s*$", RegexOptions.IgnoreCase);
+                    var m = Regex.Match(lines[i], @"^external help file:\s*(.*?)\s*$", RegexOptions.IgnoreCase);
                     if (m.Success)
                     {
                         ExternalHelpFile = m.Groups[1].Value;
@@ -913,13 +911,13 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
 
             for (; i < lines.Length; i++)
             {
-                string line = lines[i];
-                int number = i + 1;
-                Match fence = Regex.Match(line, @"^ {0,3}(```+|~~~+)\s*([\w-]*)");
+                var line = lines[i];
+                var number = i + 1;
+                var fence = Regex.Match(line, @"^ {0,3}(```+|~~~+)\s*([\w-]*)");
                 if (fence.Success)
                 {
                     var block = new CodeFence { Line = number, Language = fence.Groups[2].Value.ToLowerInvariant() };
-                    string marker = fence.Groups[1].Value;
+                    var marker = fence.Groups[1].Value;
                     for (i++; i < lines.Length && !lines[i].TrimStart().StartsWith(marker, StringComparison.Ordinal); i++)
                     {
                         block.Lines.Add(lines[i]);
@@ -942,19 +940,31 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
                     section = line.Substring(3).Trim().ToUpperInvariant();
                     example = null;
                     parameter = null;
-                    if (section == "SYNOPSIS") SynopsisLine = number;
-                    if (section == "SYNTAX") SyntaxLine = number;
-                    if (section == "PARAMETERS") ParametersLine = number;
+                    if (section == "SYNOPSIS")
+                    {
+                        SynopsisLine = number;
+                    }
+
+                    if (section == "SYNTAX")
+                    {
+                        SyntaxLine = number;
+                    }
+
+                    if (section == "PARAMETERS")
+                    {
+                        ParametersLine = number;
+                    }
+
                     continue;
                 }
 
                 if (line.StartsWith("### ", StringComparison.Ordinal))
                 {
-                    string title = line.Substring(4).Trim();
+                    var title = line.Substring(4).Trim();
                     switch (section)
                     {
                         case "SYNTAX":
-                            bool isDefault = title.EndsWith(" (Default)", StringComparison.OrdinalIgnoreCase);
+                            var isDefault = title.EndsWith(" (Default)", StringComparison.OrdinalIgnoreCase);
                             SyntaxSets.Add(new DocSyntaxSet(isDefault ? title.Substring(0, title.Length - 10).Trim() : title, isDefault, number));
                             break;
                         case "EXAMPLES":
@@ -979,7 +989,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
                     synopsis.Add(line.Trim());
                 }
 
-                Match skip = Regex.Match(line, @"<!--\s*doc-test:\s*skip\b(.*?)-->", RegexOptions.IgnoreCase);
+                var skip = Regex.Match(line, @"<!--\s*doc-test:\s*skip\b(.*?)-->", RegexOptions.IgnoreCase);
                 if (section == "EXAMPLES" && example is not null && skip.Success)
                 {
                     example.SkipReason = skip.Groups[1].Value.Trim();
@@ -992,17 +1002,17 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
         private static DocParameterBlock ReadYaml(CodeFence fence)
         {
             var block = new DocParameterBlock { Line = fence.Line };
-            foreach (string line in fence.Lines)
+            foreach (var line in fence.Lines)
             {
-                int colon = line.IndexOf(':');
+                var colon = line.IndexOf(':');
                 if (colon <= 0)
                 {
                     continue;
                 }
 
-                string key = line.Substring(0, colon).Trim();
-                string value = line.Substring(colon + 1).Trim();
-                List<string> list = value.Split(',').Select(v => v.Trim()).Where(v => v.Length > 0).ToList();
+                var key = line.Substring(0, colon).Trim();
+                var value = line.Substring(colon + 1).Trim();
+                var list = value.Split(',').Select(v => v.Trim()).Where(v => v.Length > 0).ToList();
                 switch (key.ToLowerInvariant())
                 {
                     case "type":
@@ -1010,10 +1020,18 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
                         break;
                     case "parameter sets":
                         block.AllSets = value.Equals("(All)", StringComparison.OrdinalIgnoreCase);
-                        if (!block.AllSets) block.Sets.AddRange(list);
+                        if (!block.AllSets)
+                        {
+                            block.Sets.AddRange(list);
+                        }
+
                         break;
                     case "aliases":
-                        if (!value.Equals("None", StringComparison.OrdinalIgnoreCase)) block.Aliases.AddRange(list);
+                        if (!value.Equals("None", StringComparison.OrdinalIgnoreCase))
+                        {
+                            block.Aliases.AddRange(list);
+                        }
+
                         break;
                     case "required":
                         block.Required = value.Equals("True", StringComparison.OrdinalIgnoreCase);

@@ -25,11 +25,11 @@ public sealed class IsolationTests : IClassFixture<EmulatorFixture>
     [InlineData("after")]
     public async Task ModuleWorksWithAnotherAzureCoreInTheDefaultContext(string neighbourOrder)
     {
-        (int exitCode, string output) = await RunProbeAsync(neighbourOrder);
+        (var exitCode, var output) = await RunProbeAsync(neighbourOrder);
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("RESULT ok", output);
-        Dictionary<string, List<(string Version, string Context)>> loaded = ParseAssemblies(output);
+        var loaded = ParseAssemblies(output);
 
         // Both Azure.Core copies side by side: the neighbour's in Default, ours in the module's context.
         Assert.Contains(loaded["Azure.Core"], a => a.Version == NeighbourAzureCoreVersion && a.Context == "Default");
@@ -40,23 +40,23 @@ public sealed class IsolationTests : IClassFixture<EmulatorFixture>
 
     private async Task<(int ExitCode, string Output)> RunProbeAsync(string order)
     {
-        string probe = ProbePath();
-        string neighbour = Path.Combine(AppContext.BaseDirectory, "assets", "azure.core-1.44.1", "Azure.Core.dll");
+        var probe = ProbePath();
+        var neighbour = Path.Combine(AppContext.BaseDirectory, "assets", "azure.core-1.44.1", "Azure.Core.dll");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { probe, order, ModuleLocator.ManifestPath, _fixture.Emulator.BaseUri.ToString(), neighbour })
+        foreach (var arg in new[] { probe, order, ModuleLocator.ManifestPath, _fixture.Emulator.BaseUri.ToString(), neighbour })
         {
             start.ArgumentList.Add(arg);
         }
 
         start.Environment["MLV_PROBE_TOKEN"] = _fixture.Emulator.MintToken();
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
         return (process.ExitCode, await stdout + await stderr);
     }
@@ -64,10 +64,10 @@ public sealed class IsolationTests : IClassFixture<EmulatorFixture>
     private static string ProbePath()
     {
         // Same configuration and framework folder as this test assembly: .../bin/<Configuration>/net10.0/
-        string testBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-        string framework = Path.GetFileName(testBin);
-        string configuration = Path.GetFileName(Path.GetDirectoryName(testBin)!);
-        string path = Path.Combine(ModuleLocator.RepoRoot, "tests", "MlvFabric.IsolationProbe", "bin", configuration, framework, "MlvFabric.IsolationProbe.dll");
+        var testBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var framework = Path.GetFileName(testBin);
+        var configuration = Path.GetFileName(Path.GetDirectoryName(testBin)!);
+        var path = Path.Combine(ModuleLocator.RepoRoot, "tests", "MlvFabric.IsolationProbe", "bin", configuration, framework, "MlvFabric.IsolationProbe.dll");
         Assert.True(File.Exists(path), "Isolation probe not built: " + path);
         return path;
     }
@@ -75,10 +75,10 @@ public sealed class IsolationTests : IClassFixture<EmulatorFixture>
     private static Dictionary<string, List<(string Version, string Context)>> ParseAssemblies(string output)
     {
         var result = new Dictionary<string, List<(string, string)>>();
-        foreach (string line in output.Split('\n').Where(l => l.StartsWith("ASSEMBLY ", StringComparison.Ordinal)))
+        foreach (var line in output.Split('\n').Where(l => l.StartsWith("ASSEMBLY ", StringComparison.Ordinal)))
         {
-            string[] parts = line.Substring("ASSEMBLY ".Length).Trim().Split('|');
-            if (!result.TryGetValue(parts[0], out List<(string, string)>? list))
+            var parts = line.Substring("ASSEMBLY ".Length).Trim().Split('|');
+            if (!result.TryGetValue(parts[0], out var list))
             {
                 result[parts[0]] = list = new List<(string, string)>();
             }

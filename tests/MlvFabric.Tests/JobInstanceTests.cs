@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using MlvFabric.Tests.Infrastructure;
@@ -14,7 +13,7 @@ public sealed class JobInstanceTests : JobTestBase
 
     public JobInstanceTests(EmulatorFixture fixture) : base(fixture)
     {
-        foreach (string lakehouse in new[] { "Bronze", "Silver", "Gold" })
+        foreach (var lakehouse in new[] { "Bronze", "Silver", "Gold" })
         {
             Control.SetLakehouse("Sales", lakehouse, new { durationSeconds = 1.5, queueSeconds = 0.5 });
         }
@@ -27,7 +26,7 @@ public sealed class JobInstanceTests : JobTestBase
     {
         Control.AddHistory("Sales", "Gold", new { count = 12, intervalMinutes = 10, durationSeconds = 90, otherJobTypeEvery = 4 });
 
-        PsResult result = RunOk($"Get-MlvJobInstance {Gold}");
+        var result = RunOk($"Get-MlvJobInstance {Gold}");
 
         // Every fourth generated instance is another job type of the item, which the cmdlet leaves out.
         Assert.Equal(9, result.Output.Count);
@@ -40,7 +39,7 @@ public sealed class JobInstanceTests : JobTestBase
             Assert.Equal("00:01:30", Prop(j, "Duration"));
             Assert.Equal(90L, Prop(j, "DurationSeconds"));
         });
-        List<DateTime> starts = result.Output.Select(j => (DateTime)Prop(j, "StartTimeUtc")!).ToList();
+        var starts = result.Output.Select(j => (DateTime)Prop(j, "StartTimeUtc")!).ToList();
         Assert.Equal(starts.OrderByDescending(s => s), starts);
     }
 
@@ -49,11 +48,11 @@ public sealed class JobInstanceTests : JobTestBase
     {
         Control.AddHistory("Sales", "Gold", new { count = 3, intervalMinutes = 120, durationSeconds = 3725, failureRate = 1.0 });
         var text = new System.IO.StringWriter();
-        using PsSession hosted = ConnectAsNewCaller(PsSession.Create(host: new MlvFabric.Hosting.TextHost(text, 220)));
+        using var hosted = ConnectAsNewCaller(PsSession.Create(host: new MlvFabric.Hosting.TextHost(text, 220)));
 
         hosted.Run($"Get-MlvJobInstance {Gold} | Out-Default").ThrowIfFailed();
 
-        string shown = System.Text.RegularExpressions.Regex.Replace(text.ToString(), @"\x1b\[[0-9;]*m", string.Empty);
+        var shown = System.Text.RegularExpressions.Regex.Replace(text.ToString(), @"\x1b\[[0-9;]*m", string.Empty);
         Assert.Matches(@"Workspace: Sales\s+Lakehouse\s+Status\s+Start\s+Duration\s+Failure", shown);
         Assert.Matches(@"Gold\s+Failed\s+\d{2}-\d{2} \d{2}:\d{2} [+-]\d{2}:\d{2}\s+01:02:05\s+JobInstanceStatusFailed", shown);
         Assert.DoesNotContain("RootActivityId", shown);
@@ -65,9 +64,9 @@ public sealed class JobInstanceTests : JobTestBase
         Control.SetSettings(new { jobTypeLabel = "MaterializedLakeViews" });
         RunOk($"Start-MlvRefresh {Gold}");
 
-        PsResult result = RunOk($"Get-MlvJobInstance {Gold}");
+        var result = RunOk($"Get-MlvJobInstance {Gold}");
 
-        PSObject job = Assert.Single(result.Output);
+        var job = Assert.Single(result.Output);
         Assert.Equal("MaterializedLakeViews", Text(job, "JobType"));
     }
 
@@ -75,14 +74,14 @@ public sealed class JobInstanceTests : JobTestBase
     public void StatusInvokeTypeAndSinceFilterOnTheClient()
     {
         Control.AddHistory("Sales", "Gold", new { count = 30, intervalMinutes = 60, durationSeconds = 30, failureRate = 0.4, seed = 7 });
-        List<PSObject> all = RunOk($"Get-MlvJobInstance {Gold}").Output;
-        DateTime since = ((DateTime)Prop(all[9], "StartTimeUtc")!).ToLocalTime();
+        var all = RunOk($"Get-MlvJobInstance {Gold}").Output;
+        var since = ((DateTime)Prop(all[9], "StartTimeUtc")!).ToLocalTime();
         Ps.SetVariable("since", since);
 
-        List<PSObject> failed = RunOk($"Get-MlvJobInstance {Gold} -Status failed").Output;
-        List<PSObject> scheduled = RunOk($"Get-MlvJobInstance {Gold} -InvokeType Scheduled").Output;
-        List<PSObject> recent = RunOk($"Get-MlvJobInstance {Gold} -Since $since").Output;
-        List<PSObject> recentFailedOrCompleted = RunOk($"Get-MlvJobInstance {Gold} -Since $since -Status Failed, Completed -InvokeType Manual").Output;
+        var failed = RunOk($"Get-MlvJobInstance {Gold} -Status failed").Output;
+        var scheduled = RunOk($"Get-MlvJobInstance {Gold} -InvokeType Scheduled").Output;
+        var recent = RunOk($"Get-MlvJobInstance {Gold} -Since $since").Output;
+        var recentFailedOrCompleted = RunOk($"Get-MlvJobInstance {Gold} -Since $since -Status Failed, Completed -InvokeType Manual").Output;
 
         Assert.Equal(all.Count(j => Text(j, "Status") == "Failed"), failed.Count);
         Assert.NotEmpty(failed);
@@ -99,7 +98,7 @@ public sealed class JobInstanceTests : JobTestBase
         Control.SetSettings(new { pageSize = 10 });
         Control.AddHistory("Sales", "Gold", new { count = 40 });
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Get-MlvJobInstance {Gold} -First 3");
+        (var result, var requests) = RunLogged($"Get-MlvJobInstance {Gold} -First 3");
 
         result.ThrowIfFailed();
         Assert.Equal(3, result.Output.Count);
@@ -112,7 +111,7 @@ public sealed class JobInstanceTests : JobTestBase
         Control.SetSettings(new { pageSize = 5 });
         Control.AddHistory("Sales", "Gold", new { count = 40, failureRate = 0.2, seed = 3 });
 
-        PsResult result = RunOk($"Get-MlvJobInstance {Gold} -Status Failed -First 4");
+        var result = RunOk($"Get-MlvJobInstance {Gold} -Status Failed -First 4");
 
         Assert.Equal(4, result.Output.Count);
         Assert.All(result.Output, j => Assert.Equal("Failed", Text(j, "Status")));
@@ -121,11 +120,11 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void GetsInstancesById()
     {
-        Guid first = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
-        Guid second = IdOf(RunOk("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Silver -PassThru").Output.Single());
+        var first = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        var second = IdOf(RunOk("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Silver -PassThru").Output.Single());
 
-        PsResult result = RunOk($"Get-MlvJobInstance {Gold} -Id {first}");
-        PsResult silver = RunOk($"Get-MlvJobInstance -WorkspaceName Sales -LakehouseName Silver -JobInstanceId {second}");
+        var result = RunOk($"Get-MlvJobInstance {Gold} -Id {first}");
+        var silver = RunOk($"Get-MlvJobInstance -WorkspaceName Sales -LakehouseName Silver -JobInstanceId {second}");
 
         Assert.Equal(first, IdOf(Assert.Single(result.Output)));
         Assert.Equal("Gold", Text(result.Output[0], "LakehouseName"));
@@ -135,7 +134,7 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void PipedJobInstancesAreReadAgainById()
     {
-        PsResult result = RunOk("Get-MlvLakehouse -WorkspaceName Sales | Start-MlvRefresh -PassThru | Get-MlvJobInstance");
+        var result = RunOk("Get-MlvLakehouse -WorkspaceName Sales | Start-MlvRefresh -PassThru | Get-MlvJobInstance");
 
         Assert.Equal(3, result.Output.Count);
         Assert.Equal(new[] { "Bronze", "Gold", "Silver" }, result.Output.Select(j => Text(j, "LakehouseName")).OrderBy(n => n));
@@ -147,7 +146,7 @@ public sealed class JobInstanceTests : JobTestBase
         Control.AddHistory("Sales", "Gold", new { count = 2 });
         Control.AddHistory("Sales", "Silver", new { count = 3 });
 
-        PsResult result = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Get-MlvJobInstance");
+        var result = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Get-MlvJobInstance");
 
         Assert.Equal(2, result.Output.Count(j => Text(j, "LakehouseName") == "Gold"));
         Assert.Equal(3, result.Output.Count(j => Text(j, "LakehouseName") == "Silver"));
@@ -156,11 +155,11 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void AnUnknownJobIdIsObjectNotFound()
     {
-        Guid unknown = Guid.NewGuid();
+        var unknown = Guid.NewGuid();
 
-        PsResult result = Ps.Run($"Get-MlvJobInstance {Gold} -Id {unknown}");
+        var result = Ps.Run($"Get-MlvJobInstance {Gold} -Id {unknown}");
 
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("JobInstanceNotFound,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
         Assert.Equal(unknown, error.TargetObject);
@@ -172,7 +171,7 @@ public sealed class JobInstanceTests : JobTestBase
     [InlineData("-InvokeType OnDemand", "InvalidInvokeType", "OnDemand")]
     public void UnknownFilterValuesAreRefusedBeforeAnyRequest(string parameters, string errorId, string value)
     {
-        ErrorRecord error = AssertRefused($"Get-MlvJobInstance {Gold} {parameters}", errorId, ErrorCategory.InvalidArgument);
+        var error = AssertRefused($"Get-MlvJobInstance {Gold} {parameters}", errorId, ErrorCategory.InvalidArgument);
         Assert.Equal(value, error.TargetObject);
         Assert.Contains(errorId == "InvalidJobStatus" ? "NotStarted, InProgress, Completed, Failed, Cancelled, Deduped" : "Manual or Scheduled", error.Exception.Message);
     }
@@ -182,7 +181,7 @@ public sealed class JobInstanceTests : JobTestBase
     [InlineData(-3)]
     public void FirstBelowOneIsRefusedBeforeAnyRequest(int first)
     {
-        ErrorRecord error = AssertRefused($"Get-MlvJobInstance {Gold} -First {first}", "InvalidFirst", ErrorCategory.InvalidArgument);
+        var error = AssertRefused($"Get-MlvJobInstance {Gold} -First {first}", "InvalidFirst", ErrorCategory.InvalidArgument);
         Assert.Equal(first, error.TargetObject);
     }
 
@@ -191,28 +190,28 @@ public sealed class JobInstanceTests : JobTestBase
     {
         Ps.SetVariable("future", DateTime.Now.AddDays(1));
 
-        ErrorRecord error = AssertRefused($"Get-MlvJobInstance {Gold} -Since $future", "SinceInFuture", ErrorCategory.InvalidArgument);
+        var error = AssertRefused($"Get-MlvJobInstance {Gold} -Since $future", "SinceInFuture", ErrorCategory.InvalidArgument);
         Assert.IsType<DateTime>(error.TargetObject);
     }
 
     [Fact]
     public void EmptyJobIdIsRefusedBeforeAnyRequest()
     {
-        ErrorRecord error = AssertRefused($"Get-MlvJobInstance {Gold} -Id {Guid.Empty}", "InvalidJobInstanceId", ErrorCategory.InvalidArgument);
+        var error = AssertRefused($"Get-MlvJobInstance {Gold} -Id {Guid.Empty}", "InvalidJobInstanceId", ErrorCategory.InvalidArgument);
         Assert.Equal(Guid.Empty, error.TargetObject);
     }
 
     [Fact]
     public void MalformedJobIdIsRefusedByParameterBinding()
     {
-        ErrorRecord error = AssertRefused($"Get-MlvJobInstance {Gold} -Id 1234", "CannotConvertArgumentNoMessage", ErrorCategory.InvalidArgument);
+        var error = AssertRefused($"Get-MlvJobInstance {Gold} -Id 1234", "CannotConvertArgumentNoMessage", ErrorCategory.InvalidArgument);
         Assert.Contains("1234", error.Exception.Message);
     }
 
     [Fact]
     public void AMissingLakehouseIsRefusedBeforeAnyRequest()
     {
-        ErrorRecord error = AssertRefused("Get-MlvJobInstance -WorkspaceName Sales", "LakehouseNotSpecified", ErrorCategory.InvalidArgument);
+        var error = AssertRefused("Get-MlvJobInstance -WorkspaceName Sales", "LakehouseNotSpecified", ErrorCategory.InvalidArgument);
         Assert.Contains("-LakehouseName", error.Exception.Message);
     }
 
@@ -225,9 +224,9 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void ALakehouseNameThatMatchesNothingIsObjectNotFound()
     {
-        PsResult result = Ps.Run("Get-MlvJobInstance -WorkspaceName Sales -LakehouseName Platinum");
+        var result = Ps.Run("Get-MlvJobInstance -WorkspaceName Sales -LakehouseName Platinum");
 
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        var error = Assert.Single(result.AllErrors);
         Assert.StartsWith("LakehouseNotFound,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
         Assert.Equal("Platinum", error.TargetObject);
@@ -236,9 +235,9 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void ALakehouseNameMatchingSeveralIsRefusedWithTheCandidates()
     {
-        PsResult result = Ps.Run("Get-MlvJobInstance -WorkspaceName Sales -LakehouseName *o*");
+        var result = Ps.Run("Get-MlvJobInstance -WorkspaceName Sales -LakehouseName *o*");
 
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        var error = Assert.Single(result.AllErrors);
         Assert.StartsWith("LakehouseNameAmbiguous,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Contains("'Bronze'", error.Exception.Message);
@@ -250,7 +249,7 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void StartedRefreshesPipeIntoWaitMlvJobInstance()
     {
-        PsResult result = RunOk("Get-MlvLakehouse -WorkspaceName Sales | Start-MlvRefresh -PassThru | Wait-MlvJobInstance");
+        var result = RunOk("Get-MlvLakehouse -WorkspaceName Sales | Start-MlvRefresh -PassThru | Wait-MlvJobInstance");
 
         Assert.Equal(3, result.Output.Count);
         Assert.All(result.Output, j => Assert.Equal("Completed", Text(j, "Status")));
@@ -260,9 +259,9 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void WaitByIdAndLakehouseName()
     {
-        Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        var id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
 
-        PsResult result = RunOk($"Wait-MlvJobInstance {id} {Gold}");
+        var result = RunOk($"Wait-MlvJobInstance {id} {Gold}");
 
         Assert.Equal("Completed", Text(Assert.Single(result.Output), "Status"));
     }
@@ -271,9 +270,9 @@ public sealed class JobInstanceTests : JobTestBase
     public void WaitOnAFinishedJobReturnsItAtOnce()
     {
         Control.AddHistory("Sales", "Gold", new { count = 1 });
-        PSObject done = RunOk($"Get-MlvJobInstance {Gold}").Output.Single();
+        var done = RunOk($"Get-MlvJobInstance {Gold}").Output.Single();
 
-        PsResult result = RunOk($"Get-MlvJobInstance {Gold} | Wait-MlvJobInstance");
+        var result = RunOk($"Get-MlvJobInstance {Gold} | Wait-MlvJobInstance");
 
         Assert.Equal(IdOf(done), IdOf(Assert.Single(result.Output)));
     }
@@ -283,10 +282,10 @@ public sealed class JobInstanceTests : JobTestBase
     {
         Control.SetLakehouse("Sales", "Gold", new { failureRate = 1.0, failureCode = "MLV_REFRESH_CONFLICT", failureMessage = "Conflict." });
 
-        PsResult result = Ps.Run($"Start-MlvRefresh {Gold} -PassThru | Wait-MlvJobInstance");
+        var result = Ps.Run($"Start-MlvRefresh {Gold} -PassThru | Wait-MlvJobInstance");
 
         Assert.Empty(result.Output);
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("MlvRefreshFailed,", error.FullyQualifiedErrorId);
         Assert.Contains("MLV_REFRESH_CONFLICT", error.Exception.Message);
         Assert.Contains("-AttachIfRunning", error.ErrorDetails.RecommendedAction);
@@ -296,13 +295,13 @@ public sealed class JobInstanceTests : JobTestBase
     public void WaitWithAttachIfRunningFollowsTheRefreshADedupedJobDeferredTo()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 4.0 });
-        Guid running = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
-        Guid deduped = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        var running = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        var deduped = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
 
-        PsResult result = RunOk($"Wait-MlvJobInstance {deduped} {Gold} -AttachIfRunning");
+        var result = RunOk($"Wait-MlvJobInstance {deduped} {Gold} -AttachIfRunning");
 
         Assert.Equal("Deduped", Control.JobStatus(deduped));
-        PSObject job = Assert.Single(result.Output);
+        var job = Assert.Single(result.Output);
         Assert.Equal(running, IdOf(job));
         Assert.Equal("Completed", Text(job, "Status"));
     }
@@ -311,11 +310,11 @@ public sealed class JobInstanceTests : JobTestBase
     public void WaitTimeoutAcceptsATimeSpanAndLeavesTheJobRunning()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
-        Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        var id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
 
-        PsResult result = Ps.Run($"Wait-MlvJobInstance {id} {Gold} -Timeout ([TimeSpan]::FromSeconds(2))");
+        var result = Ps.Run($"Wait-MlvJobInstance {id} {Gold} -Timeout ([TimeSpan]::FromSeconds(2))");
 
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("MlvJobWaitTimeout,", error.FullyQualifiedErrorId);
         Assert.Contains("still running after 2 s", error.Exception.Message);
         Assert.Equal("InProgress", Control.JobStatus(id));
@@ -325,9 +324,9 @@ public sealed class JobInstanceTests : JobTestBase
     public void WaitTimeoutWithCancelOnTimeoutCancelsTheJob()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
-        Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        var id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
 
-        PsResult result = Ps.Run($"Wait-MlvJobInstance {id} {Gold} -Timeout 2 -CancelOnTimeout");
+        var result = Ps.Run($"Wait-MlvJobInstance {id} {Gold} -Timeout 2 -CancelOnTimeout");
 
         Assert.StartsWith("MlvJobWaitTimeout,", Assert.Single(result.Errors).FullyQualifiedErrorId);
         Assert.Equal("Cancelled", Control.JobStatus(id));
@@ -336,11 +335,11 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void WaitOnAnUnknownJobIsObjectNotFound()
     {
-        Guid unknown = Guid.NewGuid();
+        var unknown = Guid.NewGuid();
 
-        PsResult result = Ps.Run($"Wait-MlvJobInstance {unknown} {Gold}");
+        var result = Ps.Run($"Wait-MlvJobInstance {unknown} {Gold}");
 
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("JobInstanceNotFound,", error.FullyQualifiedErrorId);
         Assert.Equal(unknown, error.TargetObject);
     }
@@ -349,13 +348,13 @@ public sealed class JobInstanceTests : JobTestBase
     public void StoppingAWaitReturnsPromptlyAndTheRefreshGoesOn()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
-        Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
-        (PowerShell ps, var task) = Ps.Start($"Wait-MlvJobInstance {id} {Gold}");
+        var id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        (var ps, var task) = Ps.Start($"Wait-MlvJobInstance {id} {Gold}");
         System.Threading.Thread.Sleep(1500);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         ps.Stop();
-        PsResult result = task.GetAwaiter().GetResult();
+        var result = task.GetAwaiter().GetResult();
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"Stop took {clock.ElapsedMilliseconds} ms.");
         Assert.IsType<PipelineStoppedException>(result.Terminating);
@@ -391,10 +390,10 @@ public sealed class JobInstanceTests : JobTestBase
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0, queueSeconds = 0.0 });
         Control.SetLakehouse("Sales", "Silver", new { durationSeconds = 60.0, queueSeconds = 0.0 });
-        List<Guid> started = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Start-MlvRefresh -PassThru").Output.Select(IdOf).ToList();
+        var started = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Start-MlvRefresh -PassThru").Output.Select(IdOf).ToList();
         System.Threading.Thread.Sleep(300);
 
-        PsResult result = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Get-MlvJobInstance -Status InProgress | Stop-MlvJobInstance -Confirm:$false");
+        var result = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Get-MlvJobInstance -Status InProgress | Stop-MlvJobInstance -Confirm:$false");
 
         Assert.Empty(result.Output);
         Assert.All(started, id => Assert.Equal("Cancelled", Control.JobStatus(id)));
@@ -404,11 +403,11 @@ public sealed class JobInstanceTests : JobTestBase
     public void StopWaitReturnsTheCancelledInstance()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
-        Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        var id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
 
-        PsResult result = RunOk($"Stop-MlvJobInstance {id} {Gold} -Wait -Confirm:$false");
+        var result = RunOk($"Stop-MlvJobInstance {id} {Gold} -Wait -Confirm:$false");
 
-        PSObject job = Assert.Single(result.Output);
+        var job = Assert.Single(result.Output);
         Assert.Equal(id, IdOf(job));
         Assert.Equal("Cancelled", Text(job, "Status"));
         Assert.Empty(result.Warnings);
@@ -418,9 +417,9 @@ public sealed class JobInstanceTests : JobTestBase
     public void StopPassThruReturnsTheInstanceAfterTheRequest()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
-        Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        var id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
 
-        PsResult result = RunOk($"Stop-MlvJobInstance -Id {id} {Gold} -PassThru -Confirm:$false");
+        var result = RunOk($"Stop-MlvJobInstance -Id {id} {Gold} -PassThru -Confirm:$false");
 
         Assert.Equal(id, IdOf(Assert.Single(result.Output)));
         Assert.Equal("Cancelled", Control.JobStatus(id));
@@ -430,11 +429,11 @@ public sealed class JobInstanceTests : JobTestBase
     public void StopWhatIfReadsButCancelsNothing()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
-        Guid id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        var id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
         RunOk($"$job = Get-MlvJobInstance {Gold} -Id {id}");
 
-        (PsResult byId, List<LoggedRequest> byIdRequests) = RunLogged($"Stop-MlvJobInstance {id} {Gold} -WhatIf");
-        (PsResult piped, List<LoggedRequest> pipedRequests) = RunLogged("$job | Stop-MlvJobInstance -Wait -WhatIf");
+        (var byId, var byIdRequests) = RunLogged($"Stop-MlvJobInstance {id} {Gold} -WhatIf");
+        (var piped, var pipedRequests) = RunLogged("$job | Stop-MlvJobInstance -Wait -WhatIf");
 
         // A dry run reads each job (so an unknown id is the real run's error); it sends no cancellation.
         byId.ThrowIfFailed();
@@ -448,12 +447,12 @@ public sealed class JobInstanceTests : JobTestBase
     public void StopOnAFinishedJobIsAWarningNotAnError()
     {
         Control.AddHistory("Sales", "Gold", new { count = 1 });
-        Guid id = IdOf(RunOk($"Get-MlvJobInstance {Gold}").Output.Single());
+        var id = IdOf(RunOk($"Get-MlvJobInstance {Gold}").Output.Single());
 
-        PsResult result = RunOk($"Stop-MlvJobInstance {id} {Gold} -Confirm:$false");
+        var result = RunOk($"Stop-MlvJobInstance {id} {Gold} -Confirm:$false");
 
         Assert.Empty(result.Output);
-        WarningRecord warning = Assert.Single(result.Warnings);
+        var warning = Assert.Single(result.Warnings);
         Assert.Contains("has already ended; there is nothing to cancel", warning.Message);
     }
 
@@ -462,9 +461,9 @@ public sealed class JobInstanceTests : JobTestBase
     {
         Control.SetSettings(new { jobAlreadyCompletedStatus = 409 });
         Control.AddHistory("Sales", "Gold", new { count = 1 });
-        Guid id = IdOf(RunOk($"Get-MlvJobInstance {Gold}").Output.Single());
+        var id = IdOf(RunOk($"Get-MlvJobInstance {Gold}").Output.Single());
 
-        PsResult result = RunOk($"Stop-MlvJobInstance {id} {Gold} -Wait -Confirm:$false");
+        var result = RunOk($"Stop-MlvJobInstance {id} {Gold} -Wait -Confirm:$false");
 
         Assert.Equal("Completed", Text(Assert.Single(result.Output), "Status"));
         Assert.Single(result.Warnings);
@@ -473,11 +472,11 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void StopOnAnUnknownJobIsObjectNotFound()
     {
-        Guid unknown = Guid.NewGuid();
+        var unknown = Guid.NewGuid();
 
-        PsResult result = Ps.Run($"Stop-MlvJobInstance {unknown} {Gold} -Confirm:$false");
+        var result = Ps.Run($"Stop-MlvJobInstance {unknown} {Gold} -Confirm:$false");
 
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("JobInstanceNotFound,", error.FullyQualifiedErrorId);
         Assert.Equal(unknown, error.TargetObject);
     }
@@ -497,7 +496,7 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void StopIsHighImpact()
     {
-        PsResult result = RunOk("(Get-Command Stop-MlvJobInstance).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact");
+        var result = RunOk("(Get-Command Stop-MlvJobInstance).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact");
 
         Assert.Equal("High", result.Output.Single().ToString());
     }

@@ -16,11 +16,11 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void ListsEveryLakehouseOfEveryWorkspaceWithItsWorkspaceNameAndNoOtherItems()
     {
-        PsResult result = RunOk("Get-MlvLakehouse");
+        var result = RunOk("Get-MlvLakehouse");
 
         Assert.Equal(new[] { "Finance/Ledger", "Sales/Bronze", "Sales/Gold", "Sales/Silver" },
             result.Output.Select(l => $"{Text(l, "WorkspaceName")}/{Text(l, "DisplayName")}").OrderBy(n => n));
-        PSObject gold = result.Output.Single(l => Text(l, "DisplayName") == "Gold");
+        var gold = result.Output.Single(l => Text(l, "DisplayName") == "Gold");
         Assert.Equal(LakehouseId("Gold"), Prop(gold, "Id"));
         Assert.Equal(LakehouseId("Gold"), Prop(gold, "LakehouseId"));
         Assert.Equal("Gold", Prop(gold, "LakehouseName"));
@@ -30,7 +30,7 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void WorkspaceNameWildcardsSpanWorkspaces()
     {
-        PsResult result = RunOk("Get-MlvLakehouse -WorkspaceName Sal*, Fin*");
+        var result = RunOk("Get-MlvLakehouse -WorkspaceName Sal*, Fin*");
 
         Assert.Equal(4, result.Output.Count);
         Assert.Equal(new[] { "Bronze", "Gold", "Ledger", "Silver" }, result.Output.Select(l => Text(l, "DisplayName")).OrderBy(n => n));
@@ -39,7 +39,7 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void NameWildcardsFilterAcrossWorkspacesCaseInsensitively()
     {
-        PsResult result = RunOk("Get-MlvLakehouse -Name *L*");
+        var result = RunOk("Get-MlvLakehouse -Name *L*");
 
         Assert.Equal(new[] { "Gold", "Ledger", "Silver" }, result.Output.Select(l => Text(l, "DisplayName")).OrderBy(n => n));
     }
@@ -47,7 +47,7 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void NameIsPositional()
     {
-        PsResult result = RunOk("Get-MlvLakehouse Gold -WorkspaceName Sales");
+        var result = RunOk("Get-MlvLakehouse Gold -WorkspaceName Sales");
 
         Assert.Equal("Gold", Text(Assert.Single(result.Output), "DisplayName"));
     }
@@ -55,10 +55,10 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void ALiteralNameThatMatchesNothingIsAnErrorAndTheOtherNamesStillCome()
     {
-        PsResult result = Ps.Run("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Platinum");
+        var result = Ps.Run("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Platinum");
 
         Assert.Equal("Gold", Text(Assert.Single(result.Output), "DisplayName"));
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("LakehouseNotFound,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
         Assert.Equal("Platinum", error.TargetObject);
@@ -68,7 +68,7 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void AWildcardThatMatchesNothingIsNoError()
     {
-        PsResult result = RunOk("Get-MlvLakehouse -Name Plat*");
+        var result = RunOk("Get-MlvLakehouse -Name Plat*");
 
         Assert.Empty(result.Output);
     }
@@ -76,9 +76,9 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void AWorkspaceNameThatMatchesNothingIsAnError()
     {
-        PsResult result = Ps.Run("Get-MlvLakehouse -WorkspaceName Marketing");
+        var result = Ps.Run("Get-MlvLakehouse -WorkspaceName Marketing");
 
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("WorkspaceNotFound,", error.FullyQualifiedErrorId);
         Assert.Equal("Marketing", error.TargetObject);
         Assert.Empty(result.Output);
@@ -87,12 +87,12 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void IdWithAWorkspaceIsOneDirectRead()
     {
-        Guid gold = LakehouseId("Gold");
+        var gold = LakehouseId("Gold");
 
-        (PsResult result, var requests) = RunLogged($"Get-MlvLakehouse -WorkspaceId {Emulator.WorkspaceId("Sales")} -Id {gold}");
+        (var result, var requests) = RunLogged($"Get-MlvLakehouse -WorkspaceId {Emulator.WorkspaceId("Sales")} -Id {gold}");
 
         result.ThrowIfFailed();
-        PSObject lakehouse = Assert.Single(result.Output);
+        var lakehouse = Assert.Single(result.Output);
         Assert.Equal("Gold", Text(lakehouse, "DisplayName"));
         Assert.Equal("Sales", Text(lakehouse, "WorkspaceName"));
         Assert.Contains(requests, r => r.Method == "GET" && r.Path.EndsWith($"/lakehouses/{gold}", StringComparison.OrdinalIgnoreCase));
@@ -102,7 +102,7 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void IdWithoutAWorkspaceIsFoundInWhicheverWorkspaceHasIt()
     {
-        PsResult result = RunOk($"Get-MlvLakehouse -Id {LakehouseId("Ledger", "Finance")}, {LakehouseId("Bronze")}");
+        var result = RunOk($"Get-MlvLakehouse -Id {LakehouseId("Ledger", "Finance")}, {LakehouseId("Bronze")}");
 
         Assert.Equal(new[] { "Finance/Ledger", "Sales/Bronze" }, result.Output.Select(l => $"{Text(l, "WorkspaceName")}/{Text(l, "DisplayName")}").OrderBy(n => n));
     }
@@ -110,11 +110,11 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void AnUnknownIdIsObjectNotFoundWithTheIdAsTarget()
     {
-        Guid unknown = Guid.NewGuid();
+        var unknown = Guid.NewGuid();
 
-        PsResult result = Ps.Run($"Get-MlvLakehouse -WorkspaceName Sales -Id {unknown}");
+        var result = Ps.Run($"Get-MlvLakehouse -WorkspaceName Sales -Id {unknown}");
 
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("LakehouseNotFound,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
         Assert.Equal(unknown, error.TargetObject);
@@ -123,11 +123,11 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void AnUnknownIdInAGivenWorkspaceIdIsObjectNotFound()
     {
-        Guid unknown = Guid.NewGuid();
+        var unknown = Guid.NewGuid();
 
-        PsResult result = Ps.Run($"Get-MlvLakehouse -WorkspaceId {Emulator.WorkspaceId("Sales")} -Id {unknown}");
+        var result = Ps.Run($"Get-MlvLakehouse -WorkspaceId {Emulator.WorkspaceId("Sales")} -Id {unknown}");
 
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("LakehouseNotFound,", error.FullyQualifiedErrorId);
         Assert.Equal(unknown, error.TargetObject);
         Assert.Contains("Get-MlvLakehouse -WorkspaceId", error.Exception.Message);
@@ -136,7 +136,7 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void WorkspacesPipeIntoGetMlvLakehouse()
     {
-        PsResult result = RunOk("Get-MlvWorkspace -Name Finance | Get-MlvLakehouse");
+        var result = RunOk("Get-MlvWorkspace -Name Finance | Get-MlvLakehouse");
 
         Assert.Equal("Ledger", Text(Assert.Single(result.Output), "DisplayName"));
     }
@@ -144,7 +144,7 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void LakehousesPipeBackIntoGetMlvLakehouseByName()
     {
-        PsResult result = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Get-MlvLakehouse");
+        var result = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Get-MlvLakehouse");
 
         Assert.Equal(new[] { "Gold", "Silver" }, result.Output.Select(l => Text(l, "DisplayName")).OrderBy(n => n));
     }
@@ -154,7 +154,7 @@ public sealed class LakehouseTests : JobTestBase
     {
         RunOk("Get-MlvLakehouse -WorkspaceName Sales");
 
-        (PsResult result, var requests) = RunLogged("Get-MlvLakehouse -WorkspaceName Finance");
+        (var result, var requests) = RunLogged("Get-MlvLakehouse -WorkspaceName Finance");
 
         result.ThrowIfFailed();
         Assert.DoesNotContain(requests, r => r.Path.TrimEnd('/').EndsWith("/workspaces", StringComparison.OrdinalIgnoreCase));
@@ -163,21 +163,21 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void EmptyLakehouseIdIsRefusedBeforeAnyRequest()
     {
-        ErrorRecord error = AssertRefused($"Get-MlvLakehouse -Id {Guid.Empty}", "InvalidLakehouseId", ErrorCategory.InvalidArgument);
+        var error = AssertRefused($"Get-MlvLakehouse -Id {Guid.Empty}", "InvalidLakehouseId", ErrorCategory.InvalidArgument);
         Assert.Equal(Guid.Empty, error.TargetObject);
     }
 
     [Fact]
     public void EmptyWorkspaceIdIsRefusedBeforeAnyRequest()
     {
-        ErrorRecord error = AssertRefused($"Get-MlvLakehouse -WorkspaceId {Guid.Empty}", "InvalidWorkspaceId", ErrorCategory.InvalidArgument);
+        var error = AssertRefused($"Get-MlvLakehouse -WorkspaceId {Guid.Empty}", "InvalidWorkspaceId", ErrorCategory.InvalidArgument);
         Assert.Equal(Guid.Empty, error.TargetObject);
     }
 
     [Fact]
     public void MalformedIdIsRefusedByParameterBindingBeforeAnyRequest()
     {
-        ErrorRecord error = AssertRefused("Get-MlvLakehouse -Id not-a-guid", "CannotConvertArgumentNoMessage", ErrorCategory.InvalidArgument);
+        var error = AssertRefused("Get-MlvLakehouse -Id not-a-guid", "CannotConvertArgumentNoMessage", ErrorCategory.InvalidArgument);
         Assert.Contains("not-a-guid", error.Exception.Message);
     }
 
@@ -190,9 +190,9 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void GetMlvWorkspaceById()
     {
-        PsResult result = RunOk($"Get-MlvWorkspace -Id {Emulator.WorkspaceId("Finance")}");
+        var result = RunOk($"Get-MlvWorkspace -Id {Emulator.WorkspaceId("Finance")}");
 
-        PSObject workspace = Assert.Single(result.Output);
+        var workspace = Assert.Single(result.Output);
         Assert.Equal("Finance", Text(workspace, "DisplayName"));
         Assert.Equal(Emulator.WorkspaceId("Finance"), Prop(workspace, "WorkspaceId"));
         Assert.Equal("Finance", Text(workspace, "WorkspaceName"));
@@ -201,11 +201,11 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void GetMlvWorkspaceWithAnUnknownIdIsObjectNotFound()
     {
-        Guid unknown = Guid.NewGuid();
+        var unknown = Guid.NewGuid();
 
-        PsResult result = Ps.Run($"Get-MlvWorkspace -Id {unknown}");
+        var result = Ps.Run($"Get-MlvWorkspace -Id {unknown}");
 
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
         Assert.Equal(unknown, error.TargetObject);
     }
@@ -213,7 +213,7 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void GetMlvWorkspaceTakesNamesFromThePipelineByPropertyName()
     {
-        PsResult result = RunOk("Get-MlvLakehouse -Name Ledger | Get-MlvWorkspace");
+        var result = RunOk("Get-MlvLakehouse -Name Ledger | Get-MlvWorkspace");
 
         Assert.Equal("Finance", Text(Assert.Single(result.Output), "DisplayName"));
     }
@@ -221,7 +221,7 @@ public sealed class LakehouseTests : JobTestBase
     [Fact]
     public void GetMlvWorkspaceWithoutNamesListsAll()
     {
-        PsResult result = RunOk("Get-MlvWorkspace");
+        var result = RunOk("Get-MlvWorkspace");
 
         Assert.Equal(new[] { "Finance", "Sales" }, result.Output.Select(w => Text(w, "DisplayName")).OrderBy(n => n));
     }

@@ -2,7 +2,6 @@ using System;
 using System.Collections;
 using System.IO;
 using System.Linq;
-using System.Management.Automation;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using MlvFabric.Tests.Infrastructure;
@@ -17,7 +16,7 @@ public sealed class ModuleLayoutTests
     [Fact]
     public void CmdletAssemblyReferencesNoAuthStackAssembly()
     {
-        string[] references = ReferencedAssemblies(Path.Combine(Bin, "MlvFabric.dll"));
+        var references = ReferencedAssemblies(Path.Combine(Bin, "MlvFabric.dll"));
 
         Assert.Contains("MlvFabric.Client", references);
         Assert.DoesNotContain(references, r =>
@@ -32,11 +31,11 @@ public sealed class ModuleLayoutTests
     [Fact]
     public void LoaderIsBuiltForTheOldestSupportedPowerShell7Runtime()
     {
-        string[] references = ReferencedAssemblies(Path.Combine(Bin, "MlvFabric.Loader.dll"));
+        var references = ReferencedAssemblies(Path.Combine(Bin, "MlvFabric.Loader.dll"));
         using var stream = File.OpenRead(Path.Combine(Bin, "MlvFabric.Loader.dll"));
         using var pe = new PEReader(stream);
-        MetadataReader md = pe.GetMetadataReader();
-        Version runtime = md.AssemblyReferences.Select(h => md.GetAssemblyReference(h)).First(r => md.GetString(r.Name) == "System.Runtime").Version;
+        var md = pe.GetMetadataReader();
+        var runtime = md.AssemblyReferences.Select(h => md.GetAssemblyReference(h)).First(r => md.GetString(r.Name) == "System.Runtime").Version;
 
         Assert.Equal(8, runtime.Major); // net8.0 = PowerShell 7.4
         Assert.DoesNotContain(references, r => r.StartsWith("MlvFabric", StringComparison.Ordinal) || r.StartsWith("Azure", StringComparison.Ordinal));
@@ -47,7 +46,7 @@ public sealed class ModuleLayoutTests
     public void TheClientAssemblyCarriesTheModulesVersion()
     {
         using var reader = new PEReader(File.OpenRead(Path.Combine(Bin, "Dependencies", "MlvFabric.Client.dll")));
-        Version version = reader.GetMetadataReader().GetAssemblyDefinition().Version;
+        var version = reader.GetMetadataReader().GetAssemblyDefinition().Version;
 
         Assert.Equal(ModuleLocator.ModuleVersion, version.ToString(3));
     }
@@ -55,11 +54,11 @@ public sealed class ModuleLayoutTests
     [Fact]
     public void LayoutKeepsDependenciesOutOfPowerShellsProbingPath()
     {
-        string[] binFiles = Directory.GetFiles(Bin, "*.dll").Select(Path.GetFileName).ToArray()!;
+        var binFiles = Directory.GetFiles(Bin, "*.dll").Select(Path.GetFileName).ToArray()!;
         Assert.Equal(new[] { "MlvFabric.Loader.dll", "MlvFabric.dll" }, binFiles.OrderBy(f => f, StringComparer.Ordinal));
 
-        string dependencies = Path.Combine(Bin, "Dependencies");
-        foreach (string expected in new[] { "MlvFabric.Client.dll", "Azure.Core.dll", "Azure.Identity.dll", "Microsoft.Identity.Client.dll" })
+        var dependencies = Path.Combine(Bin, "Dependencies");
+        foreach (var expected in new[] { "MlvFabric.Client.dll", "Azure.Core.dll", "Azure.Identity.dll", "Microsoft.Identity.Client.dll" })
         {
             Assert.True(File.Exists(Path.Combine(dependencies, expected)), expected + " missing from bin/Dependencies");
         }
@@ -70,16 +69,16 @@ public sealed class ModuleLayoutTests
     [Fact]
     public void ImportingTheRootManifestSaysToImportTheBuiltModule()
     {
-        using PsSession ps = PsSession.Create(importModule: false);
-        PsResult result = ps.Run($"Import-Module '{Path.Combine(ModuleLocator.RepoRoot, "MlvFabric.psd1")}'");
+        using var ps = PsSession.Create(importModule: false);
+        var result = ps.Run($"Import-Module '{Path.Combine(ModuleLocator.RepoRoot, "MlvFabric.psd1")}'");
 
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        var error = Assert.Single(result.AllErrors);
         Assert.Contains("MlvFabric's source folder, not the module", error.Exception.Message, StringComparison.Ordinal);
         Assert.Contains($"Import-Module '{ModuleLocator.ManifestPath}'", error.Exception.Message, StringComparison.Ordinal);
         Assert.Empty(ps.Run("Get-Module MlvFabric").Output);
 
         // The built manifest is the root one with the built module's lines switched on and the check left out.
-        Hashtable built = ManifestData.Read(ModuleLocator.ManifestPath);
+        var built = ManifestData.Read(ModuleLocator.ManifestPath);
         Assert.Null(built["ScriptsToProcess"]);
         Assert.Equal(new[] { "MlvFabric.types.ps1xml" }, ((object[])built["TypesToProcess"]!).Select(t => t.ToString()));
         Assert.All((object[])built["FormatsToProcess"]!, f => Assert.True(File.Exists(Path.Combine(ModuleLocator.ModuleDirectory, f.ToString()!)), f + " is listed but not laid out"));
@@ -89,14 +88,14 @@ public sealed class ModuleLayoutTests
     [Fact]
     public void ManifestPassesTestModuleManifestAndExportsExplicitCmdlets()
     {
-        using PsSession ps = PsSession.Create(importModule: false);
-        PsResult result = ps.Run($"Test-ModuleManifest -Path '{ModuleLocator.ManifestPath}' -ErrorAction Stop");
+        using var ps = PsSession.Create(importModule: false);
+        var result = ps.Run($"Test-ModuleManifest -Path '{ModuleLocator.ManifestPath}' -ErrorAction Stop");
         result.ThrowIfFailed();
-        PSObject manifest = Assert.Single(result.Output);
+        var manifest = Assert.Single(result.Output);
         Assert.Equal(ModuleLocator.ModuleVersion, manifest.Properties["Version"].Value.ToString());
 
-        Hashtable data = ManifestData.Read(ModuleLocator.ManifestPath);
-        object[] cmdlets = (object[])data["CmdletsToExport"]!;
+        var data = ManifestData.Read(ModuleLocator.ManifestPath);
+        var cmdlets = (object[])data["CmdletsToExport"]!;
         Assert.DoesNotContain(cmdlets, c => c.ToString()!.Contains('*'));
         Assert.Equal(new[] { "Core", "Desktop" }, ((object[])data["CompatiblePSEditions"]!).Select(e => e.ToString()).OrderBy(e => e));
         Assert.Equal("5.1", data["PowerShellVersion"]);
@@ -112,11 +111,11 @@ public sealed class ModuleLayoutTests
     [Fact]
     public void ImportExportsExactlyTheManifestCmdlets()
     {
-        using PsSession ps = PsSession.Create();
-        Hashtable data = ManifestData.Read(ModuleLocator.ManifestPath);
-        string[] expected = ((object[])data["CmdletsToExport"]!).Select(c => c.ToString()!).OrderBy(c => c).ToArray();
+        using var ps = PsSession.Create();
+        var data = ManifestData.Read(ModuleLocator.ManifestPath);
+        var expected = ((object[])data["CmdletsToExport"]!).Select(c => c.ToString()!).OrderBy(c => c).ToArray();
 
-        PsResult commands = ps.Run("Get-Command -Module MlvFabric");
+        var commands = ps.Run("Get-Command -Module MlvFabric");
         commands.ThrowIfFailed();
         Assert.Equal(expected, commands.Output.Select(c => c.Properties["Name"].Value.ToString()).OrderBy(c => c).ToArray());
     }
@@ -124,12 +123,12 @@ public sealed class ModuleLayoutTests
     [Fact]
     public void ImportModuleForceKeepsTheCmdletsWorking()
     {
-        using PsSession ps = PsSession.Create();
-        PsResult result = ps.Run($"Import-Module '{ModuleLocator.ManifestPath}' -Force -ErrorAction Stop; Import-Module '{ModuleLocator.ManifestPath}' -Force -ErrorAction Stop; (Get-Command -Module MlvFabric).Count; Get-MlvContext");
+        using var ps = PsSession.Create();
+        var result = ps.Run($"Import-Module '{ModuleLocator.ManifestPath}' -Force -ErrorAction Stop; Import-Module '{ModuleLocator.ManifestPath}' -Force -ErrorAction Stop; (Get-Command -Module MlvFabric).Count; Get-MlvContext");
         result.ThrowIfFailed();
         Assert.True((int)result.Output[0].BaseObject >= 4);
 
-        PsResult removed = ps.Run($"Remove-Module MlvFabric; Import-Module '{ModuleLocator.ManifestPath}' -ErrorAction Stop; (Get-Command Connect-MlvFabric).Name");
+        var removed = ps.Run($"Remove-Module MlvFabric; Import-Module '{ModuleLocator.ManifestPath}' -ErrorAction Stop; (Get-Command Connect-MlvFabric).Name");
         removed.ThrowIfFailed();
         Assert.Equal("Connect-MlvFabric", removed.Output.Single().ToString());
     }
@@ -138,7 +137,7 @@ public sealed class ModuleLayoutTests
     {
         using var stream = File.OpenRead(path);
         using var pe = new PEReader(stream);
-        MetadataReader md = pe.GetMetadataReader();
+        var md = pe.GetMetadataReader();
         return md.AssemblyReferences.Select(h => md.GetString(md.GetAssemblyReference(h).Name)).ToArray();
     }
 }

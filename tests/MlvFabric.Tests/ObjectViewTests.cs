@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Management.Automation;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using MlvFabric.Hosting;
@@ -26,7 +25,7 @@ public sealed class ObjectViewTests : JobTestBase
 
     private const string TableMarker = "<<table>>";
 
-    private static readonly Dictionary<string, string> s_producers = new()
+    private static readonly Dictionary<string, string> Producers = new()
     {
         ["MlvFabric.Client.MlvWorkspace"] = "Get-MlvWorkspace",
         ["MlvFabric.Client.MlvLakehouse"] = "Get-MlvLakehouse -WorkspaceName Sales",
@@ -55,20 +54,20 @@ public sealed class ObjectViewTests : JobTestBase
     [Fact]
     public void EveryColumnOfEveryDefaultTableIsAPropertyOfThatName()
     {
-        List<(string Type, string[] Columns)> tables = TableViews().ToList();
-        Assert.Equal(s_producers.Keys.OrderBy(k => k), tables.Select(t => t.Type).OrderBy(k => k));
+        var tables = TableViews().ToList();
+        Assert.Equal(Producers.Keys.OrderBy(k => k), tables.Select(t => t.Type).OrderBy(k => k));
 
-        foreach ((string type, string[] columns) in tables)
+        foreach ((var type, var columns) in tables)
         {
-            foreach (string column in columns)
+            foreach (var column in columns)
             {
                 // Under strict mode a missing property throws; Where-Object and the property read must both work.
-                PsResult result = Ps.Run(
-                    $"Set-StrictMode -Version Latest; $all = @({s_producers[type]}); " +
+                var result = Ps.Run(
+                    $"Set-StrictMode -Version Latest; $all = @({Producers[type]}); " +
                     $"$first = $all[0]; [pscustomobject]@{{ Value = $first.{column}; Matching = @($all | Where-Object {column} -eq $first.{column}).Count; Count = $all.Count }}");
                 result.ThrowIfFailed();
-                PSObject row = Assert.Single(result.Output);
-                Assert.True((int)Prop(row, "Count")! > 0, $"{s_producers[type]} returned nothing");
+                var row = Assert.Single(result.Output);
+                Assert.True((int)Prop(row, "Count")! > 0, $"{Producers[type]} returned nothing");
                 Assert.True((int)Prop(row, "Matching")! > 0, $"{type}: Where-Object {column} matches nothing: the column '{column}' is not a property.");
             }
         }
@@ -77,12 +76,12 @@ public sealed class ObjectViewTests : JobTestBase
     [Fact]
     public void NamesSelectAndFilterLikeTheTablesShowThem()
     {
-        PsResult result = RunOk(
+        var result = RunOk(
             "Set-StrictMode -Version Latest; " +
             "[pscustomobject]@{ Workspaces = @(Get-MlvWorkspace | ForEach-Object Name) -join ','; " +
             "Gold = (Get-MlvLakehouse -WorkspaceName Sales -Name Gold).Name; " +
             "G = @(Get-MlvLakehouse -WorkspaceName Sales | Where-Object Name -like 'G*').Count }");
-        PSObject row = Assert.Single(result.Output);
+        var row = Assert.Single(result.Output);
         Assert.Equal("Sales,Finance", Text(row, "Workspaces"));
         Assert.Equal("Gold", Text(row, "Gold"));
         Assert.Equal(1, Prop(row, "G"));
@@ -92,31 +91,31 @@ public sealed class ObjectViewTests : JobTestBase
     public void ValuesAreFlatForCsvAndJson()
     {
         // Export-Csv writes each property's ToString(); ConvertTo-Json writes a TimeSpan or a list as a whole object.
-        foreach (string producer in new[] { s_producers["MlvFabric.Client.MlvSchedule"], s_producers["MlvFabric.Client.MlvJobInstance"] })
+        foreach (var producer in new[] { Producers["MlvFabric.Client.MlvSchedule"], Producers["MlvFabric.Client.MlvJobInstance"] })
         {
-            PsResult result = RunOk($"{producer} | ForEach-Object {{ foreach ($p in $_.PSObject.Properties) {{ [pscustomobject]@{{ Name = $p.Name; Text = if ($null -ne $p.Value) {{ $p.Value.ToString() }}; Type = if ($null -ne $p.Value) {{ $p.Value.GetType().FullName }} }} }} }}");
+            var result = RunOk($"{producer} | ForEach-Object {{ foreach ($p in $_.PSObject.Properties) {{ [pscustomobject]@{{ Name = $p.Name; Text = if ($null -ne $p.Value) {{ $p.Value.ToString() }}; Type = if ($null -ne $p.Value) {{ $p.Value.GetType().FullName }} }} }} }}");
             Assert.NotEmpty(result.Output);
-            foreach (PSObject property in result.Output)
+            foreach (var property in result.Output)
             {
-                string name = Text(property, "Name")!;
-                string text = Text(property, "Text") ?? "";
+                var name = Text(property, "Name")!;
+                var text = Text(property, "Text") ?? "";
                 Assert.False(Regex.IsMatch(text, @"System\.|MlvFabric\.|`\d\["), $"{producer}: {name} prints as '{text}', a type name, in CSV.");
                 Assert.NotEqual("System.TimeSpan", Text(property, "Type"));
             }
         }
 
-        PsResult job = RunOk("Get-MlvJobInstance -WorkspaceName Sales -LakehouseName Gold -First 1 | ForEach-Object { [pscustomobject]@{ Duration = $_.Duration; Seconds = $_.DurationSeconds; Failure = $_.Failure; Offset = $_.Start.Offset; StartUtc = $_.StartTimeUtc } }");
-        PSObject flat = Assert.Single(job.Output);
+        var job = RunOk("Get-MlvJobInstance -WorkspaceName Sales -LakehouseName Gold -First 1 | ForEach-Object { [pscustomobject]@{ Duration = $_.Duration; Seconds = $_.DurationSeconds; Failure = $_.Failure; Offset = $_.Start.Offset; StartUtc = $_.StartTimeUtc } }");
+        var flat = Assert.Single(job.Output);
         Assert.Equal("01:02:05", Prop(flat, "Duration"));
         Assert.Equal(3725L, Prop(flat, "Seconds"));
         Assert.Equal("JobInstanceStatusFailed", Prop(flat, "Failure"));
         // Start is the same instant as StartTimeUtc, in this computer's zone with the offset it had then.
-        DateTime startUtc = DateTime.SpecifyKind((DateTime)Prop(flat, "StartUtc")!, DateTimeKind.Utc);
+        var startUtc = DateTime.SpecifyKind((DateTime)Prop(flat, "StartUtc")!, DateTimeKind.Utc);
         Assert.Equal(TimeZoneInfo.Local.GetUtcOffset(startUtc), Prop(flat, "Offset"));
 
-        PsResult schedules = RunOk("Get-MlvSchedule -WorkspaceName Sales -LakehouseName Gold | ForEach-Object { [pscustomobject]@{ Runs = $_.Runs; Configuration = $_.Configuration.ToString(); Summary = $_.Summary; Offset = $_.NextRun.Offset; NextRuns = $_.NextRunTimes.ToString() } }");
+        var schedules = RunOk("Get-MlvSchedule -WorkspaceName Sales -LakehouseName Gold | ForEach-Object { [pscustomobject]@{ Runs = $_.Runs; Configuration = $_.Configuration.ToString(); Summary = $_.Summary; Offset = $_.NextRun.Offset; NextRuns = $_.NextRunTimes.ToString() } }");
         Assert.Equal(2, schedules.Output.Count);
-        PSObject tokyo = schedules.Output.Single(s => Text(s, "Runs") == "gold_regions");
+        var tokyo = schedules.Output.Single(s => Text(s, "Runs") == "gold_regions");
         Assert.Equal(TimeSpan.FromHours(9), Prop(tokyo, "Offset"));
         Assert.Equal(Text(tokyo, "Summary"), Text(tokyo, "Configuration"));
         Assert.Matches(@"^\d{4}-\d\d-\d\dT21:00Z, ", Text(tokyo, "NextRuns"));
@@ -140,25 +139,25 @@ public sealed class ObjectViewTests : JobTestBase
             ["MlvFabric.Client.MlvScheduleSyncChange"] = new[] { "Action", "Status" },
         };
 
-        foreach ((string type, string producer) in s_producers)
+        foreach ((var type, var producer) in Producers)
         {
             // Only the table counts: progress and -WhatIf's host lines come before a marker.
-            string script = $"$ProgressPreference = 'SilentlyContinue'; $MlvSyncFile = '{_syncFile}'; $all = @({producer}); " +
+            var script = $"$ProgressPreference = 'SilentlyContinue'; $MlvSyncFile = '{_syncFile}'; $all = @({producer}); " +
                             $"$Host.UI.WriteLine('{TableMarker}'); $all | Out-Default";
-            string rendered = Render(script, width);
-            string text = rendered.Substring(rendered.IndexOf(TableMarker, StringComparison.Ordinal) + TableMarker.Length).TrimStart('\r', '\n');
-            string[] lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+            var rendered = Render(script, width);
+            var text = rendered.Substring(rendered.IndexOf(TableMarker, StringComparison.Ordinal) + TableMarker.Length).TrimStart('\r', '\n');
+            var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
             Assert.All(lines, l => Assert.True(l.Length <= width, $"{type} at {width} columns: a line of {l.Length} characters:\n{text}"));
             Assert.DoesNotContain("\u2026", text);
             Assert.DoesNotContain("...", text);
 
-            List<Dictionary<string, string>> rows = Cells(lines);
-            foreach (string column in checks[type])
+            var rows = Cells(lines);
+            foreach (var column in checks[type])
             {
-                List<string> expected = Ps.Run($"{producer} | ForEach-Object {{ [string]$_.{column} }}").Output.Select(o => o.ToString()).ToList();
+                var expected = Ps.Run($"{producer} | ForEach-Object {{ [string]$_.{column} }}").Output.Select(o => o.ToString()).ToList();
                 Assert.True(rows.Count == expected.Count, $"{type} at {width}: {rows.Count} rows for {expected.Count} objects:\n{text}");
                 Assert.True(
-                    expected.SequenceEqual(rows.Select(r => r.TryGetValue(column, out string? cell) ? cell : "<no column>")),
+                    expected.SequenceEqual(rows.Select(r => r.TryGetValue(column, out var cell) ? cell : "<no column>")),
                     $"{type} at {width} columns: the {column} column reads [{string.Join(" | ", rows.Select(r => r.GetValueOrDefault(column)))}], the objects say [{string.Join(" | ", expected)}]:\n{text}");
             }
 
@@ -180,18 +179,18 @@ public sealed class ObjectViewTests : JobTestBase
     private static List<Dictionary<string, string>> Cells(string[] lines)
     {
         var rows = new List<Dictionary<string, string>>();
-        for (int i = 1; i < lines.Length; i++)
+        for (var i = 1; i < lines.Length; i++)
         {
             if (!Regex.IsMatch(lines[i], @"^[- ]*-[- ]*$") || string.IsNullOrWhiteSpace(lines[i - 1]))
             {
                 continue;
             }
 
-            int[] starts = Regex.Matches(lines[i], "-+").Select(m => m.Index).ToArray();
-            string[] labels = starts.Select(s => Slice(lines[i - 1], s, Next(starts, s)).Trim()).ToArray();
+            var starts = Regex.Matches(lines[i], "-+").Select(m => m.Index).ToArray();
+            var labels = starts.Select(s => Slice(lines[i - 1], s, Next(starts, s)).Trim()).ToArray();
             Dictionary<string, string>? row = null;
             var raw = new Dictionary<string, string>();
-            for (int j = i + 1; j < lines.Length && !string.IsNullOrWhiteSpace(lines[j]); j++)
+            for (var j = i + 1; j < lines.Length && !string.IsNullOrWhiteSpace(lines[j]); j++)
             {
                 if (!string.IsNullOrWhiteSpace(Slice(lines[j], starts[0], Next(starts, starts[0]))) || row is null)
                 {
@@ -200,9 +199,9 @@ public sealed class ObjectViewTests : JobTestBase
                     raw = new Dictionary<string, string>();
                 }
 
-                for (int k = 0; k < starts.Length; k++)
+                for (var k = 0; k < starts.Length; k++)
                 {
-                    raw[labels[k]] = (raw.TryGetValue(labels[k], out string? before) ? before : "") + Slice(lines[j], starts[k], Next(starts, starts[k]));
+                    raw[labels[k]] = (raw.TryGetValue(labels[k], out var before) ? before : "") + Slice(lines[j], starts[k], Next(starts, starts[k]));
                     row[labels[k]] = raw[labels[k]].Trim();
                 }
             }
@@ -213,31 +212,31 @@ public sealed class ObjectViewTests : JobTestBase
 
     private static int Next(int[] starts, int start)
     {
-        int index = Array.IndexOf(starts, start);
+        var index = Array.IndexOf(starts, start);
         return index + 1 < starts.Length ? starts[index + 1] - 1 : int.MaxValue;
     }
 
     private static string Slice(string line, int start, int end)
     {
-        string padded = line.PadRight(Math.Min(end == int.MaxValue ? line.Length : end, 1000));
+        var padded = line.PadRight(Math.Min(end == int.MaxValue ? line.Length : end, 1000));
         return start >= padded.Length ? "" : padded.Substring(start, Math.Min(end, padded.Length) - start);
     }
 
     // The table views of the built module: the type each selects and its column labels.
     private static IEnumerable<(string Type, string[] Columns)> TableViews()
     {
-        foreach (string file in Directory.GetFiles(ModuleLocator.ModuleDirectory, "*.format.ps1xml"))
+        foreach (var file in Directory.GetFiles(ModuleLocator.ModuleDirectory, "*.format.ps1xml"))
         {
-            XDocument doc = XDocument.Load(file);
+            var doc = XDocument.Load(file);
             var selectionSets = doc.Descendants("SelectionSet").ToDictionary(
                 s => (string)s.Element("Name")!, s => s.Descendants("TypeName").Select(t => t.Value).ToArray());
-            foreach (XElement view in doc.Descendants("View").Where(v => v.Element("TableControl") is not null))
+            foreach (var view in doc.Descendants("View").Where(v => v.Element("TableControl") is not null))
             {
-                XElement selectedBy = view.Element("ViewSelectedBy")!;
-                IEnumerable<string> types = selectedBy.Elements("TypeName").Select(t => t.Value)
+                var selectedBy = view.Element("ViewSelectedBy")!;
+                var types = selectedBy.Elements("TypeName").Select(t => t.Value)
                     .Concat(selectedBy.Elements("SelectionSetName").SelectMany(s => selectionSets[s.Value]));
-                string[] columns = view.Descendants("TableColumnHeader").Select(h => (string)h.Element("Label")!).ToArray();
-                foreach (string type in types)
+                var columns = view.Descendants("TableColumnHeader").Select(h => (string)h.Element("Label")!).ToArray();
+                foreach (var type in types)
                 {
                     yield return (type, columns);
                 }
@@ -248,7 +247,7 @@ public sealed class ObjectViewTests : JobTestBase
     private string Render(string script, int width)
     {
         var writer = new StringWriter();
-        using PsSession ps = ConnectAsNewCaller(PsSession.Create(host: new TextHost(writer, width, plainText: true)));
+        using var ps = ConnectAsNewCaller(PsSession.Create(host: new TextHost(writer, width, plainText: true)));
         ps.Run(script).ThrowIfFailed();
         return writer.ToString();
     }

@@ -41,7 +41,7 @@ public sealed class PipelineObjectTests : JobTestBase
     {
         Ps.Run($"$piped = @({producer})").ThrowIfFailed();
 
-        ErrorRecord error = AssertRefused($"$piped | {consumer}", "PipedObjectNotAccepted", ErrorCategory.InvalidArgument);
+        var error = AssertRefused($"$piped | {consumer}", "PipedObjectNotAccepted", ErrorCategory.InvalidArgument);
 
         Assert.Contains("got " + got, error.Exception.Message, StringComparison.Ordinal);
         Assert.Contains(wanted, error.Exception.Message, StringComparison.Ordinal);
@@ -57,7 +57,7 @@ public sealed class PipelineObjectTests : JobTestBase
     {
         Ps.Run($"$piped = @({GoldSchedules})").ThrowIfFailed();
 
-        (PsResult result, var requests) = RunLogged($"$piped | {consumer}");
+        (var result, var requests) = RunLogged($"$piped | {consumer}");
 
         Assert.Equal(2, result.AllErrors.Count());
         Assert.All(result.AllErrors, e => Assert.StartsWith("PipedObjectNotAccepted,", e.FullyQualifiedErrorId, StringComparison.Ordinal));
@@ -71,7 +71,7 @@ public sealed class PipelineObjectTests : JobTestBase
     {
         Ps.Run($"$schedules = @({GoldSchedules})").ThrowIfFailed();
 
-        PsResult result = RunOk("$schedules | Get-MlvSchedule");
+        var result = RunOk("$schedules | Get-MlvSchedule");
 
         Assert.Equal(2, result.Output.Count);
         Assert.Equal(
@@ -94,7 +94,7 @@ public sealed class PipelineObjectTests : JobTestBase
     [Fact]
     public void APipedValueThatBindsNothingIsRefused()
     {
-        ErrorRecord error = AssertRefused("'Gold' | Start-MlvRefresh -WhatIf", "PipedObjectNotBindable", ErrorCategory.InvalidArgument);
+        var error = AssertRefused("'Gold' | Start-MlvRefresh -WhatIf", "PipedObjectNotBindable", ErrorCategory.InvalidArgument);
 
         Assert.Contains("'Gold'", error.Exception.Message, StringComparison.Ordinal);
         Assert.NotNull(error.ErrorDetails.RecommendedAction);

@@ -14,14 +14,14 @@ public sealed class QuickstartTests
     [Fact]
     public async System.Threading.Tasks.Task ReadmeQuickstartRunsAgainstTheEmulator()
     {
-        await using EmulatorServer emulator = await EmulatorServer.StartAsync(new EmulatorOptions { RetryAfterSeconds = 1, ManagedIdentitySecret = "mlvfabric-emulator" });
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { RetryAfterSeconds = 1, ManagedIdentitySecret = "mlvfabric-emulator" });
         using var spec = new SpecConformanceWatch(emulator);
-        string script = Quickstart.Extract(File.ReadAllText(Path.Combine(ModuleLocator.RepoRoot, "README.md")), emulator.BaseUri.ToString());
+        var script = Quickstart.Extract(File.ReadAllText(Path.Combine(ModuleLocator.RepoRoot, "README.md")), emulator.BaseUri.ToString());
         using var env = new EnvironmentScope(new Dictionary<string, string?> { ["IDENTITY_ENDPOINT"] = null, ["IDENTITY_HEADER"] = null });
         var output = new StringWriter();
-        using PsSession ps = PsSession.Create(host: new TextHost(output, 200, plainText: true));
+        using var ps = PsSession.Create(host: new TextHost(output, 200, plainText: true));
 
-        PsResult result = ps.Run("$ErrorActionPreference = 'Stop'\n& {\n" + script + "\n} | Out-Default");
+        var result = ps.Run("$ErrorActionPreference = 'Stop'\n& {\n" + script + "\n} | Out-Default");
 
         result.ThrowIfFailed();
         Assert.Contains("Sales", output.ToString());

@@ -46,10 +46,10 @@ public sealed class RefreshStatusTests : JobTestBase
         RunOk("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Bronze; Start-MlvRefresh -WorkspaceName Ops -LakehouseName Lakehouse0001; Start-MlvRefresh -WorkspaceName Ops -LakehouseName Lakehouse0002");
         Emulator.AdvanceClock(TimeSpan.FromSeconds(10));
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged("Get-MlvRefreshStatus");
+        (var result, var requests) = RunLogged("Get-MlvRefreshStatus");
         result.ThrowIfFailed();
 
-        string[] order = result.Output.Select(o => $"{Text(o, "WorkspaceName")}/{Text(o, "LakehouseName")}={Text(o, "Verdict")}").ToArray();
+        var order = result.Output.Select(o => $"{Text(o, "WorkspaceName")}/{Text(o, "LakehouseName")}={Text(o, "Verdict")}").ToArray();
         Assert.Equal(
             new[]
             {
@@ -58,7 +58,7 @@ public sealed class RefreshStatusTests : JobTestBase
             },
             order);
 
-        PSObject failing = result.Output[0];
+        var failing = result.Output[0];
         Assert.Equal(1, Prop(failing, "ConsecutiveFailures"));
         Assert.Equal("MLV_REFRESH_CONFLICT", Text(failing, "LastFailureCode"));
         Assert.Equal("Another refresh holds the lineage.", Text(failing, "LastFailureMessage"));
@@ -67,13 +67,13 @@ public sealed class RefreshStatusTests : JobTestBase
         Assert.Contains("last run failed: MLV_REFRESH_CONFLICT", Text(failing, "Reason"));
         Assert.False((bool)Prop(failing, "IsHealthy")!);
 
-        PSObject stale = result.Output[1];
+        var stale = result.Output[1];
         Assert.Equal(TimeSpan.FromHours(2), Prop(stale, "StaleAfter"));
         Assert.True((TimeSpan)Prop(stale, "SinceLastSuccess")! > TimeSpan.FromDays(2.9));
         Assert.Matches(@"^last success [3-6]d \d+h ago \(limit 2h\)$", Text(stale, "Reason"));
         Assert.IsType<DateTimeOffset>(Prop(stale, "LastSuccessEnd"));
 
-        PSObject neverRun = result.Output[2];
+        var neverRun = result.Output[2];
         Assert.Null(Prop(neverRun, "LastRun"));
         Assert.StartsWith("scheduled, never ran; next in ", Text(neverRun, "Reason"));
         Assert.Equal("Every hour", Text(neverRun, "ScheduleSummary"));
@@ -81,12 +81,12 @@ public sealed class RefreshStatusTests : JobTestBase
 
         Assert.Equal("no enabled schedule, never ran", Text(result.Output[3], "Reason"));
 
-        PSObject running = result.Output[5];
+        var running = result.Output[5];
         Assert.Equal("InProgress", Text(running, "LastRunStatus"));
         Assert.StartsWith("running ", Text(running, "Reason"));
         Assert.True((bool)Prop(running, "IsHealthy")!);
 
-        PSObject healthy = result.Output[6];
+        var healthy = result.Output[6];
         Assert.Equal("Completed", Text(healthy, "LastRunStatus"));
         Assert.Equal(0, Prop(healthy, "ConsecutiveFailures"));
         Assert.StartsWith("last success ", Text(healthy, "Reason"));
@@ -98,7 +98,7 @@ public sealed class RefreshStatusTests : JobTestBase
         AssertNoChange(requests);
 
         // The morning check: everything that is not healthy.
-        PsResult morning = RunOk("Get-MlvRefreshStatus -WorkspaceName 'Sales*' | Where-Object Verdict -ne Healthy");
+        var morning = RunOk("Get-MlvRefreshStatus -WorkspaceName 'Sales*' | Where-Object Verdict -ne Healthy");
         Assert.Equal(3, morning.Output.Count);
     }
 
@@ -114,7 +114,7 @@ public sealed class RefreshStatusTests : JobTestBase
         Emulator.SetClock(DateTime.UtcNow);
         RunOk("New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -Daily -At 02:00 -StartDateTime ([DateTime]::UtcNow.AddDays(1)) | Out-Null");
 
-        PSObject status = Assert.Single(RunOk("Get-MlvRefreshStatus -WorkspaceName Sales -LakehouseName Gold").Output);
+        var status = Assert.Single(RunOk("Get-MlvRefreshStatus -WorkspaceName Sales -LakehouseName Gold").Output);
 
         Assert.Equal("Stale", Text(status, "Verdict"));
         Assert.Equal(TimeSpan.FromHours(25), Prop(status, "StaleAfter"));
@@ -130,13 +130,13 @@ public sealed class RefreshStatusTests : JobTestBase
         RunOk("New-MlvExecutionDefinition -WorkspaceName Sales -LakehouseName Gold -Name kpis -SelectedMlv gold.kpi_summary | Out-Null");
         RunOk("New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -Daily -At 02:00 -TimeZone UTC -ExecutionDefinition kpis -StartDateTime ([DateTime]::UtcNow.AddDays(1)) | Out-Null");
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged("Get-MlvRefreshStatus -WorkspaceName Sales -LakehouseName Gold, Silver");
+        (var result, var requests) = RunLogged("Get-MlvRefreshStatus -WorkspaceName Sales -LakehouseName Gold, Silver");
         result.ThrowIfFailed();
 
-        PSObject gold = result.Output.Single(o => Text(o, "LakehouseName") == "Gold");
+        var gold = result.Output.Single(o => Text(o, "LakehouseName") == "Gold");
         Assert.Equal("NeverRun", Text(gold, "Verdict"));
         Assert.Equal("Every day at 02:00 (UTC) [kpis]", Text(gold, "ScheduleSummary"));
-        PSObject schedule = PSObject.AsPSObject(((System.Collections.IEnumerable)Prop(gold, "Schedules")!).Cast<object>().Single());
+        var schedule = PSObject.AsPSObject(((System.Collections.IEnumerable)Prop(gold, "Schedules")!).Cast<object>().Single());
         Assert.Equal("kpis", Text(schedule, "ExecutionDefinitionName"));
         Assert.Equal(TimeSpan.FromHours(25), Prop(gold, "StaleAfter"));
         // The definitions are listed only where an enabled schedule runs one.
@@ -154,12 +154,12 @@ public sealed class RefreshStatusTests : JobTestBase
         Control.AddHistory("Sales", "Bronze", new { count = 30, intervalMinutes = 60, durationSeconds = 60 });
         Control.AddHistory("Sales", "Silver", new { count = 40, intervalMinutes = 60, durationSeconds = 60 });
         {
-            long mark = Log.Mark();
-            PsResult result = Ps.Run("Get-MlvRefreshStatus -WorkspaceName Sales -LakehouseName Bronze, Silver -StaleAfter 365.00:00:00");
+            var mark = Log.Mark();
+            var result = Ps.Run("Get-MlvRefreshStatus -WorkspaceName Sales -LakehouseName Bronze, Silver -StaleAfter 365.00:00:00");
             result.ThrowIfFailed();
-            List<LoggedRequest> requests = Log.Since(mark);
+            var requests = Log.Since(mark);
 
-            PSObject bronze = result.Output.Single(o => Text(o, "LakehouseName") == "Bronze");
+            var bronze = result.Output.Single(o => Text(o, "LakehouseName") == "Bronze");
             Assert.Equal("Failing", Text(bronze, "Verdict"));
             Assert.Equal(25, Prop(bronze, "ConsecutiveFailures"));
             Assert.Equal("MLV_SPARK_SESSION_REQUEST_SUBMISSION_FAILED", Text(bronze, "LastFailureCode"));
@@ -174,7 +174,7 @@ public sealed class RefreshStatusTests : JobTestBase
     [Fact]
     public void TakesPipedLakehousesStreamsAndReportsProgressAndCost()
     {
-        PsResult result = RunOk("Get-MlvLakehouse -WorkspaceName Sales | Get-MlvRefreshStatus -Stream -Verbose");
+        var result = RunOk("Get-MlvLakehouse -WorkspaceName Sales | Get-MlvRefreshStatus -Stream -Verbose");
 
         Assert.Equal(new[] { "Bronze", "Gold", "Silver" }, result.Output.Select(o => Text(o, "LakehouseName")).OrderBy(n => n).ToArray());
         Assert.All(result.Output, o => Assert.Equal("NoSchedule", Text(o, "Verdict")));
@@ -188,28 +188,28 @@ public sealed class RefreshStatusTests : JobTestBase
     {
         RunOk($"New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold {HourlyFromTomorrow} | Out-Null");
         var writer = new StringWriter();
-        using (PsSession hosted = ConnectAsNewCaller(PsSession.Create(host: new TextHost(writer, 80, plainText: true))))
+        using (var hosted = ConnectAsNewCaller(PsSession.Create(host: new TextHost(writer, 80, plainText: true))))
         {
             hosted.Run("Get-MlvRefreshStatus -WorkspaceName Sales -ProgressAction SilentlyContinue | Out-Default").ThrowIfFailed();
         }
 
-        string[] lines = writer.ToString().Replace("\r\n", "\n").Split('\n').Where(l => l.Trim().Length > 0).ToArray();
+        var lines = writer.ToString().Replace("\r\n", "\n").Split('\n').Where(l => l.Trim().Length > 0).ToArray();
         Assert.All(lines, l => Assert.True(l.Length <= 80, $"Wider than 80 columns: '{l}'"));
         Assert.Matches(@"^Verdict\s+WorkspaceName\s+LakehouseName\s+Reason$", lines[0]);
         Assert.Contains(lines, l => l.StartsWith("NeverRun", StringComparison.Ordinal) && l.Contains("Gold", StringComparison.Ordinal));
 
-        PSObject sample = RunOk("Get-MlvRefreshStatus -WorkspaceName Sales -LakehouseName Gold").Output.Single();
+        var sample = RunOk("Get-MlvRefreshStatus -WorkspaceName Sales -LakehouseName Gold").Output.Single();
         FormatViewAssert.ColumnsAreRealProperties("MlvFabric.RefreshStatus.format.ps1xml", "MlvFabric.Client.MlvRefreshStatus", sample);
     }
 
     [Fact]
     public void BadInputIsRefusedBeforeAnyRequest()
     {
-        ErrorRecord error = AssertRefused("Get-MlvRefreshStatus -WorkspaceName Sales -StaleAfter 00:00:00", "InvalidStaleAfter", ErrorCategory.InvalidArgument);
+        var error = AssertRefused("Get-MlvRefreshStatus -WorkspaceName Sales -StaleAfter 00:00:00", "InvalidStaleAfter", ErrorCategory.InvalidArgument);
         Assert.Contains("-StaleAfter must be positive", error.Exception.Message);
 
-        PsResult missing = Ps.Run("Get-MlvRefreshStatus -WorkspaceName Sales -LakehouseName Platinum");
-        ErrorRecord notFound = Assert.Single(missing.AllErrors);
+        var missing = Ps.Run("Get-MlvRefreshStatus -WorkspaceName Sales -LakehouseName Platinum");
+        var notFound = Assert.Single(missing.AllErrors);
         Assert.StartsWith("LakehouseNotFound,", notFound.FullyQualifiedErrorId);
         Assert.Equal("Platinum", notFound.TargetObject);
         Assert.Empty(missing.Output);
@@ -222,7 +222,7 @@ public sealed class RefreshStatusTests : JobTestBase
     {
         using var http = new HttpClient { BaseAddress = Emulator.BaseUri };
         using var content = new StringContent(JsonSerializer.Serialize(new { workspace, count, namePrefix = "Lakehouse", mlvCount = 2 }), Encoding.UTF8, "application/json");
-        using HttpResponseMessage response = http.PostAsync("_emulator/seed/lakehouses", content).GetAwaiter().GetResult();
+        using var response = http.PostAsync("_emulator/seed/lakehouses", content).GetAwaiter().GetResult();
         Assert.True(response.IsSuccessStatusCode, $"POST /_emulator/seed/lakehouses: {(int)response.StatusCode}");
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -21,7 +20,7 @@ public sealed class RefreshTests : JobTestBase
     public RefreshTests(EmulatorFixture fixture, ITestOutputHelper output) : base(fixture)
     {
         _output = output;
-        foreach (string lakehouse in new[] { "Bronze", "Silver", "Gold" })
+        foreach (var lakehouse in new[] { "Bronze", "Silver", "Gold" })
         {
             Control.SetLakehouse("Sales", lakehouse, new { durationSeconds = 1.5, queueSeconds = 0.5 });
         }
@@ -30,14 +29,14 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void StartSubmitsOneJobAndEmitsItsInstanceWithoutPassThru()
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -Verbose");
+        (var result, var requests) = RunLogged($"Start-MlvRefresh {Gold} -Verbose");
 
         result.ThrowIfFailed();
-        PSObject job = Assert.Single(result.Output);
+        var job = Assert.Single(result.Output);
         Assert.Equal("NotStarted", Text(job, "Status"));
         Assert.Contains(result.Verbose, v => v.Message.EndsWith($"job instance {IdOf(job)}.", StringComparison.Ordinal));
         Assert.DoesNotContain(requests, r => r.Path.Contains("/jobs/instances/", StringComparison.OrdinalIgnoreCase));
-        LoggedRequest post = Assert.Single(requests, r => r.Method == "POST");
+        var post = Assert.Single(requests, r => r.Method == "POST");
         Assert.EndsWith($"/items/{LakehouseId("Gold")}/jobs/RefreshMaterializedLakeViews/instances", post.Path, StringComparison.OrdinalIgnoreCase);
         Assert.Null(post.Body);
         Assert.Equal(202, post.Status);
@@ -47,20 +46,20 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void TheStartedJobPipesIntoWaitAndStop()
     {
-        PsResult waited = RunOk($"Start-MlvRefresh {Gold} | Wait-MlvJobInstance");
+        var waited = RunOk($"Start-MlvRefresh {Gold} | Wait-MlvJobInstance");
         Assert.Equal("Completed", Text(Assert.Single(waited.Output), "Status"));
 
         Control.SetLakehouse("Sales", "Silver", new { durationSeconds = 60 });
-        PsResult stopped = RunOk("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Silver | Stop-MlvJobInstance -Wait -Confirm:$false");
+        var stopped = RunOk("Start-MlvRefresh -WorkspaceName Sales -LakehouseName Silver | Stop-MlvJobInstance -Wait -Confirm:$false");
         Assert.Equal("Cancelled", Text(Assert.Single(stopped.Output), "Status"));
     }
 
     [Fact]
     public void ABulkStartWithoutWaitShowsHowManyWereSubmitted()
     {
-        PsResult result = RunOk("Get-MlvLakehouse | Start-MlvRefresh");
+        var result = RunOk("Get-MlvLakehouse | Start-MlvRefresh");
 
-        List<ProgressRecord> records = result.Progress.Where(p => p.Activity == "Starting MLV refreshes").ToList();
+        var records = result.Progress.Where(p => p.Activity == "Starting MLV refreshes").ToList();
         Assert.Equal(new[] { "1 submitted", "2 submitted", "3 submitted", "4 submitted" }, records.Where(p => p.RecordType == ProgressRecordType.Processing).Select(p => p.StatusDescription));
         Assert.Equal(ProgressRecordType.Completed, records.Last().RecordType);
         Assert.Contains(records, p => p.CurrentOperation == "Finance/Ledger");
@@ -69,10 +68,10 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void PassThruIsStillAcceptedAndEmitsTheSubmittedInstanceOnce()
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -PassThru");
+        (var result, var requests) = RunLogged($"Start-MlvRefresh {Gold} -PassThru");
 
         result.ThrowIfFailed();
-        PSObject job = Assert.Single(result.Output);
+        var job = Assert.Single(result.Output);
         Assert.Equal("NotStarted", Text(job, "Status"));
         Assert.Equal("Manual", Text(job, "InvokeType"));
         Assert.Equal("Sales", Text(job, "WorkspaceName"));
@@ -85,9 +84,9 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void WaitEmitsTheCompletedInstanceWithItsDuration()
     {
-        PsResult result = RunOk($"Start-MlvRefresh {Gold} -Wait");
+        var result = RunOk($"Start-MlvRefresh {Gold} -Wait");
 
-        PSObject job = Assert.Single(result.Output);
+        var job = Assert.Single(result.Output);
         Assert.Equal("Completed", Text(job, "Status"));
         Assert.Equal("Gold", Text(job, "LakehouseName"));
         Assert.InRange((long)Prop(job, "DurationSeconds")!, 1L, 30L);
@@ -99,19 +98,19 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void PipedLakehousesAreAllRefreshedAndWaitedForWithOneProgressBar()
     {
-        PsResult result = RunOk("Get-MlvLakehouse -WorkspaceName Sales* | Start-MlvRefresh -Wait");
+        var result = RunOk("Get-MlvLakehouse -WorkspaceName Sales* | Start-MlvRefresh -Wait");
 
         Assert.Equal(new[] { "Bronze", "Gold", "Silver" }, result.Output.Select(j => Text(j, "LakehouseName")).OrderBy(n => n));
         Assert.All(result.Output, j => Assert.Equal("Completed", Text(j, "Status")));
 
         // One overall record (the parent) and one child record per job, tied to it.
-        List<ProgressRecord> parents = result.Progress.Where(p => p.ParentActivityId < 0).ToList();
+        var parents = result.Progress.Where(p => p.ParentActivityId < 0).ToList();
         Assert.NotEmpty(parents);
         Assert.Single(parents.Select(p => p.ActivityId).Distinct());
-        int parentId = parents[0].ActivityId;
+        var parentId = parents[0].ActivityId;
         Assert.Contains(parents, p => p.StatusDescription.Contains("of 3 done", StringComparison.Ordinal));
         Assert.Contains(parents, p => p.RecordType == ProgressRecordType.Completed);
-        List<ProgressRecord> children = result.Progress.Where(p => p.ParentActivityId == parentId).ToList();
+        var children = result.Progress.Where(p => p.ParentActivityId == parentId).ToList();
         Assert.Equal(new[] { "Sales/Bronze", "Sales/Gold", "Sales/Silver" }, children.Select(c => c.Activity).Distinct().OrderBy(a => a));
         Assert.Equal(3, children.Select(c => c.ActivityId).Distinct().Count());
         Assert.All(children.GroupBy(c => c.ActivityId), g => Assert.Equal(ProgressRecordType.Completed, g.Last().RecordType));
@@ -121,17 +120,17 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void APipedLakehouseOrJobInstanceRefreshesTheWholeLineage()
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged("Get-MlvLakehouse -WorkspaceName Sales -Name Gold | Start-MlvRefresh -Wait");
+        (var result, var requests) = RunLogged("Get-MlvLakehouse -WorkspaceName Sales -Name Gold | Start-MlvRefresh -Wait");
 
         result.ThrowIfFailed();
-        PSObject job = Assert.Single(result.Output);
+        var job = Assert.Single(result.Output);
         Assert.True(Control.Job(IdOf(job)).GetProperty("wholeLineage").GetBoolean());
-        LoggedRequest post = Assert.Single(requests, r => r.Method == "POST");
+        var post = Assert.Single(requests, r => r.Method == "POST");
         Assert.DoesNotContain("executionData", post.Body ?? string.Empty, StringComparison.OrdinalIgnoreCase);
 
         // A job instance carries an Id, but no execution definition: piped on, it starts a whole-lineage refresh too.
         Ps.SetVariable("job", job);
-        PSObject again = Assert.Single(RunOk("$job | Start-MlvRefresh -PassThru").Output);
+        var again = Assert.Single(RunOk("$job | Start-MlvRefresh -PassThru").Output);
         Assert.Equal("Gold", Text(again, "LakehouseName"));
         Assert.True(Control.Job(IdOf(again)).GetProperty("wholeLineage").GetBoolean());
     }
@@ -141,11 +140,11 @@ public sealed class RefreshTests : JobTestBase
     {
         Control.SetLakehouse("Sales", "Silver", new { failureRate = 1.0, failureCode = "MLV_SPARK_SESSION_REQUEST_SUBMISSION_FAILED", failureMessage = "No capacity." });
 
-        PsResult result = Ps.Run("Get-MlvLakehouse -WorkspaceName Sales | Start-MlvRefresh -Wait");
+        var result = Ps.Run("Get-MlvLakehouse -WorkspaceName Sales | Start-MlvRefresh -Wait");
 
         Assert.Null(result.Terminating);
         Assert.Equal(new[] { "Bronze", "Gold" }, result.Output.Select(j => Text(j, "LakehouseName")).OrderBy(n => n));
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("MlvRefreshFailed,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.OperationStopped, error.CategoryInfo.Category);
         Assert.Contains("MLV_SPARK_SESSION_REQUEST_SUBMISSION_FAILED: No capacity.", error.Exception.Message);
@@ -162,14 +161,14 @@ public sealed class RefreshTests : JobTestBase
     public void ADedupedStartWithoutAttachIfRunningWarnsAndEmitsTheDedupedInstance()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 8.0 });
-        Guid running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
+        var running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
 
-        PsResult result = RunOk($"Start-MlvRefresh {Gold} -Wait");
+        var result = RunOk($"Start-MlvRefresh {Gold} -Wait");
 
-        PSObject job = Assert.Single(result.Output);
+        var job = Assert.Single(result.Output);
         Assert.Equal("Deduped", Text(job, "Status"));
         Assert.NotEqual(running, IdOf(job));
-        WarningRecord warning = Assert.Single(result.Warnings);
+        var warning = Assert.Single(result.Warnings);
         Assert.Contains("skipped (Deduped)", warning.Message);
         Assert.Contains("-AttachIfRunning", warning.Message);
         Assert.Equal("InProgress", Control.JobStatus(running));
@@ -179,11 +178,11 @@ public sealed class RefreshTests : JobTestBase
     public void ADedupedStartWithAttachIfRunningWaitsForTheRefreshAlreadyRunning()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 4.0 });
-        Guid running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
+        var running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
 
-        PsResult result = RunOk($"Start-MlvRefresh {Gold} -Wait -AttachIfRunning -Verbose");
+        var result = RunOk($"Start-MlvRefresh {Gold} -Wait -AttachIfRunning -Verbose");
 
-        PSObject job = Assert.Single(result.Output);
+        var job = Assert.Single(result.Output);
         Assert.Equal(running, IdOf(job));
         Assert.Equal("Completed", Text(job, "Status"));
         Assert.Equal("Gold", Text(job, "LakehouseName"));
@@ -196,11 +195,11 @@ public sealed class RefreshTests : JobTestBase
     {
         Control.SetSettings(new { dedupeStatus = "Cancelled" });
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 4.0 });
-        Guid running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
+        var running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
 
-        PsResult result = RunOk($"Start-MlvRefresh {Gold} -Wait -AttachIfRunning");
+        var result = RunOk($"Start-MlvRefresh {Gold} -Wait -AttachIfRunning");
 
-        PSObject job = Assert.Single(result.Output);
+        var job = Assert.Single(result.Output);
         Assert.Equal(running, IdOf(job));
         Assert.Equal("Completed", Text(job, "Status"));
     }
@@ -212,7 +211,7 @@ public sealed class RefreshTests : JobTestBase
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 6.0 });
         RunOk($"Start-MlvRefresh {Gold}");
 
-        PsResult result = RunOk($"Start-MlvRefresh {Gold} -Wait");
+        var result = RunOk($"Start-MlvRefresh {Gold} -Wait");
 
         Assert.Equal("Cancelled", Text(Assert.Single(result.Output), "Status"));
         Assert.Contains("was cancelled", Assert.Single(result.Warnings).Message);
@@ -223,15 +222,15 @@ public sealed class RefreshTests : JobTestBase
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
 
-        PsResult result = Ps.Run($"Start-MlvRefresh {Gold} -Wait -Timeout 2");
+        var result = Ps.Run($"Start-MlvRefresh {Gold} -Wait -Timeout 2");
 
         Assert.Null(result.Terminating);
         Assert.Empty(result.Output);
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("MlvJobWaitTimeout,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.OperationTimeout, error.CategoryInfo.Category);
         Assert.Contains("goes on", error.Exception.Message);
-        Guid id = (Guid)PSObject.AsPSObject(error.TargetObject).Properties["Id"].Value;
+        var id = (Guid)PSObject.AsPSObject(error.TargetObject).Properties["Id"].Value;
         Assert.Equal("InProgress", Control.JobStatus(id));
     }
 
@@ -240,12 +239,12 @@ public sealed class RefreshTests : JobTestBase
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -Wait -Timeout 00:00:02 -CancelOnTimeout");
+        (var result, var requests) = RunLogged($"Start-MlvRefresh {Gold} -Wait -Timeout 00:00:02 -CancelOnTimeout");
 
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("MlvJobWaitTimeout,", error.FullyQualifiedErrorId);
         Assert.Contains("cancellation was requested", error.Exception.Message);
-        Guid id = (Guid)PSObject.AsPSObject(error.TargetObject).Properties["Id"].Value;
+        var id = (Guid)PSObject.AsPSObject(error.TargetObject).Properties["Id"].Value;
         Assert.Contains(requests, r => r.Method == "POST" && r.Path.EndsWith($"/jobs/instances/{id}/cancel", StringComparison.OrdinalIgnoreCase));
         Assert.Equal("Cancelled", Control.JobStatus(id));
     }
@@ -254,9 +253,9 @@ public sealed class RefreshTests : JobTestBase
     public void ARefusedSubmissionIsANonTerminatingErrorPerLakehouse()
     {
         Control.SetSettings(new { refuseAppTokensOnMlvJobs = true });
-        using PsSession app = ConnectAsNewCaller(PsSession.Create(), "servicePrincipal");
+        using var app = ConnectAsNewCaller(PsSession.Create(), "servicePrincipal");
 
-        PsResult result = app.Run("Get-MlvLakehouse -WorkspaceName Sales | Start-MlvRefresh -PassThru");
+        var result = app.Run("Get-MlvLakehouse -WorkspaceName Sales | Start-MlvRefresh -PassThru");
 
         Assert.Null(result.Terminating);
         Assert.Empty(result.Output);
@@ -272,7 +271,7 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void WhatIfResolvesTheNamesButSubmitsNothing()
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Start-MlvRefresh {Gold} -Wait -WhatIf");
+        (var result, var requests) = RunLogged($"Start-MlvRefresh {Gold} -Wait -WhatIf");
 
         result.ThrowIfFailed();
         Assert.Empty(result.Output);
@@ -285,7 +284,7 @@ public sealed class RefreshTests : JobTestBase
     {
         RunOk("$lakehouses = Get-MlvLakehouse -WorkspaceName Sales");
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged("$lakehouses | Start-MlvRefresh -WhatIf");
+        (var result, var requests) = RunLogged("$lakehouses | Start-MlvRefresh -WhatIf");
 
         result.ThrowIfFailed();
         AssertNothingSent(requests);
@@ -295,12 +294,12 @@ public sealed class RefreshTests : JobTestBase
     public void StoppingThePipelineMidWaitReturnsWithinASecondAndTheRefreshGoesOn()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
-        (PowerShell ps, var task) = Ps.Start($"Start-MlvRefresh {Gold} -Wait");
-        Guid id = WaitForJob("Gold");
+        (var ps, var task) = Ps.Start($"Start-MlvRefresh {Gold} -Wait");
+        var id = WaitForJob("Gold");
 
         var clock = Stopwatch.StartNew();
         ps.Stop();
-        PsResult result = task.GetAwaiter().GetResult();
+        var result = task.GetAwaiter().GetResult();
         clock.Stop();
 
         _output.WriteLine($"PowerShell.Stop() returned after {clock.ElapsedMilliseconds} ms.");
@@ -315,15 +314,15 @@ public sealed class RefreshTests : JobTestBase
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
         var text = new StringWriter();
-        using PsSession hosted = ConnectAsNewCaller(PsSession.Create(host: new TextHost(TextWriter.Synchronized(text), 300)));
-        (PowerShell ps, var task) = hosted.Start($"Start-MlvRefresh {Gold} -Wait");
-        Guid id = WaitForJob("Gold");
+        using var hosted = ConnectAsNewCaller(PsSession.Create(host: new TextHost(TextWriter.Synchronized(text), 300)));
+        (var ps, var task) = hosted.Start($"Start-MlvRefresh {Gold} -Wait");
+        var id = WaitForJob("Gold");
 
         ps.Stop();
         task.GetAwaiter().GetResult();
         ps.Dispose();
 
-        string shown = text.ToString();
+        var shown = text.ToString();
         _output.WriteLine(shown);
         Assert.Contains("WARNING: Stopped waiting. The refreshes go on in Fabric: 1 job(s) still running", shown);
         Assert.Contains($"Sales/Gold job {id}", shown);
@@ -332,9 +331,9 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void AStartedJobPipesIntoGetMlvJobInstanceById()
     {
-        PsResult result = RunOk($"Start-MlvRefresh {Gold} -PassThru | Get-MlvJobInstance");
+        var result = RunOk($"Start-MlvRefresh {Gold} -PassThru | Get-MlvJobInstance");
 
-        PSObject job = Assert.Single(result.Output);
+        var job = Assert.Single(result.Output);
         Assert.Equal("Gold", Text(job, "LakehouseName"));
         Assert.Contains(Text(job, "Status"), new[] { "NotStarted", "InProgress" });
     }
@@ -342,10 +341,10 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void ALakehouseNameThatMatchesNothingIsAnErrorForThatRecordOnly()
     {
-        PsResult result = Ps.Run("'Gold', 'Platinum' | ForEach-Object { [pscustomobject]@{ WorkspaceName = 'Sales'; LakehouseName = $_ } } | Start-MlvRefresh -PassThru");
+        var result = Ps.Run("'Gold', 'Platinum' | ForEach-Object { [pscustomobject]@{ WorkspaceName = 'Sales'; LakehouseName = $_ } } | Start-MlvRefresh -PassThru");
 
         Assert.Equal("Gold", Text(Assert.Single(result.Output), "LakehouseName"));
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("LakehouseNotFound,", error.FullyQualifiedErrorId);
         Assert.Equal("Platinum", error.TargetObject);
     }
@@ -353,9 +352,9 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void ALakehouseNameMatchingSeveralIsRefused()
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged("Start-MlvRefresh -WorkspaceName Sales -LakehouseName *");
+        (var result, var requests) = RunLogged("Start-MlvRefresh -WorkspaceName Sales -LakehouseName *");
 
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("LakehouseNameAmbiguous,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Equal("*", error.TargetObject);
@@ -366,9 +365,9 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void AWorkspaceNameThatMatchesNothingIsRefusedWithoutSubmitting()
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged("Start-MlvRefresh -WorkspaceName Marketing -LakehouseName Gold");
+        (var result, var requests) = RunLogged("Start-MlvRefresh -WorkspaceName Marketing -LakehouseName Gold");
 
-        ErrorRecord error = Assert.Single(result.Errors);
+        var error = Assert.Single(result.Errors);
         Assert.StartsWith("WorkspaceNotFound,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
         Assert.DoesNotContain(requests, r => r.Method == "POST");
@@ -392,7 +391,7 @@ public sealed class RefreshTests : JobTestBase
     [InlineData("'-00:01:00'")]
     public void ANonPositiveTimeoutIsRefusedBeforeAnyRequest(string timeout)
     {
-        ErrorRecord error = AssertRefused($"Start-MlvRefresh {Gold} -Wait -Timeout {timeout}", "InvalidTimeout", ErrorCategory.InvalidArgument);
+        var error = AssertRefused($"Start-MlvRefresh {Gold} -Wait -Timeout {timeout}", "InvalidTimeout", ErrorCategory.InvalidArgument);
         Assert.IsType<TimeSpan>(error.TargetObject);
         Assert.Contains("-Timeout must be positive", error.Exception.Message);
     }
@@ -400,7 +399,7 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void ATimeoutLongerThanTimersAllowIsRefused()
     {
-        ErrorRecord error = AssertRefused($"Start-MlvRefresh {Gold} -Wait -Timeout ([TimeSpan]::FromDays(30))", "InvalidTimeout", ErrorCategory.InvalidArgument);
+        var error = AssertRefused($"Start-MlvRefresh {Gold} -Wait -Timeout ([TimeSpan]::FromDays(30))", "InvalidTimeout", ErrorCategory.InvalidArgument);
         Assert.Equal(TimeSpan.FromDays(30), error.TargetObject);
     }
 
@@ -428,14 +427,14 @@ public sealed class RefreshTests : JobTestBase
     /// </summary>
     private Guid WaitForJob(string lakehouse)
     {
-        string prefix = $"/items/{LakehouseId(lakehouse)}/jobs/instances/";
+        var prefix = $"/items/{LakehouseId(lakehouse)}/jobs/instances/";
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(20))
         {
-            LoggedRequest? poll = Log.Since(0).FirstOrDefault(r => r.Method == "GET" && r.Path.Contains(prefix, StringComparison.OrdinalIgnoreCase));
+            var poll = Log.Since(0).FirstOrDefault(r => r.Method == "GET" && r.Path.Contains(prefix, StringComparison.OrdinalIgnoreCase));
             if (poll is not null)
             {
-                string rest = poll.Path[(poll.Path.IndexOf(prefix, StringComparison.OrdinalIgnoreCase) + prefix.Length)..];
+                var rest = poll.Path[(poll.Path.IndexOf(prefix, StringComparison.OrdinalIgnoreCase) + prefix.Length)..];
                 return Guid.Parse(rest.Split('/')[0]);
             }
 

@@ -37,7 +37,7 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
         _ws = _emulator.WorkspaceId("Sales");
         _gold = _emulator.LakehouseId("Sales", "Gold");
         _ps = PsSession.Create();
-        (string token, _) = _api.UserToken($"bad-input-{Guid.NewGuid():N}@contoso.onmicrosoft.com");
+        (var token, _) = _api.UserToken($"bad-input-{Guid.NewGuid():N}@contoso.onmicrosoft.com");
         _ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t | Out-Null",
             new Dictionary<string, object?> { ["e"] = _emulator.BaseUri.ToString(), ["t"] = _ps.Secure(token) }).ThrowIfFailed();
         _ps.SetVariable("ws", _ws);
@@ -80,9 +80,9 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
 
     private void MalformedJsonIsRetried()
     {
-        Guid job = StartJob();
+        var job = StartJob();
         Script(new { method = "GET", pathPattern = $"/v1/*/jobs/instances/{job}", fault = "override", status = 200, body = "{\"id\": \"" + job + "\", \"status\": ", count = 2 });
-        PsResult result = Run("Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job", ("job", job));
+        var result = Run("Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job", ("job", job));
         AssertNoErrors(result);
         Assert.Equal(job, (Guid)Assert.Single(result.Output).Properties["Id"].Value);
         Assert.Equal(3, Requests("GET", $"/jobs/instances/{job}").Count);
@@ -91,12 +91,12 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
     private void MalformedCreateAnswerIsReconciled()
     {
         Script(new { method = "POST", pathPattern = "/v1/*/schedules", fault = "override", status = 201, body = "{\"id\": \"not-even", count = 1 });
-        PsResult result = Run("New-MlvSchedule -WorkspaceId $ws -LakehouseId $lh -IntervalMinutes 4242 -Disabled");
+        var result = Run("New-MlvSchedule -WorkspaceId $ws -LakehouseId $lh -IntervalMinutes 4242 -Disabled");
         AssertNoErrors(result);
-        Guid id = (Guid)Assert.Single(result.Output).Properties["Id"].Value;
+        var id = (Guid)Assert.Single(result.Output).Properties["Id"].Value;
         _api.ClearFaults();
-        List<JsonElement> schedules = _api.ListAll($"v1/workspaces/{_ws}/items/{_gold}/jobs/RefreshMaterializedLakeViews/schedules", Token);
-        JsonElement only = Assert.Single(schedules);
+        var schedules = _api.ListAll($"v1/workspaces/{_ws}/items/{_gold}/jobs/RefreshMaterializedLakeViews/schedules", Token);
+        var only = Assert.Single(schedules);
         Assert.Equal(id, only.GetProperty("id").GetGuid());
         Assert.Single(Requests("POST", "/schedules"));
     }
@@ -104,25 +104,25 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
     private void MalformedErrorBody()
     {
         Script(new { method = "GET", pathPattern = "/v1/*/schedules", fault = "override", phase = "request", status = 400, body = "<html><body>Bad gateway-ish</body></html>", count = 1 });
-        PsResult result = Run("Get-MlvSchedule -WorkspaceId $ws -LakehouseId $lh");
-        ErrorRecord error = AssertClearError(result, "FabricApi.Http400", ErrorCategory.InvalidArgument);
+        var result = Run("Get-MlvSchedule -WorkspaceId $ws -LakehouseId $lh");
+        var error = AssertClearError(result, "FabricApi.Http400", ErrorCategory.InvalidArgument);
         Assert.Contains("400", error.ToString());
     }
 
     private void UnknownStatusIsPassedThrough()
     {
-        Guid job = StartJob();
+        var job = StartJob();
         Script(new { method = "GET", pathPattern = $"/v1/*/jobs/instances/{job}", fault = "override", body = JobJson(job, "Exploding"), count = 1 });
-        PsResult result = Run("Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job", ("job", job));
+        var result = Run("Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job", ("job", job));
         AssertNoErrors(result);
         Assert.Equal("Exploding", Assert.Single(result.Output).Properties["Status"].Value?.ToString());
     }
 
     private void UnknownStatusEndsTheWait()
     {
-        Guid job = StartJob();
+        var job = StartJob();
         Script(new { method = "GET", pathPattern = $"/v1/*/jobs/instances/{job}", fault = "override", body = JobJson(job, "Exploding"), count = 1000 });
-        PsResult result = Run("Wait-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job", ("job", job));
+        var result = Run("Wait-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job", ("job", job));
         AssertNoErrors(result);
         Assert.Equal("Exploding", Assert.Single(result.Output).Properties["Status"].Value?.ToString());
         Assert.Contains(result.Warnings, w => w.Message.Contains("'Exploding'", StringComparison.Ordinal));
@@ -130,8 +130,8 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
 
     private void UnknownScheduleType()
     {
-        Guid id = Guid.NewGuid();
-        string body = JsonSerializer.Serialize(new
+        var id = Guid.NewGuid();
+        var body = JsonSerializer.Serialize(new
         {
             value = new object[]
             {
@@ -144,7 +144,7 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
             },
         });
         Script(new { method = "GET", pathPattern = "/v1/*/schedules", fault = "override", body, count = 1 });
-        PsResult result = Run("Get-MlvSchedule -WorkspaceId $ws -LakehouseId $lh");
+        var result = Run("Get-MlvSchedule -WorkspaceId $ws -LakehouseId $lh");
         ClearErrors.AssertAllClear(result.AllErrors, "unknown schedule type");
         // Either the schedule comes back as it is (its type named) or a clear error says why it cannot.
         Assert.True(result.Output.Count == 1 || result.AllErrors.Any(), "neither output nor an error");
@@ -156,10 +156,10 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
 
     private void JobWithoutId()
     {
-        Guid job = StartJob();
+        var job = StartJob();
         Script(new { method = "GET", pathPattern = $"/v1/*/jobs/instances/{job}", fault = "override", body = "{\"status\": \"Completed\", \"jobType\": \"RefreshMaterializedLakeViews\"}", count = 1 });
-        PsResult result = Run("Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job", ("job", job));
-        ErrorRecord error = AssertClearError(result, "FabricProtocolError", ErrorCategory.ProtocolError);
+        var result = Run("Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job", ("job", job));
+        var error = AssertClearError(result, "FabricProtocolError", ErrorCategory.ProtocolError);
         Assert.Contains("without an id", error.ToString());
         Assert.Single(Requests("GET", $"/jobs/instances/{job}")); // not retried: a well-formed answer without an id will not improve
     }
@@ -167,7 +167,7 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
     private void ListItemWithoutId()
     {
         Script(new { method = "GET", pathPattern = "/v1/*/jobs/instances", fault = "override", body = "{\"value\": [ { \"status\": \"Completed\", \"jobType\": \"RefreshMaterializedLakeViews\" } ]}", count = 1 });
-        PsResult result = Run("Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh");
+        var result = Run("Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh");
         AssertClearError(result, "FabricProtocolError", ErrorCategory.ProtocolError);
     }
 
@@ -175,7 +175,7 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
     {
         _api.Settings(new { publicOrigin = "https://attacker.example" });
         _mark = Mark();
-        PsResult result = Run("Start-MlvRefresh -WorkspaceId $ws -LakehouseId $lh -PassThru");
+        var result = Run("Start-MlvRefresh -WorkspaceId $ws -LakehouseId $lh -PassThru");
         AssertNoErrors(result);
         Assert.Equal(StartedOnce(), (Guid)Assert.Single(result.Output).Properties["Id"].Value);
         AssertNothingWentElsewhere();
@@ -185,9 +185,9 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
     {
         _api.Settings(new { publicOrigin = "https://attacker.example" });
         _mark = Mark();
-        PsResult result = Run("Start-MlvRefresh -WorkspaceId $ws -LakehouseId $lh -Wait");
+        var result = Run("Start-MlvRefresh -WorkspaceId $ws -LakehouseId $lh -Wait");
         AssertNoErrors(result);
-        PSObject job = Assert.Single(result.Output);
+        var job = Assert.Single(result.Output);
         Assert.Equal("Completed", job.Properties["Status"].Value?.ToString());
         Assert.Equal(StartedOnce(), (Guid)job.Properties["Id"].Value);
         Assert.NotEmpty(Requests("GET", $"/items/{_gold}/jobs/instances/{StartedOnce()}"));
@@ -199,11 +199,11 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
         StartJob();
         StartJob();
         _emulator.AdvanceClock(TimeSpan.FromMinutes(1));
-        int mlvJobs = _api.ListAll($"v1/workspaces/{_ws}/items/{_gold}/jobs/instances", Token).Count(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews");
+        var mlvJobs = _api.ListAll($"v1/workspaces/{_ws}/items/{_gold}/jobs/instances", Token).Count(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews");
         _api.Settings(new { pageSize = 1, publicOrigin = "https://attacker.example" });
         _mark = Mark();
 
-        PsResult result = Run("Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh");
+        var result = Run("Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh");
 
         AssertNoErrors(result);
         Assert.Equal(mlvJobs, result.Output.Count);
@@ -216,7 +216,7 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
         _api.Control(HttpMethod.Post, $"lakehouses/{_gold}/jobs/history", new { count = 30_000, liftCap = true, intervalMinutes = 1, durationSeconds = 30 });
         _api.Settings(new { pageSize = 100_000 });
         _mark = Mark();
-        PsResult result = Run("$n = 0; Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh | ForEach-Object { $n++ }; $n");
+        var result = Run("$n = 0; Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh | ForEach-Object { $n++ }; $n");
         AssertNoErrors(result);
         Assert.Equal(30_000, (int)Assert.Single(result.Output).BaseObject);
         Assert.Single(Requests("GET", "/instances"));
@@ -224,18 +224,18 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
 
     private void HugeErrorMessage()
     {
-        string message = "Something went wrong. " + new string('x', 2 * 1024 * 1024);
-        string body = JsonSerializer.Serialize(new { errorCode = "InvalidRequest", message, requestId = Guid.NewGuid(), isRetriable = false });
+        var message = "Something went wrong. " + new string('x', 2 * 1024 * 1024);
+        var body = JsonSerializer.Serialize(new { errorCode = "InvalidRequest", message, requestId = Guid.NewGuid(), isRetriable = false });
         Script(new { method = "GET", pathPattern = "/v1/*/schedules", fault = "override", phase = "request", status = 400, body, count = 1 });
-        PsResult result = Run("Get-MlvSchedule -WorkspaceId $ws -LakehouseId $lh");
-        ErrorRecord error = AssertClearError(result, "FabricApi.InvalidRequest", ErrorCategory.InvalidArgument);
+        var result = Run("Get-MlvSchedule -WorkspaceId $ws -LakehouseId $lh");
+        var error = AssertClearError(result, "FabricApi.InvalidRequest", ErrorCategory.InvalidArgument);
         _output.WriteLine($"error message length: {error.ToString().Length:N0} characters");
     }
 
     private void WrongShapeErrorBody()
     {
         Script(new { method = "GET", pathPattern = "/v1/*/schedules", fault = "override", phase = "request", status = 404, body = "[1, 2, {\"errorCode\": 7}]", count = 1 });
-        PsResult result = Run("Get-MlvSchedule -WorkspaceId $ws -LakehouseId $lh");
+        var result = Run("Get-MlvSchedule -WorkspaceId $ws -LakehouseId $lh");
         AssertClearError(result, "FabricApi.Http404", ErrorCategory.ObjectNotFound);
     }
 
@@ -246,7 +246,7 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
     {
         Assert.Single(Requests("POST", "/instances"));
         return Assert.Single(_api.ListAll($"v1/workspaces/{_ws}/items/{_gold}/jobs/instances", Token)
-            .Where(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews")).GetProperty("id").GetGuid();
+, j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews").GetProperty("id").GetGuid();
     }
 
     /// <summary>Every request of the case reached the emulator under the endpoint's host, none under another name.</summary>
@@ -255,8 +255,15 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
 
     private string JobJson(Guid job, string status) => JsonSerializer.Serialize(new
     {
-        id = job, itemId = _gold, jobType = "RefreshMaterializedLakeViews", invokeType = "Manual", status,
-        rootActivityId = Guid.NewGuid(), startTimeUtc = "2026-01-01T00:00:00.0000000", endTimeUtc = (string?)null, failureReason = (object?)null,
+        id = job,
+        itemId = _gold,
+        jobType = "RefreshMaterializedLakeViews",
+        invokeType = "Manual",
+        status,
+        rootActivityId = Guid.NewGuid(),
+        startTimeUtc = "2026-01-01T00:00:00.0000000",
+        endTimeUtc = (string?)null,
+        failureReason = (object?)null,
     });
 
     private Guid StartJob()
@@ -265,7 +272,7 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_emulator.ApiBaseUri, $"workspaces/{_ws}/lakehouses/{_gold}/jobs/RefreshMaterializedLakeViews/instances"));
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
         request.Content = new ByteArrayContent(Array.Empty<byte>());
-        using HttpResponseMessage response = http.Send(request);
+        using var response = http.Send(request);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
         return Guid.Parse(response.Headers.Location!.AbsolutePath.Split('/').Last());
     }
@@ -299,7 +306,7 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
     private static ErrorRecord AssertClearError(PsResult result, string errorId, ErrorCategory category)
     {
         ClearErrors.AssertAllClear(result.AllErrors, "bad input");
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        var error = Assert.Single(result.AllErrors);
         Assert.True(ClearErrors.ErrorId(error) == errorId, $"Expected ErrorId {errorId}, got {error.FullyQualifiedErrorId}: {error}");
         Assert.Equal(category, error.CategoryInfo.Category);
         return error;
@@ -332,7 +339,7 @@ public sealed class ConcurrencyReliabilityTests : IClassFixture<ReliabilityEmula
         _emulator.Reset();
         _api = new EmulatorApi(_emulator);
         _output = output;
-        foreach (string lakehouse in Lakehouses)
+        foreach (var lakehouse in Lakehouses)
         {
             _api.Control(HttpMethod.Put, $"lakehouses/{_emulator.LakehouseId("Sales", lakehouse)}/settings", new { durationSeconds = 2, queueSeconds = 0 });
         }
@@ -347,11 +354,11 @@ public sealed class ConcurrencyReliabilityTests : IClassFixture<ReliabilityEmula
         var oids = new string[runspaces];
         try
         {
-            for (int i = 0; i < runspaces; i++)
+            for (var i = 0; i < runspaces; i++)
             {
-                (string token, string oid) = _api.UserToken(callers[i].Upn);
+                (var token, var oid) = _api.UserToken(callers[i].Upn);
                 oids[i] = oid;
-                PsSession s = callers[i].Session;
+                var s = callers[i].Session;
                 s.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t | Out-Null", new Dictionary<string, object?> { ["e"] = _emulator.BaseUri.ToString(), ["t"] = s.Secure(token) }).ThrowIfFailed();
             }
 
@@ -371,9 +378,9 @@ $after = Get-MlvContext
             {
                 try
                 {
-                    for (int n = 0; n < iterations; n++)
+                    for (var n = 0; n < iterations; n++)
                     {
-                        int interval = 1000 + i * 100 + n;
+                        var interval = 1000 + i * 100 + n;
                         var (result, _, hung) = Watchdog.Run(callers[i].Session, script,
                             new Dictionary<string, object?> { ["lh"] = Lakehouses[(i + n) % Lakehouses.Length], ["interval"] = interval }, TimeSpan.FromSeconds(60));
                         if (hung || result.AllErrors.Any() || result.Output.Count != 1)
@@ -382,7 +389,7 @@ $after = Get-MlvContext
                             continue;
                         }
 
-                        PSObject o = result.Output[0];
+                        var o = result.Output[0];
                         string? Get(string name) => o.Properties[name]?.Value?.ToString();
                         if (Get("Account") != callers[i].Upn || Get("AccountAfter") != callers[i].Upn)
                         {
@@ -413,7 +420,7 @@ $after = Get-MlvContext
             }
 
             // Every request of the test came from one of the eight callers; each made its own share.
-            var byCaller = _api.Requests().GroupBy(r => r.TryGetProperty("callerOid", out JsonElement c) ? c.GetString() : null).ToDictionary(g => g.Key ?? "(none)", g => g.Count());
+            var byCaller = _api.Requests().GroupBy(r => r.TryGetProperty("callerOid", out var c) ? c.GetString() : null).ToDictionary(g => g.Key ?? "(none)", g => g.Count());
             _output.WriteLine("requests by caller: " + string.Join(", ", byCaller.Select(kv => $"{kv.Key}: {kv.Value}")));
             Assert.True(byCaller.Keys.All(k => oids.Contains(k)), "requests from an unknown caller: " + string.Join(", ", byCaller.Keys));
             Assert.Equal(runspaces, byCaller.Count);
@@ -427,8 +434,8 @@ $after = Get-MlvContext
     [Fact]
     public void ParallelPipelineSharingOneContextHasNoSharedStateFailures()
     {
-        (string token, string oid) = _api.UserToken($"parallel-{Guid.NewGuid():N}@contoso.onmicrosoft.com");
-        using PsSession ps = PsSession.Create();
+        (var token, var oid) = _api.UserToken($"parallel-{Guid.NewGuid():N}@contoso.onmicrosoft.com");
+        using var ps = PsSession.Create();
         ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t | Out-Null", new Dictionary<string, object?> { ["e"] = _emulator.BaseUri.ToString(), ["t"] = ps.Secure(token) }).ThrowIfFailed();
         const int items = 32;
         const string script = @"
@@ -454,10 +461,10 @@ $manifest = $MlvManifest
         Assert.True(!result.AllErrors.Any(), result.Describe());
         Assert.Equal(items, result.Output.Count);
         var seen = new HashSet<int>();
-        foreach (PSObject o in result.Output)
+        foreach (var o in result.Output)
         {
             string? Get(string name) => o.Properties[name]?.Value?.ToString();
-            int n = int.Parse(Get("N")!);
+            var n = int.Parse(Get("N")!);
             Assert.True(seen.Add(n));
             Assert.Equal("False", Get("HasOwnContext"));
             Assert.Equal((2000 + n).ToString(), Get("Interval"));
@@ -468,7 +475,7 @@ $manifest = $MlvManifest
         }
 
         // Nothing was left behind and nothing was created twice.
-        foreach (string lakehouse in Lakehouses)
+        foreach (var lakehouse in Lakehouses)
         {
             Assert.Empty(_api.ListAll($"v1/workspaces/{_emulator.WorkspaceId("Sales")}/items/{_emulator.LakehouseId("Sales", lakehouse)}/jobs/RefreshMaterializedLakeViews/schedules", token));
         }
@@ -568,7 +575,7 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
         var workers = new List<Worker>();
         try
         {
-            for (int w = 0; w < Workers; w++)
+            for (var w = 0; w < Workers; w++)
             {
                 var worker = new Worker { Index = w, Random = new Random(FaultSeed + w) };
                 var fast = _api.Seed($"Soak{w:00}", "Fast", FastPerWorker + ScheduleLakehousesPerWorker, durationSeconds: 0.5);
@@ -577,7 +584,7 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
                 worker.Fast = fast.Lakehouses.Take(FastPerWorker).ToList();
                 worker.ScheduleLakehouses = fast.Lakehouses.Skip(FastPerWorker).ToList();
                 worker.Slow = slow.Lakehouses;
-                (string token, string oid) = _api.UserToken($"soak{w:00}@contoso.onmicrosoft.com");
+                (var token, var oid) = _api.UserToken($"soak{w:00}@contoso.onmicrosoft.com");
                 worker.Oid = oid;
                 worker.Session = PsSession.Create();
                 worker.Session.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t | Out-Null",
@@ -601,7 +608,7 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
             var threads = workers.Select(worker => new System.Threading.Thread(() => RunWorker(worker)) { IsBackground = true }).ToList();
             threads.ForEach(t => t.Start());
             threads.ForEach(t => t.Join());
-            TimeSpan took = watch.Elapsed;
+            var took = watch.Elapsed;
 
             _api.ClearFaults();
             Report(workers, took);
@@ -620,7 +627,7 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
         // Operations are drawn from one pool, so that a runspace slowed by retries does fewer and all end together.
         while (System.Threading.Interlocked.Decrement(ref _remaining) >= 0)
         {
-            Op op = Pick(worker);
+            var op = Pick(worker);
             try
             {
                 worker.Outcomes.Add(Execute(worker, op));
@@ -636,11 +643,11 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
 
     private Op Pick(Worker w)
     {
-        int roll = w.Random.Next(Mix.Sum(m => m.Weight));
-        Op op = Mix.First(m => (roll -= m.Weight) < 0).Op;
-        bool anySchedule = w.Schedules.Any(s => s.OtherInterval is null && !s.MaybeRemoved);
-        bool anyFastJob = w.Starts.Any(s => !s.Slow && s.Job is not null);
-        bool anySlowJob = w.Starts.Any(s => s.Slow && s.Job is not null && !s.StopTried);
+        var roll = w.Random.Next(Mix.Sum(m => m.Weight));
+        var op = Mix.First(m => (roll -= m.Weight) < 0).Op;
+        var anySchedule = w.Schedules.Any(s => s.OtherInterval is null && !s.MaybeRemoved);
+        var anyFastJob = w.Starts.Any(s => !s.Slow && s.Job is not null);
+        var anySlowJob = w.Starts.Any(s => s.Slow && s.Job is not null && !s.StopTried);
         return op switch
         {
             Op.SetSchedule or Op.RemoveSchedule or Op.GetSchedule when !anySchedule => Op.NewSchedule,
@@ -658,128 +665,128 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
 
     private OpOutcome Execute(Worker w, Op op)
     {
-        Random r = w.Random;
+        var r = w.Random;
         switch (op)
         {
             case Op.NewSchedule:
-            {
-                Guid lh = w.ScheduleLakehouses.Where(l => Count(w, l) < MaxSchedulesPerLakehouse).OrderBy(_ => r.Next()).First();
-                int interval = System.Threading.Interlocked.Increment(ref _nextInterval);
-                return Run(w, op, "New-MlvSchedule -WorkspaceId $ws -LakehouseId $lh -IntervalMinutes $i -Disabled", new() { ["lh"] = lh, ["i"] = interval }, result =>
                 {
-                    PSObject created = Assert.Single(result.Output);
-                    Assert.Equal(interval.ToString(), Config(created, "Interval"));
-                    w.Schedules.Add(new TrackedSchedule { Id = (Guid)created.Properties["Id"].Value, Lakehouse = lh, Interval = interval });
-                }, () => w.MaybeCreated.Add((lh, interval)));
-            }
-
-            case Op.SetSchedule:
-            {
-                TrackedSchedule s = PickSchedule(w);
-                int interval = System.Threading.Interlocked.Increment(ref _nextInterval);
-                return Run(w, op, "Set-MlvSchedule -WorkspaceId $ws -LakehouseId $lh -Id $id -IntervalMinutes $i -PassThru", new() { ["lh"] = s.Lakehouse, ["id"] = s.Id, ["i"] = interval }, result =>
-                {
-                    Assert.Equal(interval.ToString(), Config(Assert.Single(result.Output), "Interval"));
-                    s.Interval = interval;
-                }, () => s.OtherInterval = interval);
-            }
-
-            case Op.GetSchedule:
-            {
-                TrackedSchedule s = PickSchedule(w);
-                if (r.Next(2) == 0)
-                {
-                    return Run(w, op, "Get-MlvSchedule -WorkspaceId $ws -LakehouseId $lh -Id $id", new() { ["lh"] = s.Lakehouse, ["id"] = s.Id }, result =>
-                        Assert.Equal(s.Interval.ToString(), Config(Assert.Single(result.Output), "Interval")), () => { });
+                    var lh = w.ScheduleLakehouses.Where(l => Count(w, l) < MaxSchedulesPerLakehouse).OrderBy(_ => r.Next()).First();
+                    var interval = System.Threading.Interlocked.Increment(ref _nextInterval);
+                    return Run(w, op, "New-MlvSchedule -WorkspaceId $ws -LakehouseId $lh -IntervalMinutes $i -Disabled", new() { ["lh"] = lh, ["i"] = interval }, result =>
+                    {
+                        var created = Assert.Single(result.Output);
+                        Assert.Equal(interval.ToString(), Config(created, "Interval"));
+                        w.Schedules.Add(new TrackedSchedule { Id = (Guid)created.Properties["Id"].Value, Lakehouse = lh, Interval = interval });
+                    }, () => w.MaybeCreated.Add((lh, interval)));
                 }
 
-                // The list must hold every schedule this worker knows to exist on the lakehouse, each once.
-                var known = w.Schedules.Where(k => k.Lakehouse == s.Lakehouse && k.OtherInterval is null && !k.MaybeRemoved).ToList();
-                return Run(w, op, "Get-MlvSchedule -WorkspaceId $ws -LakehouseId $lh", new() { ["lh"] = s.Lakehouse }, result =>
+            case Op.SetSchedule:
                 {
-                    var listed = result.Output.Select(o => (Guid)o.Properties["Id"].Value).ToList();
-                    Assert.Equal(listed.Count, listed.Distinct().Count());
-                    foreach (TrackedSchedule k in known)
+                    var s = PickSchedule(w);
+                    var interval = System.Threading.Interlocked.Increment(ref _nextInterval);
+                    return Run(w, op, "Set-MlvSchedule -WorkspaceId $ws -LakehouseId $lh -Id $id -IntervalMinutes $i -PassThru", new() { ["lh"] = s.Lakehouse, ["id"] = s.Id, ["i"] = interval }, result =>
                     {
-                        Assert.Contains(k.Id, listed);
+                        Assert.Equal(interval.ToString(), Config(Assert.Single(result.Output), "Interval"));
+                        s.Interval = interval;
+                    }, () => s.OtherInterval = interval);
+                }
+
+            case Op.GetSchedule:
+                {
+                    var s = PickSchedule(w);
+                    if (r.Next(2) == 0)
+                    {
+                        return Run(w, op, "Get-MlvSchedule -WorkspaceId $ws -LakehouseId $lh -Id $id", new() { ["lh"] = s.Lakehouse, ["id"] = s.Id }, result =>
+                            Assert.Equal(s.Interval.ToString(), Config(Assert.Single(result.Output), "Interval")), () => { });
                     }
-                }, () => { });
-            }
+
+                    // The list must hold every schedule this worker knows to exist on the lakehouse, each once.
+                    var known = w.Schedules.Where(k => k.Lakehouse == s.Lakehouse && k.OtherInterval is null && !k.MaybeRemoved).ToList();
+                    return Run(w, op, "Get-MlvSchedule -WorkspaceId $ws -LakehouseId $lh", new() { ["lh"] = s.Lakehouse }, result =>
+                    {
+                        var listed = result.Output.Select(o => (Guid)o.Properties["Id"].Value).ToList();
+                        Assert.Equal(listed.Count, listed.Distinct().Count());
+                        foreach (var k in known)
+                        {
+                            Assert.Contains(k.Id, listed);
+                        }
+                    }, () => { });
+                }
 
             case Op.RemoveSchedule:
-            {
-                TrackedSchedule s = PickSchedule(w);
-                return Run(w, op, "Remove-MlvSchedule -WorkspaceId $ws -LakehouseId $lh -Id $id -Confirm:$false", new() { ["lh"] = s.Lakehouse, ["id"] = s.Id }, result =>
                 {
-                    w.Schedules.Remove(s);
-                    w.RemovedSchedules.Add(s);
-                }, () => s.MaybeRemoved = true);
-            }
+                    var s = PickSchedule(w);
+                    return Run(w, op, "Remove-MlvSchedule -WorkspaceId $ws -LakehouseId $lh -Id $id -Confirm:$false", new() { ["lh"] = s.Lakehouse, ["id"] = s.Id }, result =>
+                    {
+                        w.Schedules.Remove(s);
+                        w.RemovedSchedules.Add(s);
+                    }, () => s.MaybeRemoved = true);
+                }
 
             case Op.Start:
             case Op.StartWait:
             case Op.StartSlow:
-            {
-                bool slow = op == Op.StartSlow;
-                Guid lh = slow ? w.Slow[w.NextSlow++] : w.Fast[w.NextFast++];
-                var start = new TrackedStart { Lakehouse = lh, Slow = slow };
-                w.Starts.Add(start);
-                string script = op == Op.StartWait
-                    ? "Start-MlvRefresh -WorkspaceId $ws -LakehouseId $lh -Wait"
-                    : "Start-MlvRefresh -WorkspaceId $ws -LakehouseId $lh -PassThru";
-                return Run(w, op, script, new() { ["lh"] = lh }, result =>
                 {
-                    PSObject job = Assert.Single(result.Output);
-                    start.Job = (Guid)job.Properties["Id"].Value;
-                    if (op == Op.StartWait)
+                    var slow = op == Op.StartSlow;
+                    var lh = slow ? w.Slow[w.NextSlow++] : w.Fast[w.NextFast++];
+                    var start = new TrackedStart { Lakehouse = lh, Slow = slow };
+                    w.Starts.Add(start);
+                    var script = op == Op.StartWait
+                        ? "Start-MlvRefresh -WorkspaceId $ws -LakehouseId $lh -Wait"
+                        : "Start-MlvRefresh -WorkspaceId $ws -LakehouseId $lh -PassThru";
+                    return Run(w, op, script, new() { ["lh"] = lh }, result =>
                     {
-                        Assert.Equal("Completed", job.Properties["Status"].Value?.ToString());
-                        start.Waited = true;
-                    }
-                }, () => { });
-            }
-
-            case Op.WaitJob:
-            {
-                TrackedStart s = w.Starts.Where(k => !k.Slow && k.Job is not null).OrderBy(_ => r.Next()).First();
-                return Run(w, op, "Wait-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job", new() { ["lh"] = s.Lakehouse, ["job"] = s.Job }, result =>
-                {
-                    PSObject job = Assert.Single(result.Output);
-                    Assert.Equal(s.Job, (Guid)job.Properties["Id"].Value);
-                    Assert.Equal("Completed", job.Properties["Status"].Value?.ToString());
-                }, () => { });
-            }
-
-            case Op.StopJob:
-            {
-                TrackedStart s = w.Starts.Where(k => k.Slow && k.Job is not null && !k.StopTried).OrderBy(_ => r.Next()).First();
-                s.StopTried = true;
-                bool wait = r.Next(2) == 0;
-                return Run(w, op, "Stop-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job -Confirm:$false" + (wait ? " -Wait" : " -PassThru"), new() { ["lh"] = s.Lakehouse, ["job"] = s.Job }, result =>
-                {
-                    PSObject job = Assert.Single(result.Output);
-                    Assert.Equal(s.Job, (Guid)job.Properties["Id"].Value);
-                    if (wait)
-                    {
-                        Assert.Equal("Cancelled", job.Properties["Status"].Value?.ToString());
-                    }
-
-                    s.Stopped = true;
-                }, () => { });
-            }
-
-            default:
-            {
-                TrackedStart s = w.Starts.Where(k => !k.Slow && k.Job is not null).OrderBy(_ => r.Next()).First();
-                if (r.Next(3) == 0)
-                {
-                    return Run(w, op, "Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -First 5", new() { ["lh"] = s.Lakehouse }, result =>
-                        Assert.Equal(s.Job, (Guid)Assert.Single(result.Output).Properties["Id"].Value), () => { });
+                        var job = Assert.Single(result.Output);
+                        start.Job = (Guid)job.Properties["Id"].Value;
+                        if (op == Op.StartWait)
+                        {
+                            Assert.Equal("Completed", job.Properties["Status"].Value?.ToString());
+                            start.Waited = true;
+                        }
+                    }, () => { });
                 }
 
-                return Run(w, op, "Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job", new() { ["lh"] = s.Lakehouse, ["job"] = s.Job }, result =>
-                    Assert.Equal(s.Job, (Guid)Assert.Single(result.Output).Properties["Id"].Value), () => { });
-            }
+            case Op.WaitJob:
+                {
+                    var s = w.Starts.Where(k => !k.Slow && k.Job is not null).OrderBy(_ => r.Next()).First();
+                    return Run(w, op, "Wait-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job", new() { ["lh"] = s.Lakehouse, ["job"] = s.Job }, result =>
+                    {
+                        var job = Assert.Single(result.Output);
+                        Assert.Equal(s.Job, (Guid)job.Properties["Id"].Value);
+                        Assert.Equal("Completed", job.Properties["Status"].Value?.ToString());
+                    }, () => { });
+                }
+
+            case Op.StopJob:
+                {
+                    var s = w.Starts.Where(k => k.Slow && k.Job is not null && !k.StopTried).OrderBy(_ => r.Next()).First();
+                    s.StopTried = true;
+                    var wait = r.Next(2) == 0;
+                    return Run(w, op, "Stop-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job -Confirm:$false" + (wait ? " -Wait" : " -PassThru"), new() { ["lh"] = s.Lakehouse, ["job"] = s.Job }, result =>
+                    {
+                        var job = Assert.Single(result.Output);
+                        Assert.Equal(s.Job, (Guid)job.Properties["Id"].Value);
+                        if (wait)
+                        {
+                            Assert.Equal("Cancelled", job.Properties["Status"].Value?.ToString());
+                        }
+
+                        s.Stopped = true;
+                    }, () => { });
+                }
+
+            default:
+                {
+                    var s = w.Starts.Where(k => !k.Slow && k.Job is not null).OrderBy(_ => r.Next()).First();
+                    if (r.Next(3) == 0)
+                    {
+                        return Run(w, op, "Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -First 5", new() { ["lh"] = s.Lakehouse }, result =>
+                            Assert.Equal(s.Job, (Guid)Assert.Single(result.Output).Properties["Id"].Value), () => { });
+                    }
+
+                    return Run(w, op, "Get-MlvJobInstance -WorkspaceId $ws -LakehouseId $lh -Id $job", new() { ["lh"] = s.Lakehouse, ["job"] = s.Job }, result =>
+                        Assert.Equal(s.Job, (Guid)Assert.Single(result.Output).Properties["Id"].Value), () => { });
+                }
         }
     }
 
@@ -809,7 +816,7 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
             var named = variables.Values.OfType<Guid>().Select(g => g.ToString()).ToList();
             var seen = _api.Requests().Where(e => named.Any(n => e.GetProperty("path").GetString()!.Contains(n, StringComparison.OrdinalIgnoreCase)))
                 .Select(e => $"{e.GetProperty("time").GetString()} {e.GetProperty("method").GetString()} {e.GetProperty("path").GetString()} -> {e.GetProperty("status").GetInt32()}" +
-                             (e.TryGetProperty("fault", out JsonElement f) ? " fault " + f.GetString() : ""));
+                             (e.TryGetProperty("fault", out var f) ? " fault " + f.GetString() : ""));
             return new OpOutcome(op, false, took, true, ids,
                 $"did not end within {OperationLimit.TotalSeconds} s: {script} ({string.Join(", ", variables.Select(v => $"{v.Key}={v.Value}"))})\n" +
                 $"started {DateTime.UtcNow - took:HH:mm:ss.fff}Z; requests:\n  {string.Join("\n  ", seen)}\n" +
@@ -819,7 +826,7 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
         if (errors.Count > 0)
         {
             failed();
-            string? problem = errors.Select(e => ClearErrors.Problem(e) is string p ? $"{p}\n{e}\n{e.Exception}" : null).FirstOrDefault(p => p != null);
+            var problem = errors.Select(e => ClearErrors.Problem(e) is string p ? $"{p}\n{e}\n{e.Exception}" : null).FirstOrDefault(p => p != null);
             return new OpOutcome(op, false, took, false, ids, problem is null ? null : $"{script}: {problem}");
         }
 
@@ -849,7 +856,7 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
             _output.WriteLine($"  error {g.Key}: {g.Count()}");
         }
 
-        var faults = _api.Requests().Select(r => r.TryGetProperty("fault", out JsonElement f) ? f.GetString() : null).Where(f => f != null).GroupBy(f => f!.Split(':')[0] + (f!.StartsWith("drop", StringComparison.Ordinal) ? ":" + f.Split(':')[1] : "")).ToList();
+        var faults = _api.Requests().Select(r => r.TryGetProperty("fault", out var f) ? f.GetString() : null).Where(f => f != null).GroupBy(f => f!.Split(':')[0] + (f!.StartsWith("drop", StringComparison.Ordinal) ? ":" + f.Split(':')[1] : "")).ToList();
         _output.WriteLine($"  requests: {_api.Requests().Count}; injected faults: " + string.Join(", ", faults.Select(g => $"{g.Key} {g.Count()}")));
     }
 
@@ -867,13 +874,13 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
         Assert.True(all.Count == Operations && Operations >= 2000, $"{all.Count} operations ran");
         // With ten attempts per request, faults at these rates should rarely exhaust the retries: many errors would
         // mean the module gives up too early (or the test is wrong), even if each error is clear.
-        int errors = all.Count(o => !o.Ok);
+        var errors = all.Count(o => !o.Ok);
         Assert.True(errors <= all.Count / 20, $"{errors} of {all.Count} operations ended in errors");
 
-        (string token, _) = _api.UserToken("soak-auditor@contoso.onmicrosoft.com");
+        (var token, _) = _api.UserToken("soak-auditor@contoso.onmicrosoft.com");
         var log = _api.Requests();
         var findings = new List<string>();
-        foreach (Worker w in workers)
+        foreach (var w in workers)
         {
             VerifySchedules(w, token, log, findings);
             VerifyJobs(w, token, log, findings);
@@ -884,13 +891,13 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
 
     private void VerifySchedules(Worker w, string token, List<JsonElement> log, List<string> findings)
     {
-        foreach (Guid lh in w.ScheduleLakehouses)
+        foreach (var lh in w.ScheduleLakehouses)
         {
             var stored = _api.ListAll($"v1/workspaces/{w.Workspace}/items/{lh}/jobs/RefreshMaterializedLakeViews/schedules", token)
                 .Select(s => (Id: s.GetProperty("id").GetGuid(), Interval: s.GetProperty("configuration").GetProperty("interval").GetInt32()))
                 .ToList();
             var accounted = new HashSet<Guid>();
-            foreach (TrackedSchedule s in w.Schedules.Where(s => s.Lakehouse == lh))
+            foreach (var s in w.Schedules.Where(s => s.Lakehouse == lh))
             {
                 var found = stored.Where(x => x.Id == s.Id).ToList();
                 if (found.Count == 0 && !s.MaybeRemoved)
@@ -906,7 +913,7 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
                 accounted.Add(s.Id);
             }
 
-            foreach (TrackedSchedule s in w.RemovedSchedules.Where(s => s.Lakehouse == lh))
+            foreach (var s in w.RemovedSchedules.Where(s => s.Lakehouse == lh))
             {
                 if (stored.Any(x => x.Id == s.Id))
                 {
@@ -918,7 +925,7 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
             // schedule per such create (matched by its unique interval), none for anything else.
             foreach (var extra in stored.Where(x => !accounted.Contains(x.Id)))
             {
-                int matches = w.MaybeCreated.Count(m => m.Lakehouse == lh && m.Interval == extra.Interval);
+                var matches = w.MaybeCreated.Count(m => m.Lakehouse == lh && m.Interval == extra.Interval);
                 if (matches == 0)
                 {
                     findings.Add($"worker {w.Index}: schedule {extra.Id} (interval {extra.Interval}) was DUPLICATED or made by nobody");
@@ -944,12 +951,12 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
         var submissions = log.Where(r => r.GetProperty("method").GetString() == "POST" && r.GetProperty("path").GetString()!.EndsWith("/instances", StringComparison.Ordinal)
                                          && Caller(r) == w.Oid && Processed(r) == 202)
             .GroupBy(r => Guid.Parse(r.GetProperty("path").GetString()!.Split('/')[5])).ToDictionary(g => g.Key, g => g.Count());
-        foreach (Guid lh in w.Fast.Concat(w.Slow))
+        foreach (var lh in w.Fast.Concat(w.Slow))
         {
             var jobs = _api.ListAll($"v1/workspaces/{w.Workspace}/items/{lh}/jobs/instances", token)
                 .Where(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews").ToList();
-            TrackedStart? start = w.Starts.FirstOrDefault(s => s.Lakehouse == lh);
-            submissions.TryGetValue(lh, out int processed);
+            var start = w.Starts.FirstOrDefault(s => s.Lakehouse == lh);
+            submissions.TryGetValue(lh, out var processed);
             if (processed > 1)
             {
                 findings.Add($"worker {w.Index}: lakehouse {lh}: the start was processed {processed} times (STARTED TWICE)");
@@ -979,7 +986,7 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
                     continue;
                 }
 
-                string status = jobs[0].GetProperty("status").GetString()!;
+                var status = jobs[0].GetProperty("status").GetString()!;
                 if (start.Waited && status != "Completed")
                 {
                     findings.Add($"worker {w.Index}: job {id} was waited for as Completed but is {status}");
@@ -998,17 +1005,17 @@ public sealed class SoakReliabilityTests : IClassFixture<ReliabilityEmulatorFixt
         }
     }
 
-    private static string? Caller(JsonElement entry) => entry.TryGetProperty("callerOid", out JsonElement c) ? c.GetString() : null;
+    private static string? Caller(JsonElement entry) => entry.TryGetProperty("callerOid", out var c) ? c.GetString() : null;
 
     /// <summary>What the handler answered (also when a fault then dropped or cut the answer); 0 when it never ran.</summary>
     private static int Processed(JsonElement entry)
     {
-        if (entry.TryGetProperty("handlerStatus", out JsonElement handler))
+        if (entry.TryGetProperty("handlerStatus", out var handler))
         {
             return handler.GetInt32();
         }
 
-        string? fault = entry.TryGetProperty("fault", out JsonElement f) ? f.GetString() : null;
+        var fault = entry.TryGetProperty("fault", out var f) ? f.GetString() : null;
         return fault is null || fault.StartsWith("truncate", StringComparison.Ordinal) || fault.StartsWith("slow", StringComparison.Ordinal)
             ? entry.GetProperty("status").GetInt32()
             : 0;

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -36,30 +35,30 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
     [Fact]
     public void ExportEditSyncAndSyncAgainAcrossTwoWorkspaces()
     {
-        Guid gold = Create("-Daily -At 02:00 -TimeZone 'W. Europe Standard Time'", Gold);
+        var gold = Create("-Daily -At 02:00 -TimeZone 'W. Europe Standard Time'", Gold);
         RunSingle($"New-MlvExecutionDefinition {Ledger} -Name closing -SelectedMlv ledger.balances");
-        Guid ledger = Create("-IntervalMinutes 30 -ExecutionDefinition closing", Ledger);
+        var ledger = Create("-IntervalMinutes 30 -ExecutionDefinition closing", Ledger);
 
         Ps.Run($"Export-MlvSchedule -WorkspaceName Sales, Finance -Path '{FilePath}'").ThrowIfFailed();
 
-        string exported = File.ReadAllText(FilePath);
+        var exported = File.ReadAllText(FilePath);
         Assert.DoesNotContain("createdDateTime", exported, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("owner", exported, StringComparison.OrdinalIgnoreCase);
-        JsonNode file = JsonNode.Parse(exported)!;
-        JsonArray lakehouses = file["lakehouses"]!.AsArray();
+        var file = JsonNode.Parse(exported)!;
+        var lakehouses = file["lakehouses"]!.AsArray();
         Assert.Equal(new[] { "Finance/Ledger", "Sales/Bronze", "Sales/Gold", "Sales/Silver" },
             lakehouses.Select(l => $"{l!["workspace"]}/{l["lakehouse"]}").ToArray());
-        JsonNode goldEntry = Entry(file, "Gold");
+        var goldEntry = Entry(file, "Gold");
         Assert.Equal(Emulator.LakehouseId("Sales", "Gold").ToString(), (string?)goldEntry["lakehouseId"]);
         Assert.Equal(gold.ToString(), (string?)goldEntry["schedules"]![0]!["id"]);
         Assert.Equal("W. Europe Standard Time", (string?)goldEntry["schedules"]![0]!["configuration"]!["localTimeZoneId"]);
-        JsonNode ledgerEntry = Entry(file, "Ledger");
+        var ledgerEntry = Entry(file, "Ledger");
         Assert.Equal("closing", (string?)ledgerEntry["schedules"]![0]!["executionDefinition"]);
         Assert.Equal("ledger.balances", (string?)ledgerEntry["executionDefinitions"]![0]!["selectedMlvs"]![0]);
 
         // Edit: Gold at 03:00, a disabled two-hourly schedule for Bronze, Ledger's schedule off, its definition Full.
         goldEntry["schedules"]![0]!["configuration"]!["times"] = new JsonArray("03:00");
-        JsonNode goldConfig = goldEntry["schedules"]![0]!["configuration"]!;
+        var goldConfig = goldEntry["schedules"]![0]!["configuration"]!;
         Entry(file, "Bronze")["schedules"]!.AsArray().Add(new JsonObject
         {
             ["enabled"] = false,
@@ -76,31 +75,31 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
         ledgerEntry["executionDefinitions"]![0]!["refreshMode"] = "Full";
         Save(file);
 
-        PsResult sync = Ps.Run($"Sync-MlvSchedule -Path '{FilePath}'");
+        var sync = Ps.Run($"Sync-MlvSchedule -Path '{FilePath}'");
         sync.ThrowIfFailed();
         Assert.Equal(
             new[] { "Finance/Ledger UpdateDefinition Applied", "Finance/Ledger DisableSchedule Applied", "Sales/Bronze CreateSchedule Applied", "Sales/Gold UpdateSchedule Applied" },
             sync.Output.Select(o => $"{Prop(o, "WorkspaceName")}/{Prop(o, "LakehouseName")} {Prop(o, "Action")} {Prop(o, "Status")}").ToArray());
-        PSObject goldChange = sync.Output.Single(o => Prop(o, "Action")!.ToString() == "UpdateSchedule");
+        var goldChange = sync.Output.Single(o => Prop(o, "Action")!.ToString() == "UpdateSchedule");
         Assert.Equal($"Sales/Gold schedule {gold}", Prop(goldChange, "Target"));
         Assert.Equal("Every day at 02:00 (W. Europe Standard Time), enabled → Every day at 03:00 (W. Europe Standard Time), enabled", Prop(goldChange, "Change"));
 
         Assert.Equal(new[] { "03:00" }, ConfigList(Read(gold, Gold), "Times"));
-        PSObject bronze = RunSingle("Get-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze");
+        var bronze = RunSingle("Get-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze");
         Assert.False((bool)Prop(bronze, "Enabled")!);
         Assert.Equal(120, Config(bronze, "Interval"));
         Assert.False((bool)Prop(Read(ledger, Ledger), "Enabled")!);
         Assert.Equal("Full", Prop(RunSingle($"Get-MlvExecutionDefinition {Ledger} -Name closing"), "RefreshMode"));
 
         // Idempotent: the second sync plans nothing and sends no write.
-        (PsResult again, List<LoggedRequest> requests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}'");
+        (var again, var requests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}'");
         again.ThrowIfFailed();
         Assert.Empty(again.Output);
         AssertNoChangeSent(requests);
 
         // A fresh export says the same as the edited file (the Bronze schedule now with its id).
         Ps.Run($"Export-MlvSchedule -WorkspaceName Sales, Finance -Path '{FilePath}'").ThrowIfFailed();
-        (PsResult third, List<LoggedRequest> thirdRequests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}' -Prune");
+        (var third, var thirdRequests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}' -Prune");
         third.ThrowIfFailed();
         Assert.Empty(third.Output);
         AssertNoChangeSent(thirdRequests);
@@ -109,17 +108,17 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
     [Fact]
     public void WhatIfPrintsOneLinePerChangeOutputsThePlanAndSendsNoWrite()
     {
-        Guid gold = Create("-Daily -At 02:00", Gold);
+        var gold = Create("-Daily -At 02:00", Gold);
         Export();
-        JsonNode file = Load();
+        var file = Load();
         Entry(file, "Gold")["schedules"]![0]!["configuration"]!["times"] = new JsonArray("04:30");
         Entry(file, "Gold")["schedules"]![0]!["enabled"] = false;
         Save(file);
 
         var writer = new StringWriter();
-        long mark = Log.Mark();
+        var mark = Log.Mark();
         PsResult result;
-        using (PsSession hosted = PsSession.Create(host: new TextHost(writer, 300, plainText: true)))
+        using (var hosted = PsSession.Create(host: new TextHost(writer, 300, plainText: true)))
         {
             hosted.Connect(Emulator);
             result = hosted.Run($"Sync-MlvSchedule -Path '{FilePath}' -WhatIf");
@@ -127,7 +126,7 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
 
         result.ThrowIfFailed();
         AssertNoChangeSent(Log.Since(mark));
-        PSObject change = Assert.Single(result.Output);
+        var change = Assert.Single(result.Output);
         Assert.Equal("Planned", Prop(change, "Status")!.ToString());
         Assert.Contains($"What if: Update schedule Sales/Gold schedule {gold}: Every day at 02:00 (UTC), enabled → Every day at 04:30 (UTC), disabled", writer.ToString());
         Assert.Equal(new[] { "02:00" }, ConfigList(Read(gold, Gold), "Times"));
@@ -139,15 +138,15 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
     {
         Create("-Daily -At 02:00", Gold);
         Export();
-        Guid extra = Create("-IntervalMinutes 45", "-WorkspaceName Sales -LakehouseName Silver");
+        var extra = Create("-IntervalMinutes 45", "-WorkspaceName Sales -LakehouseName Silver");
         RunSingle("New-MlvExecutionDefinition -WorkspaceName Sales -LakehouseName Bronze -Name adhoc -SelectedMlv bronze.order_lines");
 
-        (PsResult plain, List<LoggedRequest> plainRequests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}'");
+        (var plain, var plainRequests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}'");
         plain.ThrowIfFailed();
         Assert.Empty(plain.Output);
         AssertNoChangeSent(plainRequests);
 
-        PsResult pruned = Ps.Run($"Sync-MlvSchedule -Path '{FilePath}' -Prune");
+        var pruned = Ps.Run($"Sync-MlvSchedule -Path '{FilePath}' -Prune");
         pruned.ThrowIfFailed();
         Assert.Equal(
             new[] { "Sales/Bronze RemoveDefinition Applied", $"Sales/Silver RemoveSchedule Applied {extra}" },
@@ -161,12 +160,12 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
     public void BadFileIsRefusedCompletelyBeforeAnyRequest()
     {
         var schedules = new JsonArray();
-        for (int i = 0; i < 21; i++)
+        for (var i = 0; i < 21; i++)
         {
             schedules.Add(JsonNode.Parse(Schedule(false, "Cron", $"\"interval\": {10 + i}")));
         }
 
-        string text = $$"""
+        var text = $$"""
             {
               "version": 1,
               "lakehouses": [
@@ -179,12 +178,12 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
             """;
         File.WriteAllText(FilePath, text);
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}'");
+        (var result, var requests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}'");
 
-        ErrorRecord error = AssertError(result, "ScheduleFileInvalid", ErrorCategory.InvalidData);
+        var error = AssertError(result, "ScheduleFileInvalid", ErrorCategory.InvalidData);
         AssertNothingSent(requests);
         Assert.Empty(result.Output);
-        string message = error.Exception.Message;
+        var message = error.Exception.Message;
         _output.WriteLine(message);
         Assert.Contains($"The schedule file '{FilePath}' has 5 problems; nothing was changed and no request was sent", message);
         Assert.Contains("schedules.json: lakehouses[0] (Sales/Gold) schedules[0]: ", message);
@@ -200,19 +199,19 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
     public void MalformedMissingAndUnknownLakehouseFilesAreRefused()
     {
         File.WriteAllText(FilePath, "{ \"lakehouses\": [ { \"workspace\": \"Sales\", ");
-        (PsResult malformed, List<LoggedRequest> malformedRequests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}'");
-        ErrorRecord syntax = AssertError(malformed, "ScheduleFileInvalid", ErrorCategory.InvalidData);
+        (var malformed, var malformedRequests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}'");
+        var syntax = AssertError(malformed, "ScheduleFileInvalid", ErrorCategory.InvalidData);
         Assert.Contains("schedules.json: line 1, position", syntax.Exception.Message);
         Assert.Contains("is not valid JSON", syntax.Exception.Message);
         AssertNothingSent(malformedRequests);
 
-        (PsResult missing, List<LoggedRequest> missingRequests) = RunLogged($"Sync-MlvSchedule -Path '{Path.Combine(_dir, "nope.json")}'");
+        (var missing, var missingRequests) = RunLogged($"Sync-MlvSchedule -Path '{Path.Combine(_dir, "nope.json")}'");
         AssertError(missing, "ScheduleFileNotFound", ErrorCategory.ObjectNotFound);
         AssertNothingSent(missingRequests);
 
         File.WriteAllText(FilePath, $$"""{ "lakehouses": [ { "workspace": "Sales", "lakehouse": "Platinum", "schedules": [ {{Schedule(true, "Daily", "\"times\": [\"01:00\"]")}} ] } ] }""");
-        (PsResult unknown, List<LoggedRequest> unknownRequests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}'");
-        ErrorRecord notFound = AssertError(unknown, "ScheduleFileInvalid", ErrorCategory.InvalidData);
+        (var unknown, var unknownRequests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}'");
+        var notFound = AssertError(unknown, "ScheduleFileInvalid", ErrorCategory.InvalidData);
         Assert.Contains("(only lookups were sent)", notFound.Exception.Message);
         Assert.Contains("schedules.json: lakehouses[0] (Sales/Platinum): lakehouse 'Platinum' was not found in workspace 'Sales'", notFound.Exception.Message);
         AssertNoChangeSent(unknownRequests);
@@ -221,8 +220,8 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
         Create("-Daily -At 02:00", Gold);
         Export();
         Create("-IntervalMinutes 30 -Force", Gold);
-        (PsResult conflict, List<LoggedRequest> conflictRequests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}'");
-        ErrorRecord twoEnabled = AssertError(conflict, "ScheduleFileInvalid", ErrorCategory.InvalidData);
+        (var conflict, var conflictRequests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}'");
+        var twoEnabled = AssertError(conflict, "ScheduleFileInvalid", ErrorCategory.InvalidData);
         Assert.Contains("would have two enabled schedules for the whole lineage", twoEnabled.Exception.Message);
         AssertNoChangeSent(conflictRequests);
     }
@@ -231,18 +230,18 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
     public void BadPathsAreRefusedBeforeAnyRequest()
     {
         File.WriteAllText(FilePath, "{}");
-        (PsResult clobber, List<LoggedRequest> clobberRequests) = RunLogged($"Export-MlvSchedule -WorkspaceName Sales -Path '{FilePath}' -NoClobber");
+        (var clobber, var clobberRequests) = RunLogged($"Export-MlvSchedule -WorkspaceName Sales -Path '{FilePath}' -NoClobber");
         AssertError(clobber, "ScheduleFileExists", ErrorCategory.ResourceExists);
         AssertNothingSent(clobberRequests);
         Assert.Equal("{}", File.ReadAllText(FilePath));
 
-        string nowhere = Path.Combine(_dir, "missing", "schedules.json");
-        (PsResult noDirectory, List<LoggedRequest> noDirectoryRequests) = RunLogged($"Export-MlvSchedule -WorkspaceName Sales -Path '{nowhere}'");
-        ErrorRecord directoryError = AssertError(noDirectory, "ScheduleFileDirectoryInvalid", ErrorCategory.ObjectNotFound);
+        var nowhere = Path.Combine(_dir, "missing", "schedules.json");
+        (var noDirectory, var noDirectoryRequests) = RunLogged($"Export-MlvSchedule -WorkspaceName Sales -Path '{nowhere}'");
+        var directoryError = AssertError(noDirectory, "ScheduleFileDirectoryInvalid", ErrorCategory.ObjectNotFound);
         Assert.Equal(nowhere, directoryError.TargetObject);
         AssertNothingSent(noDirectoryRequests);
 
-        (PsResult isDirectory, List<LoggedRequest> isDirectoryRequests) = RunLogged($"Sync-MlvSchedule -Path '{_dir}'");
+        (var isDirectory, var isDirectoryRequests) = RunLogged($"Sync-MlvSchedule -Path '{_dir}'");
         AssertError(isDirectory, "ScheduleFileIsDirectory", ErrorCategory.InvalidArgument);
         AssertNothingSent(isDirectoryRequests);
     }
@@ -250,11 +249,11 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
     [Fact]
     public void AFaultInTheMiddleReportsAppliedFailedAndNotAttemptedAndARerunFinishes()
     {
-        Guid gold = Create("-Daily -At 02:00", Gold);
+        var gold = Create("-Daily -At 02:00", Gold);
         Export();
-        JsonNode file = Load();
-        JsonNode goldEntry = Entry(file, "Gold");
-        JsonNode config = goldEntry["schedules"]![0]!["configuration"]!;
+        var file = Load();
+        var goldEntry = Entry(file, "Gold");
+        var config = goldEntry["schedules"]![0]!["configuration"]!;
         goldEntry["schedules"]![0]!["enabled"] = false;
         goldEntry["schedules"]!.AsArray().Add(JsonNode.Parse(Schedule(true, "Cron", "\"interval\": 60", (string?)config["startDateTime"], (string?)config["endDateTime"])));
         Entry(file, "Ledger")["schedules"]!.AsArray().Add(JsonNode.Parse(Schedule(true, "Cron", "\"interval\": 90", (string?)config["startDateTime"], (string?)config["endDateTime"])));
@@ -268,24 +267,24 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
             },
         });
 
-        PsResult first = Ps.Run($"Sync-MlvSchedule -Path '{FilePath}'");
+        var first = Ps.Run($"Sync-MlvSchedule -Path '{FilePath}'");
 
         Assert.Equal(
             new[] { "Finance/Ledger CreateSchedule Applied", "Sales/Gold DisableSchedule Failed", "Sales/Gold CreateSchedule NotAttempted" },
             first.Output.Select(o => $"{Prop(o, "WorkspaceName")}/{Prop(o, "LakehouseName")} {Prop(o, "Action")} {Prop(o, "Status")}").ToArray());
-        ErrorRecord error = Assert.Single(first.AllErrors);
+        var error = Assert.Single(first.AllErrors);
         Assert.StartsWith("FabricApi.InvalidRequest,", error.FullyQualifiedErrorId);
         Assert.Contains($"Disable schedule Sales/Gold schedule {gold}", error.ErrorDetails.Message);
         Assert.Contains("Injected: the schedule is locked.", Prop(first.Output[1], "Error")!.ToString());
         Assert.Contains(first.Warnings, w => w.Message.Contains("1 applied, 1 failed, 1 not attempted", StringComparison.Ordinal));
         Assert.True((bool)Prop(Read(gold, Gold), "Enabled")!);
 
-        PsResult rerun = Ps.Run($"Sync-MlvSchedule -Path '{FilePath}'");
+        var rerun = Ps.Run($"Sync-MlvSchedule -Path '{FilePath}'");
         rerun.ThrowIfFailed();
         Assert.Equal(new[] { "Sales/Gold DisableSchedule Applied", "Sales/Gold CreateSchedule Applied" },
             rerun.Output.Select(o => $"{Prop(o, "WorkspaceName")}/{Prop(o, "LakehouseName")} {Prop(o, "Action")} {Prop(o, "Status")}").ToArray());
 
-        (PsResult third, List<LoggedRequest> requests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}'");
+        (var third, var requests) = RunLogged($"Sync-MlvSchedule -Path '{FilePath}'");
         third.ThrowIfFailed();
         Assert.Empty(third.Output);
         AssertNoChangeSent(requests);
@@ -312,7 +311,7 @@ public sealed class ScheduleSyncTests : ScheduleTestBase, IDisposable
     {
         using var http = new HttpClient { BaseAddress = Emulator.BaseUri };
         using var content = new StringContent(JsonSerializer.Serialize(faults), Encoding.UTF8, "application/json");
-        using HttpResponseMessage response = http.PutAsync("_emulator/faults", content).GetAwaiter().GetResult();
+        using var response = http.PutAsync("_emulator/faults", content).GetAwaiter().GetResult();
         Assert.True(response.IsSuccessStatusCode, $"PUT /_emulator/faults: {(int)response.StatusCode} {response.Content.ReadAsStringAsync().GetAwaiter().GetResult()}");
     }
 

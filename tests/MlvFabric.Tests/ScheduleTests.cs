@@ -24,10 +24,10 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void NewIntervalScheduleIsEnabledLabelledAndEndsAYearAfterItsStart()
     {
-        DateTime before = DateTime.UtcNow;
-        PsResult result = Ps.Run($"New-MlvSchedule {Lakehouse} -IntervalMinutes 10 -Verbose");
+        var before = DateTime.UtcNow;
+        var result = Ps.Run($"New-MlvSchedule {Lakehouse} -IntervalMinutes 10 -Verbose");
         result.ThrowIfFailed();
-        PSObject schedule = Assert.Single(result.Output);
+        var schedule = Assert.Single(result.Output);
 
         Assert.Equal("Sales", Prop(schedule, "WorkspaceName"));
         Assert.Equal("Bronze", Prop(schedule, "LakehouseName"));
@@ -50,7 +50,7 @@ public sealed class ScheduleTests : ScheduleTestBase
         Assert.Equal(start, next[0]);
         Assert.Equal(TimeSpan.FromMinutes(10), next[1] - next[0]);
 
-        PSObject stored = Read((Guid)Prop(schedule, "Id")!);
+        var stored = Read((Guid)Prop(schedule, "Id")!);
         Assert.Equal(true, Prop(stored, "Enabled"));
         Assert.Equal(10, Config(stored, "Interval"));
     }
@@ -58,11 +58,11 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void NewDailyConvertsAnIanaTimeZoneToTheWindowsIdTheApiWants()
     {
-        PsResult result = Ps.Run($"New-MlvSchedule {Lakehouse} -Daily -At 9:00, '17:30' -TimeZone America/Chicago -Verbose");
+        var result = Ps.Run($"New-MlvSchedule {Lakehouse} -Daily -At 9:00, '17:30' -TimeZone America/Chicago -Verbose");
         result.ThrowIfFailed();
-        Guid id = (Guid)Prop(Assert.Single(result.Output), "Id")!;
+        var id = (Guid)Prop(Assert.Single(result.Output), "Id")!;
 
-        PSObject stored = Read(id);
+        var stored = Read(id);
         Assert.Equal("Central Standard Time", Config(stored, "LocalTimeZoneId"));
         Assert.Equal(new[] { "09:00", "17:30" }, ConfigList(stored, "Times"));
         Assert.Equal("Every day at 09:00, 17:30 (Central Standard Time)", Prop(stored, "Summary"));
@@ -72,7 +72,7 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void NewWithoutTimeZoneUsesTheComputersZone()
     {
-        PSObject schedule = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 06:00");
+        var schedule = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 06:00");
 
         Assert.Equal(ScheduleTimeZones.LocalWindowsId(), Config(Read((Guid)Prop(schedule, "Id")!), "LocalTimeZoneId"));
     }
@@ -80,9 +80,9 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void NewWeeklyTakesDaysAndTimesAsTextOrTimeSpans()
     {
-        Guid id = Create("-Weekly -DayOfWeek Tuesday, Monday -At ([timespan]'17:00'), ([timespan]::FromHours(9)) -TimeZone 'Central Standard Time'");
+        var id = Create("-Weekly -DayOfWeek Tuesday, Monday -At ([timespan]'17:00'), ([timespan]::FromHours(9)) -TimeZone 'Central Standard Time'");
 
-        PSObject stored = Read(id);
+        var stored = Read(id);
         Assert.Equal("Weekly", Prop(stored, "Type"));
         Assert.Equal(new[] { "Tuesday", "Monday" }, ConfigList(stored, "Weekdays"));
         Assert.Equal(new[] { "17:00", "09:00" }, ConfigList(stored, "Times"));
@@ -92,9 +92,9 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void NewMonthlyOnADayOfTheMonthEveryThreeMonths()
     {
-        Guid id = Create("-Monthly -DayOfMonth 15 -RecurrenceMonths 3 -At 06:00 -TimeZone UTC");
+        var id = Create("-Monthly -DayOfMonth 15 -RecurrenceMonths 3 -At 06:00 -TimeZone UTC");
 
-        PSObject stored = Read(id);
+        var stored = Read(id);
         Assert.Equal(3, Config(stored, "Recurrence"));
         Assert.Equal("DayOfMonth", Occurrence(stored, "OccurrenceType"));
         Assert.Equal(15, Occurrence(stored, "DayOfMonth"));
@@ -105,9 +105,9 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void NewMonthlyOnAnOrdinalWeekdayDefaultsToEveryMonth()
     {
-        Guid id = Create("-Monthly -WeekIndex second -DayOfWeek Tuesday -At 06:00 -TimeZone UTC");
+        var id = Create("-Monthly -WeekIndex second -DayOfWeek Tuesday -At 06:00 -TimeZone UTC");
 
-        PSObject stored = Read(id);
+        var stored = Read(id);
         Assert.Equal(1, Config(stored, "Recurrence"));
         Assert.Equal("OrdinalWeekday", Occurrence(stored, "OccurrenceType"));
         Assert.Equal("Second", Occurrence(stored, "WeekIndex"));
@@ -123,13 +123,13 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void NewReadsADateTimeWithoutOffsetInTheSchedulesZoneAndOneWithAnOffsetAsThatInstant()
     {
-        Guid wall = Create("-IntervalMinutes 60 -TimeZone 'Tokyo Standard Time' -StartDateTime ([datetime]'2030-01-01 08:00') -EndDateTime ([datetime]'2031-01-01 08:00') -Disabled");
-        Guid instant = Create("-IntervalMinutes 60 -TimeZone 'Tokyo Standard Time' -StartDateTime '2030-01-01T08:00:00Z' -EndDateTime '2031-01-01T08:00:00+02:00' -Disabled");
+        var wall = Create("-IntervalMinutes 60 -TimeZone 'Tokyo Standard Time' -StartDateTime ([datetime]'2030-01-01 08:00') -EndDateTime ([datetime]'2031-01-01 08:00') -Disabled");
+        var instant = Create("-IntervalMinutes 60 -TimeZone 'Tokyo Standard Time' -StartDateTime '2030-01-01T08:00:00Z' -EndDateTime '2031-01-01T08:00:00+02:00' -Disabled");
 
-        PSObject byWall = Read(wall);
+        var byWall = Read(wall);
         Assert.Equal("2029-12-31T23:00:00Z", Config(byWall, "StartDateTime"));
         Assert.Equal("2030-12-31T23:00:00Z", Config(byWall, "EndDateTime"));
-        PSObject byInstant = Read(instant);
+        var byInstant = Read(instant);
         Assert.Equal("2030-01-01T08:00:00Z", Config(byInstant, "StartDateTime"));
         Assert.Equal("2031-01-01T06:00:00Z", Config(byInstant, "EndDateTime"));
     }
@@ -139,7 +139,7 @@ public sealed class ScheduleTests : ScheduleTestBase
     {
         Create("-IntervalMinutes 30");
 
-        PSObject second = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 02:00 -Disabled");
+        var second = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 02:00 -Disabled");
 
         Assert.Equal(false, Prop(second, "Enabled"));
         Assert.Equal(2, Ps.Run($"Get-MlvSchedule {Lakehouse}").Output.Count);
@@ -148,18 +148,18 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void ASecondEnabledScheduleForTheLineageIsRefusedBeforeTheRequestUnlessForce()
     {
-        Guid first = Create("-IntervalMinutes 30");
+        var first = Create("-IntervalMinutes 30");
 
-        (PsResult refused, List<LoggedRequest> requests) = RunLogged($"New-MlvSchedule {Lakehouse} -Daily -At 02:00");
+        (var refused, var requests) = RunLogged($"New-MlvSchedule {Lakehouse} -Daily -At 02:00");
 
-        ErrorRecord error = AssertError(refused, "EnabledScheduleExists", ErrorCategory.InvalidOperation);
+        var error = AssertError(refused, "EnabledScheduleExists", ErrorCategory.InvalidOperation);
         Assert.Equal(first, Prop(PSObject.AsPSObject(error.TargetObject), "Id"));
         Assert.Contains("-Force", error.Exception.Message, StringComparison.Ordinal);
         Assert.Contains(first.ToString(), error.Exception.Message, StringComparison.Ordinal);
         Assert.Empty(refused.Output);
         AssertNoChangeSent(requests);
 
-        PSObject forced = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 02:00 -Force");
+        var forced = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 02:00 -Force");
         Assert.Equal(true, Prop(forced, "Enabled"));
         Assert.Equal(2, Ps.Run($"Get-MlvSchedule {Lakehouse} | Where-Object Enabled").Output.Count);
     }
@@ -169,7 +169,7 @@ public sealed class ScheduleTests : ScheduleTestBase
     {
         Create("-IntervalMinutes 30");
 
-        PSObject silver = RunSingle("New-MlvSchedule -WorkspaceName Sales -LakehouseName Silver -IntervalMinutes 30");
+        var silver = RunSingle("New-MlvSchedule -WorkspaceName Sales -LakehouseName Silver -IntervalMinutes 30");
 
         Assert.Equal("Silver", Prop(silver, "LakehouseName"));
         Assert.Equal(true, Prop(silver, "Enabled"));
@@ -180,9 +180,9 @@ public sealed class ScheduleTests : ScheduleTestBase
     {
         Ps.Run($"1..20 | ForEach-Object {{ New-MlvSchedule {Lakehouse} -IntervalMinutes (10 + $_) -Disabled }}").ThrowIfFailed();
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"New-MlvSchedule {Lakehouse} -IntervalMinutes 5 -Disabled -Force");
+        (var result, var requests) = RunLogged($"New-MlvSchedule {Lakehouse} -IntervalMinutes 5 -Disabled -Force");
 
-        ErrorRecord error = AssertError(result, "ScheduleLimitExceeded", ErrorCategory.LimitsExceeded);
+        var error = AssertError(result, "ScheduleLimitExceeded", ErrorCategory.LimitsExceeded);
         Assert.Equal("Sales/Bronze", error.TargetObject);
         Assert.Contains("20", error.Exception.Message, StringComparison.Ordinal);
         AssertNoChangeSent(requests);
@@ -192,13 +192,13 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void GetListsTheLakehousesSchedulesOrThoseWithTheGivenIds()
     {
-        Guid a = Create("-IntervalMinutes 30");
-        Guid b = Create("-Daily -At 01:00 -Disabled");
-        Guid c = Create("-Weekly -DayOfWeek Sunday -At 01:00 -Disabled");
+        var a = Create("-IntervalMinutes 30");
+        var b = Create("-Daily -At 01:00 -Disabled");
+        var c = Create("-Weekly -DayOfWeek Sunday -At 01:00 -Disabled");
 
-        PsResult all = Ps.Run($"Get-MlvSchedule {Lakehouse}");
-        PsResult some = Ps.Run($"Get-MlvSchedule {Lakehouse} -Id {a}, {c}");
-        PsResult byIds = Ps.Run($"Get-MlvSchedule -WorkspaceId {Emulator.WorkspaceId("Sales")} -LakehouseId {Emulator.LakehouseId("Sales", "Bronze")} {b}");
+        var all = Ps.Run($"Get-MlvSchedule {Lakehouse}");
+        var some = Ps.Run($"Get-MlvSchedule {Lakehouse} -Id {a}, {c}");
+        var byIds = Ps.Run($"Get-MlvSchedule -WorkspaceId {Emulator.WorkspaceId("Sales")} -LakehouseId {Emulator.LakehouseId("Sales", "Bronze")} {b}");
 
         all.ThrowIfFailed();
         Assert.Equal(new[] { a, b, c }.OrderBy(g => g), all.Output.Select(o => (Guid)Prop(o, "Id")!).OrderBy(g => g));
@@ -206,7 +206,7 @@ public sealed class ScheduleTests : ScheduleTestBase
         some.ThrowIfFailed();
         Assert.Equal(new[] { a, c }, some.Output.Select(o => (Guid)Prop(o, "Id")!));
         byIds.ThrowIfFailed();
-        PSObject single = Assert.Single(byIds.Output);
+        var single = Assert.Single(byIds.Output);
         Assert.Equal(b, Prop(single, "Id"));
         Assert.Equal("Sales", Prop(single, "WorkspaceName"));
         Assert.Equal("Bronze", Prop(single, "LakehouseName"));
@@ -219,7 +219,7 @@ public sealed class ScheduleTests : ScheduleTestBase
         Create("-IntervalMinutes 45", "-WorkspaceName Sales -LakehouseName Silver");
         Create("-IntervalMinutes 60", "-WorkspaceName Finance -LakehouseName Ledger");
 
-        PsResult result = Ps.Run("Get-MlvLakehouse -WorkspaceName Sales | Get-MlvSchedule");
+        var result = Ps.Run("Get-MlvLakehouse -WorkspaceName Sales | Get-MlvSchedule");
 
         result.ThrowIfFailed();
         Assert.Equal(
@@ -230,15 +230,15 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void SetChangesOnlyWhatIsGivenAndKeepsTheRest()
     {
-        Guid id = Create("-Weekly -DayOfWeek Monday, Tuesday -At 09:00 -TimeZone 'Central Standard Time' -StartDateTime '2030-01-01T00:00:00Z' -EndDateTime '2035-06-01T00:00:00Z' -Disabled");
-        PSObject before = Read(id);
+        var id = Create("-Weekly -DayOfWeek Monday, Tuesday -At 09:00 -TimeZone 'Central Standard Time' -StartDateTime '2030-01-01T00:00:00Z' -EndDateTime '2035-06-01T00:00:00Z' -Disabled");
+        var before = Read(id);
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} -At 10:00, 18:30");
+        (var result, var requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} -At 10:00, 18:30");
 
         result.ThrowIfFailed();
         Assert.Empty(result.Output);
         Assert.Single(requests, r => r.Method == "PATCH");
-        PSObject after = Read(id);
+        var after = Read(id);
         Assert.Equal(new[] { "10:00", "18:30" }, ConfigList(after, "Times"));
         Assert.Equal(new[] { "Monday", "Tuesday" }, ConfigList(after, "Weekdays"));
         Assert.Equal("Weekly", Prop(after, "Type"));
@@ -251,13 +251,13 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void SetChangesTheTypeAndDropsTheOldTypesSettings()
     {
-        Guid id = Create("-IntervalMinutes 30 -TimeZone UTC");
-        object? start = Config(Read(id), "StartDateTime");
+        var id = Create("-IntervalMinutes 30 -TimeZone UTC");
+        var start = Config(Read(id), "StartDateTime");
 
-        PSObject changed = RunSingle($"Set-MlvSchedule {Lakehouse} -Id {id} -Weekly -DayOfWeek Friday -At 08:00 -PassThru");
+        var changed = RunSingle($"Set-MlvSchedule {Lakehouse} -Id {id} -Weekly -DayOfWeek Friday -At 08:00 -PassThru");
 
         Assert.Equal("Fri at 08:00 (UTC)", Prop(changed, "Summary"));
-        PSObject stored = Read(id);
+        var stored = Read(id);
         Assert.Equal("Weekly", Prop(stored, "Type"));
         Assert.Null(Config(stored, "Interval"));
         Assert.Equal(start, Config(stored, "StartDateTime"));
@@ -267,11 +267,11 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void SetMonthlyWeekdayKeepsTheWeekIndexWhenOnlyTheDayChanges()
     {
-        Guid id = Create("-Monthly -WeekIndex Third -DayOfWeek Monday -RecurrenceMonths 2 -At 05:00 -TimeZone UTC");
+        var id = Create("-Monthly -WeekIndex Third -DayOfWeek Monday -RecurrenceMonths 2 -At 05:00 -TimeZone UTC");
 
         Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {id} -DayOfWeek Thursday").ThrowIfFailed();
 
-        PSObject stored = Read(id);
+        var stored = Read(id);
         Assert.Equal("Third", Occurrence(stored, "WeekIndex"));
         Assert.Equal("Thursday", Occurrence(stored, "Weekday"));
         Assert.Equal(2, Config(stored, "Recurrence"));
@@ -281,11 +281,11 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void SetTimeZoneKeepsTheStartAndEndInstants()
     {
-        Guid id = Create("-Daily -At 07:00 -TimeZone UTC -StartDateTime '2030-03-01T06:00:00Z' -EndDateTime '2031-03-01T06:00:00Z'");
+        var id = Create("-Daily -At 07:00 -TimeZone UTC -StartDateTime '2030-03-01T06:00:00Z' -EndDateTime '2031-03-01T06:00:00Z'");
 
         Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {id} -TimeZone Europe/Berlin").ThrowIfFailed();
 
-        PSObject stored = Read(id);
+        var stored = Read(id);
         Assert.Equal("W. Europe Standard Time", Config(stored, "LocalTimeZoneId"));
         Assert.Equal(new DateTime(2030, 3, 1, 6, 0, 0, DateTimeKind.Utc), Prop(stored, "StartDateTime"));
         Assert.Equal(new DateTime(2031, 3, 1, 6, 0, 0, DateTimeKind.Utc), Prop(stored, "EndDateTime"));
@@ -298,7 +298,7 @@ public sealed class ScheduleTests : ScheduleTestBase
         Create("-IntervalMinutes 30");
         Create("-Daily -At 01:00 -Disabled");
 
-        PsResult result = Ps.Run($"Get-MlvSchedule {Lakehouse} | Set-MlvSchedule -EndDateTime '2040-01-01T00:00:00Z' -PassThru");
+        var result = Ps.Run($"Get-MlvSchedule {Lakehouse} | Set-MlvSchedule -EndDateTime '2040-01-01T00:00:00Z' -PassThru");
 
         result.ThrowIfFailed();
         Assert.Equal(2, result.Output.Count);
@@ -310,9 +310,9 @@ public sealed class ScheduleTests : ScheduleTestBase
     {
         Create("-IntervalMinutes 30");
         Create("-Daily -At 01:00 -Force");
-        Guid off = Create("-Weekly -DayOfWeek Sunday -At 01:00 -Disabled");
+        var off = Create("-Weekly -DayOfWeek Sunday -At 01:00 -Disabled");
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged(
+        (var result, var requests) = RunLogged(
             "Get-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze | Where-Object Enabled | Disable-MlvSchedule");
 
         result.ThrowIfFailed();
@@ -325,11 +325,11 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void DisablePassThruReturnsTheScheduleAndSendsNothingForOneAlreadyDisabled()
     {
-        Guid on = Create("-IntervalMinutes 30");
-        Guid off = Create("-Daily -At 01:00 -Disabled");
+        var on = Create("-IntervalMinutes 30");
+        var off = Create("-Daily -At 01:00 -Disabled");
 
-        PSObject disabled = RunSingle($"Disable-MlvSchedule {Lakehouse} -Id {on} -PassThru");
-        (PsResult again, List<LoggedRequest> requests) = RunLogged($"Disable-MlvSchedule {Lakehouse} {off} -PassThru -Verbose");
+        var disabled = RunSingle($"Disable-MlvSchedule {Lakehouse} -Id {on} -PassThru");
+        (var again, var requests) = RunLogged($"Disable-MlvSchedule {Lakehouse} {off} -PassThru -Verbose");
 
         Assert.Equal(false, Prop(disabled, "Enabled"));
         Assert.Equal("Every 30 minutes", Prop(disabled, "Summary"));
@@ -342,15 +342,15 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void EnableKeepsOneEnabledSchedulePerScopeUnlessForce()
     {
-        Guid a = Create("-IntervalMinutes 30 -Disabled");
-        Guid b = Create("-Daily -At 01:00 -Disabled");
+        var a = Create("-IntervalMinutes 30 -Disabled");
+        var b = Create("-Daily -At 01:00 -Disabled");
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Get-MlvSchedule {Lakehouse} | Enable-MlvSchedule -PassThru");
+        (var result, var requests) = RunLogged($"Get-MlvSchedule {Lakehouse} | Enable-MlvSchedule -PassThru");
 
-        PSObject enabled = Assert.Single(result.Output);
+        var enabled = Assert.Single(result.Output);
         Assert.Equal(a, Prop(enabled, "Id"));
         Assert.Equal(true, Prop(enabled, "Enabled"));
-        ErrorRecord error = AssertError(result, "EnabledScheduleExists", ErrorCategory.InvalidOperation);
+        var error = AssertError(result, "EnabledScheduleExists", ErrorCategory.InvalidOperation);
         Assert.Equal(a, Prop(PSObject.AsPSObject(error.TargetObject), "Id"));
         Assert.Contains(b.ToString(), error.Exception.Message, StringComparison.Ordinal);
         Assert.Single(requests, r => r.Method == "PATCH");
@@ -364,14 +364,14 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void EnableKeepsTheConfigurationAsItWas()
     {
-        Guid id = Create("-Weekly -DayOfWeek Wednesday -At 03:15 -TimeZone 'Tokyo Standard Time' -Disabled");
-        PSObject before = Read(id);
+        var id = Create("-Weekly -DayOfWeek Wednesday -At 03:15 -TimeZone 'Tokyo Standard Time' -Disabled");
+        var before = Read(id);
 
         Ps.Run($"Enable-MlvSchedule {Lakehouse} -Id {id}").ThrowIfFailed();
 
-        PSObject after = Read(id);
+        var after = Read(id);
         Assert.Equal(true, Prop(after, "Enabled"));
-        foreach (string field in new[] { "Type", "StartDateTime", "EndDateTime", "LocalTimeZoneId" })
+        foreach (var field in new[] { "Type", "StartDateTime", "EndDateTime", "LocalTimeZoneId" })
         {
             Assert.Equal(Config(before, field), Config(after, field));
         }
@@ -383,12 +383,12 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void RemoveDeletesTheGivenSchedulesAndThosePipedIn()
     {
-        Guid a = Create("-IntervalMinutes 30");
+        var a = Create("-IntervalMinutes 30");
         Create("-Daily -At 01:00 -Disabled");
         Create("-Daily -At 02:00 -Disabled");
 
         Ps.Run($"Remove-MlvSchedule {Lakehouse} -Id {a} -Confirm:$false").ThrowIfFailed();
-        PsResult gone = Ps.Run($"Get-MlvSchedule {Lakehouse} -Id {a}");
+        var gone = Ps.Run($"Get-MlvSchedule {Lakehouse} -Id {a}");
         Assert.Equal(2, Ps.Run($"Get-MlvSchedule {Lakehouse}").Output.Count);
         Ps.Run($"Get-MlvSchedule {Lakehouse} | Remove-MlvSchedule -Confirm:$false").ThrowIfFailed();
 
@@ -401,31 +401,31 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void NewWithADefinitionSendsItAndAllowsOneEnabledSchedulePerDefinition()
     {
-        Guid nightly = Definition("nightly");
-        Guid hourly = Definition("hourly");
+        var nightly = Definition("nightly");
+        var hourly = Definition("hourly");
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"New-MlvSchedule {Lakehouse} -IntervalMinutes 30 -ExecutionDefinition nightly");
+        (var result, var requests) = RunLogged($"New-MlvSchedule {Lakehouse} -IntervalMinutes 30 -ExecutionDefinition nightly");
 
         result.ThrowIfFailed();
-        PSObject first = Assert.Single(result.Output);
+        var first = Assert.Single(result.Output);
         Assert.Equal(nightly, Prop(first, "ExecutionDefinitionId"));
         Assert.Equal("Bronze", Prop(first, "LakehouseName"));
-        using (JsonDocument body = JsonDocument.Parse(Assert.Single(requests, r => r.Method == "POST").Body!))
+        using (var body = JsonDocument.Parse(Assert.Single(requests, r => r.Method == "POST").Body!))
         {
             Assert.Equal(nightly.ToString(), body.RootElement.GetProperty("executionData").GetProperty("mlvExecutionDefinitionId").GetString());
         }
 
         Assert.Equal(nightly, Prop(Read((Guid)Prop(first, "Id")!), "ExecutionDefinitionId"));
 
-        (PsResult refused, List<LoggedRequest> refusedRequests) = RunLogged($"New-MlvSchedule {Lakehouse} -Daily -At 02:00 -ExecutionDefinition {nightly}");
-        ErrorRecord error = AssertError(refused, "EnabledScheduleExists", ErrorCategory.InvalidOperation);
+        (var refused, var refusedRequests) = RunLogged($"New-MlvSchedule {Lakehouse} -Daily -At 02:00 -ExecutionDefinition {nightly}");
+        var error = AssertError(refused, "EnabledScheduleExists", ErrorCategory.InvalidOperation);
         Assert.Equal(Prop(first, "Id"), Prop(PSObject.AsPSObject(error.TargetObject), "Id"));
         Assert.Contains($"execution definition {nightly}", error.Exception.Message, StringComparison.Ordinal);
         AssertNoChangeSent(refusedRequests);
 
-        PSObject otherDefinition = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 02:00 -ExecutionDefinition hourly");
-        PSObject wholeLineage = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 02:00");
-        PSObject forced = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 03:00 -ExecutionDefinition nightly -Force");
+        var otherDefinition = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 02:00 -ExecutionDefinition hourly");
+        var wholeLineage = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 02:00");
+        var forced = RunSingle($"New-MlvSchedule {Lakehouse} -Daily -At 03:00 -ExecutionDefinition nightly -Force");
 
         Assert.Equal(hourly, Prop(otherDefinition, "ExecutionDefinitionId"));
         Assert.Null(Prop(wholeLineage, "ExecutionDefinitionId"));
@@ -436,12 +436,12 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void NewTakesDefinitionsFromThePipelineAndAPipedLakehouseMeansTheWholeLineage()
     {
-        Guid nightly = Definition("nightly");
-        Guid hourly = Definition("hourly");
+        var nightly = Definition("nightly");
+        var hourly = Definition("hourly");
 
-        PsResult fromDefinitions = Ps.Run($"Get-MlvExecutionDefinition {Lakehouse} | New-MlvSchedule -IntervalMinutes 60");
-        PSObject fromObject = RunSingle($"$nightly = Get-MlvExecutionDefinition {Lakehouse} -Name nightly; New-MlvSchedule -ExecutionDefinition $nightly -Daily -At 04:00 -Disabled");
-        PSObject fromLakehouse = RunSingle("Get-MlvLakehouse -WorkspaceName Sales -Name Bronze | New-MlvSchedule -IntervalMinutes 60");
+        var fromDefinitions = Ps.Run($"Get-MlvExecutionDefinition {Lakehouse} | New-MlvSchedule -IntervalMinutes 60");
+        var fromObject = RunSingle($"$nightly = Get-MlvExecutionDefinition {Lakehouse} -Name nightly; New-MlvSchedule -ExecutionDefinition $nightly -Daily -At 04:00 -Disabled");
+        var fromLakehouse = RunSingle("Get-MlvLakehouse -WorkspaceName Sales -Name Bronze | New-MlvSchedule -IntervalMinutes 60");
 
         fromDefinitions.ThrowIfFailed();
         Assert.Equal(new[] { nightly, hourly }.OrderBy(g => g), fromDefinitions.Output.Select(o => (Guid)Prop(o, "ExecutionDefinitionId")!).OrderBy(g => g));
@@ -455,39 +455,39 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void SetMovesAScheduleToADefinitionKeepingItsConfigurationAndRefusesToUnlinkIt()
     {
-        Guid nightly = Definition("nightly");
-        Guid id = Create("-Weekly -DayOfWeek Monday -At 09:00 -TimeZone UTC");
+        var nightly = Definition("nightly");
+        var id = Create("-Weekly -DayOfWeek Monday -At 09:00 -TimeZone UTC");
 
-        (PsResult toDefinition, List<LoggedRequest> requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} -ExecutionDefinition nightly -PassThru");
+        (var toDefinition, var requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} -ExecutionDefinition nightly -PassThru");
 
         toDefinition.ThrowIfFailed();
-        PSObject moved = Assert.Single(toDefinition.Output);
+        var moved = Assert.Single(toDefinition.Output);
         Assert.Equal(nightly, Prop(moved, "ExecutionDefinitionId"));
         Assert.Equal("Mon at 09:00 (UTC)", Prop(moved, "Summary"));
-        using (JsonDocument body = JsonDocument.Parse(Assert.Single(requests, r => r.Method == "PATCH").Body!))
+        using (var body = JsonDocument.Parse(Assert.Single(requests, r => r.Method == "PATCH").Body!))
         {
             Assert.Equal(nightly.ToString(), body.RootElement.GetProperty("executionData").GetProperty("mlvExecutionDefinitionId").GetString());
         }
 
-        PSObject stored = Read(id);
+        var stored = Read(id);
         Assert.Equal(nightly, Prop(stored, "ExecutionDefinitionId"));
         Assert.Equal(true, Prop(stored, "Enabled"));
         Assert.Equal(new[] { "Monday" }, ConfigList(stored, "Weekdays"));
 
         // The spec's update cannot unlink a definition (executionData is never null): refused, with the alternative.
-        (PsResult back, List<LoggedRequest> backRequests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} -WholeLineage");
+        (var back, var backRequests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} -WholeLineage");
 
-        ErrorRecord refused = AssertError(back, "ScheduleDefinitionCannotBeUnlinked", ErrorCategory.InvalidOperation);
+        var refused = AssertError(back, "ScheduleDefinitionCannotBeUnlinked", ErrorCategory.InvalidOperation);
         Assert.Equal(id, Prop(PSObject.AsPSObject(refused.TargetObject), "Id"));
         Assert.Contains(nightly.ToString(), refused.Exception.Message, StringComparison.Ordinal);
         Assert.Contains("New-MlvSchedule", refused.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
         Assert.Contains($"Remove-MlvSchedule -WorkspaceId {Emulator.WorkspaceId("Sales")} -LakehouseId {Emulator.LakehouseId("Sales", "Bronze")} -Id {id}", refused.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
         AssertNoChangeSent(backRequests);
         Assert.Equal(nightly, Prop(Read(id), "ExecutionDefinitionId"));
-        Assert.Empty(Log.Since(0).Where(r => r.Method == "PATCH" && r.Body != null && r.Body.Contains("\"executionData\":null", StringComparison.Ordinal)));
+        Assert.DoesNotContain(Log.Since(0), r => r.Method == "PATCH" && r.Body != null && r.Body.Contains("\"executionData\":null", StringComparison.Ordinal));
 
-        Guid whole = Create("-IntervalMinutes 30 -Disabled");
-        (PsResult again, List<LoggedRequest> againRequests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {whole} -WholeLineage -PassThru -Verbose");
+        var whole = Create("-IntervalMinutes 30 -Disabled");
+        (var again, var againRequests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {whole} -WholeLineage -PassThru -Verbose");
         Assert.Equal(whole, Prop(Assert.Single(again.Output), "Id"));
         Assert.Contains(again.Verbose, v => v.Message.Contains("already runs the whole lineage", StringComparison.Ordinal));
         AssertNoChangeSent(againRequests);
@@ -496,8 +496,8 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void SetOfOtherSettingsKeepsTheDefinitionTheServiceHasNotThePipedObjects()
     {
-        Guid nightly = Definition("nightly");
-        Guid id = Create("-IntervalMinutes 30");
+        var nightly = Definition("nightly");
+        var id = Create("-IntervalMinutes 30");
         Ps.Run($"$stale = Get-MlvSchedule {Lakehouse} -Id {id}").ThrowIfFailed();
 
         Ps.Run($"Set-MlvSchedule {Lakehouse} -Id {id} -ExecutionDefinition nightly").ThrowIfFailed();
@@ -505,7 +505,7 @@ public sealed class ScheduleTests : ScheduleTestBase
         Assert.Equal(nightly, Prop(Read(id), "ExecutionDefinitionId"));
         Ps.Run("$stale | Set-MlvSchedule -IntervalMinutes 60").ThrowIfFailed();
 
-        PSObject stored = Read(id);
+        var stored = Read(id);
         Assert.Equal(nightly, Prop(stored, "ExecutionDefinitionId"));
         Assert.Equal(60, Config(stored, "Interval"));
     }
@@ -513,14 +513,14 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void SetKeepsOneEnabledSchedulePerScopeWhenTheScopeChangesUnlessForce()
     {
-        Guid nightly = Definition("nightly");
-        Guid whole = Create("-IntervalMinutes 30");
-        Guid scoped = Create("-IntervalMinutes 60 -ExecutionDefinition nightly");
-        Guid off = Create("-Daily -At 01:00 -Disabled");
+        var nightly = Definition("nightly");
+        var whole = Create("-IntervalMinutes 30");
+        var scoped = Create("-IntervalMinutes 60 -ExecutionDefinition nightly");
+        var off = Create("-Daily -At 01:00 -Disabled");
 
-        (PsResult toNightly, List<LoggedRequest> requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {whole} -ExecutionDefinition nightly");
+        (var toNightly, var requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {whole} -ExecutionDefinition nightly");
 
-        ErrorRecord error = AssertError(toNightly, "EnabledScheduleExists", ErrorCategory.InvalidOperation);
+        var error = AssertError(toNightly, "EnabledScheduleExists", ErrorCategory.InvalidOperation);
         Assert.Equal(scoped, Prop(PSObject.AsPSObject(error.TargetObject), "Id"));
         Assert.Contains($"move enabled schedule {whole} to execution definition {nightly}", error.Exception.Message, StringComparison.Ordinal);
         Assert.Contains("-Force", error.Exception.Message, StringComparison.Ordinal);
@@ -538,15 +538,15 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void ADefinitionPipedIntoSetNeedsTheScheduleId()
     {
-        Guid nightly = Definition("nightly");
-        Guid id = Create("-IntervalMinutes 30");
+        var nightly = Definition("nightly");
+        var id = Create("-IntervalMinutes 30");
         Ps.Run($"$nightly = Get-MlvExecutionDefinition {Lakehouse} -Name nightly").ThrowIfFailed();
 
-        PSObject changed = RunSingle($"$nightly | Set-MlvSchedule -Id {id} -PassThru");
-        (PsResult withoutId, List<LoggedRequest> requests) = RunLogged("$nightly | Set-MlvSchedule -EndDateTime '2040-01-01T00:00:00Z'");
+        var changed = RunSingle($"$nightly | Set-MlvSchedule -Id {id} -PassThru");
+        (var withoutId, var requests) = RunLogged("$nightly | Set-MlvSchedule -EndDateTime '2040-01-01T00:00:00Z'");
 
         Assert.Equal(nightly, Prop(changed, "ExecutionDefinitionId"));
-        ErrorRecord error = AssertError(withoutId, "ScheduleIdMissing", ErrorCategory.InvalidArgument);
+        var error = AssertError(withoutId, "ScheduleIdMissing", ErrorCategory.InvalidArgument);
         Assert.Equal(nightly, error.TargetObject);
         Assert.Contains("-Id", error.Exception.Message, StringComparison.Ordinal);
         AssertNothingSent(requests);
@@ -567,17 +567,17 @@ public sealed class ScheduleTests : ScheduleTestBase
     public void WhatIfReadsButWritesNothing(string script)
     {
         Definition("nightly"); // a dry run resolves -ExecutionDefinition nightly as the real run would
-        PSObject schedule = RunSingle($"New-MlvSchedule {Lakehouse} -IntervalMinutes 30 -Disabled");
+        var schedule = RunSingle($"New-MlvSchedule {Lakehouse} -IntervalMinutes 30 -Disabled");
         Ps.SetVariable("id", Prop(schedule, "Id"));
         Ps.SetVariable("schedule", schedule);
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged(script);
+        (var result, var requests) = RunLogged(script);
 
         result.ThrowIfFailed();
         Assert.Empty(result.Output);
         // A dry run resolves names and ids with GETs (so it reports what the real run would); it never writes.
         Assert.All(requests, r => Assert.Equal("GET", r.Method));
-        PSObject stored = Read((Guid)Prop(schedule, "Id")!);
+        var stored = Read((Guid)Prop(schedule, "Id")!);
         Assert.Equal(false, Prop(stored, "Enabled"));
         Assert.Equal(30, Config(stored, "Interval"));
         Assert.Single(Ps.Run("Get-MlvLakehouse -WorkspaceName Sales | Get-MlvSchedule").Output);
@@ -586,13 +586,13 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void ScheduleIdsCompleteWithTheirSummaries()
     {
-        Guid id = Create("-IntervalMinutes 30");
+        var id = Create("-IntervalMinutes 30");
         Create("-Daily -At 01:00 -Disabled", "-WorkspaceName Sales -LakehouseName Silver");
 
-        List<CompletionResult> matches = Complete("Disable-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id ");
-        List<CompletionResult> prefixed = Complete($"Remove-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id {id.ToString()[..6]}");
+        var matches = Complete("Disable-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id ");
+        var prefixed = Complete($"Remove-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id {id.ToString()[..6]}");
 
-        CompletionResult match = Assert.Single(matches);
+        var match = Assert.Single(matches);
         Assert.Equal(id.ToString(), match.CompletionText);
         Assert.Equal("Every 30 minutes (enabled) - Sales/Bronze", match.ToolTip);
         Assert.Equal(id.ToString(), Assert.Single(prefixed).CompletionText);
@@ -601,7 +601,7 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void TimeZonesCompleteWithWindowsIds()
     {
-        List<CompletionResult> matches = Complete("New-MlvSchedule -IntervalMinutes 5 -TimeZone Central");
+        var matches = Complete("New-MlvSchedule -IntervalMinutes 5 -TimeZone Central");
 
         Assert.Contains(matches, m => m.CompletionText == "'Central Standard Time'");
         Assert.All(matches, m => Assert.StartsWith("'Central", m.CompletionText, StringComparison.Ordinal));
@@ -610,10 +610,10 @@ public sealed class ScheduleTests : ScheduleTestBase
     [Fact]
     public void FormatViewsLoadAndTheirScriptsRunOnSchedules()
     {
-        string formatFile = Path.Combine(ModuleLocator.ModuleDirectory, "MlvFabric.Schedules.format.ps1xml");
+        var formatFile = Path.Combine(ModuleLocator.ModuleDirectory, "MlvFabric.Schedules.format.ps1xml");
         var table = new FormatTable(new[] { formatFile });
         Assert.NotNull(table);
-        XDocument xml = XDocument.Load(formatFile);
+        var xml = XDocument.Load(formatFile);
         Assert.Equal(2, xml.Descendants("View").Count(v => v.Element("ViewSelectedBy")?.Element("TypeName")?.Value == "MlvFabric.Client.MlvSchedule"));
         Assert.Equal(
             new[] { "Enabled", "Summary", "NextRun", "Runs" },
@@ -621,15 +621,15 @@ public sealed class ScheduleTests : ScheduleTestBase
 
         Create("-IntervalMinutes 30 -StartDateTime '2030-01-01T00:00:00Z' -EndDateTime '2031-01-01T00:00:00Z'");
         Create("-Daily -At 01:00 -Disabled");
-        foreach (string script in xml.Descendants("ScriptBlock").Select(s => s.Value))
+        foreach (var script in xml.Descendants("ScriptBlock").Select(s => s.Value))
         {
             Ps.SetVariable("viewScript", script);
-            PsResult result = Ps.Run($"Get-MlvSchedule {Lakehouse} | ForEach-Object ([scriptblock]::Create($viewScript))");
+            var result = Ps.Run($"Get-MlvSchedule {Lakehouse} | ForEach-Object ([scriptblock]::Create($viewScript))");
             result.ThrowIfFailed();
             Assert.NotEmpty(result.Output);
         }
 
-        PsResult nextRun = Ps.Run($"Get-MlvSchedule {Lakehouse} | Where-Object Enabled | ForEach-Object {{ $next = @($_.NextRunTimes)[0]; $next.ToLocalTime().ToString('yyyy-MM-dd HH:mm') }}");
+        var nextRun = Ps.Run($"Get-MlvSchedule {Lakehouse} | Where-Object Enabled | ForEach-Object {{ $next = @($_.NextRunTimes)[0]; $next.ToLocalTime().ToString('yyyy-MM-dd HH:mm') }}");
         Assert.Equal(new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc).ToLocalTime().ToString("yyyy-MM-dd HH:mm"), Assert.Single(nextRun.Output).ToString());
     }
 
@@ -639,13 +639,13 @@ public sealed class ScheduleTests : ScheduleTestBase
         Create("-IntervalMinutes 30 -StartDateTime '2030-01-01T00:00:00Z' -EndDateTime '2031-01-01T00:00:00Z'");
         Create("-Weekly -DayOfWeek Monday, Tuesday -At 09:00, 17:00 -TimeZone 'Central Standard Time' -Disabled");
         var writer = new StringWriter();
-        using (PsSession rendering = PsSession.Create(host: new TextHost(writer, 200, plainText: true)))
+        using (var rendering = PsSession.Create(host: new TextHost(writer, 200, plainText: true)))
         {
             rendering.Connect(Emulator);
             rendering.Run($"Get-MlvSchedule {Lakehouse} | Out-Default").ThrowIfFailed();
         }
 
-        string text = writer.ToString();
+        var text = writer.ToString();
         Assert.Matches(@"Lakehouse: Sales/Bronze\s+Enabled\s+Summary\s+NextRun\s+Runs", text);
         // The next run in the schedule's own zone, with its offset.
         Assert.Matches(@"True\s+Every 30 minutes\s+01-01 \d\d:\d\d [+-]\d\d:\d\d\s+\(whole lineage\)", text);
@@ -659,7 +659,7 @@ public sealed class ScheduleTests : ScheduleTestBase
     private List<CompletionResult> Complete(string line)
     {
         Ps.SetVariable("completionLine", line);
-        PsResult result = Ps.Run("(TabExpansion2 -inputScript $completionLine -cursorColumn $completionLine.Length).CompletionMatches");
+        var result = Ps.Run("(TabExpansion2 -inputScript $completionLine -cursorColumn $completionLine.Length).CompletionMatches");
         result.ThrowIfFailed();
         return result.Output.Select(o => (CompletionResult)o.BaseObject).ToList();
     }

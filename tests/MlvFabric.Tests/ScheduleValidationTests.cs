@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using MlvFabric.Tests.Infrastructure;
 using Xunit;
@@ -36,9 +35,9 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     [InlineData("-Monthly -WeekIndex First -DayOfWeek Monday -RecurrenceMonths 0 -At 09:00", "0", "-RecurrenceMonths 0 is out of range")]
     public void NewRefusesAnInvalidConfigurationBeforeAnyRequest(string parameters, string target, string message)
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"New-MlvSchedule {Lakehouse} {parameters}");
+        (var result, var requests) = RunLogged($"New-MlvSchedule {Lakehouse} {parameters}");
 
-        ErrorRecord error = AssertError(result, "InvalidScheduleConfiguration", ErrorCategory.InvalidArgument);
+        var error = AssertError(result, "InvalidScheduleConfiguration", ErrorCategory.InvalidArgument);
         Assert.Equal(target, error.TargetObject);
         Assert.Contains(message, error.Exception.Message, StringComparison.Ordinal);
         Assert.IsType<ArgumentException>(error.Exception);
@@ -48,10 +47,10 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     [Fact]
     public void NewRefusesMoreTimesThanTheApiAllows()
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged(
+        (var result, var requests) = RunLogged(
             $"New-MlvSchedule {Lakehouse} -Daily -At (0..100 | ForEach-Object {{ '{{0:00}}:{{1:00}}' -f [math]::Floor($_ / 60), ($_ % 60) }})");
 
-        ErrorRecord error = AssertError(result, "InvalidScheduleConfiguration", ErrorCategory.InvalidArgument);
+        var error = AssertError(result, "InvalidScheduleConfiguration", ErrorCategory.InvalidArgument);
         Assert.Equal("101", error.TargetObject);
         Assert.Contains("-At has 101 entries: a Daily schedule takes 1 to 100 different times of day", error.Exception.Message, StringComparison.Ordinal);
         AssertNothingSent(requests);
@@ -60,9 +59,9 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     [Fact]
     public void NewReportsEveryProblemInOneError()
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"New-MlvSchedule {Lakehouse} -Weekly -DayOfWeek Friday, Friday -At 24:00 -TimeZone Nowhere");
+        (var result, var requests) = RunLogged($"New-MlvSchedule {Lakehouse} -Weekly -DayOfWeek Friday, Friday -At 24:00 -TimeZone Nowhere");
 
-        ErrorRecord error = AssertError(result, "InvalidScheduleConfiguration", ErrorCategory.InvalidArgument);
+        var error = AssertError(result, "InvalidScheduleConfiguration", ErrorCategory.InvalidArgument);
         Assert.Contains("-TimeZone 'Nowhere'", error.Exception.Message, StringComparison.Ordinal);
         Assert.Contains("-DayOfWeek 'Friday' repeats", error.Exception.Message, StringComparison.Ordinal);
         Assert.Contains("-At '24:00'", error.Exception.Message, StringComparison.Ordinal);
@@ -84,7 +83,7 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     [InlineData("Get-MlvSchedule -WorkspaceName Sales -LakehouseName Bronze -Id 12345", "CannotConvertArgumentNoMessage", ErrorCategory.InvalidArgument)]
     public void ParametersThatDoNotFitTogetherAreRefusedByTheBinder(string script, string errorId, ErrorCategory category)
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged(script);
+        (var result, var requests) = RunLogged(script);
 
         AssertError(result, errorId, category);
         AssertNothingSent(requests);
@@ -93,9 +92,9 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     [Fact]
     public void NewRefusesTwoWeekdaysForAMonthlySchedule()
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"New-MlvSchedule {Lakehouse} -Monthly -WeekIndex First -DayOfWeek Monday, Friday -At 09:00");
+        (var result, var requests) = RunLogged($"New-MlvSchedule {Lakehouse} -Monthly -WeekIndex First -DayOfWeek Monday, Friday -At 09:00");
 
-        ErrorRecord error = AssertError(result, "ScheduleParameterConflict", ErrorCategory.InvalidArgument);
+        var error = AssertError(result, "ScheduleParameterConflict", ErrorCategory.InvalidArgument);
         Assert.Equal(new[] { DayOfWeek.Monday, DayOfWeek.Friday }, (DayOfWeek[])error.TargetObject);
         Assert.Contains("-Weekly", error.Exception.Message, StringComparison.Ordinal);
         AssertNothingSent(requests);
@@ -104,9 +103,9 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     [Fact]
     public void NewWithoutALakehouseSaysWhatIsMissing()
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged("New-MlvSchedule -IntervalMinutes 5");
+        (var result, var requests) = RunLogged("New-MlvSchedule -IntervalMinutes 5");
 
-        ErrorRecord error = AssertError(result, "LakehouseNotSpecified", ErrorCategory.InvalidArgument);
+        var error = AssertError(result, "LakehouseNotSpecified", ErrorCategory.InvalidArgument);
         Assert.Contains("-WorkspaceId or -WorkspaceName", error.Exception.Message, StringComparison.Ordinal);
         AssertNothingSent(requests);
     }
@@ -114,9 +113,9 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     [Fact]
     public void NewForALakehouseNameThatMatchesNothingCreatesNothing()
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged("New-MlvSchedule -WorkspaceName Sales -LakehouseName Platinum -IntervalMinutes 5");
+        (var result, var requests) = RunLogged("New-MlvSchedule -WorkspaceName Sales -LakehouseName Platinum -IntervalMinutes 5");
 
-        ErrorRecord error = AssertError(result, "LakehouseNotFound", ErrorCategory.ObjectNotFound);
+        var error = AssertError(result, "LakehouseNotFound", ErrorCategory.ObjectNotFound);
         Assert.Equal("Platinum", error.TargetObject);
         AssertNoChangeSent(requests);
     }
@@ -124,9 +123,9 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     [Fact]
     public void SetWithNothingToChangeIsRefused()
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {Guid.NewGuid()} -PassThru");
+        (var result, var requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {Guid.NewGuid()} -PassThru");
 
-        ErrorRecord error = AssertError(result, "ScheduleNothingToChange", ErrorCategory.InvalidArgument);
+        var error = AssertError(result, "ScheduleNothingToChange", ErrorCategory.InvalidArgument);
         Assert.Contains("Enable-MlvSchedule", error.Exception.Message, StringComparison.Ordinal);
         AssertNothingSent(requests);
     }
@@ -139,11 +138,11 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     [InlineData("-StartDateTime '2031-01-02T00:00:00Z' -EndDateTime '2031-01-01T00:00:00Z'", "2031-01-01T00:00:00Z")]
     public void SetRefusesBadSettingsBeforeReadingTheSchedule(string parameters, string target)
     {
-        Guid id = Create("-Daily -At 09:00 -Disabled");
+        var id = Create("-Daily -At 09:00 -Disabled");
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} {parameters}");
+        (var result, var requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} {parameters}");
 
-        ErrorRecord error = AssertError(result, "InvalidScheduleConfiguration", ErrorCategory.InvalidArgument);
+        var error = AssertError(result, "InvalidScheduleConfiguration", ErrorCategory.InvalidArgument);
         Assert.Equal(target, error.TargetObject);
         AssertNothingSent(requests);
     }
@@ -151,9 +150,9 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     [Fact]
     public void SetRefusesAMonthlyDayTogetherWithAWeekIndex()
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {Guid.NewGuid()} -DayOfMonth 3 -WeekIndex First");
+        (var result, var requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {Guid.NewGuid()} -DayOfMonth 3 -WeekIndex First");
 
-        ErrorRecord error = AssertError(result, "ScheduleParameterConflict", ErrorCategory.InvalidArgument);
+        var error = AssertError(result, "ScheduleParameterConflict", ErrorCategory.InvalidArgument);
         Assert.Equal(3, error.TargetObject);
         AssertNothingSent(requests);
     }
@@ -168,18 +167,18 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     [InlineData("-IntervalMinutes 30 -StartDateTime '2030-06-01T00:00:00Z' -EndDateTime '2031-06-01T00:00:00Z'", "-EndDateTime '2030-01-01T00:00:00Z'", "must be later than")]
     public void SetRefusesAChangeThatDoesNotFitTheScheduleAndLeavesItAsItWas(string create, string change, string message)
     {
-        Guid id = Create(create + " -Disabled");
-        PSObject before = Read(id);
+        var id = Create(create + " -Disabled");
+        var before = Read(id);
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} {change}");
+        (var result, var requests) = RunLogged($"Set-MlvSchedule {Lakehouse} -Id {id} {change}");
 
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        var error = Assert.Single(result.AllErrors);
         Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Matches("^(ScheduleParameterConflict|InvalidScheduleConfiguration),", error.FullyQualifiedErrorId);
         Assert.Contains(message, error.Exception.Message, StringComparison.Ordinal);
         Assert.Contains(id.ToString(), error.ErrorDetails.Message, StringComparison.Ordinal);
         AssertNoChangeSent(requests);
-        PSObject after = Read(id);
+        var after = Read(id);
         Assert.Equal(Prop(before, "Summary"), Prop(after, "Summary"));
         Assert.Equal(Config(before, "EndDateTime"), Config(after, "EndDateTime"));
     }
@@ -192,9 +191,9 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     [InlineData("Remove-MlvSchedule -Confirm:$false")]
     public void TheEmptyGuidIsRefusedAsAScheduleId(string command)
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"{command} {Lakehouse} -Id {Guid.Empty}");
+        (var result, var requests) = RunLogged($"{command} {Lakehouse} -Id {Guid.Empty}");
 
-        ErrorRecord error = AssertError(result, "InvalidScheduleId", ErrorCategory.InvalidArgument);
+        var error = AssertError(result, "InvalidScheduleId", ErrorCategory.InvalidArgument);
         Assert.Equal(Guid.Empty, error.TargetObject);
         AssertNothingSent(requests);
     }
@@ -207,12 +206,12 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     [InlineData("Remove-MlvSchedule -Confirm:$false")]
     public void AScheduleIdTheLakehouseDoesNotHaveIsObjectNotFound(string command)
     {
-        Guid missing = Guid.NewGuid();
+        var missing = Guid.NewGuid();
         Create("-IntervalMinutes 30");
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"{command} {Lakehouse} -Id {missing}");
+        (var result, var requests) = RunLogged($"{command} {Lakehouse} -Id {missing}");
 
-        ErrorRecord error = AssertError(result, "ScheduleNotFound", ErrorCategory.ObjectNotFound);
+        var error = AssertError(result, "ScheduleNotFound", ErrorCategory.ObjectNotFound);
         Assert.Equal(missing, error.TargetObject);
         Assert.Contains("Get-MlvSchedule", error.Exception.Message, StringComparison.Ordinal);
         Assert.IsType<ItemNotFoundException>(error.Exception);
@@ -222,10 +221,10 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
     [Fact]
     public void OneMissingIdDoesNotStopTheOthers()
     {
-        Guid a = Create("-IntervalMinutes 30");
-        Guid missing = Guid.NewGuid();
+        var a = Create("-IntervalMinutes 30");
+        var missing = Guid.NewGuid();
 
-        PsResult result = Ps.Run($"Disable-MlvSchedule {Lakehouse} -Id {missing}, {a} -PassThru");
+        var result = Ps.Run($"Disable-MlvSchedule {Lakehouse} -Id {missing}, {a} -PassThru");
 
         AssertError(result, "ScheduleNotFound", ErrorCategory.ObjectNotFound);
         Assert.Equal(a, Prop(Assert.Single(result.Output), "Id"));

@@ -17,11 +17,11 @@ public sealed class ScriptCompatibilityTests
 {
     public static IEnumerable<object[]> Scripts()
     {
-        string root = ModuleLocator.RepoRoot;
+        var root = ModuleLocator.RepoRoot;
         var files = new List<string> { Path.Combine(root, "build.ps1") };
-        foreach (string folder in new[] { "examples", Path.Combine("tests", "Pester") })
+        foreach (var folder in new[] { "examples", Path.Combine("tests", "Pester") })
         {
-            string dir = Path.Combine(root, folder);
+            var dir = Path.Combine(root, folder);
             if (Directory.Exists(dir))
             {
                 files.AddRange(Directory.GetFiles(dir, "*.ps1").OrderBy(f => f, StringComparer.Ordinal));
@@ -35,14 +35,14 @@ public sealed class ScriptCompatibilityTests
     [MemberData(nameof(Scripts))]
     public void ScriptParsesWithWindowsPowerShell51Syntax(string relativePath)
     {
-        string path = Path.Combine(ModuleLocator.RepoRoot, relativePath);
-        ScriptBlockAst ast = Parser.ParseFile(path, out _, out ParseError[] errors);
+        var path = Path.Combine(ModuleLocator.RepoRoot, relativePath);
+        var ast = Parser.ParseFile(path, out _, out var errors);
         Assert.True(errors.Length == 0, $"{relativePath} does not parse: " + string.Join("; ", errors.Select(e => $"{e.Extent.StartLineNumber}: {e.Message}")));
 
         var problems = new List<string>();
-        foreach (Ast node in ast.FindAll(_ => true, searchNestedScriptBlocks: true))
+        foreach (var node in ast.FindAll(_ => true, searchNestedScriptBlocks: true))
         {
-            string? problem = node switch
+            var problem = node switch
             {
                 TernaryExpressionAst => "the ternary operator (a ? b : c)",
                 PipelineChainAst => "a pipeline chain (&& or ||)",
@@ -68,8 +68,8 @@ public sealed class ScriptCompatibilityTests
     [MemberData(nameof(Scripts))]
     public void ScriptIsAscii(string relativePath)
     {
-        byte[] bytes = File.ReadAllBytes(Path.Combine(ModuleLocator.RepoRoot, relativePath));
-        int index = Array.FindIndex(bytes, b => b > 127);
+        var bytes = File.ReadAllBytes(Path.Combine(ModuleLocator.RepoRoot, relativePath));
+        var index = Array.FindIndex(bytes, b => b > 127);
         Assert.True(index < 0, $"{relativePath} has a non-ASCII byte at offset {index}; Windows PowerShell 5.1 would read it as ANSI.");
     }
 
@@ -82,8 +82,8 @@ public sealed class ScriptCompatibilityTests
 
     private static string? CommandProblem(CommandAst command)
     {
-        string? name = command.GetCommandName();
-        IEnumerable<string> parameters = command.CommandElements.OfType<CommandParameterAst>().Select(p => p.ParameterName);
+        var name = command.GetCommandName();
+        var parameters = command.CommandElements.OfType<CommandParameterAst>().Select(p => p.ParameterName);
         if (name is "ForEach-Object" or "foreach" or "%" && parameters.Any(p => "Parallel".StartsWith(p, StringComparison.OrdinalIgnoreCase) && p.Length >= 2))
         {
             return "ForEach-Object -Parallel";

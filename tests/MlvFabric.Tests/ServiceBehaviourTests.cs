@@ -32,7 +32,7 @@ public sealed class ServiceBehaviourTests : JobTestBase
 
     public ServiceBehaviourTests(EmulatorFixture fixture) : base(fixture)
     {
-        foreach (string lakehouse in new[] { "Bronze", "Silver", "Gold" })
+        foreach (var lakehouse in new[] { "Bronze", "Silver", "Gold" })
         {
             Control.SetLakehouse("Sales", lakehouse, new { durationSeconds = 1.5, queueSeconds = 0.5 });
         }
@@ -45,17 +45,17 @@ public sealed class ServiceBehaviourTests : JobTestBase
         Control.SetLakehouse("Sales", "Gold", new { unknownStatus = "Paused" });
 
         var clock = Stopwatch.StartNew();
-        PsResult result = Ps.Run($"Start-MlvRefresh {Gold} -Wait -Timeout {NoHang.TotalSeconds.ToString(CultureInfo.InvariantCulture)}");
+        var result = Ps.Run($"Start-MlvRefresh {Gold} -Wait -Timeout {NoHang.TotalSeconds.ToString(CultureInfo.InvariantCulture)}");
         clock.Stop();
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"The wait took {clock.Elapsed}; it should end at the first read that finds 'Paused'.");
         Assert.Null(result.Terminating);
         Assert.Empty(result.Errors); // not a timeout, not a failure
-        PSObject job = Assert.Single(result.Output);
+        var job = Assert.Single(result.Output);
         Assert.Equal("Paused", Text(job, "Status"));
         Assert.Equal("Gold", Text(job, "LakehouseName"));
         // Reported once, by the cmdlet (the client only logs it as Verbose).
-        WarningRecord warning = Assert.Single(result.Warnings);
+        var warning = Assert.Single(result.Warnings);
         Assert.Contains("'Paused'", warning.Message, StringComparison.Ordinal);
         Assert.Contains("Sales/Gold", warning.Message, StringComparison.Ordinal);
         Assert.Equal("Paused", Control.JobStatus(IdOf(job))); // still reported so: the module stopped waiting, not the job
@@ -65,14 +65,14 @@ public sealed class ServiceBehaviourTests : JobTestBase
     public void AServicePrincipalRefusedOnMlvJobCallsIsToldPlainlyWhichSignInsToUse()
     {
         Control.SetSettings(new { refuseAppTokensOnMlvJobs = true });
-        using PsSession app = PsSession.Connected(Emulator, "servicePrincipal");
+        using var app = PsSession.Connected(Emulator, "servicePrincipal");
 
-        (PsResult result, List<LoggedRequest> requests) = RunLoggedIn(app, $"Start-MlvRefresh {Gold} -Wait");
+        (var result, var requests) = RunLoggedIn(app, $"Start-MlvRefresh {Gold} -Wait");
 
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        var error = Assert.Single(result.AllErrors);
         Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
         Assert.StartsWith("FabricApi.PrincipalTypeNotSupported", error.FullyQualifiedErrorId, StringComparison.Ordinal);
-        string message = error.ErrorDetails?.Message ?? error.Exception.Message;
+        var message = error.ErrorDetails?.Message ?? error.Exception.Message;
         Assert.Contains("This tenant's MLV job APIs refuse service principals", message, StringComparison.Ordinal);
         Assert.Contains("this session signs in as a service principal", message, StringComparison.Ordinal);
         Assert.Contains("Connect-MlvFabric (interactive browser sign-in)", message, StringComparison.Ordinal);
@@ -85,7 +85,7 @@ public sealed class ServiceBehaviourTests : JobTestBase
         Assert.Empty(result.Output);
 
         // Refused by the service (never run), and refused once: not retried.
-        LoggedRequest post = Assert.Single(requests, r => r.Method == "POST");
+        var post = Assert.Single(requests, r => r.Method == "POST");
         Assert.Equal(403, post.Status);
         Assert.DoesNotContain(requests, r => r.Method == "GET" && r.Path.Contains("/jobs/instances/", StringComparison.OrdinalIgnoreCase));
     }
@@ -94,8 +94,8 @@ public sealed class ServiceBehaviourTests : JobTestBase
     public void AnAccessTokenThatExpiresDuringAWaitEndsItWithAClearErrorNamingTheExpiry()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 120.0, queueSeconds = 0.0 });
-        using PsSession short4 = PsSession.Create();
-        string token = Emulator.MintTokenFor(Guid.NewGuid().ToString(), "user", 4);
+        using var short4 = PsSession.Create();
+        var token = Emulator.MintTokenFor(Guid.NewGuid().ToString(), "user", 4);
         short4.Run(
             "Connect-MlvFabric -Endpoint $MlvTestEndpoint -AccessToken $MlvTestToken | Out-Null",
             new Dictionary<string, object?> { ["MlvTestEndpoint"] = Emulator.BaseUri.ToString(), ["MlvTestToken"] = short4.Secure(token) }).ThrowIfFailed();
@@ -103,22 +103,22 @@ public sealed class ServiceBehaviourTests : JobTestBase
         Assert.True(expiresOn - DateTimeOffset.UtcNow < TimeSpan.FromSeconds(5), $"expires {expiresOn:o}");
 
         var clock = Stopwatch.StartNew();
-        PsResult result = short4.Run($"Start-MlvRefresh {Gold} -Wait -Timeout {NoHang.TotalSeconds.ToString(CultureInfo.InvariantCulture)}");
+        var result = short4.Run($"Start-MlvRefresh {Gold} -Wait -Timeout {NoHang.TotalSeconds.ToString(CultureInfo.InvariantCulture)}");
         clock.Stop();
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"The wait took {clock.Elapsed}; it should end soon after the token expired.");
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        var error = Assert.Single(result.AllErrors);
         Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
         Assert.DoesNotContain("MlvJobWaitTimeout", error.FullyQualifiedErrorId, StringComparison.Ordinal); // not the safety net
-        string message = error.Exception.Message;
-        string expiry = expiresOn.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
+        var message = error.Exception.Message;
+        var expiry = expiresOn.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
         Assert.Contains($"expired at {expiry}", message, StringComparison.Ordinal);
         Assert.Contains("Connect again", message, StringComparison.Ordinal);
         // No token text anywhere (the session's scan checks every stream too).
         Assert.DoesNotContain(token.Split('.')[1], result.AllText(), StringComparison.Ordinal);
 
         // The refresh itself goes on in Fabric (another session sees it running).
-        PSObject newest = RunOk($"Get-MlvJobInstance {Gold}").Output.First();
+        var newest = RunOk($"Get-MlvJobInstance {Gold}").Output.First();
         Assert.Equal("InProgress", Text(newest, "Status"));
     }
 
@@ -134,11 +134,11 @@ public sealed class ServiceBehaviourTests : JobTestBase
             },
         });
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged("Get-MlvLakehouse -WorkspaceName Sales -Verbose");
+        (var result, var requests) = RunLogged("Get-MlvLakehouse -WorkspaceName Sales -Verbose");
 
         result.ThrowIfFailed();
         Assert.Equal(new[] { "Bronze", "Gold", "Silver" }, result.Output.Select(o => Text(o, "Name") ?? Text(o, "DisplayName")).OrderBy(n => n));
-        List<Match> lines = result.Verbose.Select(v => RequestLine.Match(v.Message)).Where(m => m.Success).ToList();
+        var lines = result.Verbose.Select(v => RequestLine.Match(v.Message)).Where(m => m.Success).ToList();
         // One line per request the service saw, in order, with its status.
         Assert.Equal(
             requests.Select(r => $"{r.Method} {r.Path} {r.Status}"),
@@ -146,8 +146,8 @@ public sealed class ServiceBehaviourTests : JobTestBase
         Assert.Contains(lines, m => m.Groups["status"].Value == "503");
         Assert.All(lines, m => Assert.True(Guid.TryParse(m.Groups["id"].Value, out _), $"request id '{m.Groups["id"].Value}'"));
         // The retry itself.
-        string lakehouses = $"/v1/workspaces/{Emulator.WorkspaceId("Sales")}/lakehouses";
-        VerboseRecord retry = Assert.Single(result.Verbose, v => v.Message.StartsWith("Retrying ", StringComparison.Ordinal));
+        var lakehouses = $"/v1/workspaces/{Emulator.WorkspaceId("Sales")}/lakehouses";
+        var retry = Assert.Single(result.Verbose, v => v.Message.StartsWith("Retrying ", StringComparison.Ordinal));
         Assert.StartsWith($"Retrying GET {lakehouses} after attempt 1 (", retry.Message, StringComparison.Ordinal);
         Assert.Contains(": waiting ", retry.Message, StringComparison.Ordinal);
         Assert.Contains("503", retry.Message, StringComparison.Ordinal);
@@ -158,18 +158,18 @@ public sealed class ServiceBehaviourTests : JobTestBase
     [Fact]
     public void RequestLinesFollowThePreferenceVariablesAndTheCommonParameters()
     {
-        using PsSession session = PsSession.Connected(Emulator);
+        using var session = PsSession.Connected(Emulator);
         const string Get = "Get-MlvLakehouse -WorkspaceName Sales -Name Gold";
         bool HasRequestLines(PsResult r) => r.Verbose.Any(v => RequestLine.IsMatch(v.Message));
         bool HasHeaders(PsResult r) => r.Debug.Any(d => d.Message.StartsWith("Response 200 to GET /v1/", StringComparison.Ordinal));
 
-        PsResult quiet = session.Run(Get);
-        PsResult byVariable = session.Run($"$VerbosePreference = 'Continue'; {Get}");
-        PsResult switchedOff = session.Run($"$VerbosePreference = 'Continue'; {Get} -Verbose:$false");
-        PsResult fromCaller = session.Run($"function Invoke-Runbook {{ [CmdletBinding()] param() {Get} }}; $VerbosePreference = 'SilentlyContinue'; Invoke-Runbook -Verbose");
-        PsResult debugByVariable = session.Run($"$DebugPreference = 'Continue'; {Get}");
+        var quiet = session.Run(Get);
+        var byVariable = session.Run($"$VerbosePreference = 'Continue'; {Get}");
+        var switchedOff = session.Run($"$VerbosePreference = 'Continue'; {Get} -Verbose:$false");
+        var fromCaller = session.Run($"function Invoke-Runbook {{ [CmdletBinding()] param() {Get} }}; $VerbosePreference = 'SilentlyContinue'; Invoke-Runbook -Verbose");
+        var debugByVariable = session.Run($"$DebugPreference = 'Continue'; {Get}");
 
-        foreach (PsResult r in new[] { quiet, byVariable, switchedOff, fromCaller, debugByVariable })
+        foreach (var r in new[] { quiet, byVariable, switchedOff, fromCaller, debugByVariable })
         {
             r.ThrowIfFailed();
             Assert.Single(r.Output);
@@ -187,17 +187,17 @@ public sealed class ServiceBehaviourTests : JobTestBase
     [Fact]
     public void DebugShowsHeadersWithAuthorizationRedacted()
     {
-        using PsSession session = PsSession.Create();
-        string token = Emulator.MintTokenFor(Guid.NewGuid().ToString());
+        using var session = PsSession.Create();
+        var token = Emulator.MintTokenFor(Guid.NewGuid().ToString());
         session.Run(
             "Connect-MlvFabric -Endpoint $MlvTestEndpoint -AccessToken $MlvTestToken | Out-Null",
             new Dictionary<string, object?> { ["MlvTestEndpoint"] = Emulator.BaseUri.ToString(), ["MlvTestToken"] = session.Secure(token) }).ThrowIfFailed();
 
-        PsResult result = session.Run("Get-MlvLakehouse -WorkspaceName Sales -Name Gold -Debug");
+        var result = session.Run("Get-MlvLakehouse -WorkspaceName Sales -Name Gold -Debug");
 
         result.ThrowIfFailed();
         Assert.Single(result.Output);
-        List<string> requestsHeaders = result.Debug.Select(d => d.Message).Where(m => Regex.IsMatch(m, @"^GET /v1/\S+ \(attempt \d+\)\n")).ToList();
+        var requestsHeaders = result.Debug.Select(d => d.Message).Where(m => Regex.IsMatch(m, @"^GET /v1/\S+ \(attempt \d+\)\n")).ToList();
         Assert.NotEmpty(requestsHeaders);
         Assert.All(requestsHeaders, m =>
         {
@@ -205,7 +205,7 @@ public sealed class ServiceBehaviourTests : JobTestBase
             Assert.Contains("  Accept: application/json", m, StringComparison.Ordinal);
         });
         Assert.Contains(result.Debug, d => d.Message.StartsWith("Response 200 to GET /v1/", StringComparison.Ordinal) && d.Message.Contains("RequestId: ", StringComparison.Ordinal));
-        string all = result.AllText();
+        var all = result.AllText();
         Assert.DoesNotContain(token, all, StringComparison.Ordinal);
         Assert.DoesNotContain(token.Split('.')[1], all, StringComparison.Ordinal);
         Assert.DoesNotContain(token.Split('.')[0] + ".", all, StringComparison.Ordinal);
@@ -215,8 +215,8 @@ public sealed class ServiceBehaviourTests : JobTestBase
 
     private (PsResult Result, List<LoggedRequest> Requests) RunLoggedIn(PsSession session, string script)
     {
-        long mark = Log.Mark();
-        PsResult result = session.Run(script);
+        var mark = Log.Mark();
+        var result = session.Run(script);
         return (result, Log.Since(mark));
     }
 
@@ -224,7 +224,7 @@ public sealed class ServiceBehaviourTests : JobTestBase
     {
         using var http = new HttpClient { BaseAddress = Emulator.BaseUri };
         using var content = new StringContent(JsonSerializer.Serialize(faults), Encoding.UTF8, "application/json");
-        using HttpResponseMessage response = http.PutAsync("_emulator/faults", content).GetAwaiter().GetResult();
+        using var response = http.PutAsync("_emulator/faults", content).GetAwaiter().GetResult();
         Assert.True(response.IsSuccessStatusCode, $"PUT /_emulator/faults: {(int)response.StatusCode} {response.Content.ReadAsStringAsync().GetAwaiter().GetResult()}");
     }
 }

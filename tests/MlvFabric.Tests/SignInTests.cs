@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using MlvFabric.Tests.Infrastructure;
 using Xunit;
 
@@ -29,9 +28,9 @@ public sealed class SignInTests : IClassFixture<EmulatorFixture>
             ["IDENTITY_ENDPOINT"] = _fixture.Emulator.ManagedIdentityEndpoint.ToString(),
             ["IDENTITY_HEADER"] = _fixture.Emulator.ManagedIdentityHeaderSecret,
         });
-        using PsSession ps = PsSession.Create();
+        using var ps = PsSession.Create();
 
-        PsResult result = ps.Run("$null = Connect-MlvFabric -Identity -Endpoint $e; Get-MlvContext; Get-MlvWorkspace -Name Sales",
+        var result = ps.Run("$null = Connect-MlvFabric -Identity -Endpoint $e; Get-MlvContext; Get-MlvWorkspace -Name Sales",
             new Dictionary<string, object?> { ["e"] = Endpoint });
 
         result.ThrowIfFailed();
@@ -47,9 +46,9 @@ public sealed class SignInTests : IClassFixture<EmulatorFixture>
             ["IDENTITY_ENDPOINT"] = _fixture.Emulator.ManagedIdentityEndpoint.ToString(),
             ["IDENTITY_HEADER"] = "not-the-secret",
         });
-        using PsSession ps = PsSession.Create();
+        using var ps = PsSession.Create();
 
-        PsResult result = ps.Run("Connect-MlvFabric -Identity -Endpoint $e", new Dictionary<string, object?> { ["e"] = Endpoint });
+        var result = ps.Run("Connect-MlvFabric -Identity -Endpoint $e", new Dictionary<string, object?> { ["e"] = Endpoint });
 
         ErrorRecordAssert.Single(result, "FabricAuthenticationFailed", System.Management.Automation.ErrorCategory.AuthenticationError);
         Assert.Empty(ps.Run("Get-MlvContext").Output);
@@ -58,25 +57,28 @@ public sealed class SignInTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void AzureCliSignInIsReusedThroughAStandInAz()
     {
-        string token = _fixture.Emulator.MintToken();
-        string bin = Directory.CreateTempSubdirectory("mlv-az-").FullName;
+        var token = _fixture.Emulator.MintToken();
+        var bin = Directory.CreateTempSubdirectory("mlv-az-").FullName;
         try
         {
-            string az = Path.Combine(bin, "az");
-            long expires = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
-            string expiresOn = DateTime.Now.AddHours(1).ToString("yyyy-MM-dd HH:mm:ss.ffffff");
+            var az = Path.Combine(bin, "az");
+            var expires = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+            var expiresOn = DateTime.Now.AddHours(1).ToString("yyyy-MM-dd HH:mm:ss.ffffff");
             File.WriteAllText(az, "#!/bin/sh\n" +
                 "case \"$*\" in *get-access-token*) ;; *) echo \"unexpected: $*\" >&2; exit 1;; esac\n" +
                 $"echo '{{\"accessToken\":\"{token}\",\"expiresOn\":\"{expiresOn}\",\"expires_on\":{expires},\"subscription\":\"00000000-0000-0000-0000-000000000000\",\"tenant\":\"{_fixture.Emulator.TenantId}\",\"tokenType\":\"Bearer\"}}'\n");
-            File.SetUnixFileMode(az, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(az, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
             using var env = new EnvironmentScope(new Dictionary<string, string?>
             {
                 ["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
             });
-            using PsSession ps = PsSession.Create();
+            using var ps = PsSession.Create();
             ps.Secure(token);
 
-            PsResult result = ps.Run("$null = Connect-MlvFabric -UseAzureCli -Endpoint $e; (Get-MlvContext).AuthMethod; (Get-MlvWorkspace).Count",
+            var result = ps.Run("$null = Connect-MlvFabric -UseAzureCli -Endpoint $e; (Get-MlvContext).AuthMethod; (Get-MlvWorkspace).Count",
                 new Dictionary<string, object?> { ["e"] = Endpoint });
 
             result.ThrowIfFailed();

@@ -1,10 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Net.Http;
-using System.Text.Json;
 using MlvFabric.Tests.Infrastructure;
 using Xunit;
 
@@ -28,41 +26,41 @@ public sealed class SpecConformanceTests : JobTestBase
     [Fact]
     public void EveryCmdletWorksAgainstAHistoryOfMlvAndTableMaintenanceJobsAndSendsOnlySpecOperations()
     {
-        long mark = Log.Mark();
-        Guid maintenance = StartTableMaintenance("Gold");
+        var mark = Log.Mark();
+        var maintenance = StartTableMaintenance("Gold");
 
-        PSObject refreshed = Assert.Single(RunOk($"Start-MlvRefresh {Gold} -Wait").Output);
+        var refreshed = Assert.Single(RunOk($"Start-MlvRefresh {Gold} -Wait").Output);
         Assert.Equal("Completed", Text(refreshed, "Status"));
         RunOk($"New-MlvExecutionDefinition {Gold} -Name regions -SelectedMlv gold.sales_by_region | Out-Null");
-        PSObject subset = Assert.Single(RunOk($"Start-MlvRefresh {Gold} -ExecutionDefinition regions -Wait").Output);
+        var subset = Assert.Single(RunOk($"Start-MlvRefresh {Gold} -ExecutionDefinition regions -Wait").Output);
         Assert.Equal("Completed", Text(subset, "Status"));
 
-        List<JsonElement> raw = Control.Jobs("Gold");
+        var raw = Control.Jobs("Gold");
         Assert.Contains(raw, j => j.GetProperty("jobType").GetString() == "TableMaintenance" && j.GetProperty("id").GetGuid() == maintenance);
-        Guid[] mlvIds = raw.Where(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews").Select(j => j.GetProperty("id").GetGuid()).ToArray();
+        var mlvIds = raw.Where(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews").Select(j => j.GetProperty("id").GetGuid()).ToArray();
         Assert.True(raw.Count > mlvIds.Length, "the history must mix job types");
 
-        List<PSObject> history = RunOk($"Get-MlvJobInstance {Gold}").Output.ToList();
+        var history = RunOk($"Get-MlvJobInstance {Gold}").Output.ToList();
         Assert.Equal(mlvIds, history.Select(IdOf).ToArray());
         Assert.All(history, j => Assert.Equal("RefreshMaterializedLakeViews", Text(j, "JobType")));
         Assert.Equal(IdOf(subset), IdOf(Assert.Single(RunOk($"Get-MlvJobInstance {Gold} -First 1").Output)));
         Assert.Empty(RunOk($"Get-MlvJobInstance {Gold} -Status Completed -InvokeType Scheduled").Output);
 
-        Guid schedule = IdOf(Assert.Single(RunOk($"New-MlvSchedule {Gold} -Daily -At 02:00 -TimeZone UTC").Output));
+        var schedule = IdOf(Assert.Single(RunOk($"New-MlvSchedule {Gold} -Daily -At 02:00 -TimeZone UTC").Output));
         Assert.Equal(schedule, IdOf(Assert.Single(RunOk($"Get-MlvSchedule {Gold}").Output)));
         RunOk($"Set-MlvSchedule {Gold} -Id {schedule} -At 03:00 -ExecutionDefinition regions");
         RunOk($"Disable-MlvSchedule {Gold} -Id {schedule}");
         RunOk($"Enable-MlvSchedule {Gold} -Id {schedule}");
-        PSObject stored = Assert.Single(RunOk($"Get-MlvSchedule {Gold} -Id {schedule}").Output);
+        var stored = Assert.Single(RunOk($"Get-MlvSchedule {Gold} -Id {schedule}").Output);
         Assert.Equal(true, Prop(stored, "Enabled"));
         Assert.NotNull(Prop(stored, "ExecutionDefinitionId"));
         RunOk($"Remove-MlvExecutionDefinition {Gold} -Name regions -Confirm:$false");
         Assert.Empty(RunOk($"Get-MlvSchedule {Gold}").Output); // the service deleted the schedule that ran it
         RunOk($"New-MlvSchedule {Gold} -IntervalMinutes 60 -Disabled | Remove-MlvSchedule -Confirm:$false");
 
-        List<LoggedRequest> sent = Log.Since(mark);
+        var sent = Log.Since(mark);
         Assert.Contains(sent, r => r.Method == "GET" && r.Path.EndsWith($"/items/{LakehouseId("Gold")}/jobs/instances", StringComparison.Ordinal));
-        List<string> violations = SpecOperations.Violations(sent.Select(r => (r.Method, r.Path, (string?)r.Query, r.Body)));
+        var violations = SpecOperations.Violations(sent.Select(r => (r.Method, r.Path, (string?)r.Query, r.Body)));
         Assert.True(violations.Count == 0, string.Join("\n", violations));
     }
 
@@ -71,17 +69,17 @@ public sealed class SpecConformanceTests : JobTestBase
     {
         // The emulator answers with URLs on "localhost" while the module is connected to 127.0.0.1: were a URL
         // followed, the request would reach the emulator under the other host name and show in the log.
-        string other = "http://localhost:" + Emulator.BaseUri.Port;
+        var other = "http://localhost:" + Emulator.BaseUri.Port;
         Control.SetSettings(new { publicOrigin = other, pageSize = 2 });
-        long mark = Log.Mark();
+        var mark = Log.Mark();
 
-        PSObject job = Assert.Single(RunOk($"Start-MlvRefresh {Gold} -Wait").Output);
+        var job = Assert.Single(RunOk($"Start-MlvRefresh {Gold} -Wait").Output);
         Assert.Equal("Completed", Text(job, "Status"));
         RunOk($"Start-MlvRefresh {Gold} -Wait | Out-Null");
-        List<PSObject> history = RunOk($"Get-MlvJobInstance {Gold}").Output.ToList();
-        PSObject stopped = Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru | Stop-MlvJobInstance -Wait -Confirm:$false").Output);
+        var history = RunOk($"Get-MlvJobInstance {Gold}").Output.ToList();
+        var stopped = Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru | Stop-MlvJobInstance -Wait -Confirm:$false").Output);
 
-        List<LoggedRequest> sent = Log.Since(mark);
+        var sent = Log.Since(mark);
         Assert.Contains(sent, r => r.Method == "POST" && r.Status == 202); // answers did carry the other host's Location
         Assert.Contains(sent, r => r.Method == "GET" && r.Query.Contains("continuationToken=", StringComparison.Ordinal));
         Assert.All(sent, r => Assert.Equal("127.0.0.1:" + Emulator.BaseUri.Port, r.Host));
@@ -96,13 +94,13 @@ public sealed class SpecConformanceTests : JobTestBase
         Control.SetSettings(new { normalizeScheduleDateTimes = true });
         Control.SetFaults(new { script = new[] { new { method = "POST", pathPattern = "*/schedules", fault = "drop", phase = "response", count = 1 } } });
 
-        (PsResult result, List<LoggedRequest> requests) = RunLogged(
+        (var result, var requests) = RunLogged(
             $"New-MlvSchedule {Gold} -Weekly -DayOfWeek Monday -At 06:00 -TimeZone 'Tokyo Standard Time' -StartDateTime '2030-01-01T00:00:00Z' -EndDateTime '2031-01-01T00:00:00Z'");
 
         result.ThrowIfFailed();
-        PSObject created = Assert.Single(result.Output);
+        var created = Assert.Single(result.Output);
         Assert.Single(requests, r => r.Method == "POST");
-        PSObject stored = Assert.Single(RunOk($"Get-MlvSchedule {Gold}").Output);
+        var stored = Assert.Single(RunOk($"Get-MlvSchedule {Gold}").Output);
         Assert.Equal(IdOf(created), IdOf(stored));
         // The service stores the start as a wall time in the schedule's zone, not the text that was sent.
         Assert.Equal("2030-01-01T09:00:00", PSObject.AsPSObject(Prop(stored, "Configuration")!).Properties["StartDateTime"].Value);
@@ -111,8 +109,8 @@ public sealed class SpecConformanceTests : JobTestBase
     [Fact]
     public void EveryRequestNamesTheModulesRealVersion()
     {
-        string version = ModuleLocator.ModuleVersion;
-        (PsResult result, List<LoggedRequest> requests) = RunLogged($"Get-MlvSchedule {Gold}");
+        var version = ModuleLocator.ModuleVersion;
+        (var result, var requests) = RunLogged($"Get-MlvSchedule {Gold}");
 
         result.ThrowIfFailed();
         Assert.NotEmpty(requests);
@@ -156,7 +154,7 @@ public sealed class SpecConformanceTests : JobTestBase
 
     private Guid StartTableMaintenance(string lakehouse)
     {
-        using HttpResponseMessage response = Control.Api(HttpMethod.Post, $"workspaces/{Emulator.WorkspaceId("Sales")}/items/{LakehouseId(lakehouse)}/jobs/TableMaintenance/instances",
+        using var response = Control.Api(HttpMethod.Post, $"workspaces/{Emulator.WorkspaceId("Sales")}/items/{LakehouseId(lakehouse)}/jobs/TableMaintenance/instances",
             new { executionData = new { tableName = "orders" } });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return Guid.Parse(response.Headers.Location!.AbsolutePath.Split('/').Last());

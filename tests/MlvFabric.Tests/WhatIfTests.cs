@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using MlvFabric.Tests.Infrastructure;
@@ -13,7 +12,7 @@ namespace MlvFabric.Tests;
 /// </summary>
 public sealed class WhatIfTests : JobTestBase
 {
-    private static readonly string[] s_writes = { "POST", "PUT", "PATCH", "DELETE" };
+    private static readonly string[] Writes = { "POST", "PUT", "PATCH", "DELETE" };
 
     // {lh}: the lakehouse parameters under test; $sid, $jid, $did: a real schedule, job and execution definition of Sales/Gold.
     public static TheoryData<string> ChangingCommands => new()
@@ -75,19 +74,19 @@ public sealed class WhatIfTests : JobTestBase
     public void TheDryRunNamesTheRealTargets()
     {
         RunOk("$null = New-MlvSchedule -WorkspaceName Sales -LakehouseName Gold -Daily -At 07:00 -Disabled -ExecutionDefinition gold_all");
-        string gold = LakehouseId("Gold").ToString().Substring(0, 8);
+        var gold = LakehouseId("Gold").ToString().Substring(0, 8);
 
         var writer = new System.IO.StringWriter();
-        long mark = Log.Mark();
-        using (PsSession hosted = ConnectAsNewCaller(PsSession.Create(host: new MlvFabric.Hosting.TextHost(writer, 1000, plainText: true))))
+        var mark = Log.Mark();
+        using (var hosted = ConnectAsNewCaller(PsSession.Create(host: new MlvFabric.Hosting.TextHost(writer, 1000, plainText: true))))
         {
             hosted.Run(
                 "Start-MlvRefresh -WorkspaceName Sales -LakehouseName 'G*' -WhatIf; " +
                 "Get-MlvSchedule -WorkspaceName Sales -LakehouseName Gold | Remove-MlvSchedule -WhatIf").ThrowIfFailed();
         }
 
-        Assert.DoesNotContain(Log.Since(mark), r => s_writes.Contains(r.Method));
-        List<string> lines = writer.ToString().Split('\n').Where(l => l.StartsWith("What if:", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(Log.Since(mark), r => Writes.Contains(r.Method));
+        var lines = writer.ToString().Split('\n').Where(l => l.StartsWith("What if:", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, lines.Count);
         Assert.Contains(lines, l => l.Contains($"\"Sales/Gold ({gold}\u2026)\"", StringComparison.Ordinal) && l.Contains("Start MLV refresh", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("schedule 'Every day at 07:00 (UTC)' running execution definition 'gold_all'", StringComparison.Ordinal) && l.Contains($"of Sales/Gold ({gold}\u2026)", StringComparison.Ordinal));
@@ -98,33 +97,33 @@ public sealed class WhatIfTests : JobTestBase
     public void StopAsksUnlessForcedAndRefusesClearlyWhereItCannotAsk()
     {
         // The in-process host cannot prompt, like pwsh -NonInteractive.
-        (PsResult refused, List<LoggedRequest> none) = RunLogged("Stop-MlvJobInstance -WorkspaceName Sales -LakehouseName Gold -Id $jid");
-        ErrorRecord error = Assert.Single(refused.AllErrors);
+        (var refused, var none) = RunLogged("Stop-MlvJobInstance -WorkspaceName Sales -LakehouseName Gold -Id $jid");
+        var error = Assert.Single(refused.AllErrors);
         Assert.Equal("ConfirmationNotPossible", error.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
         Assert.Contains("-Force or -Confirm:$false", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
-        Assert.DoesNotContain(none, r => s_writes.Contains(r.Method));
+        Assert.DoesNotContain(none, r => Writes.Contains(r.Method));
 
-        (PsResult whatIf, List<LoggedRequest> read) = RunLogged("Stop-MlvJobInstance -WorkspaceName Sales -LakehouseName Gold -Id $jid -Force -WhatIf");
+        (var whatIf, var read) = RunLogged("Stop-MlvJobInstance -WorkspaceName Sales -LakehouseName Gold -Id $jid -Force -WhatIf");
         whatIf.ThrowIfFailed();
-        Assert.DoesNotContain(read, r => s_writes.Contains(r.Method));
+        Assert.DoesNotContain(read, r => Writes.Contains(r.Method));
 
-        PsResult stopped = RunOk("Stop-MlvJobInstance -WorkspaceName Sales -LakehouseName Gold -Id $jid -Force -Wait");
+        var stopped = RunOk("Stop-MlvJobInstance -WorkspaceName Sales -LakehouseName Gold -Id $jid -Force -Wait");
         Assert.Equal("Cancelled", Text(Assert.Single(stopped.Output), "Status"));
     }
 
     // The dry run: exactly the expected error, no output, no write. The real run: the same error.
     private void AssertDryRunMatchesRealRun(string command, string errorId, ErrorCategory category)
     {
-        (PsResult dry, List<LoggedRequest> requests) = RunLogged(command + " -WhatIf");
-        ErrorRecord dryError = Assert.Single(dry.AllErrors);
+        (var dry, var requests) = RunLogged(command + " -WhatIf");
+        var dryError = Assert.Single(dry.AllErrors);
         Assert.True(dryError.FullyQualifiedErrorId.StartsWith(errorId + ",", StringComparison.Ordinal), $"-WhatIf of '{command}': expected {errorId}, got {dryError.FullyQualifiedErrorId}: {dryError}");
         Assert.Equal(category, dryError.CategoryInfo.Category);
         Assert.Empty(dry.Output);
-        Assert.DoesNotContain(requests, r => s_writes.Contains(r.Method));
+        Assert.DoesNotContain(requests, r => Writes.Contains(r.Method));
 
-        PsResult real = Ps.Run(command + " -Confirm:$false");
-        ErrorRecord realError = Assert.Single(real.AllErrors);
+        var real = Ps.Run(command + " -Confirm:$false");
+        var realError = Assert.Single(real.AllErrors);
         Assert.Equal(dryError.FullyQualifiedErrorId, realError.FullyQualifiedErrorId);
         Assert.Equal(dryError.CategoryInfo.Category, realError.CategoryInfo.Category);
     }

@@ -14,10 +14,10 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
-        bool urlGiven = args.Length == 2 && args[0] == "--url";
-        string url = urlGiven ? args[1] : DefaultUrl;
-        string repoRoot = FindRepoRoot();
-        string manifest = Directory.GetFiles(Path.Combine(repoRoot, "out", "MlvFabric"), "MlvFabric.psd1", SearchOption.AllDirectories)[0];
+        var urlGiven = args.Length == 2 && args[0] == "--url";
+        var url = urlGiven ? args[1] : DefaultUrl;
+        var repoRoot = FindRepoRoot();
+        var manifest = Directory.GetFiles(Path.Combine(repoRoot, "out", "MlvFabric"), "MlvFabric.psd1", SearchOption.AllDirectories)[0];
 
         EmulatorServer emulator;
         try
@@ -36,21 +36,21 @@ internal static class Program
             Console.WriteLine($"Port 5080 is in use (an emulator you started for the quickstart?), so this demo runs its own on {emulator.BaseUri} (--url chooses the address).");
         }
 
-        await using EmulatorServer running = emulator;
-        string quickstart = Quickstart.Extract(File.ReadAllText(Path.Combine(repoRoot, "README.md")), emulator.BaseUri.ToString().TrimEnd('/'));
+        await using var running = emulator;
+        var quickstart = Quickstart.Extract(File.ReadAllText(Path.Combine(repoRoot, "README.md")), emulator.BaseUri.ToString().TrimEnd('/'));
         Console.WriteLine($"Emulator: {emulator.BaseUri}");
         Console.WriteLine("Running the README quickstart:");
         Console.WriteLine();
 
         var host = new TextHost(Console.Out, SafeConsoleWidth(), plainText: Console.IsOutputRedirected);
-        using Runspace runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
+        using var runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
         runspace.Open();
         if (!Invoke(runspace, $"Import-Module '{manifest}'"))
         {
             return 1;
         }
 
-        foreach (string statement in Quickstart.Statements(quickstart))
+        foreach (var statement in Quickstart.Statements(quickstart))
         {
             Console.WriteLine("PS> " + statement.Replace("\n", "\n>> "));
             if (!Invoke(runspace, statement))
@@ -68,7 +68,7 @@ internal static class Program
     // One statement, formatted like the console formats a prompt's output.
     private static bool Invoke(Runspace runspace, string script)
     {
-        using PowerShell ps = PowerShell.Create();
+        using var ps = PowerShell.Create();
         ps.Runspace = runspace;
         ps.AddScript("$ErrorActionPreference = 'Stop'\n" + script).AddCommand("Out-Default");
         try
@@ -106,7 +106,7 @@ internal static class Program
 
     private static string FindRepoRoot()
     {
-        string? dir = AppContext.BaseDirectory;
+        var dir = AppContext.BaseDirectory;
         while (dir is not null && !File.Exists(Path.Combine(dir, "MlvFabric.sln")))
         {
             dir = Path.GetDirectoryName(dir);

@@ -11,7 +11,7 @@ public static class Quickstart
 {
     public static string Extract(string readme, string emulatorUrl)
     {
-        Match match = Regex.Match(readme, @"<!-- quickstart:begin -->\s*```powershell\s*(.*?)```\s*<!-- quickstart:end -->", RegexOptions.Singleline);
+        var match = Regex.Match(readme, @"<!-- quickstart:begin -->\s*```powershell\s*(.*?)```\s*<!-- quickstart:end -->", RegexOptions.Singleline);
         if (!match.Success)
         {
             throw new InvalidOperationException("README.md has no quickstart block between <!-- quickstart:begin --> and <!-- quickstart:end -->.");
@@ -26,7 +26,7 @@ public static class Quickstart
     /// </summary>
     public static IReadOnlyList<string> Statements(string script)
     {
-        ScriptBlockAst ast = Parser.ParseInput(script, out _, out ParseError[] errors);
+        var ast = Parser.ParseInput(script, out _, out var errors);
         if (errors.Length > 0)
         {
             throw new InvalidOperationException("The quickstart does not parse: " + errors[0]);

@@ -18,7 +18,9 @@ public sealed class TextHost : PSHost
 {
     private readonly TextHostUserInterface _ui;
 
-    /// <param name="plainText">Strip ANSI colour sequences (for files, logs and assertions).</param>
+    /// <param name="writer"></param>
+
+    /// <param name="width"></param>    /// <param name="plainText">Strip ANSI colour sequences (for files, logs and assertions).</param>
     public TextHost(TextWriter writer, int width = 160, bool plainText = false)
     {
         _ui = new TextHostUserInterface(plainText ? new PlainTextWriter(writer) : writer, width);
@@ -114,16 +116,16 @@ public sealed class TextHost : PSHost
                     return;
                 }
 
-                string percent = record.PercentComplete >= 0 ? $" [{record.PercentComplete,3}%]" : string.Empty;
-                string line = $"{(record.ParentActivityId >= 0 ? "    " : string.Empty)}{record.Activity}:{percent} {record.StatusDescription} {record.CurrentOperation}".TrimEnd();
+                var percent = record.PercentComplete >= 0 ? $" [{record.PercentComplete,3}%]" : string.Empty;
+                var line = $"{(record.ParentActivityId >= 0 ? "    " : string.Empty)}{record.Activity}:{percent} {record.StatusDescription} {record.CurrentOperation}".TrimEnd();
                 // One line per update, as a console's progress bar is: cut to the host's width (less the indent).
-                int room = _raw.BufferSize.Width - 3;
+                var room = _raw.BufferSize.Width - 3;
                 if (room > 0 && line.Length > room)
                 {
                     line = line.Substring(0, room - 1) + "\u2026";
                 }
 
-                if (!_lastProgress.TryGetValue(record.ActivityId, out string? last) || last != line)
+                if (!_lastProgress.TryGetValue(record.ActivityId, out var last) || last != line)
                 {
                     _lastProgress[record.ActivityId] = line;
                     _writer.WriteLine("  " + line);

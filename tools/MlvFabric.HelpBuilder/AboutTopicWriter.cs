@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using MlvFabric.HelpBuilder.Markdown;
@@ -26,9 +25,9 @@ public static class AboutTopicWriter
 
     public static string Convert(MarkdownDocument doc)
     {
-        string path = doc.Path;
-        IReadOnlyList<Block> blocks = doc.Blocks;
-        string topic = System.IO.Path.GetFileNameWithoutExtension(path);
+        var path = doc.Path;
+        var blocks = doc.Blocks;
+        var topic = System.IO.Path.GetFileNameWithoutExtension(path);
 
         if (blocks.Count == 0 || blocks[0].Kind != BlockKind.Heading || blocks[0].Level != 1)
         {
@@ -55,9 +54,9 @@ public static class AboutTopicWriter
         sb.Append("TOPIC").Append("\r\n");
         sb.Append(Indent).Append(blocks[1].Text.Trim().ToLowerInvariant()).Append("\r\n\r\n");
 
-        for (int i = 2; i < blocks.Count; i++)
+        for (var i = 2; i < blocks.Count; i++)
         {
-            Block block = blocks[i];
+            var block = blocks[i];
             switch (block.Kind)
             {
                 case BlockKind.Heading when block.Level == 1:
@@ -70,7 +69,7 @@ public static class AboutTopicWriter
                     sb.Append(Indent).Append(block.Text.ToUpperInvariant()).Append("\r\n");
                     break;
                 case BlockKind.Paragraph:
-                    foreach (string line in TextFormatter.ParagraphLines(block.Lines))
+                    foreach (var line in TextFormatter.ParagraphLines(block.Lines))
                     {
                         AppendWrapped(sb, line);
                     }
@@ -78,7 +77,7 @@ public static class AboutTopicWriter
                     sb.Append("\r\n");
                     break;
                 case BlockKind.Code:
-                    foreach (string line in block.Lines)
+                    foreach (var line in block.Lines)
                     {
                         sb.Append(line.Length == 0 ? "" : Indent + line).Append("\r\n");
                     }
@@ -94,28 +93,28 @@ public static class AboutTopicWriter
     /// <summary>Writes one logical line indented, wrapped at word boundaries; list items hang their continuation lines.</summary>
     private static void AppendWrapped(StringBuilder sb, string line)
     {
-        int leading = line.Length - line.TrimStart().Length;
-        string body = line.TrimStart();
-        string hang = new string(' ', leading);
+        var leading = line.Length - line.TrimStart().Length;
+        var body = line.TrimStart();
+        var hang = new string(' ', leading);
         if (body.Length > 2 && (body.StartsWith("- ", StringComparison.Ordinal) || body.StartsWith("* ", StringComparison.Ordinal) || body.StartsWith("+ ", StringComparison.Ordinal)))
         {
             hang += "  ";
         }
         else
         {
-            int dot = body.IndexOfAny(new[] { '.', ')' });
+            var dot = body.IndexOfAny(new[] { '.', ')' });
             if (dot > 0 && dot < 10 && body.Substring(0, dot).All(char.IsDigit) && body.Length > dot + 1 && body[dot + 1] == ' ')
             {
                 hang += new string(' ', dot + 2);
             }
         }
 
-        string first = Indent + new string(' ', leading);
-        string rest = Indent + hang;
-        int max = Width - 1;
-        string current = first;
-        bool empty = true;
-        foreach (string word in body.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        var first = Indent + new string(' ', leading);
+        var rest = Indent + hang;
+        var max = Width - 1;
+        var current = first;
+        var empty = true;
+        foreach (var word in body.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             if (!empty && current.Length + 1 + word.Length > max)
             {

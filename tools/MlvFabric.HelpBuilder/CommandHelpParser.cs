@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using MlvFabric.HelpBuilder.Markdown;
@@ -16,34 +15,34 @@ public static class CommandHelpParser
 {
     public const string DefaultSetSuffix = " (Default)";
 
-    private static readonly string[] s_sectionOrder =
+    private static readonly string[] SectionOrder =
     {
         "SYNOPSIS", "SYNTAX", "DESCRIPTION", "EXAMPLES", "PARAMETERS", "INPUTS", "OUTPUTS", "NOTES", "RELATED LINKS",
     };
 
-    private static readonly string[] s_yamlKeys =
+    private static readonly string[] YamlKeys =
     {
         "Type", "Parameter Sets", "Aliases", "Accepted values", "Required", "Position", "Default value",
         "Accept pipeline input", "Accept wildcard characters", "Applicable",
     };
 
-    private static readonly string[] s_requiredYamlKeys =
+    private static readonly string[] RequiredYamlKeys =
     {
         "Type", "Parameter Sets", "Aliases", "Required", "Position", "Default value", "Accept pipeline input", "Accept wildcard characters",
     };
 
-    private static readonly Regex s_pipelineInput = new(
+    private static readonly Regex PipelineInputValue = new(
         @"^(?:False|True(?:\s*\((?<kinds>ByValue|ByPropertyName)(?:\s*,\s*(?<kinds>ByValue|ByPropertyName))?\))?)$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    private static readonly Regex s_linkLine = new(@"^\s*\[(?<text>[^\]]+)\]\((?<uri>[^()\s]*)\)\s*", RegexOptions.CultureInvariant);
+    private static readonly Regex LinkLine = new(@"^\s*\[(?<text>[^\]]+)\]\((?<uri>[^()\s]*)\)\s*", RegexOptions.CultureInvariant);
 
     public static CommandHelp Parse(string path, string text) => Parse(MarkdownDocument.Parse(path, text));
 
     public static CommandHelp Parse(MarkdownDocument doc)
     {
-        string path = doc.Path;
-        IReadOnlyList<Block> blocks = doc.Blocks;
+        var path = doc.Path;
+        var blocks = doc.Blocks;
         var help = new CommandHelp { SourcePath = path };
 
         if (doc.FrontMatter.Count == 0)
@@ -67,7 +66,7 @@ public static class CommandHelpParser
             throw new HelpBuildException(path, doc.FrontMatter["online version"].Line, $"'online version: {help.OnlineVersion}' is not an absolute http(s) URL (leave it empty if there is none).");
         }
 
-        string? schema = doc.FrontMatterValue("schema");
+        var schema = doc.FrontMatterValue("schema");
         if (schema is not null && schema != "2.0.0")
         {
             throw new HelpBuildException(path, doc.FrontMatter["schema"].Line, $"schema {schema} is not supported; platyPS 0.14 writes 'schema: 2.0.0'.");
@@ -75,12 +74,12 @@ public static class CommandHelpParser
 
         if (blocks.Count == 0 || blocks[0].Kind != BlockKind.Heading || blocks[0].Level != 1)
         {
-            int line = blocks.Count > 0 ? blocks[0].Line : 1;
+            var line = blocks.Count > 0 ? blocks[0].Line : 1;
             throw new HelpBuildException(path, line, "expected the command name as a level-1 heading ('# Verb-Noun') after the front matter.");
         }
 
         help.Name = blocks[0].Text;
-        string fileName = System.IO.Path.GetFileNameWithoutExtension(path);
+        var fileName = System.IO.Path.GetFileNameWithoutExtension(path);
         if (!string.Equals(help.Name, fileName, StringComparison.OrdinalIgnoreCase))
         {
             throw new HelpBuildException(path, blocks[0].Line, $"the heading names '{help.Name}' but the file is {fileName}.md: name the file after the command.");
@@ -92,13 +91,13 @@ public static class CommandHelpParser
         }
 
         var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        int i = 1;
+        var i = 1;
         while (i < blocks.Count)
         {
-            Block heading = blocks[i];
+            var heading = blocks[i];
             if (heading.Kind != BlockKind.Heading)
             {
-                throw new HelpBuildException(path, heading.Line, $"text outside a section: expected a '## SECTION' heading ({string.Join(", ", s_sectionOrder)}).");
+                throw new HelpBuildException(path, heading.Line, $"text outside a section: expected a '## SECTION' heading ({string.Join(", ", SectionOrder)}).");
             }
 
             if (heading.Level == 1)
@@ -111,25 +110,25 @@ public static class CommandHelpParser
                 throw new HelpBuildException(path, heading.Line, $"'{new string('#', heading.Level)} {heading.Text}' is outside a section: expected a '## SECTION' heading.");
             }
 
-            string section = heading.Text.Trim().ToUpperInvariant();
-            if (!s_sectionOrder.Contains(section))
+            var section = heading.Text.Trim().ToUpperInvariant();
+            if (!SectionOrder.Contains(section))
             {
-                throw new HelpBuildException(path, heading.Line, $"unknown section '## {heading.Text}'; platyPS knows {string.Join(", ", s_sectionOrder)}.");
+                throw new HelpBuildException(path, heading.Line, $"unknown section '## {heading.Text}'; platyPS knows {string.Join(", ", SectionOrder)}.");
             }
 
-            if (seen.TryGetValue(section, out int firstLine))
+            if (seen.TryGetValue(section, out var firstLine))
             {
                 throw new HelpBuildException(path, heading.Line, $"section '## {section}' appears twice (first on line {firstLine}).");
             }
 
             seen[section] = heading.Line;
-            int end = i + 1;
+            var end = i + 1;
             while (end < blocks.Count && !(blocks[end].Kind == BlockKind.Heading && blocks[end].Level <= 2))
             {
                 end++;
             }
 
-            List<Block> body = blocks.Skip(i + 1).Take(end - i - 1).ToList();
+            var body = blocks.Skip(i + 1).Take(end - i - 1).ToList();
             switch (section)
             {
                 case "SYNOPSIS":
@@ -170,7 +169,7 @@ public static class CommandHelpParser
             i = end;
         }
 
-        foreach (string required in new[] { "SYNOPSIS", "SYNTAX" })
+        foreach (var required in new[] { "SYNOPSIS", "SYNTAX" })
         {
             if (!seen.ContainsKey(required))
             {
@@ -184,7 +183,7 @@ public static class CommandHelpParser
 
     private static List<string> TextOnly(string path, List<Block> body, string section)
     {
-        Block? heading = body.FirstOrDefault(b => b.Kind == BlockKind.Heading);
+        var heading = body.FirstOrDefault(b => b.Kind == BlockKind.Heading);
         if (heading is not null)
         {
             throw new HelpBuildException(path, heading.Line, $"'{new string('#', heading.Level)} {heading.Text}' inside ## {section}: this section is text only.");
@@ -195,10 +194,10 @@ public static class CommandHelpParser
 
     private static void ParseSyntax(string path, Block sectionHeading, List<Block> body, CommandHelp help)
     {
-        int i = 0;
+        var i = 0;
         while (i < body.Count)
         {
-            Block block = body[i];
+            var block = body[i];
             if (block.Kind == BlockKind.Code)
             {
                 if (help.Syntax.Count > 0 || body.Any(b => b.Kind == BlockKind.Heading))
@@ -221,8 +220,8 @@ public static class CommandHelpParser
                 throw new HelpBuildException(path, block.Line, $"'{new string('#', block.Level)} {block.Text}' in ## SYNTAX: parameter sets are level-3 headings ('### SetName').");
             }
 
-            bool isDefault = block.Text.EndsWith(DefaultSetSuffix, StringComparison.OrdinalIgnoreCase);
-            string name = isDefault ? block.Text.Substring(0, block.Text.Length - DefaultSetSuffix.Length).Trim() : block.Text.Trim();
+            var isDefault = block.Text.EndsWith(DefaultSetSuffix, StringComparison.OrdinalIgnoreCase);
+            var name = isDefault ? block.Text.Substring(0, block.Text.Length - DefaultSetSuffix.Length).Trim() : block.Text.Trim();
             if (help.Syntax.Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)))
             {
                 throw new HelpBuildException(path, block.Line, $"parameter set '{name}' appears twice in ## SYNTAX.");
@@ -250,10 +249,10 @@ public static class CommandHelpParser
 
     private static void ParseExamples(string path, List<Block> body, CommandHelp help)
     {
-        int i = 0;
+        var i = 0;
         while (i < body.Count)
         {
-            Block heading = body[i];
+            var heading = body[i];
             if (heading.Kind != BlockKind.Heading)
             {
                 throw new HelpBuildException(path, heading.Line, "text in ## EXAMPLES before any example: each example starts with '### Example N: Title'.");
@@ -265,12 +264,12 @@ public static class CommandHelpParser
             }
 
             var example = new ExampleHelp { Title = heading.Text, Line = heading.Line };
-            int j = i + 1;
+            var j = i + 1;
             var remarks = new List<Block>();
             var intro = new List<Block>();
             for (; j < body.Count && body[j].Kind != BlockKind.Heading; j++)
             {
-                Block block = body[j];
+                var block = body[j];
                 if (block.Kind == BlockKind.Code)
                 {
                     example.Code.Add(new CodeBlock { Line = block.Line, Language = block.Language, Lines = block.Lines });
@@ -309,10 +308,10 @@ public static class CommandHelpParser
 
     private static void ParseParameters(string path, List<Block> body, CommandHelp help)
     {
-        int i = 0;
+        var i = 0;
         while (i < body.Count)
         {
-            Block heading = body[i];
+            var heading = body[i];
             if (heading.Kind != BlockKind.Heading)
             {
                 throw new HelpBuildException(path, heading.Line, "text in ## PARAMETERS before any parameter: each parameter starts with '### -Name'.");
@@ -323,7 +322,7 @@ public static class CommandHelpParser
                 throw new HelpBuildException(path, heading.Line, $"'{new string('#', heading.Level)} {heading.Text}' in ## PARAMETERS: parameters are level-3 headings ('### -Name').");
             }
 
-            int j = i + 1;
+            var j = i + 1;
             while (j < body.Count && body[j].Kind != BlockKind.Heading)
             {
                 j++;
@@ -334,8 +333,8 @@ public static class CommandHelpParser
                 throw new HelpBuildException(path, body[j].Line, $"'{new string('#', body[j].Level)} {body[j].Text}' inside a parameter: use text, not headings.");
             }
 
-            List<Block> content = body.Skip(i + 1).Take(j - i - 1).ToList();
-            string title = heading.Text.Trim();
+            var content = body.Skip(i + 1).Take(j - i - 1).ToList();
+            var title = heading.Text.Trim();
             if (title.Equals("CommonParameters", StringComparison.OrdinalIgnoreCase) || title.Equals("WorkflowParameters", StringComparison.OrdinalIgnoreCase))
             {
                 if (title.Equals("CommonParameters", StringComparison.OrdinalIgnoreCase))
@@ -359,7 +358,7 @@ public static class CommandHelpParser
             }
 
             var description = new List<Block>();
-            foreach (Block block in content)
+            foreach (var block in content)
             {
                 if (block.Kind == BlockKind.Code && block.Language == "yaml")
                 {
@@ -394,27 +393,27 @@ public static class CommandHelpParser
     private static ParameterMetadata ParseYaml(string path, Block block, string parameterName)
     {
         var values = new Dictionary<string, (string Value, int Line)>(StringComparer.OrdinalIgnoreCase);
-        for (int k = 0; k < block.Lines.Count; k++)
+        for (var k = 0; k < block.Lines.Count; k++)
         {
-            string line = block.Lines[k];
-            int lineNumber = block.Line + 1 + k;
+            var line = block.Lines[k];
+            var lineNumber = block.Line + 1 + k;
             if (line.Trim().Length == 0)
             {
                 continue;
             }
 
-            int colon = line.IndexOf(':');
+            var colon = line.IndexOf(':');
             if (colon <= 0)
             {
                 throw new HelpBuildException(path, lineNumber, $"-{parameterName}: yaml line '{line.Trim()}' is not 'Key: value'.");
             }
 
-            string key = line.Substring(0, colon).Trim();
-            string value = line.Substring(colon + 1).Trim();
-            string? known = s_yamlKeys.FirstOrDefault(k2 => k2.Equals(key, StringComparison.OrdinalIgnoreCase));
+            var key = line.Substring(0, colon).Trim();
+            var value = line.Substring(colon + 1).Trim();
+            var known = YamlKeys.FirstOrDefault(k2 => k2.Equals(key, StringComparison.OrdinalIgnoreCase));
             if (known is null)
             {
-                throw new HelpBuildException(path, lineNumber, $"-{parameterName}: unknown yaml key '{key}'; platyPS knows {string.Join(", ", s_yamlKeys)}.");
+                throw new HelpBuildException(path, lineNumber, $"-{parameterName}: unknown yaml key '{key}'; platyPS knows {string.Join(", ", YamlKeys)}.");
             }
 
             if (values.ContainsKey(known))
@@ -425,7 +424,7 @@ public static class CommandHelpParser
             values[known] = (value, lineNumber);
         }
 
-        foreach (string key in s_requiredYamlKeys)
+        foreach (var key in RequiredYamlKeys)
         {
             if (!values.ContainsKey(key))
             {
@@ -435,7 +434,7 @@ public static class CommandHelpParser
 
         var metadata = new ParameterMetadata { Line = block.Line };
 
-        (string type, int typeLine) = values["Type"];
+        (var type, var typeLine) = values["Type"];
         if (type.Length == 0)
         {
             throw new HelpBuildException(path, typeLine, $"-{parameterName}: 'Type:' is empty.");
@@ -443,7 +442,7 @@ public static class CommandHelpParser
 
         metadata.Type = type;
 
-        (string sets, int setsLine) = values["Parameter Sets"];
+        (var sets, var setsLine) = values["Parameter Sets"];
         if (sets.Equals("(All)", StringComparison.OrdinalIgnoreCase))
         {
             metadata.AllSets = true;
@@ -457,7 +456,7 @@ public static class CommandHelpParser
             }
         }
 
-        (string aliases, _) = values["Aliases"];
+        (var aliases, _) = values["Aliases"];
         if (!aliases.Equals("None", StringComparison.OrdinalIgnoreCase))
         {
             metadata.Aliases.AddRange(SplitList(aliases));
@@ -470,19 +469,19 @@ public static class CommandHelpParser
 
         metadata.Required = ParseBool(path, values["Required"], parameterName, "Required");
 
-        (string position, int positionLine) = values["Position"];
-        if (!position.Equals("Named", StringComparison.OrdinalIgnoreCase) && !(int.TryParse(position, out int p) && p >= 0))
+        (var position, var positionLine) = values["Position"];
+        if (!position.Equals("Named", StringComparison.OrdinalIgnoreCase) && !(int.TryParse(position, out var p) && p >= 0))
         {
             throw new HelpBuildException(path, positionLine, $"-{parameterName}: 'Position: {position}' must be Named or a number from 0.");
         }
 
         metadata.Position = position.Equals("Named", StringComparison.OrdinalIgnoreCase) ? "Named" : position;
 
-        (string defaultValue, _) = values["Default value"];
+        (var defaultValue, _) = values["Default value"];
         metadata.DefaultValue = defaultValue.Length == 0 ? "None" : defaultValue;
 
-        (string pipeline, int pipelineLine) = values["Accept pipeline input"];
-        Match pipelineMatch = s_pipelineInput.Match(pipeline);
+        (var pipeline, var pipelineLine) = values["Accept pipeline input"];
+        var pipelineMatch = PipelineInputValue.Match(pipeline);
         if (!pipelineMatch.Success)
         {
             throw new HelpBuildException(path, pipelineLine,
@@ -490,7 +489,7 @@ public static class CommandHelpParser
         }
 
         metadata.PipelineInput = pipeline;
-        bool accepts = pipeline.StartsWith("True", StringComparison.OrdinalIgnoreCase);
+        var accepts = pipeline.StartsWith("True", StringComparison.OrdinalIgnoreCase);
         var kinds = pipelineMatch.Groups["kinds"].Captures.Select(c => c.Value).ToList();
         if (accepts && kinds.Count == 0)
         {
@@ -522,16 +521,16 @@ public static class CommandHelpParser
     private static List<TypeHelp> ParseTypes(string path, List<Block> body, string section)
     {
         var result = new List<TypeHelp>();
-        int i = 0;
+        var i = 0;
         while (i < body.Count)
         {
-            Block heading = body[i];
+            var heading = body[i];
             if (heading.Kind != BlockKind.Heading || heading.Level != 3)
             {
                 throw new HelpBuildException(path, heading.Line, $"## {section} holds '### TypeName' headings, each followed by text (use '### None' for none).");
             }
 
-            int j = i + 1;
+            var j = i + 1;
             while (j < body.Count && body[j].Kind != BlockKind.Heading)
             {
                 j++;
@@ -548,17 +547,17 @@ public static class CommandHelpParser
 
     private static void ParseLinks(string path, List<Block> body, CommandHelp help)
     {
-        foreach (Block block in body)
+        foreach (var block in body)
         {
             if (block.Kind != BlockKind.Paragraph)
             {
                 throw new HelpBuildException(path, block.Line, "## RELATED LINKS holds only '[text](uri)' lines.");
             }
 
-            for (int k = 0; k < block.Lines.Count; k++)
+            for (var k = 0; k < block.Lines.Count; k++)
             {
-                string rest = block.Lines[k];
-                int lineNumber = block.Line + k;
+                var rest = block.Lines[k];
+                var lineNumber = block.Line + k;
                 if (rest.Trim().Length == 0)
                 {
                     continue;
@@ -566,7 +565,7 @@ public static class CommandHelpParser
 
                 while (rest.Trim().Length > 0)
                 {
-                    Match link = s_linkLine.Match(rest);
+                    var link = LinkLine.Match(rest);
                     if (!link.Success)
                     {
                         throw new HelpBuildException(path, lineNumber, $"'{rest.Trim()}' in ## RELATED LINKS is not a '[text](uri)' link.");
@@ -583,11 +582,11 @@ public static class CommandHelpParser
     {
         if (!help.HasNamedSets)
         {
-            foreach (ParameterHelp parameter in help.Parameters)
+            foreach (var parameter in help.Parameters)
             {
                 if (parameter.Metadata.Count > 1 || !parameter.Metadata[0].AllSets)
                 {
-                    ParameterMetadata bad = parameter.Metadata.FirstOrDefault(m => !m.AllSets) ?? parameter.Metadata[1];
+                    var bad = parameter.Metadata.FirstOrDefault(m => !m.AllSets) ?? parameter.Metadata[1];
                     throw new HelpBuildException(path, bad.Line,
                         $"-{parameter.Name} names parameter sets, but ## SYNTAX has a single unnamed set: write 'Parameter Sets: (All)', or give SYNTAX a '### SetName' heading per set.");
                 }
@@ -597,17 +596,17 @@ public static class CommandHelpParser
         }
 
         var known = help.Syntax.Select(s => s.Name!).ToList();
-        foreach (ParameterHelp parameter in help.Parameters)
+        foreach (var parameter in help.Parameters)
         {
             var claimed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (ParameterMetadata metadata in parameter.Metadata)
+            foreach (var metadata in parameter.Metadata)
             {
                 if (metadata.AllSets && parameter.Metadata.Count(m => m.AllSets) > 1)
                 {
                     throw new HelpBuildException(path, metadata.Line, $"-{parameter.Name}: more than one yaml block says 'Parameter Sets: (All)'.");
                 }
 
-                foreach (string set in metadata.ParameterSets)
+                foreach (var set in metadata.ParameterSets)
                 {
                     if (!known.Contains(set, StringComparer.OrdinalIgnoreCase))
                     {

@@ -43,17 +43,17 @@ public static class HelpBuilder
         }
 
         var outputs = new Dictionary<string, byte[]>(StringComparer.OrdinalIgnoreCase);
-        string[] files = Directory.GetFiles(docsDirectory, "*.md", SearchOption.TopDirectoryOnly)
+        var files = Directory.GetFiles(docsDirectory, "*.md", SearchOption.TopDirectoryOnly)
             .OrderBy(f => f, StringComparer.Ordinal)
             .ToArray();
 
-        foreach (string file in files)
+        foreach (var file in files)
         {
-            string display = DisplayPath(file);
-            string name = Path.GetFileNameWithoutExtension(file);
+            var display = DisplayPath(file);
+            var name = Path.GetFileNameWithoutExtension(file);
             try
             {
-                MarkdownDocument doc = MarkdownDocument.Parse(display, File.ReadAllText(file, Encoding.UTF8));
+                var doc = MarkdownDocument.Parse(display, File.ReadAllText(file, Encoding.UTF8));
                 if (name.StartsWith("about_", StringComparison.OrdinalIgnoreCase))
                 {
                     outputs[name + ".help.txt"] = WithBom(AboutTopicWriter.Convert(doc));
@@ -78,9 +78,9 @@ public static class HelpBuilder
             }
         }
 
-        foreach (IGrouping<string, CommandHelp> duplicate in result.Commands.GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        foreach (var duplicate in result.Commands.GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
         {
-            CommandHelp second = duplicate.Skip(1).First();
+            var second = duplicate.Skip(1).First();
             result.Errors.Add(new HelpBuildException(second.SourcePath, 1, $"{duplicate.Key} is documented in more than one file."));
         }
 
@@ -89,24 +89,24 @@ public static class HelpBuilder
             return result;
         }
 
-        foreach (IGrouping<string, CommandHelp> group in result.Commands.GroupBy(c => c.ExternalHelpFile, StringComparer.OrdinalIgnoreCase))
+        foreach (var group in result.Commands.GroupBy(c => c.ExternalHelpFile, StringComparer.OrdinalIgnoreCase))
         {
             outputs[group.First().ExternalHelpFile] = MamlWriter.ToBytes(MamlWriter.ToDocument(group));
         }
 
         Directory.CreateDirectory(outputDirectory);
-        foreach (KeyValuePair<string, byte[]> output in outputs)
+        foreach (var output in outputs)
         {
-            string target = Path.Combine(outputDirectory, output.Key);
+            var target = Path.Combine(outputDirectory, output.Key);
             WriteAtomically(target, output.Value);
             result.Written.Add(target);
         }
 
         // Help for a command or topic whose Markdown is gone must not linger in the module.
-        foreach (string existing in Directory.GetFiles(outputDirectory))
+        foreach (var existing in Directory.GetFiles(outputDirectory))
         {
-            string fileName = Path.GetFileName(existing);
-            bool ours = fileName.EndsWith("-help.xml", StringComparison.OrdinalIgnoreCase)
+            var fileName = Path.GetFileName(existing);
+            var ours = fileName.EndsWith("-help.xml", StringComparison.OrdinalIgnoreCase)
                 || (fileName.StartsWith("about_", StringComparison.OrdinalIgnoreCase) && fileName.EndsWith(".help.txt", StringComparison.OrdinalIgnoreCase));
             if (ours && !outputs.ContainsKey(fileName))
             {
@@ -130,11 +130,11 @@ public static class HelpBuilder
     /// <summary>Writes <paramref name="content"/> to a temporary file beside the target and renames it over the target.</summary>
     public static void WriteAtomically(string target, byte[] content)
     {
-        string temporary = target + "." + Environment.ProcessId + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
+        var temporary = target + "." + Environment.ProcessId + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
         File.WriteAllBytes(temporary, content);
         try
         {
-            for (int attempt = 1; ; attempt++)
+            for (var attempt = 1; ; attempt++)
             {
                 try
                 {
@@ -160,8 +160,8 @@ public static class HelpBuilder
     /// <summary>A path relative to the working directory where that is shorter (error messages people click on).</summary>
     private static string DisplayPath(string file)
     {
-        string full = Path.GetFullPath(file);
-        string relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), full);
+        var full = Path.GetFullPath(file);
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), full);
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
     }
 }

@@ -45,7 +45,7 @@ public static class MamlWriter
             NewLineHandling = NewLineHandling.Replace,
         };
         using var stream = new MemoryStream();
-        using (XmlWriter writer = XmlWriter.Create(stream, settings))
+        using (var writer = XmlWriter.Create(stream, settings))
         {
             document.Save(writer);
         }
@@ -55,8 +55,8 @@ public static class MamlWriter
 
     public static XElement CommandElement(CommandHelp command)
     {
-        string verb = command.Name.Split('-')[0];
-        string noun = command.Name.Substring(Math.Min(verb.Length + 1, command.Name.Length));
+        var verb = command.Name.Split('-')[0];
+        var noun = command.Name.Substring(Math.Min(verb.Length + 1, command.Name.Length));
 
         var links = new List<XElement>();
         if (command.OnlineVersion is not null)
@@ -91,8 +91,8 @@ public static class MamlWriter
 
     private static XElement Parameter(ParameterHelp parameter, ParameterMetadata metadata, bool inSyntax)
     {
-        string type = metadata.IsSwitch ? "SwitchParameter" : metadata.Type;
-        string defaultValue = metadata.IsSwitch && metadata.DefaultValue.Equals("None", StringComparison.OrdinalIgnoreCase) ? "False" : metadata.DefaultValue;
+        var type = metadata.IsSwitch ? "SwitchParameter" : metadata.Type;
+        var defaultValue = metadata.IsSwitch && metadata.DefaultValue.Equals("None", StringComparison.OrdinalIgnoreCase) ? "False" : metadata.DefaultValue;
 
         return new XElement(Command + "parameter",
             new XAttribute("required", metadata.Required ? "true" : "false"),
@@ -159,8 +159,8 @@ public static class MamlWriter
             return title;
         }
 
-        int padLength = (64 - title.Length - 2) / 2;
-        string dashes = new string('-', padLength);
+        var padLength = (64 - title.Length - 2) / 2;
+        var dashes = new string('-', padLength);
         return dashes + " " + title + " " + dashes;
     }
 }

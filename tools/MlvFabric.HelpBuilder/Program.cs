@@ -16,16 +16,16 @@ public static class Program
 
     public static int Main(string[] args)
     {
-        bool quiet = args.Contains("--quiet", StringComparer.OrdinalIgnoreCase);
-        bool msbuild = args.Contains("--msbuild-errors", StringComparer.OrdinalIgnoreCase);
-        string[] positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var quiet = args.Contains("--quiet", StringComparer.OrdinalIgnoreCase);
+        var msbuild = args.Contains("--msbuild-errors", StringComparer.OrdinalIgnoreCase);
+        var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
         if (args.Any(a => a is "-h" or "--help" or "-?" or "/?"))
         {
             Console.WriteLine(Usage);
             return 0;
         }
 
-        string[] unknown = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && !a.Equals("--quiet", StringComparison.OrdinalIgnoreCase) && !a.Equals("--msbuild-errors", StringComparison.OrdinalIgnoreCase)).ToArray();
+        var unknown = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && !a.Equals("--quiet", StringComparison.OrdinalIgnoreCase) && !a.Equals("--msbuild-errors", StringComparison.OrdinalIgnoreCase)).ToArray();
         if (positional.Length != 2 || unknown.Length > 0)
         {
             Console.Error.WriteLine(unknown.Length > 0 ? $"Unknown option {unknown[0]}." : "Expected two arguments: <docsDir> <outputDir>.");
@@ -33,8 +33,8 @@ public static class Program
             return 2;
         }
 
-        string docs = positional[0];
-        string output = positional[1];
+        var docs = positional[0];
+        var output = positional[1];
         HelpBuildResult result;
         try
         {
@@ -48,7 +48,7 @@ public static class Program
 
         if (!result.Succeeded)
         {
-            foreach (HelpBuildException error in result.Errors)
+            foreach (var error in result.Errors)
             {
                 Console.Error.WriteLine(msbuild ? error.DescribeForMSBuild() : error.Describe());
             }
@@ -60,7 +60,7 @@ public static class Program
         if (!quiet)
         {
             Console.WriteLine($"Help: {result.Commands.Count} command(s), {result.Written.Count} file(s) -> {Path.GetFullPath(output)}");
-            foreach (string removed in result.Removed)
+            foreach (var removed in result.Removed)
             {
                 Console.WriteLine($"  removed stale {Path.GetFileName(removed)}");
             }

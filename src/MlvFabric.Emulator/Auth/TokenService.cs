@@ -104,22 +104,37 @@ internal sealed class TokenService
     public CallerIdentity Authenticate(string? authorization)
     {
         if (string.IsNullOrWhiteSpace(authorization))
+        {
             throw Unauthorized(ErrorCodes.Unauthorized, "The request has no Authorization header: send 'Authorization: Bearer <token>'.");
+        }
+
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
             throw Unauthorized(ErrorCodes.Unauthorized, "The Authorization header must use the Bearer scheme.");
+        }
+
         var token = authorization.Substring(7).Trim();
         if (!_cache.TryGetValue(token, out var caller))
         {
             caller = Parse(token);
             if (_cache.Count > 10_000)
+            {
                 _cache.Clear();
+            }
+
             _cache[token] = caller;
         }
         if (caller.ExpiresUnix <= DateTimeOffset.UtcNow.ToUnixTimeSeconds())
+        {
             throw Unauthorized(ErrorCodes.TokenExpired,
                 $"The access token expired at {DateTimeOffset.FromUnixTimeSeconds(caller.ExpiresUnix).UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}.");
+        }
+
         if (_revoked.TryGetValue(caller.Oid, out var revokedAt) && caller.IssuedUnix <= revokedAt)
+        {
             throw Unauthorized(ErrorCodes.InvalidToken, "The access token has been revoked.");
+        }
+
         return caller;
     }
 
@@ -135,7 +150,10 @@ internal sealed class TokenService
     {
         var parts = token.Split('.');
         if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0)
+        {
             throw Unauthorized(ErrorCodes.InvalidToken, "The access token is malformed: expected a JWT (header.payload.signature).");
+        }
+
         JsonDocument payload;
         try
         {
@@ -150,17 +168,32 @@ internal sealed class TokenService
         {
             var root = payload.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
+            {
                 throw Unauthorized(ErrorCodes.InvalidToken, "The access token payload is not a JSON object.");
+            }
+
             if (!AudienceOk(root))
+            {
                 throw Unauthorized(ErrorCodes.InvalidToken, $"The access token is not for the audience '{FabricAudience}'.");
+            }
+
             if (!root.TryGetProperty("exp", out var exp) || exp.ValueKind != JsonValueKind.Number)
+            {
                 throw Unauthorized(ErrorCodes.InvalidToken, "The access token has no 'exp' claim.");
+            }
+
             var oid = Str(root, "oid");
             if (oid is null || !Guid.TryParse(oid, out _))
+            {
                 throw Unauthorized(ErrorCodes.InvalidToken, "The access token has no 'oid' claim.");
+            }
+
             if (root.TryGetProperty("nbf", out var nbf) && nbf.ValueKind == JsonValueKind.Number
                 && nbf.GetInt64() > DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 300)
+            {
                 throw Unauthorized(ErrorCodes.InvalidToken, "The access token is not valid yet ('nbf' is in the future).");
+            }
+
             var isApp = string.Equals(Str(root, "idtyp"), "app", StringComparison.OrdinalIgnoreCase)
                         || (Str(root, "upn") is null && Str(root, "appid") is not null && Str(root, "scp") is null);
             var iat = root.TryGetProperty("iat", out var issued) && issued.ValueKind == JsonValueKind.Number ? (long)issued.GetDouble() : 0;
@@ -172,14 +205,27 @@ internal sealed class TokenService
     private static bool AudienceOk(JsonElement root)
     {
         if (!root.TryGetProperty("aud", out var aud))
+        {
             return false;
+        }
+
         if (aud.ValueKind == JsonValueKind.String)
+        {
             return Array.Exists(AcceptedAudiences, a => string.Equals(a, aud.GetString(), StringComparison.OrdinalIgnoreCase));
+        }
+
         if (aud.ValueKind == JsonValueKind.Array)
+        {
             foreach (var a in aud.EnumerateArray())
+            {
                 if (a.ValueKind == JsonValueKind.String
                     && Array.Exists(AcceptedAudiences, x => string.Equals(x, a.GetString(), StringComparison.OrdinalIgnoreCase)))
+                {
                     return true;
+                }
+            }
+        }
+
         return false;
     }
 

@@ -23,8 +23,12 @@ internal sealed class EmulatorClock
     public void Reset(DateTime? startUtc)
     {
         if (startUtc is { } start)
+        {
             Set(DateTime.SpecifyKind(start, start.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : start.Kind));
+        }
         else
+        {
             Volatile.Write(ref _offsetTicks, 0);
+        }
     }
 }

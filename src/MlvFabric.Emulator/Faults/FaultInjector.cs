@@ -61,7 +61,10 @@ internal sealed class FaultInjector
         lock (_gate)
         {
             foreach (var s in settings.Script)
+            {
                 s.Remaining = s.Count;
+            }
+
             _settings = settings;
             _script = settings.Script.Select(s => (s, Glob(s.PathPattern))).ToList();
             _random = new Random(settings.Seed ?? _defaultSeed);
@@ -73,45 +76,82 @@ internal sealed class FaultInjector
 
     public FaultSettings Current
     {
-        get { lock (_gate) return _settings; }
+        get { lock (_gate)
+            {
+                return _settings;
+            }
+        }
     }
 
     public FaultDecision Decide(string method, string path)
     {
         if (!_active)
+        {
             return FaultDecision.None;
+        }
+
         lock (_gate)
         {
             foreach (var (entry, regex) in _script)
             {
                 if (entry.Remaining <= 0)
+                {
                     continue;
+                }
+
                 if (entry.Method is { Length: > 0 } m && m != "*" && !string.Equals(m, method, StringComparison.OrdinalIgnoreCase))
+                {
                     continue;
+                }
+
                 if (!regex.IsMatch(path))
+                {
                     continue;
+                }
+
                 entry.Remaining--;
                 if (string.Equals(entry.Fault, "override", StringComparison.OrdinalIgnoreCase))
+                {
                     return new FaultDecision(
                         string.Equals(entry.Phase, "request", StringComparison.OrdinalIgnoreCase) ? FaultKind.OverrideRequest : FaultKind.OverrideResponse,
                         entry.Status ?? 0, Override: entry);
+                }
+
                 return Make(entry.Fault, entry.Phase, entry.Status, entry.DelayMs, entry.RetryAfterSeconds, -1);
             }
             var rates = _settings.Rates;
             if (!rates.Any)
+            {
                 return FaultDecision.None;
+            }
+
             var u = _random.NextDouble();
             var variant = _random.Next(2);
             if ((u -= rates.Throttle) < 0)
+            {
                 return Make("throttle", null, null, null, null, variant);
+            }
+
             if ((u -= rates.ServerError) < 0)
+            {
                 return Make("serverError", null, variant == 0 ? 500 : 503, null, null, variant);
+            }
+
             if ((u -= rates.Drop) < 0)
+            {
                 return Make("drop", null, null, null, null, variant);
+            }
+
             if ((u -= rates.Truncate) < 0)
+            {
                 return Make("truncate", null, null, null, null, variant);
+            }
+
             if ((u -= rates.Slow) < 0)
+            {
                 return Make("slow", null, null, null, null, variant);
+            }
+
             return FaultDecision.None;
         }
     }
@@ -130,7 +170,10 @@ internal sealed class FaultInjector
             case "drop":
                 var p = (phase ?? _settings.DropPhase).ToLowerInvariant();
                 if (p == "either")
+                {
                     p = (variant < 0 ? _random.Next(2) : variant) == 0 ? "request" : "response";
+                }
+
                 return new FaultDecision(p == "response" ? FaultKind.DropResponse : FaultKind.DropRequest);
             case "truncate":
                 return new FaultDecision(FaultKind.Truncate);
@@ -148,7 +191,9 @@ internal sealed class FaultInjector
         void Rate(string name, double v)
         {
             if (v < 0 || v > 1 || double.IsNaN(v))
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"rates.{name} must be between 0 and 1; got {v}.");
+            }
         }
         s.Rates ??= new FaultRates();
         s.Script ??= new List<ScriptedFault>();
@@ -158,38 +203,71 @@ internal sealed class FaultInjector
         Rate("truncate", s.Rates.Truncate);
         Rate("slow", s.Rates.Slow);
         if (s.Rates.Throttle + s.Rates.ServerError + s.Rates.Drop + s.Rates.Truncate + s.Rates.Slow > 1.000001)
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "The fault rates add up to more than 1.");
+        }
+
         if (!IsPhase(s.DropPhase) && !string.Equals(s.DropPhase, "either", StringComparison.OrdinalIgnoreCase))
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"dropPhase must be 'request', 'response' or 'either'; got '{s.DropPhase}'.");
+        }
+
         if (s.SlowMs < 0 || s.SlowMs > 600_000)
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "slowMs must be 0 to 600000.");
+        }
+
         for (var i = 0; i < s.Script.Count; i++)
         {
             var e = s.Script[i];
             if (e.Fault is null || Array.IndexOf(Kinds, e.Fault.ToLowerInvariant()) < 0)
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
                     $"script[{i}].fault '{e.Fault}' is not a fault: use throttle, serverError, drop, truncate, slow or override.");
+            }
+
             var isOverride = string.Equals(e.Fault, "override", StringComparison.OrdinalIgnoreCase);
             if (e.Phase != null && !IsPhase(e.Phase))
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}].phase must be 'request' or 'response'.");
+            }
+
             if (e.Count < 1)
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}].count must be at least 1.");
+            }
+
             if (isOverride)
             {
                 if (e.Status is { } os && (os < 200 || os > 599))
+                {
                     throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}].status of an override must be 200 to 599.");
+                }
+
                 if (e.Body is null && e.Headers is null && e.Status is null)
+                {
                     throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}]: an override needs a status, headers or a body.");
+                }
+
                 foreach (var name in e.Headers?.Keys ?? (IEnumerable<string>)Array.Empty<string>())
+                {
                     if (string.IsNullOrWhiteSpace(name) || string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
+                    {
                         throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}].headers: '{name}' cannot be overridden.");
+                    }
+                }
             }
             else
             {
                 if (e.Status is { } st && (st < 500 || st > 599))
+                {
                     throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}].status must be a 5xx status.");
+                }
+
                 if (e.Body != null || e.Headers != null)
+                {
                     throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"script[{i}]: body and headers apply only to the override fault.");
+                }
             }
             e.PathPattern ??= "*";
         }

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using MlvFabric.Emulator.Throttling;
 
 namespace MlvFabric.Emulator.Faults;
 

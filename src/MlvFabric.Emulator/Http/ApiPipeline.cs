@@ -60,7 +60,10 @@ internal sealed class ApiPipeline
         // from the caller's would.
         ctx.Response.Headers.Date = _emu.Clock.UtcNow.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         if (_emu.Settings.PublicOrigin is { } origin)
+        {
             ctx.Items[Urls.PublicOriginKey] = origin;
+        }
+
         var request = ctx.Request;
         var entry = new RequestLogEntry
         {
@@ -78,7 +81,9 @@ internal sealed class ApiPipeline
         {
             var bytes = await JsonIn.ReadBytesAsync(ctx);
             if (bytes.Length > 0)
+            {
                 entry.Body = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, MaxLoggedBody));
+            }
         }
 
         var fault = _emu.Faults.Decide(request.Method, entry.Path);
@@ -121,11 +126,16 @@ internal sealed class ApiPipeline
 
             var meta = ctx.GetEndpoint()?.Metadata.GetMetadata<ApiEndpoint>() ?? ApiEndpoint.Plain;
             if (meta.MlvJobCall && caller.IsApp && _emu.Settings.RefuseAppTokensOnMlvJobs)
+            {
                 throw new ApiException(403, ErrorCodes.PrincipalTypeNotSupported,
                     "Materialized lake view job scheduler APIs accept user identities only; service principals and managed identities are not supported.");
+            }
+
             Throttle(caller, ThrottleBucket.AllRequests);
             if (meta.Bucket is { } bucket)
+            {
                 Throttle(caller, bucket);
+            }
 
             if (fault.BuffersResponse)
             {
@@ -156,7 +166,10 @@ internal sealed class ApiPipeline
                 if (fault.Kind == FaultKind.OverrideResponse)
                 {
                     if (fault.Status > 0)
+                    {
                         ctx.Response.StatusCode = fault.Status;
+                    }
+
                     await WriteOverrideAsync(ctx, fault.Override!, bytes);
                     entry.Status = ctx.Response.StatusCode;
                     return;
@@ -178,7 +191,10 @@ internal sealed class ApiPipeline
         catch (ApiException e) when (!ctx.Response.HasStarted)
         {
             if (held != null)
+            {
                 ctx.Response.Body = originalBody!;
+            }
+
             await WriteErrorAsync(ctx, e);
             entry.Status = e.Status;
         }
@@ -189,7 +205,10 @@ internal sealed class ApiPipeline
         catch (Exception e) when (!ctx.Response.HasStarted)
         {
             if (held != null)
+            {
                 ctx.Response.Body = originalBody!;
+            }
+
             Console.Error.WriteLine($"MlvFabric emulator: {request.Method} {entry.Path} failed: {e}");
             await WriteErrorAsync(ctx, new ApiException(500, ErrorCodes.InternalServerError,
                 "The emulator failed to process the request: " + e.Message));
@@ -202,7 +221,9 @@ internal sealed class ApiPipeline
             _emu.Log.Add(entry);
             _emu.OnRequestLogged(entry);
             if (abort)
+            {
                 ctx.Abort();
+            }
         }
     }
 
@@ -215,28 +236,43 @@ internal sealed class ApiPipeline
         var headers = ctx.Response.Headers;
         var body = entry.Body is { } text ? Encoding.UTF8.GetBytes(text) : handlerBody ?? Array.Empty<byte>();
         if (entry.Body != null && body.Length > 0)
+        {
             ctx.Response.ContentType = "application/json; charset=utf-8";
+        }
+
         foreach (var (name, value) in entry.Headers ?? new())
         {
             if (string.IsNullOrEmpty(value))
+            {
                 headers.Remove(name);
+            }
             else
+            {
                 headers[name] = value;
+            }
         }
         ctx.Response.ContentLength = body.Length;
         if (body.Length > 0)
+        {
             await ctx.Response.Body.WriteAsync(body);
+        }
     }
 
     private void Throttle(CallerIdentity caller, ThrottleBucket bucket)
     {
         var limits = _emu.Limits;
         if (_emu.RateLimiter.TryAcquire(caller.Oid, bucket, limits.For(bucket), out var retryAfter))
+        {
             return;
+        }
+
         if (bucket == ThrottleBucket.JobSubmissions)
+        {
             throw new ApiException(429, ErrorCodes.TooManyRequestsForJobs,
                 $"The caller requests too many on-demand job requests: at most {limits.For(bucket)} per minute. Retry after {retryAfter} seconds.",
                 retryAfterSeconds: retryAfter);
+        }
+
         throw new ApiException(429, ErrorCodes.RequestBlocked,
             $"Request is blocked by the upstream service until: {DateTime.UtcNow.AddSeconds(retryAfter):M/d/yyyy h:mm:ss tt} (UTC)",
             retryAfterSeconds: retryAfter);
@@ -248,11 +284,17 @@ internal sealed class ApiPipeline
         headers["x-ms-public-api-error-code"] = e.ErrorCode;
         ctx.Items[ErrorCodeKey] = e.ErrorCode;
         if (e.RetryAfterSeconds is { } retry)
+        {
             headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (e.Status == 401)
+        {
             headers.WWWAuthenticate = e.ErrorCode == ErrorCodes.Unauthorized
                 ? "Bearer"
                 : $"Bearer error=\"invalid_token\", error_description=\"{e.Message.Replace("\"", "'")}\"";
+        }
+
         var requestId = ctx.Items.TryGetValue(RequestIdKey, out var id) ? id as string : null;
         return JsonOut.WriteAsync(ctx, e.Status, (e, requestId), static (w, s) =>
             JsonOut.WriteErrorObject(w, s.e.ErrorCode, s.e.Message, s.requestId, s.e.IsRetriable, s.e.MoreDetails,

@@ -2,7 +2,6 @@ using System;
 using System.Text.Json;
 using MlvFabric.Emulator.Jobs;
 using MlvFabric.Emulator.State;
-using MlvFabric.Scheduling;
 
 namespace MlvFabric.Emulator.Http;
 
@@ -67,16 +66,24 @@ internal static class EntityWriters
         w.WriteString("rootActivityId", j.RootActivityId);
         w.WriteServiceTime("startTimeUtc", j.StartUtc);
         if (j.EndTimeAt(now) is { } end)
+        {
             w.WriteServiceTime("endTimeUtc", end);
+        }
         else
+        {
             w.WriteNull("endTimeUtc");
+        }
+
         if (status == JobStatus.Failed && j.Failure is { } f)
         {
             w.WritePropertyName("failureReason");
             JsonOut.WriteErrorObject(w, f.ErrorCode, f.Message, f.RequestId.ToString(), false, null, null);
         }
         else
+        {
             w.WriteNull("failureReason");
+        }
+
         w.WriteEndObject();
     }
 
@@ -103,7 +110,10 @@ internal static class EntityWriters
         {
             w.WriteStartArray("selectedMlvs");
             foreach (var m in d.SelectedMlvs)
+            {
                 w.WriteStringValue(m);
+            }
+
             w.WriteEndArray();
         }
         w.WriteEndObject();
@@ -115,7 +125,10 @@ internal static class EntityWriters
             {
                 w.WriteStartArray("selectedLakehouses");
                 foreach (var r in d.SelectedLakehouses)
+                {
                     Reference(w, r);
+                }
+
                 w.WriteEndArray();
             }
             w.WriteEndObject();

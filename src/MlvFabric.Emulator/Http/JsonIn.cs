@@ -25,7 +25,10 @@ internal static class JsonIn
     public static async ValueTask<byte[]> ReadBytesAsync(HttpContext ctx)
     {
         if (ctx.Items.TryGetValue(BodyKey, out var cached) && cached is byte[] bytes)
+        {
             return bytes;
+        }
+
         using var buffer = new MemoryStream();
         await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
         bytes = buffer.ToArray();
@@ -38,7 +41,10 @@ internal static class JsonIn
     {
         var bytes = await ReadBytesAsync(ctx);
         if (IsBlank(bytes))
+        {
             return null;
+        }
+
         try
         {
             return JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
@@ -55,15 +61,23 @@ internal static class JsonIn
         var doc = await ReadOptionalAsync(ctx)
                   ?? throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "The request body is required.");
         if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "The request body must be a JSON object.");
+        }
+
         return doc;
     }
 
     private static bool IsBlank(byte[] bytes)
     {
         foreach (var b in bytes)
+        {
             if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r' && b != (byte)'\n')
+            {
                 return false;
+            }
+        }
+
         return true;
     }
 
@@ -72,9 +86,15 @@ internal static class JsonIn
     {
         value = default;
         if (obj.ValueKind != JsonValueKind.Object)
+        {
             return false;
+        }
+
         if (obj.TryGetProperty(name, out value))
+        {
             return true;
+        }
+
         foreach (var p in obj.EnumerateObject())
         {
             if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
@@ -94,9 +114,15 @@ internal static class JsonIn
     public static string? GetOptionalString(this JsonElement obj, string name, string path)
     {
         if (!obj.TryGetValue(name, out var v))
+        {
             return null;
+        }
+
         if (v.ValueKind != JsonValueKind.String)
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"'{path}' must be a string.");
+        }
+
         return v.GetString();
     }
 
@@ -122,7 +148,10 @@ internal static class JsonIn
     public static Guid ParseGuid(string? text, string path)
     {
         if (text != null && Guid.TryParse(text, out var id))
+        {
             return id;
+        }
+
         throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"'{path}' must be a GUID; got '{text}'.");
     }
 }

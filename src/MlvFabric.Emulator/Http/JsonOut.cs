@@ -42,7 +42,10 @@ internal static class JsonOut
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer, indented ? IndentedOptions : WriterOptions))
+        {
             write(writer, state);
+        }
+
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
@@ -68,15 +71,21 @@ internal static class JsonOut
     public static void WriteIso(this Utf8JsonWriter writer, string name, DateTime? utc)
     {
         if (utc is null)
+        {
             writer.WriteNull(name);
+        }
         else
+        {
             writer.WriteString(name, IsoZ(utc.Value));
+        }
     }
 
     public static void WriteStringIfNotNull(this Utf8JsonWriter writer, string name, string? value)
     {
         if (value != null)
+        {
             writer.WriteString(name, value);
+        }
     }
 
     public static void WriteErrorObject(Utf8JsonWriter w, string errorCode, string message, string? requestId,
@@ -86,9 +95,15 @@ internal static class JsonOut
         w.WriteString("errorCode", errorCode);
         w.WriteString("message", message);
         if (requestId != null)
+        {
             w.WriteString("requestId", requestId);
+        }
+
         if (isRetriable != null)
+        {
             w.WriteBoolean("isRetriable", isRetriable.Value);
+        }
+
         if (details is { Count: > 0 })
         {
             w.WriteStartArray("moreDetails");
@@ -98,13 +113,19 @@ internal static class JsonOut
                 w.WriteString("errorCode", d.ErrorCode);
                 w.WriteString("message", d.Message);
                 if (d.RelatedResource != null)
+                {
                     WriteRelated(w, d.RelatedResource);
+                }
+
                 w.WriteEndObject();
             }
             w.WriteEndArray();
         }
         if (related != null)
+        {
             WriteRelated(w, related);
+        }
+
         w.WriteEndObject();
     }
 

@@ -22,22 +22,33 @@ internal static class Paging
     public static long? ReadToken(HttpContext ctx, char kind)
     {
         if (!ctx.Request.Query.TryGetValue(TokenParameter, out var values))
+        {
             return null;
+        }
+
         var text = values.ToString();
         if (text.Length == 0)
+        {
             return null;
+        }
+
         try
         {
             // ASP.NET decoded the query once; a client that sent the body's (encoded) token encoded again leaves
             // %XX here, and one that sent it raw may have had '+' turned into ' '.
             if (text.Contains('%'))
+            {
                 text = Uri.UnescapeDataString(text);
+            }
+
             text = text.Replace(' ', '+');
             var raw = Encoding.UTF8.GetString(Convert.FromBase64String(text));
             var parts = raw.Split(',');
             if (parts.Length == 3 && parts[0] == "1" && parts[2].Length == 1 && parts[2][0] == kind
                 && long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var key))
+            {
                 return key;
+            }
         }
         catch (FormatException)
         {
@@ -61,13 +72,23 @@ internal static class Paging
             while (lo < hi)
             {
                 var mid = (lo + hi) >>> 1;
-                if (key(sorted[mid]) <= a) lo = mid + 1; else hi = mid;
+                if (key(sorted[mid]) <= a)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
             }
             start = lo;
         }
         var page = new List<T>(Math.Min(pageSize, Math.Max(0, sorted.Count - start)));
         for (var i = start; i < sorted.Count && page.Count < pageSize; i++)
+        {
             page.Add(sorted[i]);
+        }
+
         more = start + page.Count < sorted.Count;
         return page;
     }
@@ -87,7 +108,10 @@ internal static class Paging
             w.WriteStartObject();
             w.WriteStartArray("value");
             foreach (var item in s.items)
+            {
                 s.writeItem(w, item);
+            }
+
             w.WriteEndArray();
             if (s.token != null)
             {
@@ -106,9 +130,14 @@ internal static class Paging
         foreach (var (name, values) in req.Query)
         {
             if (string.Equals(name, TokenParameter, StringComparison.OrdinalIgnoreCase))
+            {
                 continue;
+            }
+
             foreach (var v in values)
+            {
                 sb.Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(v ?? "")).Append('&');
+            }
         }
         sb.Append(TokenParameter).Append('=').Append(encodedToken);
         return sb.ToString();

@@ -28,12 +28,16 @@ internal sealed class JobEngine
         string[] mlvs;
         var missing = Array.Empty<string>();
         if (whole)
+        {
             mlvs = lh.Lineage.All();
+        }
         else
+        {
             mlvs = lh.Lineage.Expand(definition!.SelectedMlvs ?? new List<string>(), out missing);
+        }
 
         var runStart = at + Seconds(settings.QueueSeconds);
-        string outcome = JobStatus.Completed;
+        var outcome = JobStatus.Completed;
         FailureReason? failure = null;
         string? superseded = null;
         Guid? supersededBy = null;
@@ -78,10 +82,14 @@ internal sealed class JobEngine
             {
                 unknownUntil = at + Seconds(seconds);
                 if (unknownUntil > end)
+                {
                     end = unknownUntil.Value;
+                }
             }
             else
+            {
                 end = DateTime.MaxValue;
+            }
         }
 
         var job = new JobInstance
@@ -157,7 +165,10 @@ internal sealed class JobEngine
         {
             var count = lh.SeedTableMaintenanceRuns;
             if (count <= 0)
+            {
                 continue;
+            }
+
             var random = new Random(unchecked(state.RandomSeed * 7919 ^ lh.Id.GetHashCode()));
             var list = new List<JobInstance>(count);
             lock (lh.Gate)
@@ -188,7 +199,9 @@ internal sealed class JobEngine
                 list.Reverse();
                 lh.Jobs.InsertRange(0, list);
                 foreach (var j in list)
+                {
                     lh.JobsById[j.Id] = j;
+                }
             }
         }
     }
@@ -199,11 +212,19 @@ internal sealed class JobEngine
         {
             var j = lh.Jobs[i];
             if (j.IsHistory)
+            {
                 break;
+            }
+
             if (!j.IsMlv || !j.IsActiveAt(at))
+            {
                 continue;
+            }
+
             if (whole || j.WholeLineage || j.Mlvs.Intersect(mlvs, StringComparer.OrdinalIgnoreCase).Any())
+            {
                 return j;
+            }
         }
         return null;
     }
@@ -212,8 +233,11 @@ internal sealed class JobEngine
     public void Cancel(JobInstance job, DateTime now)
     {
         if (JobStatus.IsTerminal(job.StatusAt(now)))
+        {
             throw new ApiException(_emu.Settings.JobAlreadyCompletedStatus, ErrorCodes.JobAlreadyCompleted,
                 "Requested cancellation can not be processed as job instance run has completed.");
+        }
+
         job.CancelledUtc = now;
     }
 
@@ -222,22 +246,35 @@ internal sealed class JobEngine
     {
         var cap = lh.Settings.MaxCompletedJobs ?? _emu.Settings.MaxCompletedJobs;
         if (lh.Jobs.Count <= cap)
+        {
             return;
+        }
+
         var finished = 0;
         HashSet<JobInstance>? drop = null;
         for (var i = lh.Jobs.Count - 1; i >= 0; i--)
         {
             var j = lh.Jobs[i];
             if (!JobStatus.IsTerminal(j.StatusAt(now)))
+            {
                 continue;
+            }
+
             if (++finished > cap)
+            {
                 (drop ??= new HashSet<JobInstance>()).Add(j);
+            }
         }
         if (drop is null)
+        {
             return;
+        }
+
         lh.Jobs.RemoveAll(drop.Contains);
         foreach (var j in drop)
+        {
             lh.JobsById.Remove(j.Id);
+        }
     }
 
     /// <summary>
@@ -276,7 +313,9 @@ internal sealed class JobEngine
         list.Reverse(); // ascending Seq: the oldest first
         lh.Jobs.InsertRange(0, list);
         foreach (var j in list)
+        {
             lh.JobsById[j.Id] = j;
+        }
     }
 
     /// <summary>
@@ -286,11 +325,17 @@ internal sealed class JobEngine
     public static string? CheckUnknownStatus(string? status, string name)
     {
         if (string.IsNullOrWhiteSpace(status))
+        {
             return null;
+        }
+
         status = status.Trim();
         if (JobStatus.IsDefined(status))
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
                 $"'{name}' must be a status the contract does not define (for example \"Paused\"), or \"\" to turn it off; got '{status}'.");
+        }
+
         return status;
     }
 

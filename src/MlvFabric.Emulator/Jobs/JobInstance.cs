@@ -95,15 +95,30 @@ internal sealed class JobInstance
     public string StatusAt(DateTime now)
     {
         if (SupersededStatus != null)
+        {
             return SupersededStatus;
+        }
+
         if (CancelledUtc is { } c && now >= c && c < EndUtc)
+        {
             return JobStatus.Cancelled;
+        }
+
         if (UnknownStatus != null && (UnknownStatusUntilUtc is not { } until || now < until))
+        {
             return UnknownStatus;
+        }
+
         if (now < RunStartUtc)
+        {
             return JobStatus.NotStarted;
+        }
+
         if (now < EndUtc)
+        {
             return JobStatus.InProgress;
+        }
+
         return Outcome;
     }
 
@@ -111,9 +126,15 @@ internal sealed class JobInstance
     public DateTime? EndTimeAt(DateTime now)
     {
         if (SupersededStatus != null)
+        {
             return StartUtc;
+        }
+
         if (CancelledUtc is { } c && now >= c && c < EndUtc)
+        {
             return c;
+        }
+
         return now >= EndUtc ? EndUtc : null;
     }
 

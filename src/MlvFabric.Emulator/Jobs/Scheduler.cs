@@ -37,11 +37,16 @@ internal sealed class Scheduler
             foreach (var lh in _emu.State.Lakehouses)
             {
                 if (lh.Schedules.Count == 0)
+                {
                     continue;
+                }
+
                 lock (lh.Gate)
                 {
                     foreach (var s in lh.Schedules)
+                    {
                         fired += Fire(lh, s, now);
+                    }
                 }
             }
             return fired;
@@ -55,9 +60,15 @@ internal sealed class Scheduler
         {
             var now = _emu.Clock.UtcNow;
             foreach (var lh in _emu.State.Lakehouses)
+            {
                 lock (lh.Gate)
+                {
                     foreach (var s in lh.Schedules)
+                    {
                         Arm(s, now);
+                    }
+                }
+            }
         }
     }
 
@@ -65,7 +76,10 @@ internal sealed class Scheduler
     {
         var fired = 0;
         if (!s.Enabled)
+        {
             return 0;
+        }
+
         var max = _emu.Settings.MaxFiresPerSchedulePass;
         while (s.NextFireUtc is { } at && at <= now)
         {

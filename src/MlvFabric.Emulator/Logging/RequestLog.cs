@@ -60,7 +60,9 @@ internal sealed class RequestLog
             {
                 var e = _ring[i % _ring.Length];
                 if (e != null && e.Sequence > since)
+                {
                     list.Add(e);
+                }
             }
         }
         list.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));

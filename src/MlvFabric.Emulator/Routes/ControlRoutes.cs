@@ -11,7 +11,6 @@ using MlvFabric.Emulator.Faults;
 using MlvFabric.Emulator.Http;
 using MlvFabric.Emulator.Jobs;
 using MlvFabric.Emulator.Logging;
-using MlvFabric.Emulator.Throttling;
 
 namespace MlvFabric.Emulator.Routes;
 
@@ -50,7 +49,10 @@ internal static class ControlRoutes
         {
             var body = await ReadAsync<RevokeBody>(ctx);
             if (body.Oid is null || !Guid.TryParse(body.Oid, out _))
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'oid' (the caller's object id, a GUID) is required.");
+            }
+
             emu.Tokens.Revoke(body.Oid);
             await JsonOut.EmptyAsync(ctx, 204);
         });
@@ -62,8 +64,11 @@ internal static class ControlRoutes
             var by = TimeSpan.FromMinutes(body.Minutes ?? 0) + TimeSpan.FromSeconds(body.Seconds ?? 0)
                      + TimeSpan.FromHours(body.Hours ?? 0);
             if (by < TimeSpan.Zero)
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
                     "The clock only moves forward with advance: use POST /_emulator/clock/set to go back.");
+            }
+
             emu.Clock.Advance(by);
             await WriteClock(ctx, emu, emu.Scheduler.Tick());
         });
@@ -71,12 +76,18 @@ internal static class ControlRoutes
         {
             var body = await ReadAsync<ClockSetBody>(ctx);
             if (body.UtcNow is not { } to)
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'utcNow' is required, e.g. \"2026-03-07T00:00:00Z\".");
+            }
+
             to = to.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(to, DateTimeKind.Utc) : to.ToUniversalTime();
             var backwards = to < emu.Clock.UtcNow;
             emu.Clock.Set(to);
             if (backwards)
+            {
                 emu.Scheduler.RearmAll();
+            }
+
             await WriteClock(ctx, emu, emu.Scheduler.Tick());
         });
 
@@ -88,7 +99,10 @@ internal static class ControlRoutes
             if (body.Throttle is { } t)
             {
                 if (t.JobSubmissionsPerMinute < 0 || t.JobStatusReadsPerMinute < 0 || t.RequestsPerMinute < 0)
+                {
                     throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "Throttle limits must be 0 (unlimited) or more.");
+                }
+
                 limits.JobSubmissionsPerMinute = t.JobSubmissionsPerMinute ?? limits.JobSubmissionsPerMinute;
                 limits.JobStatusReadsPerMinute = t.JobStatusReadsPerMinute ?? limits.JobStatusReadsPerMinute;
                 limits.RequestsPerMinute = t.RequestsPerMinute ?? limits.RequestsPerMinute;
@@ -114,7 +128,10 @@ internal static class ControlRoutes
             {
                 w.WriteStartArray();
                 foreach (var e in list)
+                {
                     WriteLogEntry(w, e);
+                }
+
                 w.WriteEndArray();
             });
         });
@@ -135,20 +152,71 @@ internal static class ControlRoutes
         {
             var b = await ReadAsync<SettingsBody>(ctx);
             var s = emu.Settings.Clone();
-            if (b.RetryAfterSeconds is { } ra) s.RetryAfterSeconds = Check(ra, 0, 3600, "retryAfterSeconds");
-            if (b.PageSize is { } ps) s.PageSize = Check(ps, 1, 100_000, "pageSize");
-            if (b.MaxCompletedJobs is { } mc) s.MaxCompletedJobs = Check(mc, 0, int.MaxValue, "maxCompletedJobs");
-            if (b.MaxSchedulesPerItem is { } ms) s.MaxSchedulesPerItem = Check(ms, 0, 100_000, "maxSchedulesPerItem");
-            if (b.JobAlreadyCompletedStatus is { } jc) s.JobAlreadyCompletedStatus = Check(jc, 400, 499, "jobAlreadyCompletedStatus");
-            if (b.DedupeStatus != null) s.DedupeStatus = Enum(b.DedupeStatus, "dedupeStatus", "Deduped", "Cancelled");
+            if (b.RetryAfterSeconds is { } ra)
+            {
+                s.RetryAfterSeconds = Check(ra, 0, 3600, "retryAfterSeconds");
+            }
+
+            if (b.PageSize is { } ps)
+            {
+                s.PageSize = Check(ps, 1, 100_000, "pageSize");
+            }
+
+            if (b.MaxCompletedJobs is { } mc)
+            {
+                s.MaxCompletedJobs = Check(mc, 0, int.MaxValue, "maxCompletedJobs");
+            }
+
+            if (b.MaxSchedulesPerItem is { } ms)
+            {
+                s.MaxSchedulesPerItem = Check(ms, 0, 100_000, "maxSchedulesPerItem");
+            }
+
+            if (b.JobAlreadyCompletedStatus is { } jc)
+            {
+                s.JobAlreadyCompletedStatus = Check(jc, 400, 499, "jobAlreadyCompletedStatus");
+            }
+
+            if (b.DedupeStatus != null)
+            {
+                s.DedupeStatus = Enum(b.DedupeStatus, "dedupeStatus", "Deduped", "Cancelled");
+            }
+
             if (b.JobTypeLabel != null)
+            {
                 s.JobTypeLabel = Enum(b.JobTypeLabel, "jobTypeLabel", "RefreshMaterializedLakeViews", "MaterializedLakeViews");
-            if (b.RefuseAppTokensOnMlvJobs is { } r) s.RefuseAppTokensOnMlvJobs = r;
-            if (b.EnforceOneSchedulePerScope is { } e) s.EnforceOneSchedulePerScope = e;
-            if (b.UnknownJobStatus != null) s.UnknownJobStatus = JobEngine.CheckUnknownStatus(b.UnknownJobStatus, "unknownJobStatus");
-            if (b.UnknownJobStatusSeconds is { } us) s.UnknownJobStatusSeconds = CheckSeconds(us, "unknownJobStatusSeconds");
-            if (b.PublicOrigin != null) s.PublicOrigin = CheckOrigin(b.PublicOrigin);
-            if (b.NormalizeScheduleDateTimes is { } n) s.NormalizeScheduleDateTimes = n;
+            }
+
+            if (b.RefuseAppTokensOnMlvJobs is { } r)
+            {
+                s.RefuseAppTokensOnMlvJobs = r;
+            }
+
+            if (b.EnforceOneSchedulePerScope is { } e)
+            {
+                s.EnforceOneSchedulePerScope = e;
+            }
+
+            if (b.UnknownJobStatus != null)
+            {
+                s.UnknownJobStatus = JobEngine.CheckUnknownStatus(b.UnknownJobStatus, "unknownJobStatus");
+            }
+
+            if (b.UnknownJobStatusSeconds is { } us)
+            {
+                s.UnknownJobStatusSeconds = CheckSeconds(us, "unknownJobStatusSeconds");
+            }
+
+            if (b.PublicOrigin != null)
+            {
+                s.PublicOrigin = CheckOrigin(b.PublicOrigin);
+            }
+
+            if (b.NormalizeScheduleDateTimes is { } n)
+            {
+                s.NormalizeScheduleDateTimes = n;
+            }
+
             emu.Settings = s;
             await WriteSettings(ctx, emu);
         });
@@ -164,7 +232,10 @@ internal static class ControlRoutes
     {
         var bytes = await JsonIn.ReadBytesAsync(ctx);
         if (bytes.All(b => b is (byte)' ' or (byte)'\r' or (byte)'\n' or (byte)'\t'))
+        {
             return new T();
+        }
+
         try
         {
             return JsonSerializer.Deserialize<T>(bytes, JsonIn.Options) ?? new T();
@@ -179,10 +250,16 @@ internal static class ControlRoutes
     public static string? CheckOrigin(string value)
     {
         if (value.Length == 0)
+        {
             return null;
+        }
+
         if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             && uri.PathAndQuery == "/" && !value.EndsWith('/'))
+        {
             return uri.GetLeftPart(UriPartial.Authority);
+        }
+
         throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"'publicOrigin' must be an origin such as https://westus.example.com (no path), or empty; got '{value}'.");
     }
 
@@ -208,7 +285,10 @@ internal static class ControlRoutes
             w.WriteString("utcNow", JsonOut.IsoZ(s.UtcNow));
             w.WriteNumber("offsetMinutes", Math.Round(s.Offset.TotalMinutes, 4));
             if (s.fired is { } f)
+            {
                 w.WriteNumber("jobsFired", f);
+            }
+
             w.WriteEndObject();
         });
 
@@ -226,14 +306,24 @@ internal static class ControlRoutes
             w.WriteBoolean("refuseAppTokensOnMlvJobs", s.RefuseAppTokensOnMlvJobs);
             w.WriteBoolean("enforceOneSchedulePerScope", s.EnforceOneSchedulePerScope);
             if (s.UnknownJobStatus is { } unknown)
+            {
                 w.WriteString("unknownJobStatus", unknown);
+            }
             else
+            {
                 w.WriteNull("unknownJobStatus");
+            }
+
             w.WriteNumber("unknownJobStatusSeconds", s.UnknownJobStatusSeconds);
             if (s.PublicOrigin is { } origin)
+            {
                 w.WriteString("publicOrigin", origin);
+            }
             else
+            {
                 w.WriteNull("publicOrigin");
+            }
+
             w.WriteBoolean("normalizeScheduleDateTimes", s.NormalizeScheduleDateTimes);
             w.WriteBoolean("serveArticleForms", s.ServeArticleForms); // read-only: routes are fixed at start
             w.WriteEndObject();
@@ -245,7 +335,10 @@ internal static class ControlRoutes
             var f = s.Current;
             w.WriteStartObject();
             if (f.Seed is { } seed)
+            {
                 w.WriteNumber("seed", seed);
+            }
+
             w.WriteStartObject("rates");
             w.WriteNumber("throttle", f.Rates.Throttle);
             w.WriteNumber("serverError", f.Rates.ServerError);
@@ -266,15 +359,30 @@ internal static class ControlRoutes
                 w.WriteStringIfNotNull("phase", e.Phase);
                 w.WriteNumber("count", e.Count);
                 w.WriteNumber("remaining", e.Remaining);
-                if (e.Status is { } st) w.WriteNumber("status", st);
-                if (e.DelayMs is { } d) w.WriteNumber("delayMs", d);
-                if (e.RetryAfterSeconds is { } r) w.WriteNumber("retryAfterSeconds", r);
+                if (e.Status is { } st)
+                {
+                    w.WriteNumber("status", st);
+                }
+
+                if (e.DelayMs is { } d)
+                {
+                    w.WriteNumber("delayMs", d);
+                }
+
+                if (e.RetryAfterSeconds is { } r)
+                {
+                    w.WriteNumber("retryAfterSeconds", r);
+                }
+
                 w.WriteStringIfNotNull("body", e.Body);
                 if (e.Headers is { } headers)
                 {
                     w.WriteStartObject("headers");
                     foreach (var (name, value) in headers)
+                    {
                         w.WriteString(name, value);
+                    }
+
                     w.WriteEndObject();
                 }
                 w.WriteEndObject();
@@ -301,7 +409,10 @@ internal static class ControlRoutes
         w.WriteString("query", e.Query);
         w.WriteNumber("status", e.Status);
         if (e.HandlerStatus is { } hs)
+        {
             w.WriteNumber("handlerStatus", hs);
+        }
+
         w.WriteStringIfNotNull("errorCode", e.ErrorCode);
         w.WriteStringIfNotNull("callerOid", e.CallerOid);
         w.WriteStringIfNotNull("fault", e.Fault);

@@ -34,10 +34,16 @@ internal static class ExecutionDefinitionRoutes
         using var doc = await JsonIn.ReadObjectAsync(ctx);
         var root = doc.RootElement;
         if (!root.TryGetValue("displayName", out _))
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'displayName' is required.");
+        }
+
         if (!root.TryGetValue("currentLakehouseExecutionContext", out _))
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
                 "'currentLakehouseExecutionContext' is required: { \"mode\": \"All\" } or { \"mode\": \"Selected\", \"selectedMlvs\": [\"schema.view\"] }.");
+        }
+
         string text;
         ExecutionDefinition def;
         lock (lh.Gate)
@@ -73,8 +79,11 @@ internal static class ExecutionDefinitionRoutes
         var id = Resolve.PathGuid(ctx, "definition", "mlvExecutionDefinitionId");
         string text;
         lock (lh.Gate)
+        {
             text = JsonOut.ToText(lh.FindDefinition(id) ?? throw Resolve.EntityNotFound("execution definition", id),
                 EntityWriters.Definition);
+        }
+
         return WriteRaw(ctx, 200, text);
     }
 
@@ -123,29 +132,52 @@ internal static class ExecutionDefinitionRoutes
         if (body.TryGet("displayName", out var name))
         {
             if (name.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetString()))
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'displayName' must be a non-empty string.");
+            }
+
             var n = name.GetString()!;
             if (n.Length > 256)
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'displayName' must be at most 256 characters.");
+            }
+
             if (n.Any(char.IsControl))
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'displayName' must not contain control characters.");
+            }
+
             if (lh.Definitions.Any(d => d.Id != def.Id && string.Equals(d.DisplayName, n, StringComparison.OrdinalIgnoreCase)))
+            {
                 throw new ApiException(409, ErrorCodes.ConflictingRequest,
                     $"A conflicting materialized lake views execution definition already exists: the name '{n}' is taken in this lakehouse.");
+            }
+
             def.DisplayName = n;
         }
         if (body.TryGet("description", out var description))
         {
             if (description.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'description' must be a string.");
+            }
+
             def.Description = description.GetString();
         }
         if (body.TryGet("settings", out var settings))
+        {
             ApplySettings(def, settings);
+        }
+
         if (body.TryGet("currentLakehouseExecutionContext", out var current))
+        {
             ApplyCurrent(def, current, lh);
+        }
+
         if (body.TryGet("extendedLineageExecutionContext", out var extended))
+        {
             ApplyExtended(def, extended);
+        }
     }
 
     private static void ApplySettings(ExecutionDefinition def, JsonElement settings)
@@ -158,37 +190,57 @@ internal static class ExecutionDefinitionRoutes
             return;
         }
         if (settings.ValueKind != JsonValueKind.Object)
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'settings' must be an object.");
+        }
+
         def.HasSettings = true;
         if (settings.TryGet("refreshMode", out var mode))
+        {
             def.RefreshMode = mode.ValueKind == JsonValueKind.Null
                 ? null
                 : OneOf(mode, "settings.refreshMode", "Optimal", "Full");
+        }
+
         if (settings.TryGet("environment", out var env))
+        {
             def.Environment = env.ValueKind == JsonValueKind.Null ? null : Reference(env, "settings.environment");
+        }
     }
 
     private static void ApplyCurrent(ExecutionDefinition def, JsonElement ctx, Lakehouse lh)
     {
         const string path = "currentLakehouseExecutionContext";
         if (ctx.ValueKind != JsonValueKind.Object)
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"'{path}' is required and must be an object.");
+        }
+
         if (!ctx.TryGetValue("mode", out var modeElement))
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"'{path}.mode' is required: All or Selected.");
+        }
+
         var mode = OneOf(modeElement, path + ".mode", "All", "Selected");
         var hasList = ctx.TryGetValue("selectedMlvs", out var list);
         if (mode == "All")
         {
             if (hasList && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0)
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
                     $"'{path}.selectedMlvs' is only allowed with mode 'Selected'.");
+            }
+
             def.Mode = "All";
             def.SelectedMlvs = null;
             return;
         }
         if (!hasList || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
                 $"'{path}.selectedMlvs' is required with mode 'Selected': a non-empty array of 'schema.view' names.");
+        }
+
         var names = new List<string>();
         var details = new List<ErrorDetail>();
         var i = 0;
@@ -197,17 +249,27 @@ internal static class ExecutionDefinitionRoutes
             var n = e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText();
             var parts = n.Split('.');
             if (e.ValueKind != JsonValueKind.String || parts.Length != 2 || parts.Any(p => p.Trim().Length == 0))
+            {
                 details.Add(new ErrorDetail(ErrorCodes.InvalidRequest, $"{path}.selectedMlvs[{i}] '{n}' is not a 'schema.view' name."));
+            }
             else if (names.Contains(n, StringComparer.OrdinalIgnoreCase))
+            {
                 details.Add(new ErrorDetail(ErrorCodes.InvalidRequest, $"{path}.selectedMlvs[{i}] '{n}' is listed twice."));
+            }
             else if (lh.Lineage.Find(n) is null)
+            {
                 details.Add(new ErrorDetail(ErrorCodes.InvalidRequest,
                     $"{path}.selectedMlvs[{i}] '{n}' is not a materialized lake view of lakehouse '{lh.DisplayName}'."));
+            }
+
             names.Add(n);
             i++;
         }
         if (details.Count > 0)
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, string.Join(" ", details.Select(d => d.Message)), details);
+        }
+
         def.Mode = "Selected";
         def.SelectedMlvs = names;
     }
@@ -222,7 +284,10 @@ internal static class ExecutionDefinitionRoutes
             return;
         }
         if (ctx.ValueKind != JsonValueKind.Object || !ctx.TryGetValue("mode", out var modeElement))
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"'{path}.mode' is required: All or Selected.");
+        }
+
         var mode = OneOf(modeElement, path + ".mode", "All", "Selected");
         if (mode == "All")
         {
@@ -231,12 +296,18 @@ internal static class ExecutionDefinitionRoutes
             return;
         }
         if (!ctx.TryGetValue("selectedLakehouses", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
                 $"'{path}.selectedLakehouses' is required with mode 'Selected': a non-empty array of {{ referenceType: ById, itemId, workspaceId }}.");
+        }
+
         var refs = new List<ItemReference>();
         var i = 0;
         foreach (var e in list.EnumerateArray())
+        {
             refs.Add(Reference(e, $"{path}.selectedLakehouses[{i++}]"));
+        }
+
         def.ExtendedMode = "Selected";
         def.SelectedLakehouses = refs;
     }
@@ -244,9 +315,15 @@ internal static class ExecutionDefinitionRoutes
     private static ItemReference Reference(JsonElement e, string path)
     {
         if (e.ValueKind != JsonValueKind.Object)
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"'{path}' must be an object {{ referenceType: ById, itemId, workspaceId }}.");
+        }
+
         if (!e.TryGetValue("referenceType", out var type))
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"'{path}.referenceType' is required: ById.");
+        }
+
         var kind = OneOf(type, path + ".referenceType", "ById");
         var itemId = JsonIn.ParseGuid(e.GetOptionalString("itemId", path + ".itemId"), path + ".itemId");
         var workspaceId = JsonIn.ParseGuid(e.GetOptionalString("workspaceId", path + ".workspaceId"), path + ".workspaceId");

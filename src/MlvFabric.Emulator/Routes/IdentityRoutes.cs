@@ -25,14 +25,26 @@ internal static class IdentityRoutes
             var q = ctx.Request.Query;
             var header = ctx.Request.Headers["X-IDENTITY-HEADER"].ToString();
             if (header.Length == 0)
+            {
                 return Error(ctx, 400, "The request is missing the X-IDENTITY-HEADER header.");
+            }
+
             if (!string.Equals(header, emu.ManagedIdentitySecret, StringComparison.Ordinal))
+            {
                 return Error(ctx, 401, "The X-IDENTITY-HEADER header value is not valid.");
+            }
+
             if (q["api-version"].ToString() != "2019-08-01")
+            {
                 return Error(ctx, 400, "The api-version parameter must be 2019-08-01.");
+            }
+
             var resource = q["resource"].ToString();
             if (resource.Length == 0)
+            {
                 return Error(ctx, 400, "The resource parameter is required.");
+            }
+
             var clientId = q["client_id"].ToString();
             var resId = q["mi_res_id"].ToString();
             var appId = clientId.Length > 0 ? clientId

@@ -98,12 +98,17 @@ internal static class JobRoutes
         {
             var caller = ApiPipeline.Caller(ctx).Oid;
             if (canonical == JobInstance.TableMaintenanceJobType)
+            {
                 job = emu.Jobs.RunTableMaintenance(lh, "Manual", emu.Clock.UtcNow, caller);
+            }
             else
             {
                 ExecutionDefinition? def = null;
                 if (definitionId is { } id)
+                {
                     def = lh.FindDefinition(id) ?? throw Resolve.EntityNotFound("execution definition", id);
+                }
+
                 job = emu.Jobs.Run(lh, "Manual", emu.Clock.UtcNow, def, callerOid: caller);
             }
         }
@@ -117,35 +122,59 @@ internal static class JobRoutes
         if (doc is null)
         {
             if (rule == RunBody.TableMaintenance)
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
                     "The request body is required: { \"executionData\": { \"tableName\": \"…\" } }.");
+            }
+
             return null;
         }
         if (rule == RunBody.None)
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
                 "This operation takes no request body; to run an execution definition use POST …/items/{itemId}/jobs/RefreshMaterializedLakeViews/instances.");
+        }
+
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "The request body must be a JSON object.");
+        }
+
         if (root.TryGetValue("parameters", out _))
+        {
             throw ApiException.BadRequest(ErrorCodes.FeatureNotAvailable,
                 "Parameter is not allowed for this item type or this item job type");
+        }
+
         var hasData = root.TryGet("executionData", out var data);
         if (hasData && data.ValueKind != JsonValueKind.Object)
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'executionData' must be an object.");
+        }
+
         if (rule == RunBody.TableMaintenance)
         {
             if (!hasData)
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'executionData' is required: { \"tableName\": \"…\" }.");
+            }
+
             var table = data.GetOptionalString("tableName", "executionData.tableName");
             if (string.IsNullOrEmpty(table) || table.Length > 256 || !table.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
                 || table.All(char.IsAsciiDigit))
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
                     "'executionData.tableName' is required: 1 to 256 letters, digits and underscores, not only digits.");
+            }
+
             return null;
         }
         if (!hasData || jobType != JobInstance.MlvJobType)
+        {
             return null;
+        }
+
         var text = data.GetOptionalString("mlvExecutionDefinitionId", "executionData.mlvExecutionDefinitionId");
         return text is null ? null : JsonIn.ParseGuid(text, "executionData.mlvExecutionDefinitionId");
     }
@@ -164,7 +193,9 @@ internal static class JobRoutes
     {
         Item item;
         if (mlvOnly)
+        {
             item = Resolve.ForMlvJob(emu, ctx, form, ctx.Request.RouteValues["jobType"] as string);
+        }
         else
         {
             item = Resolve.Item(emu, ctx, form);
@@ -194,7 +225,14 @@ internal static class JobRoutes
                     while (lo < hi)
                     {
                         var mid = (lo + hi) >>> 1;
-                        if (jobs[mid].Seq < a) lo = mid + 1; else hi = mid;
+                        if (jobs[mid].Seq < a)
+                        {
+                            lo = mid + 1;
+                        }
+                        else
+                        {
+                            hi = mid;
+                        }
                     }
                     i = lo - 1;
                 }
@@ -202,7 +240,10 @@ internal static class JobRoutes
                 {
                     var j = jobs[i];
                     if (mlvOnly && !j.IsMlv)
+                    {
                         continue;
+                    }
+
                     if (page.Count == size)
                     {
                         last = page[^1].Seq;
@@ -220,13 +261,23 @@ internal static class JobRoutes
     {
         var item = Resolve.Item(emu, ctx, form);
         if (ctx.Request.RouteValues["jobType"] is string jobType)
+        {
             Resolve.CheckJobType(jobType);
+        }
+
         var id = Resolve.PathGuid(ctx, "job", "jobInstanceId");
         lh = item as Lakehouse;
         if (lh != null)
+        {
             lock (lh.Gate)
+            {
                 if (lh.JobsById.TryGetValue(id, out var job))
+                {
                     return job;
+                }
+            }
+        }
+
         throw Resolve.EntityNotFound("job instance", id);
     }
 
@@ -235,7 +286,10 @@ internal static class JobRoutes
         var job = Find(ctx, emu, form, out _);
         var now = emu.Clock.UtcNow;
         if (!JobStatus.IsTerminal(job.StatusAt(now)))
+        {
             ctx.Response.Headers.RetryAfter = emu.Settings.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
         var label = emu.Settings.JobTypeLabel;
         return JsonOut.WriteAsync(ctx, 200, (job, now, label), static (w, s) => EntityWriters.Job(w, s.job, s.now, s.label));
     }
@@ -244,7 +298,10 @@ internal static class JobRoutes
     {
         var job = Find(ctx, emu, form, out var lh);
         lock (lh!.Gate)
+        {
             emu.Jobs.Cancel(job, emu.Clock.UtcNow);
+        }
+
         Accepted(ctx, emu, lh, job);
         return Task.CompletedTask;
     }

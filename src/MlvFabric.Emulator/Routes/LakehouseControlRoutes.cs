@@ -52,7 +52,10 @@ internal static class LakehouseControlRoutes
             ControlRoutes.Check(b.Count, 1, 100_000, "count");
             ControlRoutes.Check(b.MlvCount, 0, 1000, "mlvCount");
             if (string.IsNullOrWhiteSpace(b.Workspace))
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'workspace' is required.");
+            }
+
             var state = emu.State;
             var ws = state.FindWorkspace(b.Workspace) ?? state.AddWorkspace(b.Workspace, description: "Bulk lakehouses");
             var start = ws.Items.Count(i => i.DisplayName.StartsWith(b.NamePrefix, StringComparison.OrdinalIgnoreCase));
@@ -70,11 +73,14 @@ internal static class LakehouseControlRoutes
                     FailureCode = b.FailureCode,
                 };
                 for (var m = 0; m < b.MlvCount; m++)
+                {
                     seed.Mlvs.Add(new SeedMlv
                     {
                         Name = $"{schema}.mlv{m + 1}",
                         DependsOn = m == 0 ? null : new List<string> { $"{schema}.mlv{m}" },
                     });
+                }
+
                 created.Add(state.CreateLakehouse(ws, seed));
             }
             state.AddItems(ws, created);
@@ -104,16 +110,47 @@ internal static class LakehouseControlRoutes
             lock (lh.Gate)
             {
                 var s = lh.Settings.Clone();
-                if (b.DurationSeconds is { } d) s.DurationSeconds = NonNegative(d, "durationSeconds");
-                if (b.QueueSeconds is { } q) s.QueueSeconds = NonNegative(q, "queueSeconds");
+                if (b.DurationSeconds is { } d)
+                {
+                    s.DurationSeconds = NonNegative(d, "durationSeconds");
+                }
+
+                if (b.QueueSeconds is { } q)
+                {
+                    s.QueueSeconds = NonNegative(q, "queueSeconds");
+                }
+
                 if (b.FailureRate is { } f)
+                {
                     s.FailureRate = f is >= 0 and <= 1 ? f
                         : throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'failureRate' must be 0 to 1.");
-                if (b.FailureCode != null) s.FailureCode = b.FailureCode;
-                if (b.FailureMessage != null) s.FailureMessage = b.FailureMessage;
-                if (b.MaxCompletedJobs is { } m) s.MaxCompletedJobs = ControlRoutes.Check(m, 0, int.MaxValue, "maxCompletedJobs");
-                if (b.UnknownStatus != null) s.UnknownStatus = JobEngine.CheckUnknownStatus(b.UnknownStatus, "unknownStatus");
-                if (b.UnknownStatusSeconds is { } us) s.UnknownStatusSeconds = ControlRoutes.CheckSeconds(us, "unknownStatusSeconds");
+                }
+
+                if (b.FailureCode != null)
+                {
+                    s.FailureCode = b.FailureCode;
+                }
+
+                if (b.FailureMessage != null)
+                {
+                    s.FailureMessage = b.FailureMessage;
+                }
+
+                if (b.MaxCompletedJobs is { } m)
+                {
+                    s.MaxCompletedJobs = ControlRoutes.Check(m, 0, int.MaxValue, "maxCompletedJobs");
+                }
+
+                if (b.UnknownStatus != null)
+                {
+                    s.UnknownStatus = JobEngine.CheckUnknownStatus(b.UnknownStatus, "unknownStatus");
+                }
+
+                if (b.UnknownStatusSeconds is { } us)
+                {
+                    s.UnknownStatusSeconds = ControlRoutes.CheckSeconds(us, "unknownStatusSeconds");
+                }
+
                 lh.Settings = s;
             }
             await WriteLakehouse(ctx, emu, lh, 200);
@@ -124,14 +161,25 @@ internal static class LakehouseControlRoutes
             var lh = Find(ctx, emu);
             var b = await ControlRoutes.ReadAsync<MlvBody>(ctx);
             if (b.Name.Split('.').Length != 2)
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'name' must be 'schema.view'.");
+            }
+
             lock (lh.Gate)
             {
                 if (lh.Lineage.Find(b.Name) != null)
+                {
                     throw new ApiException(409, ErrorCodes.ConflictingRequest, $"The lineage already has '{b.Name}'.");
+                }
+
                 foreach (var up in b.DependsOn ?? new List<string>())
+                {
                     if (lh.Lineage.Find(up) is null)
+                    {
                         throw ApiException.BadRequest(ErrorCodes.InvalidRequest, $"'{up}' is not in the lineage.");
+                    }
+                }
+
                 lh.Lineage.Add(new MlvNode(b.Name, b.DependsOn));
             }
             await WriteLakehouse(ctx, emu, lh, 201);
@@ -142,8 +190,13 @@ internal static class LakehouseControlRoutes
             var lh = Find(ctx, emu);
             var name = (string)ctx.Request.RouteValues["name"]!;
             lock (lh.Gate)
+            {
                 if (!lh.Lineage.Remove(name))
+                {
                     throw ApiException.NotFound(ErrorCodes.EntityNotFound, $"Lakehouse '{lh.DisplayName}' has no MLV '{name}'.");
+                }
+            }
+
             return WriteLakehouse(ctx, emu, lh, 200);
         });
 
@@ -153,7 +206,10 @@ internal static class LakehouseControlRoutes
             var b = await ControlRoutes.ReadAsync<HistoryBody>(ctx);
             ControlRoutes.Check(b.Count, 1, 10_000_000, "count");
             if (b.IntervalMinutes <= 0 || b.DurationSeconds < 0 || b.FailureRate is < 0 or > 1)
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "intervalMinutes must be > 0, durationSeconds >= 0, failureRate 0 to 1.");
+            }
+
             int total, cap;
             lock (lh.Gate)
             {
@@ -170,7 +226,10 @@ internal static class LakehouseControlRoutes
                     lh.Settings = s;
                 }
                 else
+                {
                     emu.Jobs.Prune(lh, now);
+                }
+
                 total = lh.Jobs.Count;
                 cap = lh.Settings.MaxCompletedJobs ?? emu.Settings.MaxCompletedJobs;
             }
@@ -187,14 +246,22 @@ internal static class LakehouseControlRoutes
         c.MapGet("/jobs/{id}", ctx =>
         {
             if (!Guid.TryParse(ctx.Request.RouteValues["id"] as string, out var id))
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidInput, "The job id must be a GUID.");
+            }
+
             foreach (var lh in emu.State.Lakehouses)
             {
                 JobInstance? job;
                 lock (lh.Gate)
+                {
                     lh.JobsById.TryGetValue(id, out job);
+                }
+
                 if (job != null)
+                {
                     return JsonOut.WriteAsync(ctx, 200, (job, emu.Clock.UtcNow), static (w, s) => WriteJobDetail(w, s.job, s.UtcNow));
+                }
             }
             throw ApiException.NotFound(ErrorCodes.EntityNotFound, $"No job instance {id}.");
         });
@@ -207,7 +274,10 @@ internal static class LakehouseControlRoutes
     {
         var text = ctx.Request.RouteValues["id"] as string;
         if (!Guid.TryParse(text, out var id))
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidInput, $"'{text}' is not a lakehouse id (GUID).");
+        }
+
         return emu.State.FindLakehouse(id)
                ?? throw ApiException.NotFound(ErrorCodes.ItemNotFound, $"No lakehouse {id}.");
     }
@@ -216,6 +286,7 @@ internal static class LakehouseControlRoutes
     {
         string text;
         lock (lh.Gate)
+        {
             text = JsonOut.ToText((lh, emu.Settings.MaxCompletedJobs), static (w, s) =>
             {
                 var (lh, defaultCap) = s;
@@ -231,9 +302,14 @@ internal static class LakehouseControlRoutes
                 w.WriteString("failureMessage", lh.Settings.FailureMessage);
                 w.WriteNumber("maxCompletedJobs", lh.Settings.MaxCompletedJobs ?? defaultCap);
                 if (lh.Settings.UnknownStatus is { } unknown)
+                {
                     w.WriteString("unknownStatus", unknown);
+                }
                 else
+                {
                     w.WriteNull("unknownStatus");
+                }
+
                 w.WriteNumber("unknownStatusSeconds", lh.Settings.UnknownStatusSeconds);
                 w.WriteEndObject();
                 w.WriteStartArray("mlvs");
@@ -243,7 +319,10 @@ internal static class LakehouseControlRoutes
                     w.WriteString("name", n.Name);
                     w.WriteStartArray("dependsOn");
                     foreach (var d in n.DependsOn)
+                    {
                         w.WriteStringValue(d);
+                    }
+
                     w.WriteEndArray();
                     w.WriteEndObject();
                 }
@@ -253,6 +332,8 @@ internal static class LakehouseControlRoutes
                 w.WriteNumber("jobs", lh.Jobs.Count);
                 w.WriteEndObject();
             });
+        }
+
         return JsonOut.WriteAsync(ctx, status, text, static (w, t) => w.WriteRawValue(t, skipInputValidation: true));
     }
 
@@ -271,16 +352,43 @@ internal static class LakehouseControlRoutes
         w.WriteIso("endUtc", j.EndUtc == DateTime.MaxValue ? null : j.EndUtc);
         w.WriteIso("cancelledUtc", j.CancelledUtc);
         w.WriteStringIfNotNull("supersededStatus", j.SupersededStatus);
-        if (j.SupersededBy is { } by) w.WriteString("supersededBy", by);
+        if (j.SupersededBy is { } by)
+        {
+            w.WriteString("supersededBy", by);
+        }
+
         w.WriteStringIfNotNull("unknownStatus", j.UnknownStatus);
-        if (j.UnknownStatus != null) w.WriteIso("unknownStatusUntilUtc", j.UnknownStatusUntilUtc);
+        if (j.UnknownStatus != null)
+        {
+            w.WriteIso("unknownStatusUntilUtc", j.UnknownStatusUntilUtc);
+        }
+
         w.WriteBoolean("wholeLineage", j.WholeLineage);
         w.WriteStartArray("mlvs");
         foreach (var m in j.Mlvs)
+        {
             w.WriteStringValue(m);
+        }
+
         w.WriteEndArray();
-        if (j.ExecutionDefinitionId is { } d) w.WriteString("executionDefinitionId", d); else w.WriteNull("executionDefinitionId");
-        if (j.ScheduleId is { } s) w.WriteString("scheduleId", s); else w.WriteNull("scheduleId");
+        if (j.ExecutionDefinitionId is { } d)
+        {
+            w.WriteString("executionDefinitionId", d);
+        }
+        else
+        {
+            w.WriteNull("executionDefinitionId");
+        }
+
+        if (j.ScheduleId is { } s)
+        {
+            w.WriteString("scheduleId", s);
+        }
+        else
+        {
+            w.WriteNull("scheduleId");
+        }
+
         w.WriteIso("scheduledOccurrenceUtc", j.ScheduledOccurrenceUtc);
         w.WriteStringIfNotNull("callerOid", j.CallerOid);
         if (j.Failure is { } f)
@@ -289,7 +397,10 @@ internal static class LakehouseControlRoutes
             JsonOut.WriteErrorObject(w, f.ErrorCode, f.Message, f.RequestId.ToString(), false, null, null);
         }
         else
+        {
             w.WriteNull("failureReason");
+        }
+
         w.WriteBoolean("isHistory", j.IsHistory);
         w.WriteEndObject();
     }

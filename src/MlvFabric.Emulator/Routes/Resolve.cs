@@ -28,7 +28,10 @@ internal static class Resolve
     {
         var text = ctx.Request.RouteValues[routeKey] as string;
         if (Guid.TryParse(text, out var id))
+        {
             return id;
+        }
+
         throw ApiException.BadRequest(ErrorCodes.InvalidInput, "The request has an invalid input.",
             new[] { new ErrorDetail(ErrorCodes.InvalidParameter, $"'{text}' is not a valid value for {parameterName}: a GUID is expected.") });
     }
@@ -47,8 +50,11 @@ internal static class Resolve
         var id = PathGuid(ctx, "item", form == ItemForm.Items ? "itemId" : "lakehouseId");
         var item = ws.Find(id);
         if (item is null || (form == ItemForm.Lakehouses && !item.IsLakehouse))
+        {
             throw ApiException.NotFound(ErrorCodes.ItemNotFound, "The requested item was not found.",
                 new RelatedResource(id.ToString(), form == ItemForm.Items ? "Item" : "Lakehouse"));
+        }
+
         return item;
     }
 
@@ -61,8 +67,11 @@ internal static class Resolve
         var item = Item(emu, ctx, form);
         CheckJobType(jobType);
         if (item is not Lakehouse lh)
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidJobType,
                 $"The job type '{jobType}' is not valid for an item of type '{item.Type}'.");
+        }
+
         return lh;
     }
 
@@ -90,10 +99,15 @@ internal static class Resolve
     public static void CheckJobType(string? jobType)
     {
         if (string.IsNullOrEmpty(jobType))
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidJobType, "The jobType is required: use 'RefreshMaterializedLakeViews'.");
+        }
+
         if (!string.Equals(jobType, JobInstance.MlvJobType, StringComparison.OrdinalIgnoreCase))
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidJobType,
                 $"The job type '{jobType}' is not valid for this item: use 'RefreshMaterializedLakeViews'.");
+        }
     }
 
     public static ApiException EntityNotFound(string what, Guid id) =>

@@ -61,8 +61,11 @@ internal static class ScheduleRoutes
         lock (lh.Gate)
         {
             if (lh.Schedules.Count >= emu.Settings.MaxSchedulesPerItem)
+            {
                 throw ApiException.BadRequest(ErrorCodes.ScheduleExceedsLimit,
                     $"The number of created schedules for the item exceeds the limit of {emu.Settings.MaxSchedulesPerItem}.");
+            }
+
             CheckDefinition(lh, body.DefinitionId);
             CheckScope(emu, lh, null, body.Enabled, body.DefinitionId);
             var now = emu.Clock.UtcNow;
@@ -154,7 +157,10 @@ internal static class ScheduleRoutes
     {
         Scheduler.Arm(s, now);
         if (!s.Enabled || !fireIfPastStart)
+        {
             return;
+        }
+
         var c = s.Configuration;
         ScheduleTimeZones.TryResolve(c.LocalTimeZoneId, out _, out var tz);
         if (ScheduleDateTimes.TryParse(c.StartDateTime, tz, out var start) && start <= now
@@ -175,17 +181,24 @@ internal static class ScheduleRoutes
     private static void CheckDefinition(Lakehouse lh, Guid? definitionId)
     {
         if (definitionId is { } id && lh.FindDefinition(id) is null)
+        {
             throw Resolve.EntityNotFound("execution definition", id);
+        }
     }
 
     /// <summary>With <c>EnforceOneSchedulePerScope</c>: one enabled schedule per scope (whole lineage, or one definition).</summary>
     private static void CheckScope(EmulatorContext emu, Lakehouse lh, Schedule? self, bool enabled, Guid? definitionId)
     {
         if (!emu.Settings.EnforceOneSchedulePerScope || !enabled)
+        {
             return;
+        }
+
         if (lh.Schedules.Any(o => o != self && o.Enabled && o.ExecutionDefinitionId == definitionId))
+        {
             throw new ApiException(409, ErrorCodes.ConflictingRequest,
                 "Materialized Lake View supports only one active refresh schedule per lineage scope.");
+        }
     }
 
     private sealed record Body(bool Enabled, ScheduleConfiguration Configuration, bool HasExecutionData, Guid? DefinitionId);
@@ -199,24 +212,38 @@ internal static class ScheduleRoutes
     private static Body ReadBody(JsonElement root, bool article, EmulatorContext emu)
     {
         if (!root.TryGetValue("enabled", out var enabled))
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'enabled' is required (true or false).");
+        }
+
         if (enabled.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'enabled' must be true or false.");
+        }
+
         ScheduleConfiguration? config = null;
         if (root.TryGetValue("configuration", out var c))
         {
             if (c.ValueKind != JsonValueKind.Object)
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidRequest, "'configuration' must be an object.");
+            }
+
             if (c.TryGet("days", out _) && c.TryGetValue("type", out var t) && t.ValueKind == JsonValueKind.String
                 && string.Equals(t.GetString(), ScheduleTypes.Monthly, StringComparison.OrdinalIgnoreCase))
+            {
                 throw ApiException.BadRequest(ErrorCodes.InvalidConfiguration,
                     "configuration.days is not supported for a Monthly schedule: use occurrence { occurrenceType: DayOfMonth, dayOfMonth } or { occurrenceType: OrdinalWeekday, weekIndex, weekday }.");
+            }
+
             config = JsonIn.Deserialize<ScheduleConfiguration>(c, "configuration");
         }
         var errors = ScheduleValidator.Validate(config);
         if (errors.Count > 0)
+        {
             throw ApiException.BadRequest(errors[0].ErrorCode, string.Join(" ", errors.Select(e => e.Message)),
                 errors.Select(e => new ErrorDetail(e.ErrorCode, e.Message)).ToList());
+        }
 
         var hasData = root.TryGet("executionData", out var data);
         Guid? definitionId = null;
@@ -224,13 +251,21 @@ internal static class ScheduleRoutes
         {
             var text = data.GetOptionalString("mlvExecutionDefinitionId", "executionData.mlvExecutionDefinitionId");
             if (text != null)
+            {
                 definitionId = JsonIn.ParseGuid(text, "executionData.mlvExecutionDefinitionId");
+            }
         }
         else if (hasData && !(article && data.ValueKind == JsonValueKind.Null))
+        {
             throw ApiException.BadRequest(ErrorCodes.InvalidRequest,
                 "'executionData' must be an object { \"mlvExecutionDefinitionId\": \"…\" } or omitted; to drop a definition create a new schedule.");
+        }
+
         if (emu.Settings.NormalizeScheduleDateTimes)
+        {
             config = Normalized(config!);
+        }
+
         return new Body(enabled.GetBoolean(), config!, hasData, definitionId);
     }
 
@@ -242,7 +277,10 @@ internal static class ScheduleRoutes
     {
         var copy = config.Clone();
         if (!ScheduleTimeZones.TryResolve(copy.LocalTimeZoneId, out _, out var zone))
+        {
             return copy;
+        }
+
         copy.StartDateTime = WallTime(copy.StartDateTime, zone);
         copy.EndDateTime = WallTime(copy.EndDateTime, zone);
         copy.Times = copy.Times?.Select(t => TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out var time)

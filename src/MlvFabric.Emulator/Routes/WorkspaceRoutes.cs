@@ -32,8 +32,10 @@ internal static class WorkspaceRoutes
         });
 
         foreach (var form in Resolve.Forms)
+        {
             v1.MapGet($"/workspaces/{{ws}}/{Resolve.Segment(form)}/{{item}}", ctx =>
                 JsonOut.WriteAsync(ctx, 200, Resolve.Item(emu, ctx, form), EntityWriters.Item));
+        }
     }
 
     /// <summary>Items of a workspace, optionally of one type (matched case-insensitively).</summary>
@@ -41,9 +43,12 @@ internal static class WorkspaceRoutes
     {
         var ws = Resolve.Workspace(emu, ctx);
         var after = Paging.ReadToken(ctx, kind);
-        Item[] items = ws.Items;
+        var items = ws.Items;
         if (type != null)
+        {
             items = items.Where(i => string.Equals(i.Type, type, StringComparison.OrdinalIgnoreCase)).ToArray();
+        }
+
         var page = Paging.Ascending(items, i => i.Seq, after, emu.Settings.PageSize, out var more);
         return Paging.WriteAsync(ctx, kind, page, more ? page[^1].Seq : null, EntityWriters.Item);
     }

@@ -43,8 +43,13 @@ internal sealed class EmulatorState
     public Lakehouse? FindLakehouse(Guid id)
     {
         foreach (var lh in _lakehouses)
+        {
             if (lh.Id == id)
+            {
                 return lh;
+            }
+        }
+
         return null;
     }
 
@@ -55,7 +60,10 @@ internal sealed class EmulatorState
             var ws = new Workspace(id ?? StableIds.Workspace(name), name, description ?? "",
                 capacityId ?? StableIds.Capacity("F64"), NextSeq());
             if (!_byId.TryAdd(ws.Id, ws))
+            {
                 throw new ArgumentException($"A workspace with id {ws.Id} already exists.");
+            }
+
             _workspaces = _workspaces.Append(ws).ToArray();
             return ws;
         }
@@ -71,13 +79,36 @@ internal sealed class EmulatorState
     public Lakehouse CreateLakehouse(Workspace ws, SeedLakehouse seed)
     {
         if (string.IsNullOrWhiteSpace(seed.Name))
+        {
             throw new ArgumentException("A lakehouse needs a name.");
+        }
+
         var settings = new LakehouseSettings();
-        if (seed.DurationSeconds is { } d) settings.DurationSeconds = d;
-        if (seed.QueueSeconds is { } q) settings.QueueSeconds = q;
-        if (seed.FailureRate is { } f) settings.FailureRate = f;
-        if (seed.FailureCode != null) settings.FailureCode = seed.FailureCode;
-        if (seed.FailureMessage != null) settings.FailureMessage = seed.FailureMessage;
+        if (seed.DurationSeconds is { } d)
+        {
+            settings.DurationSeconds = d;
+        }
+
+        if (seed.QueueSeconds is { } q)
+        {
+            settings.QueueSeconds = q;
+        }
+
+        if (seed.FailureRate is { } f)
+        {
+            settings.FailureRate = f;
+        }
+
+        if (seed.FailureCode != null)
+        {
+            settings.FailureCode = seed.FailureCode;
+        }
+
+        if (seed.FailureMessage != null)
+        {
+            settings.FailureMessage = seed.FailureMessage;
+        }
+
         var lineage = new Lineage(seed.Mlvs.Select(m => new MlvNode(m.Name, m.DependsOn)));
         var id = seed.Id != null ? Guid.Parse(seed.Id) : StableIds.Lakehouse(ws.DisplayName, seed.Name);
         return new Lakehouse(id, ws, seed.Name, seed.Description ?? "", NextSeq(), lineage, settings, RandomSeed)
@@ -95,7 +126,9 @@ internal sealed class EmulatorState
             ws.AddRange(items);
             var added = items.OfType<Lakehouse>().ToArray();
             if (added.Length > 0)
+            {
                 _lakehouses = _lakehouses.Concat(added).ToArray();
+            }
         }
     }
 
@@ -107,12 +140,18 @@ internal sealed class EmulatorState
         foreach (var sw in seed.Workspaces)
         {
             if (string.IsNullOrWhiteSpace(sw.Name))
+            {
                 throw new ArgumentException("Every seed workspace needs a name.");
+            }
+
             var ws = state.AddWorkspace(sw.Name, sw.Id is null ? null : Guid.Parse(sw.Id), sw.Description,
                 sw.CapacityId is null ? null : Guid.Parse(sw.CapacityId));
             var items = new List<Item>();
             foreach (var sl in sw.Lakehouses)
+            {
                 items.Add(state.CreateLakehouse(ws, sl));
+            }
+
             foreach (var si in sw.Items)
             {
                 var id = si.Id != null ? Guid.Parse(si.Id) : StableIds.Item(sw.Name, si.Name);

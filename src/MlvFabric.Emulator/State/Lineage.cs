@@ -27,7 +27,9 @@ internal sealed class Lineage
     public Lineage(IEnumerable<MlvNode> nodes)
     {
         foreach (var n in nodes)
+        {
             Add(n);
+        }
     }
 
     public IReadOnlyList<MlvNode> Nodes => _nodes;
@@ -40,7 +42,10 @@ internal sealed class Lineage
     public void Add(MlvNode node)
     {
         if (Find(node.Name) != null)
+        {
             throw new ArgumentException($"The lineage already has an MLV named '{node.Name}'.");
+        }
+
         _nodes.Add(node);
     }
 
@@ -49,10 +54,16 @@ internal sealed class Lineage
     {
         var node = Find(name);
         if (node is null)
+        {
             return false;
+        }
+
         _nodes.Remove(node);
         foreach (var n in _nodes)
+        {
             n.DependsOn.RemoveAll(d => string.Equals(d, name, StringComparison.OrdinalIgnoreCase));
+        }
+
         return true;
     }
 
@@ -72,18 +83,29 @@ internal sealed class Lineage
         {
             var node = Find(s);
             if (node is null)
+            {
                 miss.Add(s);
+            }
             else
+            {
                 stack.Push(node.Name);
+            }
         }
         while (stack.Count > 0)
         {
             var name = stack.Pop();
             if (!set.Add(name))
+            {
                 continue;
+            }
+
             foreach (var up in Find(name)?.DependsOn ?? new List<string>())
+            {
                 if (Find(up) is { } upNode)
+                {
                     stack.Push(upNode.Name);
+                }
+            }
         }
         missing = miss.ToArray();
         return Order(set);
@@ -98,15 +120,28 @@ internal sealed class Lineage
         void Visit(MlvNode n, int depth)
         {
             if (done.Contains(n.Name) || depth > _nodes.Count)
+            {
                 return;
+            }
+
             foreach (var up in n.DependsOn)
+            {
                 if (Find(up) is { } u)
+                {
                     Visit(u, depth + 1);
+                }
+            }
+
             if (done.Add(n.Name) && wanted.Contains(n.Name))
+            {
                 result.Add(n.Name);
+            }
         }
         foreach (var n in _nodes)
+        {
             Visit(n, 0);
+        }
+
         return result.ToArray();
     }
 }

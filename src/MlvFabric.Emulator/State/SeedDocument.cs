@@ -106,7 +106,10 @@ internal static class DefaultSeed
         // Real lakehouses also run table maintenance: their job list is never MLV runs only.
         var lh = new SeedLakehouse { Name = name, Description = description, TableMaintenanceRuns = 3 };
         foreach (var (n, up) in mlvs)
+        {
             lh.Mlvs.Add(new SeedMlv { Name = n, DependsOn = new List<string>(up) });
+        }
+
         return lh;
     }
 }

@@ -40,7 +40,10 @@ internal sealed class Workspace
         lock (_gate)
         {
             if (!_byId.TryAdd(item.Id, item))
+            {
                 throw new ArgumentException($"Workspace '{DisplayName}' already has an item with id {item.Id}.");
+            }
+
             _items = _items.Append(item).ToArray();
         }
     }
@@ -50,8 +53,13 @@ internal sealed class Workspace
         lock (_gate)
         {
             foreach (var item in items)
+            {
                 if (!_byId.TryAdd(item.Id, item))
+                {
                     throw new ArgumentException($"Workspace '{DisplayName}' already has an item with id {item.Id}.");
+                }
+            }
+
             _items = _items.Concat(items).ToArray();
         }
     }

@@ -52,13 +52,19 @@ internal sealed class RateLimiter
     {
         retryAfterSeconds = 0;
         if (limit <= 0)
+        {
             return true;
+        }
+
         var stamps = _windows.GetOrAdd((oid, bucket), _ => new Queue<long>());
         var now = DateTime.UtcNow.Ticks;
         lock (stamps)
         {
             while (stamps.Count > 0 && stamps.Peek() <= now - _window)
+            {
                 stamps.Dequeue();
+            }
+
             if (stamps.Count < limit)
             {
                 stamps.Enqueue(now);

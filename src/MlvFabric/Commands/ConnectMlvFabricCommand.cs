@@ -5,7 +5,6 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -120,7 +119,7 @@ public sealed class ConnectMlvFabricCommand : MlvAsyncCmdlet
         var context = new MlvContext(session);
         await pipeline.Invoke(() =>
         {
-            MlvContext? previous = MlvContextStore.Current;
+            var previous = MlvContextStore.Current;
             MlvContextStore.Current = context;
             previous?.Dispose();
             return true;
@@ -203,7 +202,7 @@ public sealed class ConnectMlvFabricCommand : MlvAsyncCmdlet
 
     private SecureString ReadAccessToken()
     {
-        object value = AccessToken is PSObject wrapped ? wrapped.BaseObject : AccessToken!;
+        var value = AccessToken is PSObject wrapped ? wrapped.BaseObject : AccessToken!;
         switch (value)
         {
             case SecureString secure when secure.Length > 0:
@@ -211,7 +210,7 @@ public sealed class ConnectMlvFabricCommand : MlvAsyncCmdlet
             case string text when !string.IsNullOrWhiteSpace(text):
                 WriteWarning("-AccessToken was given as a plain string. Pass a SecureString instead (for example the Token of Get-AzAccessToken -AsSecureString) so the token does not linger in memory or history.");
                 var secureText = new SecureString();
-                foreach (char c in text.Trim())
+                foreach (var c in text.Trim())
                 {
                     secureText.AppendChar(c);
                 }

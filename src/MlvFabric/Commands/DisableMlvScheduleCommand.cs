@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -10,7 +9,7 @@ public sealed class DisconnectMlvFabricCommand : PSCmdlet
 {
     protected override void EndProcessing()
     {
-        MlvContext? context = MlvContextStore.Current;
+        var context = MlvContextStore.Current;
         if (context is null)
         {
             WriteVerbose("Not connected: nothing to disconnect.");

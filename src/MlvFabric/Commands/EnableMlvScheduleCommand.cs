@@ -1,9 +1,7 @@
-using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -25,7 +23,7 @@ public sealed class EnableMlvScheduleCommand : MlvScheduleStateCmdlet
             return null;
         }
 
-        List<MlvSchedule> all = await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false);
+        var all = await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false);
         return ScheduleRules.CheckEnable(all, schedule, lakehouse);
     }
 }

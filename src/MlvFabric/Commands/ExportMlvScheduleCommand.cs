@@ -7,7 +7,6 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -36,7 +35,7 @@ public sealed class ExportMlvScheduleCommand : MlvLakehouseSetCmdlet
 
     protected override void BeginProcessing()
     {
-        _fullPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out ProviderInfo provider, out _);
+        _fullPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out var provider, out _);
         if (provider.Name != "FileSystem")
         {
             ThrowTerminatingError(MlvErrors.ScheduleFileNotFileSystem(Path, provider.Name));
@@ -47,7 +46,7 @@ public sealed class ExportMlvScheduleCommand : MlvLakehouseSetCmdlet
             ThrowTerminatingError(MlvErrors.ScheduleFileExists(_fullPath));
         }
 
-        string? directory = System.IO.Path.GetDirectoryName(_fullPath);
+        var directory = System.IO.Path.GetDirectoryName(_fullPath);
         if (Directory.Exists(_fullPath) || (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory)))
         {
             ThrowTerminatingError(MlvErrors.ScheduleFileDirectoryInvalid(_fullPath));
@@ -58,7 +57,7 @@ public sealed class ExportMlvScheduleCommand : MlvLakehouseSetCmdlet
 
     protected override async Task EndProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        IReadOnlyList<LakehouseTarget> targets = Targets;
+        var targets = Targets;
         if (targets.Count == 0)
         {
             pipeline.WriteVerbose($"No lakehouse matched; {_fullPath} was not written.");
@@ -71,7 +70,7 @@ public sealed class ExportMlvScheduleCommand : MlvLakehouseSetCmdlet
         }
 
         var exports = new List<ScheduleExport>();
-        foreach (LakehouseTarget target in targets)
+        foreach (var target in targets)
         {
             try
             {
@@ -93,7 +92,7 @@ public sealed class ExportMlvScheduleCommand : MlvLakehouseSetCmdlet
             }
         }
 
-        string text = ScheduleFileWriter.Write(exports);
+        var text = ScheduleFileWriter.Write(exports);
         try
         {
             File.WriteAllText(_fullPath, text, new UTF8Encoding(false));

@@ -5,7 +5,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -69,7 +68,7 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
             return;
         }
 
-        ErrorRecord? problem = ValidateIds();
+        var problem = ValidateIds();
         if (problem is not null)
         {
             WriteError(problem);
@@ -101,8 +100,8 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
     {
         if (ParameterSetName == ReferenceSet)
         {
-            LakehouseTarget target = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
-            foreach (ExecutionDefinitionReference reference in References)
+            var target = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var reference in References)
             {
                 await RunForDefinitionAsync(pipeline, target, reference, async () =>
                     pipeline.WriteObject(await Resolver.ResolveAsync(target, reference, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
@@ -111,12 +110,12 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
             return;
         }
 
-        IReadOnlyList<LakehouseTarget> lakehouses = await LakehousesInScopeAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        var lakehouses = await LakehousesInScopeAsync(pipeline, cancellationToken).ConfigureAwait(false);
         _lakehousesSearched += lakehouses.Count;
         if (ParameterSetName == IdSet && lakehouses.Count == 1)
         {
-            LakehouseTarget lakehouse = lakehouses[0];
-            foreach (Guid id in Id!.Distinct())
+            var lakehouse = lakehouses[0];
+            foreach (var id in Id!.Distinct())
             {
                 await RunForDefinitionAsync(pipeline, lakehouse, id, async () =>
                     pipeline.WriteObject(lakehouse.Label(
@@ -128,13 +127,13 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
 
         var wanted = new HashSet<Guid>(Id ?? Array.Empty<Guid>());
         var found = new HashSet<Guid>();
-        foreach (LakehouseTarget lakehouse in lakehouses)
+        foreach (var lakehouse in lakehouses)
         {
             try
             {
-                await foreach (MlvExecutionDefinition definition in Client.ListExecutionDefinitionsAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken))
+                await foreach (var definition in Client.ListExecutionDefinitionsAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken))
                 {
-                    bool match = ParameterSetName == IdSet ? wanted.Contains(definition.Id) : _filter!.IsMatch(definition.DisplayName);
+                    var match = ParameterSetName == IdSet ? wanted.Contains(definition.Id) : _filter!.IsMatch(definition.DisplayName);
                     if (match)
                     {
                         found.Add(definition.Id);
@@ -148,7 +147,7 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
             }
         }
 
-        foreach (Guid missing in wanted.Where(id => !found.Contains(id)))
+        foreach (var missing in wanted.Where(id => !found.Contains(id)))
         {
             pipeline.WriteError(MlvErrors.NotFound(
                 "ExecutionDefinitionNotFound",
@@ -159,7 +158,7 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
 
     protected override Task EndProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        foreach (string missing in _filter?.UnmatchedLiterals() ?? Enumerable.Empty<string>())
+        foreach (var missing in _filter?.UnmatchedLiterals() ?? Enumerable.Empty<string>())
         {
             pipeline.WriteError(MlvErrors.ExecutionDefinitionNameNotFound(missing, _lakehousesSearched));
         }
@@ -173,8 +172,8 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
     /// </summary>
     private async Task<IReadOnlyList<LakehouseTarget>> LakehousesInScopeAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        bool oneWorkspace = WorkspaceId != Guid.Empty || (WorkspaceName is not null && !WildcardPattern.ContainsWildcardCharacters(WorkspaceName));
-        bool oneLakehouse = LakehouseId != Guid.Empty || (LakehouseName is not null && !WildcardPattern.ContainsWildcardCharacters(LakehouseName));
+        var oneWorkspace = WorkspaceId != Guid.Empty || (WorkspaceName is not null && !WildcardPattern.ContainsWildcardCharacters(WorkspaceName));
+        var oneLakehouse = LakehouseId != Guid.Empty || (LakehouseName is not null && !WildcardPattern.ContainsWildcardCharacters(LakehouseName));
         if (oneWorkspace && oneLakehouse)
         {
             try
@@ -188,7 +187,7 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
             }
         }
 
-        IReadOnlyList<WorkspaceScope.Entry> workspaces = await WorkspaceScope.ResolveAsync(
+        var workspaces = await WorkspaceScope.ResolveAsync(
             Session,
             WorkspaceId != Guid.Empty ? new[] { WorkspaceId } : null,
             WorkspaceName is null ? null : new[] { WorkspaceName },
@@ -196,21 +195,21 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
             cancellationToken).ConfigureAwait(false);
         var names = new NameFilter(LakehouseId == Guid.Empty && LakehouseName is not null ? new[] { LakehouseName } : null);
         var targets = new List<LakehouseTarget>();
-        foreach (WorkspaceScope.Entry workspace in workspaces)
+        foreach (var workspace in workspaces)
         {
-            IReadOnlyList<MlvLakehouse> lakehouses = await Session.Names.GetLakehousesAsync(Client, workspace.Id, cancellationToken).ConfigureAwait(false);
+            var lakehouses = await Session.Names.GetLakehousesAsync(Client, workspace.Id, cancellationToken).ConfigureAwait(false);
             targets.AddRange(lakehouses
                 .Where(l => LakehouseId != Guid.Empty ? l.Id == LakehouseId : names.IsMatch(l.DisplayName))
                 .Select(l => new LakehouseTarget(workspace.Id, workspace.Name, l.Id, l.DisplayName)));
         }
 
-        string scope = WorkspaceScope.Describe(workspaces);
+        var scope = WorkspaceScope.Describe(workspaces);
         if (LakehouseId != Guid.Empty && targets.Count == 0 && workspaces.Count > 0)
         {
             pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse with id '{LakehouseId}' was found in {scope}. Check the id, or pass the workspace it belongs to.", LakehouseId));
         }
 
-        foreach (string missing in names.UnmatchedLiterals())
+        foreach (var missing in names.UnmatchedLiterals())
         {
             pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse named '{missing}' was found in {scope}. Run Get-MlvLakehouse to list the lakehouses you can see.", missing));
         }

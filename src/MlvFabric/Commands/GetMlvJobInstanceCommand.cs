@@ -4,7 +4,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -46,12 +45,12 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
 
     protected override void BeginProcessing()
     {
-        if (Status is not null && !JobInstances.TryCanonicalize(Status, JobStatus.All, out _statuses, out string? badStatus))
+        if (Status is not null && !JobInstances.TryCanonicalize(Status, JobStatus.All, out _statuses, out var badStatus))
         {
             ThrowTerminatingError(MlvErrors.InvalidArgument("InvalidJobStatus", $"'{badStatus}' is not a job status. Use one or more of: {string.Join(", ", JobStatus.All)}.", badStatus));
         }
 
-        if (InvokeType is not null && !JobInstances.TryCanonicalize(InvokeType, JobInstances.InvokeTypes, out _invokeTypes, out string? badInvokeType))
+        if (InvokeType is not null && !JobInstances.TryCanonicalize(InvokeType, JobInstances.InvokeTypes, out _invokeTypes, out var badInvokeType))
         {
             ThrowTerminatingError(MlvErrors.InvalidArgument("InvalidInvokeType", $"'{badInvokeType}' is not an invoke type. Use {string.Join(" or ", JobInstances.InvokeTypes)}.", badInvokeType));
         }
@@ -64,7 +63,7 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Since)))
         {
             // Unspecified (a typed date) counts as local time, as everywhere in PowerShell.
-            DateTime sinceUtc = Since.Kind == DateTimeKind.Utc ? Since : Since.ToUniversalTime();
+            var sinceUtc = Since.Kind == DateTimeKind.Utc ? Since : Since.ToUniversalTime();
             if (sinceUtc > DateTime.UtcNow.AddMinutes(1))
             {
                 ThrowTerminatingError(MlvErrors.InvalidArgument("SinceInFuture", $"-Since {Since:yyyy-MM-dd HH:mm:ss} is in the future, so no job instance can match. Pass an earlier time, e.g. (Get-Date).AddDays(-1).", Since));
@@ -94,7 +93,7 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        LakehouseTarget? target = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        var target = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
         if (target is null)
         {
             return;
@@ -102,11 +101,11 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
 
         if (ParameterSetName == IdSet && !PipedContainerInsteadOfJob())
         {
-            foreach (Guid id in Id!)
+            foreach (var id in Id!)
             {
                 try
                 {
-                    MlvJobInstance instance = await Client.GetJobInstanceAsync(target.WorkspaceId, target.LakehouseId, id, cancellationToken).ConfigureAwait(false);
+                    var instance = await Client.GetJobInstanceAsync(target.WorkspaceId, target.LakehouseId, id, cancellationToken).ConfigureAwait(false);
                     pipeline.WriteObject(JobInstances.Label(instance, target));
                 }
                 catch (FabricApiException ex) when (ex.Status == 404)
@@ -122,8 +121,8 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
             return;
         }
 
-        int emitted = 0;
-        await foreach (MlvJobInstance instance in Client.ListJobInstancesAsync(target.WorkspaceId, target.LakehouseId, cancellationToken).ConfigureAwait(false))
+        var emitted = 0;
+        await foreach (var instance in Client.ListJobInstancesAsync(target.WorkspaceId, target.LakehouseId, cancellationToken).ConfigureAwait(false))
         {
             if (IsBeforeEverySinceMatch(instance))
             {

@@ -5,7 +5,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -70,7 +69,7 @@ public sealed class GetMlvLakehouseCommand : MlvSessionCmdlet
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        IReadOnlyList<WorkspaceScope.Entry> workspaces = await WorkspaceScope.ResolveAsync(Session, WorkspaceId, WorkspaceName, pipeline, cancellationToken).ConfigureAwait(false);
+        var workspaces = await WorkspaceScope.ResolveAsync(Session, WorkspaceId, WorkspaceName, pipeline, cancellationToken).ConfigureAwait(false);
         if (workspaces.Count == 0)
         {
             return;
@@ -85,13 +84,13 @@ public sealed class GetMlvLakehouseCommand : MlvSessionCmdlet
         var filter = new NameFilter(Name);
         var wantedIds = new HashSet<Guid>(Id ?? Array.Empty<Guid>());
         var foundIds = new HashSet<Guid>();
-        foreach (WorkspaceScope.Entry workspace in workspaces)
+        foreach (var workspace in workspaces)
         {
             try
             {
-                await foreach (MlvLakehouse lakehouse in Client.ListLakehousesAsync(workspace.Id, cancellationToken).ConfigureAwait(false))
+                await foreach (var lakehouse in Client.ListLakehousesAsync(workspace.Id, cancellationToken).ConfigureAwait(false))
                 {
-                    bool wanted = ParameterSetName == IdSet ? wantedIds.Contains(lakehouse.Id) : filter.IsMatch(lakehouse.DisplayName);
+                    var wanted = ParameterSetName == IdSet ? wantedIds.Contains(lakehouse.Id) : filter.IsMatch(lakehouse.DisplayName);
                     if (wanted)
                     {
                         foundIds.Add(lakehouse.Id);
@@ -105,13 +104,13 @@ public sealed class GetMlvLakehouseCommand : MlvSessionCmdlet
             }
         }
 
-        string scope = WorkspaceScope.Describe(workspaces);
-        foreach (Guid missing in wantedIds.Where(id => !foundIds.Contains(id)))
+        var scope = WorkspaceScope.Describe(workspaces);
+        foreach (var missing in wantedIds.Where(id => !foundIds.Contains(id)))
         {
             pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse with id '{missing}' was found in {scope}. Check the id, or pass the workspace it belongs to with -WorkspaceId or -WorkspaceName.", missing));
         }
 
-        foreach (string missing in filter.UnmatchedLiterals())
+        foreach (var missing in filter.UnmatchedLiterals())
         {
             pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse named '{missing}' was found in {scope}. Run Get-MlvLakehouse without -Name to list the lakehouses you can see.", missing));
         }
@@ -119,11 +118,11 @@ public sealed class GetMlvLakehouseCommand : MlvSessionCmdlet
 
     private async Task GetByIdAsync(AsyncPipeline pipeline, WorkspaceScope.Entry workspace, CancellationToken cancellationToken)
     {
-        foreach (Guid id in Id!)
+        foreach (var id in Id!)
         {
             try
             {
-                MlvLakehouse lakehouse = await Client.GetLakehouseAsync(workspace.Id, id, cancellationToken).ConfigureAwait(false);
+                var lakehouse = await Client.GetLakehouseAsync(workspace.Id, id, cancellationToken).ConfigureAwait(false);
                 pipeline.WriteObject(Label(lakehouse, workspace));
             }
             catch (FabricApiException ex) when (ex.Status == 404)

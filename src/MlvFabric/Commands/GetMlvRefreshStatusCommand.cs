@@ -5,7 +5,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -53,18 +52,18 @@ public sealed class GetMlvRefreshStatusCommand : MlvLakehouseSetCmdlet
 
     protected override async Task EndProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        IReadOnlyList<LakehouseTarget> targets = Targets;
+        var targets = Targets;
         if (targets.Count == 0)
         {
             return;
         }
 
-        int total = targets.Count;
-        TimeSpan estimate = Client.EstimateJobStatusReadTime(total);
-        string pace = Client.JobStatusReadsPerWindow > 0
+        var total = targets.Count;
+        var estimate = Client.EstimateJobStatusReadTime(total);
+        var pace = Client.JobStatusReadsPerWindow > 0
             ? $"the service allows {Client.JobStatusReadsPerWindow} job-history reads per {RefreshStatusEvaluator.Span(Client.JobStatusReadWindow)}"
             : "job-history reads are not paced";
-        string upFront = $"Reading the refresh status of {total} lakehouse{(total == 1 ? "" : "s")}: {total} job-history read{(total == 1 ? "" : "s")} at least; {pace}, so this takes about {RefreshStatusEvaluator.Span(estimate)}.";
+        var upFront = $"Reading the refresh status of {total} lakehouse{(total == 1 ? "" : "s")}: {total} job-history read{(total == 1 ? "" : "s")} at least; {pace}, so this takes about {RefreshStatusEvaluator.Span(estimate)}.";
         if (estimate >= TimeSpan.FromMinutes(1))
         {
             pipeline.WriteWarning(upFront);
@@ -75,20 +74,20 @@ public sealed class GetMlvRefreshStatusCommand : MlvLakehouseSetCmdlet
         }
 
         var results = new List<MlvRefreshStatus>();
-        int next = -1;
-        int done = 0;
-        string current = string.Empty;
+        var next = -1;
+        var done = 0;
+        var current = string.Empty;
 
         async Task WorkAsync()
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < total)
             {
-                LakehouseTarget target = targets[i];
+                var target = targets[i];
                 Volatile.Write(ref current, target.ToString());
                 try
                 {
-                    MlvRefreshStatus status = await ReadAsync(target, cancellationToken).ConfigureAwait(false);
+                    var status = await ReadAsync(target, cancellationToken).ConfigureAwait(false);
                     if (Stream)
                     {
                         pipeline.WriteObject(status);
@@ -111,7 +110,7 @@ public sealed class GetMlvRefreshStatusCommand : MlvLakehouseSetCmdlet
         }
 
         WriteProgress(pipeline, total, 0, total, string.Empty);
-        Task all = Task.WhenAll(Enumerable.Range(0, Math.Min(Workers, total)).Select(_ => Task.Run(WorkAsync, cancellationToken)));
+        var all = Task.WhenAll(Enumerable.Range(0, Math.Min(Workers, total)).Select(_ => Task.Run(WorkAsync, cancellationToken)));
         while (!all.IsCompleted)
         {
             WriteProgress(pipeline, total, Volatile.Read(ref done), Math.Max(0, total - 1 - Volatile.Read(ref next)), Volatile.Read(ref current));
@@ -124,7 +123,7 @@ public sealed class GetMlvRefreshStatusCommand : MlvLakehouseSetCmdlet
 
         if (!Stream)
         {
-            foreach (MlvRefreshStatus status in results
+            foreach (var status in results
                 .OrderBy(s => s.Verdict)
                 .ThenByDescending(s => s.ConsecutiveFailures)
                 .ThenByDescending(s => s.SinceLastSuccess ?? TimeSpan.MaxValue)
@@ -138,8 +137,8 @@ public sealed class GetMlvRefreshStatusCommand : MlvLakehouseSetCmdlet
 
     private void WriteProgress(AsyncPipeline pipeline, int total, int done, int notStarted, string current)
     {
-        TimeSpan remaining = Client.EstimateJobStatusReadTime(notStarted);
-        string status = notStarted == 0
+        var remaining = Client.EstimateJobStatusReadTime(notStarted);
+        var status = notStarted == 0
             ? $"{done} of {total} lakehouses read; the last reads are under way"
             : $"{done} of {total} read; {notStarted} job-history reads left take about {RefreshStatusEvaluator.Span(remaining)}";
         pipeline.WriteProgress(new ProgressRecord(ProgressId, Activity, status)
@@ -152,21 +151,21 @@ public sealed class GetMlvRefreshStatusCommand : MlvLakehouseSetCmdlet
 
     private async Task<MlvRefreshStatus> ReadAsync(LakehouseTarget target, CancellationToken cancellationToken)
     {
-        List<MlvSchedule> schedules = await Client.ListSchedulesAsync(target.WorkspaceId, target.LakehouseId, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var schedules = await Client.ListSchedulesAsync(target.WorkspaceId, target.LakehouseId, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
         Dictionary<Guid, string>? definitionNames = null;
         if (schedules.Any(s => s.Enabled && s.ExecutionDefinitionId is not null))
         {
             definitionNames = new Dictionary<Guid, string>();
-            await foreach (MlvExecutionDefinition d in Client.ListExecutionDefinitionsAsync(target.WorkspaceId, target.LakehouseId, cancellationToken).ConfigureAwait(false))
+            await foreach (var d in Client.ListExecutionDefinitionsAsync(target.WorkspaceId, target.LakehouseId, cancellationToken).ConfigureAwait(false))
             {
                 definitionNames[d.Id] = d.DisplayName ?? d.Id.ToString();
             }
         }
 
         var evaluator = new RefreshStatusEvaluator(Client.ServiceNow, _staleAfter);
-        bool ended = true;
+        var ended = true;
         // Leaving the loop disposes the enumerator: no further page is read once the last success is known.
-        await foreach (MlvJobInstance job in Client.ListJobInstancesAsync(target.WorkspaceId, target.LakehouseId, cancellationToken).ConfigureAwait(false))
+        await foreach (var job in Client.ListJobInstancesAsync(target.WorkspaceId, target.LakehouseId, cancellationToken).ConfigureAwait(false))
         {
             if (!evaluator.Add(job))
             {

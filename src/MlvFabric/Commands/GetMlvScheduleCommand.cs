@@ -3,7 +3,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -42,8 +41,8 @@ public sealed class GetMlvScheduleCommand : MlvScheduleCmdlet
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        LakehouseTarget lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
-        Guid[]? ids = PipedModuleObject is MlvSchedule piped ? new[] { piped.Id } : ParameterSetName == IdSet ? Id : null;
+        var lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        var ids = PipedModuleObject is MlvSchedule piped ? new[] { piped.Id } : ParameterSetName == IdSet ? Id : null;
         if (ids is not null)
         {
             await ForEachScheduleAsync(pipeline, lakehouse, ids, async id =>
@@ -53,7 +52,7 @@ public sealed class GetMlvScheduleCommand : MlvScheduleCmdlet
 
         try
         {
-            await foreach (MlvSchedule schedule in Client.ListSchedulesAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken).ConfigureAwait(false))
+            await foreach (var schedule in Client.ListSchedulesAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken).ConfigureAwait(false))
             {
                 pipeline.WriteObject(await LabelAsync(lakehouse, schedule, cancellationToken).ConfigureAwait(false));
             }

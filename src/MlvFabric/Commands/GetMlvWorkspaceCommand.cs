@@ -1,10 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -52,7 +50,7 @@ public sealed class GetMlvWorkspaceCommand : MlvSessionCmdlet
     {
         if (_ids is not null)
         {
-            foreach (Guid id in _ids)
+            foreach (var id in _ids)
             {
                 try
                 {
@@ -68,7 +66,7 @@ public sealed class GetMlvWorkspaceCommand : MlvSessionCmdlet
         }
 
         var filter = new NameFilter(Name);
-        await foreach (MlvWorkspace workspace in Client.ListWorkspacesAsync(cancellationToken))
+        await foreach (var workspace in Client.ListWorkspacesAsync(cancellationToken))
         {
             if (filter.IsMatch(workspace.DisplayName))
             {
@@ -76,7 +74,7 @@ public sealed class GetMlvWorkspaceCommand : MlvSessionCmdlet
             }
         }
 
-        foreach (string missing in filter.UnmatchedLiterals())
+        foreach (var missing in filter.UnmatchedLiterals())
         {
             pipeline.WriteError(MlvErrors.NotFound(
                 "WorkspaceNotFound",

@@ -2,7 +2,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -24,8 +23,8 @@ public sealed class NewMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
             return;
         }
 
-        string? nameProblem = ExecutionDefinitionRules.NameProblem(Name);
-        ErrorRecord? problem = nameProblem is not null ? MlvErrors.InvalidExecutionDefinitionName("-Name", Name, nameProblem) : ValidateSettings();
+        var nameProblem = ExecutionDefinitionRules.NameProblem(Name);
+        var problem = nameProblem is not null ? MlvErrors.InvalidExecutionDefinitionName("-Name", Name, nameProblem) : ValidateSettings();
         if (problem is not null)
         {
             WriteError(problem);
@@ -47,7 +46,7 @@ public sealed class NewMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
         // Resolved first (read-only requests): -WhatIf reports a wrong name or id as the real run does, and names the real lakehouse.
-        LakehouseTarget lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        var lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
         if (!await ShouldProcessAsync(pipeline, "lakehouse " + lakehouse.Describe(), _action).ConfigureAwait(false))
         {
             return;
@@ -55,7 +54,7 @@ public sealed class NewMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
 
         await RunForDefinitionAsync(pipeline, lakehouse, Name, async () =>
         {
-            MlvExecutionDefinition created = await Client.CreateExecutionDefinitionAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, BuildRequest(lakehouse, Name), cancellationToken).ConfigureAwait(false);
+            var created = await Client.CreateExecutionDefinitionAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, BuildRequest(lakehouse, Name), cancellationToken).ConfigureAwait(false);
             pipeline.WriteObject(lakehouse.Label(created));
         }).ConfigureAwait(false);
     }

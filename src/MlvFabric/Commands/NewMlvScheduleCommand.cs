@@ -1,11 +1,8 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 using MlvFabric.Scheduling;
 
 namespace MlvFabric.Commands;
@@ -111,25 +108,25 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
     protected override void BeginProcessing()
     {
         ValidateExecutionDefinitionArgument("for a schedule of the whole lineage, leave the parameter out");
-        ScheduleSpec spec = ScheduleSpec.FromBoundParameters(MyInvocation.BoundParameters);
-        ErrorRecord? frequency = CheckFrequency(spec);
+        var spec = ScheduleSpec.FromBoundParameters(MyInvocation.BoundParameters);
+        var frequency = CheckFrequency(spec);
         if (frequency is not null)
         {
             ThrowTerminatingError(frequency);
         }
 
-        ScheduleComposition composition = spec.Compose(null, DateTime.UtcNow);
+        var composition = spec.Compose(null, DateTime.UtcNow);
         if (composition.Error is not null)
         {
             ThrowTerminatingError(composition.Error);
         }
 
-        foreach (string note in composition.Notes)
+        foreach (var note in composition.Notes)
         {
             WriteVerbose(note);
         }
 
-        foreach (string warning in composition.Warnings)
+        foreach (var warning in composition.Warnings)
         {
             WriteWarning(warning);
         }
@@ -151,7 +148,7 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
     // Exactly one of -IntervalMinutes, -Daily, -Weekly, -Monthly: what the parameter sets say, in words.
     private ErrorRecord? CheckFrequency(ScheduleSpec spec)
     {
-        ErrorRecord? several = ScheduleSpec.CheckOneFrequency(MyInvocation.BoundParameters);
+        var several = ScheduleSpec.CheckOneFrequency(MyInvocation.BoundParameters);
         if (several is not null)
         {
             return several;
@@ -159,7 +156,7 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
 
         if (spec.Type is null)
         {
-            string times = spec.Times is { Length: > 0 } ? string.Join(", ", spec.Times) : "06:00";
+            var times = spec.Times is { Length: > 0 } ? string.Join(", ", spec.Times) : "06:00";
             return MlvErrors.InvalidArgument(
                 "ScheduleFrequencyMissing",
                 $"New-MlvSchedule needs how often the schedule runs, and no frequency switch was given. Add -Daily (-Daily -At {times}), -Weekly with -DayOfWeek, -Monthly with -DayOfMonth or -WeekIndex and -DayOfWeek, or -IntervalMinutes for a fixed interval.",
@@ -182,8 +179,8 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        LakehouseTarget lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
-        (bool resolved, Guid? definitionId) = await TryResolveExecutionDefinitionAsync(pipeline, lakehouse, ExecutionDefinition, cancellationToken).ConfigureAwait(false);
+        var lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        (var resolved, var definitionId) = await TryResolveExecutionDefinitionAsync(pipeline, lakehouse, ExecutionDefinition, cancellationToken).ConfigureAwait(false);
         if (!resolved)
         {
             return;
@@ -191,8 +188,8 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
 
         try
         {
-            List<MlvSchedule> existing = await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false);
-            ErrorRecord? refusal = ScheduleRules.CheckCreate(existing, lakehouse, !Disabled, definitionId, Force);
+            var existing = await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false);
+            var refusal = ScheduleRules.CheckCreate(existing, lakehouse, !Disabled, definitionId, Force);
             if (refusal is not null)
             {
                 pipeline.WriteError(refusal);
@@ -201,15 +198,15 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
 
             // Everything above only read (names, ids, the definition, the schedules the new one must not clash with), so
             // -WhatIf reports what the real run would; the prompt names the real lakehouse and definition.
-            string state = Disabled ? "disabled" : "enabled";
-            string scope = definitionId is null ? string.Empty : " for " + await DescribeDefinitionAsync(lakehouse, definitionId.Value, cancellationToken).ConfigureAwait(false);
+            var state = Disabled ? "disabled" : "enabled";
+            var scope = definitionId is null ? string.Empty : " for " + await DescribeDefinitionAsync(lakehouse, definitionId.Value, cancellationToken).ConfigureAwait(false);
             if (!await ShouldProcessAsync(pipeline, lakehouse.Describe(), $"Create {state} schedule '{ScheduleDescriber.Describe(_configuration!)}'{scope}").ConfigureAwait(false))
             {
                 return;
             }
 
             var request = new ScheduleRequest { Enabled = !Disabled, Configuration = _configuration!.Clone(), ExecutionDefinitionId = definitionId };
-            MlvSchedule created = await Client.CreateScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, request, cancellationToken).ConfigureAwait(false);
+            var created = await Client.CreateScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, request, cancellationToken).ConfigureAwait(false);
             pipeline.WriteObject(await LabelAsync(lakehouse, created, cancellationToken).ConfigureAwait(false));
         }
         catch (FabricApiException ex)

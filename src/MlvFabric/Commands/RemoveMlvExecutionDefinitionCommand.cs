@@ -5,7 +5,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -49,23 +48,23 @@ public sealed class RemoveMlvExecutionDefinitionCommand : MlvExecutionDefinition
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        LakehouseTarget lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
-        List<MlvExecutionDefinition> doomed = await FindAsync(pipeline, lakehouse, cancellationToken).ConfigureAwait(false);
+        var lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        var doomed = await FindAsync(pipeline, lakehouse, cancellationToken).ConfigureAwait(false);
         if (doomed.Count == 0)
         {
             return;
         }
 
         var schedules = new List<MlvSchedule>();
-        await foreach (MlvSchedule schedule in Client.ListSchedulesAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken))
+        await foreach (var schedule in Client.ListSchedulesAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken))
         {
             schedules.Add(schedule);
         }
 
-        foreach (MlvExecutionDefinition definition in doomed)
+        foreach (var definition in doomed)
         {
-            List<MlvSchedule> linked = schedules.Where(s => s.ExecutionDefinitionId == definition.Id).ToList();
-            (string description, string question) = Describe(definition, linked, lakehouse);
+            var linked = schedules.Where(s => s.ExecutionDefinitionId == definition.Id).ToList();
+            (var description, var question) = Describe(definition, linked, lakehouse);
             if (!await pipeline.Invoke(() => ShouldProcess(description, question, "Remove execution definition")).ConfigureAwait(false))
             {
                 continue;
@@ -85,13 +84,13 @@ public sealed class RemoveMlvExecutionDefinitionCommand : MlvExecutionDefinition
     /// <summary>The definitions named by -Id or -Name that the lakehouse has; the others are ExecutionDefinitionNotFound errors.</summary>
     private async Task<List<MlvExecutionDefinition>> FindAsync(AsyncPipeline pipeline, LakehouseTarget lakehouse, CancellationToken cancellationToken)
     {
-        IReadOnlyList<MlvExecutionDefinition> all = await Resolver.ListAsync(lakehouse, cancellationToken).ConfigureAwait(false);
+        var all = await Resolver.ListAsync(lakehouse, cancellationToken).ConfigureAwait(false);
         var found = new List<MlvExecutionDefinition>();
         if (ParameterSetName == IdSet)
         {
-            foreach (Guid id in Id.Distinct())
+            foreach (var id in Id.Distinct())
             {
-                MlvExecutionDefinition? definition = all.FirstOrDefault(d => d.Id == id);
+                var definition = all.FirstOrDefault(d => d.Id == id);
                 if (definition is null)
                 {
                     pipeline.WriteError(MlvErrors.ExecutionDefinitionNotFound(id, lakehouse, null));
@@ -105,9 +104,9 @@ public sealed class RemoveMlvExecutionDefinitionCommand : MlvExecutionDefinition
             return found;
         }
 
-        foreach (string name in Name)
+        foreach (var name in Name)
         {
-            IReadOnlyList<MlvExecutionDefinition> matches = await Resolver.MatchAsync(lakehouse, name, cancellationToken).ConfigureAwait(false);
+            var matches = await Resolver.MatchAsync(lakehouse, name, cancellationToken).ConfigureAwait(false);
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
             {
                 pipeline.WriteError(MlvErrors.ExecutionDefinitionNotFound(name, lakehouse, null));
@@ -122,14 +121,14 @@ public sealed class RemoveMlvExecutionDefinitionCommand : MlvExecutionDefinition
     /// <summary>The -WhatIf/verbose line and the confirmation question, both naming the schedules Fabric deletes too.</summary>
     private static (string Description, string Question) Describe(MlvExecutionDefinition definition, List<MlvSchedule> linked, LakehouseTarget lakehouse)
     {
-        string subject = $"execution definition '{definition.DisplayName}' ({definition.Id}) of lakehouse '{lakehouse}'";
+        var subject = $"execution definition '{definition.DisplayName}' ({definition.Id}) of lakehouse '{lakehouse}'";
         if (linked.Count == 0)
         {
             return ($"Removing {subject}. No schedule runs it.", $"Remove {subject}? No schedule runs it.");
         }
 
-        string schedules = string.Join("; ", linked.Select(s => $"{s.Id} ({s.Summary}, {(s.Enabled ? "enabled" : "disabled")})"));
-        string also = $"Fabric also deletes the {Count(linked.Count, "schedule")} that run{(linked.Count == 1 ? "s" : "")} it: {schedules}.";
+        var schedules = string.Join("; ", linked.Select(s => $"{s.Id} ({s.Summary}, {(s.Enabled ? "enabled" : "disabled")})"));
+        var also = $"Fabric also deletes the {Count(linked.Count, "schedule")} that run{(linked.Count == 1 ? "s" : "")} it: {schedules}.";
         return ($"Removing {subject}. {also}", $"Remove {subject}? {also}");
     }
 

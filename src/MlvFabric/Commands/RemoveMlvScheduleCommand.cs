@@ -2,8 +2,6 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -16,7 +14,7 @@ public sealed class RemoveMlvScheduleCommand : MlvScheduleIdCmdlet
 
     protected override async Task ProcessScheduleAsync(AsyncPipeline pipeline, LakehouseTarget lakehouse, Guid id, CancellationToken cancellationToken)
     {
-        MlvSchedule schedule = await GetScheduleAsync(lakehouse, id, cancellationToken).ConfigureAwait(false);
+        var schedule = await GetScheduleAsync(lakehouse, id, cancellationToken).ConfigureAwait(false);
         if (!await ConfirmAsync(pipeline, lakehouse, schedule).ConfigureAwait(false))
         {
             return;

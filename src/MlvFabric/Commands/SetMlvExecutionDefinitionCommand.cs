@@ -1,10 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -49,14 +47,14 @@ public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
             return;
         }
 
-        ErrorRecord? problem = Validate();
+        var problem = Validate();
         if (problem is not null)
         {
             WriteError(problem);
             return;
         }
 
-        List<string> changes = DescribeSettings();
+        var changes = DescribeSettings();
         if (NewName is not null)
         {
             changes.Insert(0, $"name '{NewName}'");
@@ -75,28 +73,28 @@ public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        LakehouseTarget lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        var lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
         await RunForDefinitionAsync(pipeline, lakehouse, Reference, async () =>
         {
             // Read first (the lakehouse's definitions, a GET), so -WhatIf reports an unknown id or name, or an ambiguous
             // wildcard, as the real run does, and the prompt names the real definition.
-            MlvExecutionDefinition current = await Resolver.ResolveAsync(
+            var current = await Resolver.ResolveAsync(
                 lakehouse,
                 ParameterSetName == IdSet ? new ExecutionDefinitionReference(Id) : ExecutionDefinitionReference.ByName(Name!),
                 cancellationToken).ConfigureAwait(false);
-            Guid id = current.Id;
+            var id = current.Id;
             if (!await ShouldProcessAsync(pipeline, $"execution definition '{current.DisplayName}' ({LakehouseTarget.ShortId(id)}) of {lakehouse.Describe()}", _action).ConfigureAwait(false))
             {
                 return;
             }
 
-            ExecutionDefinitionRequest request = BuildRequest(lakehouse, NewName);
+            var request = BuildRequest(lakehouse, NewName);
             if (AllMlvs)
             {
                 request.Mode = MlvExecutionModes.All;
             }
 
-            MlvExecutionDefinition updated = await Client.UpdateExecutionDefinitionAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, id, request, cancellationToken).ConfigureAwait(false);
+            var updated = await Client.UpdateExecutionDefinitionAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, id, request, cancellationToken).ConfigureAwait(false);
             Resolver.Forget(lakehouse);
             pipeline.WriteVerbose($"Updated execution definition '{updated.DisplayName}' ({updated.Id}) of lakehouse '{lakehouse}'.");
             if (PassThru)
@@ -125,7 +123,7 @@ public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
                 SelectedMlv);
         }
 
-        bool anyChange = NewName is not null || Description is not null || RefreshMode is not null || SelectedMlv is not null || AllMlvs
+        var anyChange = NewName is not null || Description is not null || RefreshMode is not null || SelectedMlv is not null || AllMlvs
             || IsBound(nameof(EnvironmentId)) || IsBound(nameof(EnvironmentWorkspaceId)) || ExtendedLineage is not null || ExtendedLineageLakehouse is not null;
         return anyChange ? ValidateSettings() : MlvErrors.ExecutionDefinitionNothingToChange();
     }

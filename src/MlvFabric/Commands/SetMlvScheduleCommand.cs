@@ -1,11 +1,9 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 using MlvFabric.Scheduling;
 
 namespace MlvFabric.Commands;
@@ -122,8 +120,8 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
     {
         get
         {
-            string settings = _spec!.Describe();
-            string scope = _changeScope ? "runs " + ExecutionDefinitionReference.DescribeScope(_scope) : string.Empty;
+            var settings = _spec!.Describe();
+            var scope = _changeScope ? "runs " + ExecutionDefinitionReference.DescribeScope(_scope) : string.Empty;
             return "Set schedule (" + string.Join("; ", new[] { settings, scope }.Where(p => p.Length > 0)) + ")";
         }
     }
@@ -137,15 +135,15 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
             ThrowTerminatingError(MlvErrors.ScheduleScopeConflict(ExecutionDefinition));
         }
 
-        ErrorRecord? frequencies = ScheduleSpec.CheckOneFrequency(MyInvocation.BoundParameters);
+        var frequencies = ScheduleSpec.CheckOneFrequency(MyInvocation.BoundParameters);
         if (frequencies is not null)
         {
             ThrowTerminatingError(frequencies);
         }
 
         _spec = ScheduleSpec.FromBoundParameters(MyInvocation.BoundParameters);
-        bool scopeGiven = WholeLineage || ExecutionDefinition is not null;
-        bool definitionMayBePiped = MyInvocation.ExpectingInput && IsOnCommandLine(nameof(Id));
+        var scopeGiven = WholeLineage || ExecutionDefinition is not null;
+        var definitionMayBePiped = MyInvocation.ExpectingInput && IsOnCommandLine(nameof(Id));
         if (_spec.IsEmpty && !scopeGiven && !definitionMayBePiped)
         {
             ThrowTerminatingError(MlvErrors.ScheduleNothingToChange());
@@ -153,8 +151,8 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
 
         if (!_spec.IsEmpty)
         {
-            DateTime now = DateTime.UtcNow;
-            ErrorRecord? error = _spec.Compose(_spec.Placeholder(now), now).Error;
+            var now = DateTime.UtcNow;
+            var error = _spec.Compose(_spec.Placeholder(now), now).Error;
             if (error is not null)
             {
                 ThrowTerminatingError(error);
@@ -166,7 +164,7 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
 
     protected override void ProcessRecord()
     {
-        ExecutionDefinitionReference? requested = ExecutionDefinition;
+        var requested = ExecutionDefinition;
         if (requested is not null && !IsOnCommandLine(nameof(ExecutionDefinition)) && !IsOnCommandLine(nameof(Id)))
         {
             // Bound from the piped object that also gave -Id: a definition piped without -Id (its id is no schedule's),
@@ -200,22 +198,22 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
 
     protected override async Task<bool> PrepareAsync(AsyncPipeline pipeline, LakehouseTarget lakehouse, CancellationToken cancellationToken)
     {
-        (bool resolved, Guid? id) = await TryResolveExecutionDefinitionAsync(pipeline, lakehouse, _scope, cancellationToken).ConfigureAwait(false);
+        (var resolved, var id) = await TryResolveExecutionDefinitionAsync(pipeline, lakehouse, _scope, cancellationToken).ConfigureAwait(false);
         _scopeId = id;
         return resolved;
     }
 
     protected override async Task ProcessScheduleAsync(AsyncPipeline pipeline, LakehouseTarget lakehouse, Guid id, CancellationToken cancellationToken)
     {
-        MlvSchedule current = await GetScheduleAsync(lakehouse, id, cancellationToken).ConfigureAwait(false);
+        var current = await GetScheduleAsync(lakehouse, id, cancellationToken).ConfigureAwait(false);
         if (_changeScope && _scopeId is null && current.ExecutionDefinitionId is not null)
         {
             pipeline.WriteError(MlvErrors.ScheduleDefinitionCannotBeUnlinked(current, lakehouse));
             return;
         }
 
-        Guid? definitionId = _changeScope ? _scopeId : current.ExecutionDefinitionId;
-        bool scopeChanges = definitionId != current.ExecutionDefinitionId;
+        var definitionId = _changeScope ? _scopeId : current.ExecutionDefinitionId;
+        var scopeChanges = definitionId != current.ExecutionDefinitionId;
         if (_spec!.IsEmpty && !scopeChanges)
         {
             pipeline.WriteVerbose($"Schedule {id} of lakehouse '{lakehouse}' already runs {ScheduleRules.DescribeScope(definitionId)}.");
@@ -223,7 +221,7 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
             return;
         }
 
-        ScheduleComposition composition = _spec.Compose(current.Configuration, DateTime.UtcNow);
+        var composition = _spec.Compose(current.Configuration, DateTime.UtcNow);
         if (composition.Error is not null)
         {
             composition.Error.ErrorDetails = new ErrorDetails($"Schedule {id} of lakehouse '{lakehouse}' ({current.Summary}) was not changed: {composition.Error.Exception.Message}");
@@ -231,12 +229,12 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
             return;
         }
 
-        foreach (string note in composition.Notes)
+        foreach (var note in composition.Notes)
         {
             pipeline.WriteVerbose(note);
         }
 
-        foreach (string warning in composition.Warnings)
+        foreach (var warning in composition.Warnings)
         {
             pipeline.WriteWarning(warning);
         }
@@ -249,7 +247,7 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
 
         if (scopeChanges && !Force)
         {
-            ErrorRecord? refusal = ScheduleRules.CheckScopeChange(await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false), current, definitionId, lakehouse);
+            var refusal = ScheduleRules.CheckScopeChange(await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false), current, definitionId, lakehouse);
             if (refusal is not null)
             {
                 pipeline.WriteError(refusal);
@@ -273,7 +271,7 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
             return;
         }
 
-        string scope = scopeChanges ? $", and runs {ScheduleRules.DescribeScope(definitionId)} instead of {ScheduleRules.DescribeScope(current.ExecutionDefinitionId)}" : string.Empty;
+        var scope = scopeChanges ? $", and runs {ScheduleRules.DescribeScope(definitionId)} instead of {ScheduleRules.DescribeScope(current.ExecutionDefinitionId)}" : string.Empty;
         pipeline.WriteVerbose($"Schedule {id} of lakehouse '{lakehouse}': '{current.Summary}' is now '{updated.Summary}'{scope}.");
         WritePassThru(pipeline, updated);
     }

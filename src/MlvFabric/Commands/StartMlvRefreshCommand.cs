@@ -3,7 +3,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -84,26 +83,26 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        LakehouseTarget? target = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        var target = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
         if (target is null)
         {
             return;
         }
 
-        (bool resolved, Guid? definitionId) = await TryResolveExecutionDefinitionAsync(pipeline, target, ExecutionDefinition, cancellationToken).ConfigureAwait(false);
+        (var resolved, var definitionId) = await TryResolveExecutionDefinitionAsync(pipeline, target, ExecutionDefinition, cancellationToken).ConfigureAwait(false);
         if (!resolved)
         {
             return;
         }
 
         // Names and ids are resolved (read-only requests), so -WhatIf reports what the real run would, and names the real target.
-        string action = ExecutionDefinition is null ? "Start MLV refresh" : "Start MLV refresh of " + ExecutionDefinitionReference.DescribeScope(ExecutionDefinition);
+        var action = ExecutionDefinition is null ? "Start MLV refresh" : "Start MLV refresh of " + ExecutionDefinitionReference.DescribeScope(ExecutionDefinition);
         if (!await ShouldProcessAsync(pipeline, target.Describe(), action).ConfigureAwait(false))
         {
             return;
         }
 
-        Task<JobSubmission> submit = SubmitAsync(target, definitionId, cancellationToken);
+        var submit = SubmitAsync(target, definitionId, cancellationToken);
         if (Runner is not null)
         {
             // A bulk start queues here for the service's submission limit; meanwhile the earlier jobs' progress moves on.
@@ -121,7 +120,7 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
             return;
         }
 
-        string subset = definitionId is null ? string.Empty : $" ({ExecutionDefinitionReference.DescribeScope(ExecutionDefinition)})";
+        var subset = definitionId is null ? string.Empty : $" ({ExecutionDefinitionReference.DescribeScope(ExecutionDefinition)})";
         pipeline.WriteVerbose($"Started the MLV refresh of {target}{subset}: job instance {submission.JobInstanceId}.");
         if (Runner is not null)
         {

@@ -1,11 +1,9 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -70,13 +68,13 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        LakehouseTarget? target = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        var target = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
         if (target is null)
         {
             return;
         }
 
-        foreach (Guid id in Id.Distinct())
+        foreach (var id in Id.Distinct())
         {
             try
             {
@@ -93,7 +91,7 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
                     continue;
                 }
 
-                JobSubmission cancel = await Client.CancelJobInstanceAsync(target.WorkspaceId, target.LakehouseId, id, cancellationToken).ConfigureAwait(false);
+                var cancel = await Client.CancelJobInstanceAsync(target.WorkspaceId, target.LakehouseId, id, cancellationToken).ConfigureAwait(false);
                 pipeline.WriteVerbose($"Requested the cancellation of job instance {id} of {target}.");
                 if (Runner is not null)
                 {
@@ -127,7 +125,7 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
     {
         try
         {
-            MlvJobInstance instance = await Client.GetJobInstanceAsync(target.WorkspaceId, target.LakehouseId, id, cancellationToken).ConfigureAwait(false);
+            var instance = await Client.GetJobInstanceAsync(target.WorkspaceId, target.LakehouseId, id, cancellationToken).ConfigureAwait(false);
             pipeline.WriteObject(JobInstances.Label(instance, target));
         }
         catch (Exception ex) when (MlvErrors.IsItemFailure(ex))

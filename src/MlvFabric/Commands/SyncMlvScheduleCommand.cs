@@ -1,13 +1,11 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.ObjectModel;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -36,7 +34,7 @@ public sealed class SyncMlvScheduleCommand : MlvSessionCmdlet
     protected override void ProcessRecord()
     {
         // Everything about the file is checked here, on the pipeline thread, before any request.
-        string? fullPath = ResolveFile(Path);
+        var fullPath = ResolveFile(Path);
         if (fullPath is null)
         {
             return;
@@ -53,7 +51,7 @@ public sealed class SyncMlvScheduleCommand : MlvSessionCmdlet
             return;
         }
 
-        ScheduleFile file = ScheduleFileReader.Read(fullPath, text, out IReadOnlyList<ScheduleFileProblem> problems);
+        var file = ScheduleFileReader.Read(fullPath, text, out var problems);
         if (problems.Count > 0)
         {
             ThrowTerminatingError(MlvErrors.ScheduleFileInvalid(fullPath, problems, afterLookups: false));
@@ -66,9 +64,9 @@ public sealed class SyncMlvScheduleCommand : MlvSessionCmdlet
     protected override async Task EndProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
         var plans = new List<(string Path, ScheduleSyncPlan Plan)>();
-        foreach ((string path, ScheduleFile file) in _files)
+        foreach ((var path, var file) in _files)
         {
-            ScheduleSyncPlan plan = await ScheduleSync.PlanAsync(
+            var plan = await ScheduleSync.PlanAsync(
                 Client, file, Prune,
                 ct => Session.Names.GetWorkspacesAsync(Client, ct),
                 (id, ct) => Session.Names.GetLakehousesAsync(Client, id, ct),
@@ -81,9 +79,9 @@ public sealed class SyncMlvScheduleCommand : MlvSessionCmdlet
             plans.Add((path, plan));
         }
 
-        foreach ((string path, ScheduleSyncPlan plan) in plans)
+        foreach ((var path, var plan) in plans)
         {
-            string name = System.IO.Path.GetFileName(path);
+            var name = System.IO.Path.GetFileName(path);
             pipeline.WriteVerbose(plan.Changes.Count == 0
                 ? $"{name}: the {plan.Lakehouses.Count} lakehouses already match the file; nothing to change."
                 : $"{name}: {plan.Changes.Count} change{(plan.Changes.Count == 1 ? "" : "s")} planned for {plan.Changes.Select(c => c.LakehouseId).Distinct().Count()} of {plan.Lakehouses.Count} lakehouses.");
@@ -103,9 +101,9 @@ public sealed class SyncMlvScheduleCommand : MlvSessionCmdlet
                 },
                 cancellationToken).ConfigureAwait(false);
 
-            int applied = plan.Changes.Count(c => c.Status == MlvScheduleSyncStatus.Applied);
-            int failed = plan.Changes.Count(c => c.Status == MlvScheduleSyncStatus.Failed);
-            int notAttempted = plan.Changes.Count(c => c.Status == MlvScheduleSyncStatus.NotAttempted);
+            var applied = plan.Changes.Count(c => c.Status == MlvScheduleSyncStatus.Applied);
+            var failed = plan.Changes.Count(c => c.Status == MlvScheduleSyncStatus.Failed);
+            var notAttempted = plan.Changes.Count(c => c.Status == MlvScheduleSyncStatus.NotAttempted);
             if (failed > 0)
             {
                 pipeline.WriteWarning($"{name}: {applied} applied, {failed} failed, {notAttempted} not attempted (later changes of a lakehouse whose change failed). Run Sync-MlvSchedule again to finish: it plans only what is still missing.");
@@ -121,7 +119,7 @@ public sealed class SyncMlvScheduleCommand : MlvSessionCmdlet
     {
         try
         {
-            Collection<string> resolved = GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider);
+            var resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
             if (provider.Name != "FileSystem")
             {
                 WriteError(MlvErrors.ScheduleFileNotFileSystem(path, provider.Name));

@@ -4,7 +4,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Client;
-using MlvFabric.Infrastructure;
 
 namespace MlvFabric.Commands;
 
@@ -65,13 +64,13 @@ public sealed class WaitMlvJobInstanceCommand : MlvJobCmdlet
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        LakehouseTarget? target = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        var target = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
         if (target is null)
         {
             return;
         }
 
-        foreach (Guid id in Id)
+        foreach (var id in Id)
         {
             Runner!.Add(new JobInstanceRef(target.WorkspaceId, target.LakehouseId, id), target);
         }

@@ -3,7 +3,7 @@
 #   PowerShell 7 : MlvFabric.Loader creates a private AssemblyLoadContext over bin/Dependencies and bridges only
 #                  the name 'MlvFabric.Client' from the default context.
 #   Windows PowerShell 5.1 : a resolver that answers only requests coming from the module's own assemblies.
-# Creating MlvFabric.Infrastructure.ModuleBootstrap (in the cmdlet assembly) sets up whichever applies and checks the
+# Creating MlvFabric.Loading.ModuleBootstrap (in the cmdlet assembly) sets up whichever applies and checks the
 # PowerShell version, before PowerShell scans the cmdlet assembly, whose types reference MlvFabric.Client.
 # No NestedModules/RequiredAssemblies in the manifest on purpose: they would load DLLs before this script runs.
 
@@ -15,7 +15,7 @@
 $ErrorActionPreference = 'Stop'
 $binPath = [System.IO.Path]::Combine($PSScriptRoot, 'bin')
 $cmdletAssemblyPath = [System.IO.Path]::Combine($binPath, 'MlvFabric.dll')
-$null = [System.Activator]::CreateInstanceFrom($cmdletAssemblyPath, 'MlvFabric.Infrastructure.ModuleBootstrap')
+$null = [System.Activator]::CreateInstanceFrom($cmdletAssemblyPath, 'MlvFabric.Loading.ModuleBootstrap')
 
 # Module-qualified so that a proxy function named Import-Module can't intercept the load ($ErrorActionPreference above
 # makes its errors terminating).

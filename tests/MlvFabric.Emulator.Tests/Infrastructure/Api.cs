@@ -75,11 +75,19 @@ public sealed class Api : IDisposable
     {
         using var request = new HttpRequestMessage(method, path);
         if (authorization != null)
+        {
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
         else if (Token != null && !anonymous)
+        {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        }
+
         if (body != null)
+        {
             request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        }
+
         var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return new Reply { Response = response, Text = text };
@@ -125,7 +133,7 @@ public sealed class Api : IDisposable
     public async Task<List<JsonElement>> ListAllAsync(string path)
     {
         var all = new List<JsonElement>();
-        string? next = path;
+        var next = path;
         while (next != null)
         {
             var page = (await Get(next)).AssertStatus(200).Json;

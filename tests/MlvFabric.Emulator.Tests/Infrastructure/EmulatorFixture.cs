@@ -1,10 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Threading.Tasks;
-using MlvFabric.Emulator;
 using Xunit;
 
 namespace MlvFabric.Emulator.Tests.Infrastructure;
@@ -24,7 +21,9 @@ public class EmulatorFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (Server != null)
+        {
             await Server.DisposeAsync();
+        }
     }
 }
 

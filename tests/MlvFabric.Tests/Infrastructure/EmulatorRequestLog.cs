@@ -23,24 +23,24 @@ public sealed class EmulatorRequestLog : IDisposable
     /// <summary>The sequence number of the latest request so far (0 when the log is empty).</summary>
     public long Mark()
     {
-        List<LoggedRequest> all = Since(0);
+        var all = Since(0);
         return all.Count == 0 ? 0 : all[^1].Sequence;
     }
 
     public List<LoggedRequest> Since(long mark)
     {
-        string json = _http.GetStringAsync($"_emulator/requests?since={mark}").GetAwaiter().GetResult();
-        using JsonDocument doc = JsonDocument.Parse(json);
+        var json = _http.GetStringAsync($"_emulator/requests?since={mark}").GetAwaiter().GetResult();
+        using var doc = JsonDocument.Parse(json);
         return doc.RootElement.EnumerateArray().Select(e => new LoggedRequest(
             e.GetProperty("sequence").GetInt64(),
             e.GetProperty("method").GetString()!,
             e.GetProperty("path").GetString()!,
             e.GetProperty("status").GetInt32(),
-            e.TryGetProperty("body", out JsonElement body) ? body.GetString() : null)
+            e.TryGetProperty("body", out var body) ? body.GetString() : null)
         {
             Host = e.GetProperty("host").GetString()!,
             Query = e.GetProperty("query").GetString()!,
-            UserAgent = e.TryGetProperty("userAgent", out JsonElement agent) ? agent.GetString() : null,
+            UserAgent = e.TryGetProperty("userAgent", out var agent) ? agent.GetString() : null,
         }).ToList();
     }
 

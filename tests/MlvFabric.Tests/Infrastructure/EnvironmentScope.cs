@@ -10,7 +10,7 @@ public sealed class EnvironmentScope : IDisposable
 
     public EnvironmentScope(Dictionary<string, string?> values)
     {
-        foreach ((string name, string? value) in values)
+        foreach ((var name, var value) in values)
         {
             _previous[name] = Environment.GetEnvironmentVariable(name);
             Environment.SetEnvironmentVariable(name, value);
@@ -19,7 +19,7 @@ public sealed class EnvironmentScope : IDisposable
 
     public void Dispose()
     {
-        foreach ((string name, string? value) in _previous)
+        foreach ((var name, var value) in _previous)
         {
             Environment.SetEnvironmentVariable(name, value);
         }

@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Management.Automation;
 using Xunit;
 
@@ -9,7 +8,7 @@ public static class ErrorRecordAssert
     /// <summary>Exactly one error (terminating or not), with this ErrorId and category.</summary>
     public static ErrorRecord Single(PsResult result, string errorId, ErrorCategory category)
     {
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        var error = Assert.Single(result.AllErrors);
         Assert.True(error.FullyQualifiedErrorId.StartsWith(errorId + ",", System.StringComparison.Ordinal) || error.FullyQualifiedErrorId == errorId,
             $"Expected ErrorId {errorId}, got {error.FullyQualifiedErrorId}: {error}");
         Assert.Equal(category, error.CategoryInfo.Category);

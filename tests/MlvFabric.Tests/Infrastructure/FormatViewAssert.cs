@@ -14,18 +14,18 @@ public static class FormatViewAssert
     /// </summary>
     public static void ColumnsAreRealProperties(string formatFile, string typeName, PSObject sample)
     {
-        XDocument xml = XDocument.Load(System.IO.Path.Combine(ModuleLocator.ModuleDirectory, formatFile));
+        var xml = XDocument.Load(System.IO.Path.Combine(ModuleLocator.ModuleDirectory, formatFile));
         var views = xml.Descendants("View").Where(v => v.Element("ViewSelectedBy")?.Element("TypeName")?.Value == typeName).ToList();
         Assert.NotEmpty(views);
         Assert.Empty(views.SelectMany(v => v.Descendants("ScriptBlock")));
-        foreach (XElement table in views.Select(v => v.Element("TableControl")).Where(t => t is not null)!)
+        foreach (var table in views.Select(v => v.Element("TableControl")).Where(t => t is not null)!)
         {
-            string[] labels = table!.Descendants("TableColumnHeader").Select(h => h.Element("Label")!.Value).ToArray();
-            string[] properties = table.Descendants("TableColumnItem").Select(i => i.Element("PropertyName")!.Value).ToArray();
+            var labels = table!.Descendants("TableColumnHeader").Select(h => h.Element("Label")!.Value).ToArray();
+            var properties = table.Descendants("TableColumnItem").Select(i => i.Element("PropertyName")!.Value).ToArray();
             Assert.Equal(labels, properties);
         }
 
-        foreach (string property in views.SelectMany(v => v.Descendants("PropertyName")).Select(p => p.Value))
+        foreach (var property in views.SelectMany(v => v.Descendants("PropertyName")).Select(p => p.Value))
         {
             Assert.True(sample.Properties[property] is not null, $"{typeName} has no property '{property}' that its view shows.");
         }

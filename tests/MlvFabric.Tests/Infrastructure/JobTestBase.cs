@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Management.Automation.Host;
 using System.Net.Http;
 using System.Text;
 using System.Text.Json;
@@ -41,7 +40,7 @@ public abstract class JobTestBase : IClassFixture<EmulatorFixture>, IDisposable
     /// <summary>Connects <paramref name="session"/> with a token (<c>user</c> or <c>servicePrincipal</c>) for a caller no other test uses.</summary>
     protected PsSession ConnectAsNewCaller(PsSession session, string kind = "user")
     {
-        string token = Emulator.MintTokenFor(Guid.NewGuid().ToString(), kind);
+        var token = Emulator.MintTokenFor(Guid.NewGuid().ToString(), kind);
         session.Run(
             "Connect-MlvFabric -Endpoint $MlvTestEndpoint -AccessToken $MlvTestToken | Out-Null",
             new Dictionary<string, object?> { ["MlvTestEndpoint"] = Emulator.BaseUri.ToString(), ["MlvTestToken"] = session.Secure(token) }).ThrowIfFailed();
@@ -53,14 +52,14 @@ public abstract class JobTestBase : IClassFixture<EmulatorFixture>, IDisposable
     /// <summary>Runs a script and returns what it did plus every request it sent.</summary>
     protected (PsResult Result, List<LoggedRequest> Requests) RunLogged(string script)
     {
-        long mark = Log.Mark();
-        PsResult result = Ps.Run(script);
+        var mark = Log.Mark();
+        var result = Ps.Run(script);
         return (result, Log.Since(mark));
     }
 
     protected PsResult RunOk(string script)
     {
-        PsResult result = Ps.Run(script);
+        var result = Ps.Run(script);
         result.ThrowIfFailed();
         return result;
     }
@@ -80,8 +79,8 @@ public abstract class JobTestBase : IClassFixture<EmulatorFixture>, IDisposable
     /// </summary>
     protected ErrorRecord AssertRefused(string script, string errorId, ErrorCategory category)
     {
-        (PsResult result, List<LoggedRequest> requests) = RunLogged(script);
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        (var result, var requests) = RunLogged(script);
+        var error = Assert.Single(result.AllErrors);
         Assert.True(error.FullyQualifiedErrorId.StartsWith(errorId + ",", StringComparison.Ordinal) || error.FullyQualifiedErrorId == errorId,
             $"Expected ErrorId {errorId}, got {error.FullyQualifiedErrorId}: {error}");
         Assert.Equal(category, error.CategoryInfo.Category);
@@ -129,8 +128,8 @@ public sealed class EmulatorControl : IDisposable
     /// <summary>A job instance as the emulator has it now (status, outcome, cancelledUtc, supersededBy…).</summary>
     public JsonElement Job(Guid id)
     {
-        using HttpResponseMessage response = _http.GetAsync($"_emulator/jobs/{id}").GetAwaiter().GetResult();
-        string body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        using var response = _http.GetAsync($"_emulator/jobs/{id}").GetAwaiter().GetResult();
+        var body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
         Assert.True(response.IsSuccessStatusCode, $"GET /_emulator/jobs/{id}: {(int)response.StatusCode} {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
     }
@@ -157,12 +156,12 @@ public sealed class EmulatorControl : IDisposable
         string? token = null;
         do
         {
-            string path = $"workspaces/{_emulator.WorkspaceId("Sales")}/items/{_emulator.LakehouseId("Sales", lakehouse)}/jobs/instances" +
+            var path = $"workspaces/{_emulator.WorkspaceId("Sales")}/items/{_emulator.LakehouseId("Sales", lakehouse)}/jobs/instances" +
                           (token is null ? string.Empty : "?continuationToken=" + Uri.EscapeDataString(Uri.UnescapeDataString(token)));
-            using HttpResponseMessage response = Api(HttpMethod.Get, path);
-            using JsonDocument page = JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+            using var response = Api(HttpMethod.Get, path);
+            using var page = JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
             all.AddRange(page.RootElement.GetProperty("value").EnumerateArray().Select(e => e.Clone()));
-            token = page.RootElement.TryGetProperty("continuationToken", out JsonElement next) ? next.GetString() : null;
+            token = page.RootElement.TryGetProperty("continuationToken", out var next) ? next.GetString() : null;
         }
         while (token is not null);
         return mlvOnly ? all.Where(j => j.GetProperty("jobType").GetString() == "RefreshMaterializedLakeViews").ToList() : all;
@@ -174,7 +173,7 @@ public sealed class EmulatorControl : IDisposable
     /// <summary>Creates lakehouses named <paramref name="prefix"/>0001… in a workspace; returns their names.</summary>
     public List<string> AddLakehouses(string workspace, string prefix, int count)
     {
-        using JsonDocument created = JsonDocument.Parse(Send(HttpMethod.Post, "_emulator/seed/lakehouses", new { workspace, namePrefix = prefix, count }));
+        using var created = JsonDocument.Parse(Send(HttpMethod.Post, "_emulator/seed/lakehouses", new { workspace, namePrefix = prefix, count }));
         return created.RootElement.GetProperty("lakehouses").EnumerateArray().Select(l => l.GetProperty("displayName").GetString()!).ToList();
     }
 
@@ -184,8 +183,8 @@ public sealed class EmulatorControl : IDisposable
         {
             Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
         };
-        using HttpResponseMessage response = _http.SendAsync(request).GetAwaiter().GetResult();
-        string text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        using var response = _http.SendAsync(request).GetAwaiter().GetResult();
+        var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
         Assert.True(response.IsSuccessStatusCode, $"{method} /{path}: {(int)response.StatusCode} {text}");
         return text;
     }

@@ -8,7 +8,7 @@ public static class ManifestData
 {
     public static Hashtable Read(string path)
     {
-        ScriptBlockAst ast = Parser.ParseFile(path, out _, out ParseError[] errors);
+        var ast = Parser.ParseFile(path, out _, out var errors);
         if (errors.Length > 0)
         {
             throw new System.InvalidOperationException($"{path}: {errors[0]}");

@@ -7,15 +7,15 @@ namespace MlvFabric.Tests.Infrastructure;
 /// <summary>Finds the built module folder (out/MlvFabric/&lt;version&gt;/), the only way tests load the module.</summary>
 public static class ModuleLocator
 {
-    private static readonly Lazy<string> s_repoRoot = new(FindRepoRoot);
+    private static readonly Lazy<string> RepoRootValue = new(FindRepoRoot);
 
-    public static string RepoRoot => s_repoRoot.Value;
+    public static string RepoRoot => RepoRootValue.Value;
 
     public static string ModuleVersion
     {
         get
         {
-            string manifest = File.ReadAllText(Path.Combine(RepoRoot, "MlvFabric.psd1"));
+            var manifest = File.ReadAllText(Path.Combine(RepoRoot, "MlvFabric.psd1"));
             return Regex.Match(manifest, @"ModuleVersion\s*=\s*'([^']+)'").Groups[1].Value;
         }
     }
@@ -25,7 +25,7 @@ public static class ModuleLocator
     {
         get
         {
-            string path = Path.Combine(RepoRoot, "out", "MlvFabric", ModuleVersion, "MlvFabric.psd1");
+            var path = Path.Combine(RepoRoot, "out", "MlvFabric", ModuleVersion, "MlvFabric.psd1");
             if (!File.Exists(path))
             {
                 throw new InvalidOperationException($"The built module is missing at '{path}'. Build it with: dotnet build src/MlvFabric");
@@ -39,7 +39,7 @@ public static class ModuleLocator
 
     private static string FindRepoRoot()
     {
-        string? dir = AppContext.BaseDirectory;
+        var dir = AppContext.BaseDirectory;
         while (dir is not null && !File.Exists(Path.Combine(dir, "MlvFabric.sln")))
         {
             dir = Path.GetDirectoryName(dir);

@@ -38,29 +38,77 @@ public sealed class PsResult
     public string AllText()
     {
         var sb = new StringBuilder();
-        foreach (PSObject o in Output) sb.AppendLine(o?.ToString());
-        foreach (ErrorRecord e in AllErrors)
+        foreach (var o in Output)
+        {
+            sb.AppendLine(o?.ToString());
+        }
+
+        foreach (var e in AllErrors)
         {
             sb.AppendLine(e.ToString()).AppendLine(e.FullyQualifiedErrorId).AppendLine(e.ErrorDetails?.Message).AppendLine(e.ErrorDetails?.RecommendedAction);
-            for (Exception? ex = e.Exception; ex is not null; ex = ex.InnerException) sb.AppendLine(ex.ToString());
+            for (var ex = e.Exception; ex is not null; ex = ex.InnerException)
+            {
+                sb.AppendLine(ex.ToString());
+            }
+
             sb.AppendLine(e.TargetObject?.ToString());
         }
-        if (Terminating is not null) sb.AppendLine(Terminating.ToString());
-        foreach (WarningRecord w in Warnings) sb.AppendLine(w.Message);
-        foreach (VerboseRecord v in Verbose) sb.AppendLine(v.Message);
-        foreach (DebugRecord d in Debug) sb.AppendLine(d.Message);
-        foreach (ProgressRecord p in Progress) sb.AppendLine(p.Activity + " " + p.StatusDescription + " " + p.CurrentOperation);
-        foreach (InformationRecord i in Information) sb.AppendLine(i.MessageData?.ToString());
+        if (Terminating is not null)
+        {
+            sb.AppendLine(Terminating.ToString());
+        }
+
+        foreach (var w in Warnings)
+        {
+            sb.AppendLine(w.Message);
+        }
+
+        foreach (var v in Verbose)
+        {
+            sb.AppendLine(v.Message);
+        }
+
+        foreach (var d in Debug)
+        {
+            sb.AppendLine(d.Message);
+        }
+
+        foreach (var p in Progress)
+        {
+            sb.AppendLine(p.Activity + " " + p.StatusDescription + " " + p.CurrentOperation);
+        }
+
+        foreach (var i in Information)
+        {
+            sb.AppendLine(i.MessageData?.ToString());
+        }
+
         return sb.ToString();
     }
 
     public string Describe()
     {
         var sb = new StringBuilder();
-        if (Terminating is not null) sb.AppendLine("TERMINATING: " + Terminating);
-        foreach (ErrorRecord e in Errors) sb.AppendLine($"ERROR [{e.FullyQualifiedErrorId}] ({e.CategoryInfo.Category}): {e}");
-        foreach (WarningRecord w in Warnings) sb.AppendLine("WARNING: " + w.Message);
-        foreach (VerboseRecord v in Verbose.TakeLast(30)) sb.AppendLine("VERBOSE: " + v.Message);
+        if (Terminating is not null)
+        {
+            sb.AppendLine("TERMINATING: " + Terminating);
+        }
+
+        foreach (var e in Errors)
+        {
+            sb.AppendLine($"ERROR [{e.FullyQualifiedErrorId}] ({e.CategoryInfo.Category}): {e}");
+        }
+
+        foreach (var w in Warnings)
+        {
+            sb.AppendLine("WARNING: " + w.Message);
+        }
+
+        foreach (var v in Verbose.TakeLast(30))
+        {
+            sb.AppendLine("VERBOSE: " + v.Message);
+        }
+
         return sb.ToString();
     }
 }

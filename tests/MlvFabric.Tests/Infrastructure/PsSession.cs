@@ -25,11 +25,12 @@ public sealed class PsSession : IDisposable
 
     public Runspace Runspace { get; }
 
+    /// <param name="importModule"></param>
     /// <param name="host">A host for Out-Default rendering (e.g. TextHost); none by default.</param>
     public static PsSession Create(bool importModule = true, PSHost? host = null)
     {
-        InitialSessionState iss = InitialSessionState.CreateDefault2();
-        Runspace runspace = host is null ? RunspaceFactory.CreateRunspace(iss) : RunspaceFactory.CreateRunspace(host, iss);
+        var iss = InitialSessionState.CreateDefault2();
+        var runspace = host is null ? RunspaceFactory.CreateRunspace(iss) : RunspaceFactory.CreateRunspace(host, iss);
         runspace.Open();
         var session = new PsSession(runspace);
         if (importModule)
@@ -43,14 +44,14 @@ public sealed class PsSession : IDisposable
     /// <summary>Creates a session connected to <paramref name="emulator"/> with a freshly minted user (or app) token.</summary>
     public static PsSession Connected(EmulatorServer emulator, string kind = "user")
     {
-        PsSession session = Create();
+        var session = Create();
         session.Connect(emulator, kind);
         return session;
     }
 
     public void Connect(EmulatorServer emulator, string kind = "user")
     {
-        string token = emulator.MintToken(kind);
+        var token = emulator.MintToken(kind);
         Run("Connect-MlvFabric -Endpoint $MlvTestEndpoint -AccessToken $MlvTestToken | Out-Null",
             new Dictionary<string, object?> { ["MlvTestEndpoint"] = emulator.BaseUri.ToString(), ["MlvTestToken"] = Secure(token) }).ThrowIfFailed();
     }
@@ -60,7 +61,7 @@ public sealed class PsSession : IDisposable
     {
         _secrets.Add(secret);
         var secure = new SecureString();
-        foreach (char c in secret)
+        foreach (var c in secret)
         {
             secure.AppendChar(c);
         }
@@ -73,7 +74,7 @@ public sealed class PsSession : IDisposable
 
     public PsResult Run(string script, IDictionary<string, object?>? variables = null)
     {
-        using PowerShell ps = Prepare(script, variables);
+        using var ps = Prepare(script, variables);
         var result = new PsResult();
         try
         {
@@ -91,7 +92,7 @@ public sealed class PsSession : IDisposable
     /// <summary>Starts a script and hands back the running PowerShell (to Stop() it) and the eventual result.</summary>
     public (PowerShell PowerShell, Task<PsResult> Result) Start(string script, IDictionary<string, object?>? variables = null)
     {
-        PowerShell ps = Prepare(script, variables);
+        var ps = Prepare(script, variables);
         var result = new PsResult();
         var output = new PSDataCollection<PSObject>();
         output.DataAdded += (_, e) =>
@@ -101,7 +102,7 @@ public sealed class PsSession : IDisposable
                 result.Output.Add(output[e.Index]);
             }
         };
-        Task<PsResult> task = Task.Factory.FromAsync(ps.BeginInvoke<PSObject, PSObject>(null, output), ar =>
+        var task = Task.Factory.FromAsync(ps.BeginInvoke<PSObject, PSObject>(null, output), ar =>
         {
             try
             {
@@ -122,13 +123,13 @@ public sealed class PsSession : IDisposable
     {
         if (variables is not null)
         {
-            foreach (KeyValuePair<string, object?> pair in variables)
+            foreach (var pair in variables)
             {
                 SetVariable(pair.Key, pair.Value);
             }
         }
 
-        PowerShell ps = PowerShell.Create();
+        var ps = PowerShell.Create();
         ps.Runspace = Runspace;
         ps.AddScript(script);
         return ps;
@@ -143,12 +144,12 @@ public sealed class PsSession : IDisposable
         result.Progress.AddRange(ps.Streams.Progress);
         result.Information.AddRange(ps.Streams.Information);
 
-        string text = result.AllText();
-        foreach (string secret in _secrets)
+        var text = result.AllText();
+        foreach (var secret in _secrets)
         {
             Assert.False(text.Contains(secret, StringComparison.Ordinal), "A token handed to the module appeared in a PowerShell stream or error.");
             // Also the token's signature-less body: a JWT's payload segment alone identifies it.
-            string[] parts = secret.Split('.');
+            var parts = secret.Split('.');
             if (parts.Length >= 2 && parts[1].Length > 16)
             {
                 Assert.False(text.Contains(parts[1], StringComparison.Ordinal), "A token's payload appeared in a PowerShell stream or error.");

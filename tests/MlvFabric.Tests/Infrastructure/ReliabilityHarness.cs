@@ -71,8 +71,8 @@ public sealed class EmulatorApi : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        using HttpResponseMessage response = _http.SendAsync(request).GetAwaiter().GetResult();
-        string text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        using var response = _http.SendAsync(request).GetAwaiter().GetResult();
+        var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
         Assert.True(response.IsSuccessStatusCode, $"{method} /{path}: {(int)response.StatusCode} {text}");
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
@@ -88,14 +88,14 @@ public sealed class EmulatorApi : IDisposable
     /// <summary>A user token for a caller of its own: <paramref name="upn"/> is its account, its oid derived from it.</summary>
     public (string Token, string Oid) UserToken(string upn)
     {
-        JsonElement json = Control(HttpMethod.Post, "tokens", new { kind = "user", upn, lifetimeSeconds = 3600 });
+        var json = Control(HttpMethod.Post, "tokens", new { kind = "user", upn, lifetimeSeconds = 3600 });
         return (json.GetProperty("accessToken").GetString()!, json.GetProperty("oid").GetString()!);
     }
 
     /// <summary>Adds lakehouses named &lt;prefix&gt;0001… to a workspace (created if needed).</summary>
     public (Guid Workspace, List<Guid> Lakehouses) Seed(string workspace, string prefix, int count, double durationSeconds, double queueSeconds = 0)
     {
-        JsonElement json = Control(HttpMethod.Post, "seed/lakehouses", new { workspace, count, namePrefix = prefix, mlvCount = 2, durationSeconds, queueSeconds });
+        var json = Control(HttpMethod.Post, "seed/lakehouses", new { workspace, count, namePrefix = prefix, mlvCount = 2, durationSeconds, queueSeconds });
         return (json.GetProperty("workspaceId").GetGuid(), json.GetProperty("lakehouses").EnumerateArray().Select(l => l.GetProperty("id").GetGuid()).ToList());
     }
 
@@ -103,12 +103,12 @@ public sealed class EmulatorApi : IDisposable
     public List<JsonElement> ListAll(string path, string token)
     {
         var items = new List<JsonElement>();
-        string? next = path;
+        var next = path;
         while (next != null)
         {
-            JsonElement page = Send(HttpMethod.Get, next, token: token);
+            var page = Send(HttpMethod.Get, next, token: token);
             items.AddRange(page.GetProperty("value").EnumerateArray());
-            next = page.TryGetProperty("continuationUri", out JsonElement uri) && uri.ValueKind == JsonValueKind.String ? uri.GetString() : null;
+            next = page.TryGetProperty("continuationUri", out var uri) && uri.ValueKind == JsonValueKind.String ? uri.GetString() : null;
         }
 
         return items;
@@ -143,7 +143,7 @@ public static class ClearErrors
     /// <summary>Null when <paramref name="e"/> is a clear module error; else why not.</summary>
     public static string? Problem(ErrorRecord e)
     {
-        string id = ErrorId(e);
+        var id = ErrorId(e);
         if (!ModuleErrorId.IsMatch(id) || NotClear.Contains(id))
         {
             return $"ErrorId '{e.FullyQualifiedErrorId}' is not a module ErrorId";
@@ -156,7 +156,7 @@ public static class ClearErrors
 
         // The record's own exception (a module exception may carry a transport exception as its cause: that is fine),
         // and what PowerShell wraps around an exception that escaped a cmdlet.
-        Exception? own = e.Exception is CmdletInvocationException wrapper ? wrapper.InnerException ?? wrapper : e.Exception;
+        var own = e.Exception is CmdletInvocationException wrapper ? wrapper.InnerException ?? wrapper : e.Exception;
         if (e.Exception is CmdletInvocationException || (own != null && BugExceptions.Any(t => t.IsInstanceOfType(own))))
         {
             return $"the record carries a raw {own?.GetType().FullName}: {own?.Message}";
@@ -172,9 +172,9 @@ public static class ClearErrors
 
     public static void AssertAllClear(IEnumerable<ErrorRecord> errors, string context)
     {
-        foreach (ErrorRecord e in errors)
+        foreach (var e in errors)
         {
-            string? problem = Problem(e);
+            var problem = Problem(e);
             Assert.True(problem is null, $"{context}: not a clear error: {problem}\n{e}\n{e.Exception}");
         }
     }

@@ -35,7 +35,7 @@ public abstract class ScheduleTestBase : IClassFixture<EmulatorFixture>, IDispos
     /// <summary>Runs a script that must succeed and return exactly one object.</summary>
     protected PSObject RunSingle(string script)
     {
-        PsResult result = Ps.Run(script);
+        var result = Ps.Run(script);
         result.ThrowIfFailed();
         return Assert.Single(result.Output);
     }
@@ -43,8 +43,8 @@ public abstract class ScheduleTestBase : IClassFixture<EmulatorFixture>, IDispos
     /// <summary>Runs a script and returns what it did plus every request it sent.</summary>
     protected (PsResult Result, List<LoggedRequest> Requests) RunLogged(string script)
     {
-        long mark = Log.Mark();
-        PsResult result = Ps.Run(script);
+        var mark = Log.Mark();
+        var result = Ps.Run(script);
         return (result, Log.Since(mark));
     }
 
@@ -74,7 +74,7 @@ public abstract class ScheduleTestBase : IClassFixture<EmulatorFixture>, IDispos
     /// <summary>The one error of a run, with its id, category and target checked.</summary>
     protected static ErrorRecord AssertError(PsResult result, string errorId, ErrorCategory category)
     {
-        ErrorRecord error = Assert.Single(result.AllErrors);
+        var error = Assert.Single(result.AllErrors);
         Assert.True(error.FullyQualifiedErrorId.StartsWith(errorId + ",", StringComparison.Ordinal) || error.FullyQualifiedErrorId == errorId,
             $"Expected ErrorId {errorId}, got {error.FullyQualifiedErrorId}: {error}");
         Assert.Equal(category, error.CategoryInfo.Category);

@@ -31,7 +31,7 @@ public sealed class SpecConformanceWatch : IDisposable
     private void Check(EmulatorRequest request)
     {
         Interlocked.Increment(ref _checked);
-        string? violation = SpecOperations.Violation(request.Method, request.Path, request.Query, request.Body);
+        var violation = SpecOperations.Violation(request.Method, request.Path, request.Query, request.Body);
         if (violation is not null)
         {
             _violations.AddOrUpdate(violation, 1, (_, n) => n + 1);

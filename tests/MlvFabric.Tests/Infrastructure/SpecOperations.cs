@@ -78,17 +78,25 @@ public static class SpecOperations
     public static string? Violation(string method, string path, string? query, string? body)
     {
         if (!path.StartsWith("/v1/", StringComparison.OrdinalIgnoreCase) && !string.Equals(path, "/v1", StringComparison.OrdinalIgnoreCase))
-            return null;
-        SpecOperation? operation = All.FirstOrDefault(o => o.Matches(method, path));
-        if (operation is null)
-            return $"{method} {path}: not an operation of the Fabric REST spec";
-        foreach (string name in QueryNames(query))
         {
-            if (!operation.Query.Contains(name, StringComparer.Ordinal))
-                return $"{method} {path}{query}: {operation.OperationId} has no query parameter '{name}'";
+            return null;
         }
 
-        string? problem = BodyProblem(operation.Body, body);
+        var operation = All.FirstOrDefault(o => o.Matches(method, path));
+        if (operation is null)
+        {
+            return $"{method} {path}: not an operation of the Fabric REST spec";
+        }
+
+        foreach (var name in QueryNames(query))
+        {
+            if (!operation.Query.Contains(name, StringComparer.Ordinal))
+            {
+                return $"{method} {path}{query}: {operation.OperationId} has no query parameter '{name}'";
+            }
+        }
+
+        var problem = BodyProblem(operation.Body, body);
         return problem is null ? null : $"{method} {path}: {operation.OperationId}: {problem}";
     }
 
@@ -102,13 +110,19 @@ public static class SpecOperations
     private static string? BodyProblem(BodyRule rule, string? body)
     {
         if (string.IsNullOrWhiteSpace(body))
+        {
             return rule is BodyRule.None or BodyRule.OptionalRunRequest ? null : "the operation needs a body";
+        }
+
         if (rule == BodyRule.None)
+        {
             return "the operation takes no body";
+        }
+
         JsonElement root;
         try
         {
-            using JsonDocument doc = JsonDocument.Parse(body);
+            using var doc = JsonDocument.Parse(body);
             root = doc.RootElement.Clone();
         }
         catch (JsonException ex)
@@ -117,16 +131,25 @@ public static class SpecOperations
         }
 
         if (root.ValueKind != JsonValueKind.Object)
+        {
             return "the body is not a JSON object";
+        }
+
         switch (rule)
         {
             case BodyRule.OptionalRunRequest:
                 return ObjectWhenPresent(root, "executionData");
             case BodyRule.ScheduleRequest:
-                if (!root.TryGetProperty("enabled", out JsonElement enabled) || enabled.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                if (!root.TryGetProperty("enabled", out var enabled) || enabled.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                {
                     return "'enabled' (boolean) is required";
-                if (!root.TryGetProperty("configuration", out JsonElement configuration) || configuration.ValueKind != JsonValueKind.Object)
+                }
+
+                if (!root.TryGetProperty("configuration", out var configuration) || configuration.ValueKind != JsonValueKind.Object)
+                {
                     return "'configuration' (object) is required";
+                }
+
                 return ObjectWhenPresent(root, "executionData");
             default:
                 return null;
@@ -134,7 +157,7 @@ public static class SpecOperations
     }
 
     private static string? ObjectWhenPresent(JsonElement root, string name) =>
-        root.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Object
+        root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Object
             ? $"'{name}' must be an object when present (got {value.ValueKind})"
             : null;
 }

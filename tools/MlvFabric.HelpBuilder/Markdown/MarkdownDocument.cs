@@ -40,9 +40,9 @@ public sealed class Block
 /// </summary>
 public sealed class MarkdownDocument
 {
-    private static readonly Regex s_fenceOpen = new(@"^(?<indent> {0,3})(?<fence>`{3,}|~{3,})[ \t]*(?<info>[^`]*?)[ \t]*$", RegexOptions.CultureInvariant);
-    private static readonly Regex s_heading = new(@"^ {0,3}(?<hashes>#{1,6})(?:[ \t]+(?<text>.*?))?(?:[ \t]+#+)?[ \t]*$", RegexOptions.CultureInvariant);
-    private static readonly Regex s_setextUnderline = new(@"^ {0,3}(=+|-+)[ \t]*$", RegexOptions.CultureInvariant);
+    private static readonly Regex FenceOpen = new(@"^(?<indent> {0,3})(?<fence>`{3,}|~{3,})[ \t]*(?<info>[^`]*?)[ \t]*$", RegexOptions.CultureInvariant);
+    private static readonly Regex HeadingValue = new(@"^ {0,3}(?<hashes>#{1,6})(?:[ \t]+(?<text>.*?))?(?:[ \t]+#+)?[ \t]*$", RegexOptions.CultureInvariant);
+    private static readonly Regex SetextUnderline = new(@"^ {0,3}(=+|-+)[ \t]*$", RegexOptions.CultureInvariant);
 
     private MarkdownDocument(string path, IReadOnlyDictionary<string, FrontMatterEntry> frontMatter, IReadOnlyList<Block> blocks)
     {
@@ -59,22 +59,22 @@ public sealed class MarkdownDocument
     public IReadOnlyList<Block> Blocks { get; }
 
     public string? FrontMatterValue(string key) =>
-        FrontMatter.TryGetValue(key, out FrontMatterEntry? entry) && entry.Value.Length > 0 ? entry.Value : null;
+        FrontMatter.TryGetValue(key, out var entry) && entry.Value.Length > 0 ? entry.Value : null;
 
     public static MarkdownDocument Parse(string path, string text)
     {
-        string[] lines = SplitLines(text);
+        var lines = SplitLines(text);
         var frontMatter = new Dictionary<string, FrontMatterEntry>(StringComparer.OrdinalIgnoreCase);
         var blocks = new List<Block>();
-        int i = 0;
+        var i = 0;
 
         if (lines.Length > 0 && lines[0].TrimEnd() == "---")
         {
             i = 1;
-            bool closed = false;
+            var closed = false;
             for (; i < lines.Length; i++)
             {
-                string line = lines[i].TrimEnd();
+                var line = lines[i].TrimEnd();
                 if (line == "---")
                 {
                     closed = true;
@@ -87,14 +87,14 @@ public sealed class MarkdownDocument
                     continue;
                 }
 
-                int colon = line.IndexOf(':');
+                var colon = line.IndexOf(':');
                 if (colon <= 0)
                 {
                     throw new HelpBuildException(path, i + 1, $"front matter line '{line}' is not 'key: value'.");
                 }
 
-                string key = line.Substring(0, colon).Trim();
-                string value = Unquote(line.Substring(colon + 1).Trim());
+                var key = line.Substring(0, colon).Trim();
+                var value = Unquote(line.Substring(colon + 1).Trim());
                 if (frontMatter.ContainsKey(key))
                 {
                     throw new HelpBuildException(path, i + 1, $"front matter key '{key}' appears twice.");
@@ -110,7 +110,7 @@ public sealed class MarkdownDocument
         }
 
         var paragraph = new List<string>();
-        int paragraphLine = 0;
+        var paragraphLine = 0;
 
         void FlushParagraph()
         {
@@ -123,8 +123,8 @@ public sealed class MarkdownDocument
 
         for (; i < lines.Length; i++)
         {
-            string line = lines[i];
-            int lineNumber = i + 1;
+            var line = lines[i];
+            var lineNumber = i + 1;
 
             if (string.IsNullOrWhiteSpace(line))
             {
@@ -132,22 +132,22 @@ public sealed class MarkdownDocument
                 continue;
             }
 
-            Match fence = s_fenceOpen.Match(line);
+            var fence = FenceOpen.Match(line);
             if (fence.Success)
             {
                 FlushParagraph();
-                char fenceChar = fence.Groups["fence"].Value[0];
-                int fenceLength = fence.Groups["fence"].Value.Length;
-                int indent = fence.Groups["indent"].Value.Length;
-                string info = fence.Groups["info"].Value.Trim();
-                string language = info.Split(new[] { ' ', '\t', '{' }, StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } words ? words[0].ToLowerInvariant() : "";
+                var fenceChar = fence.Groups["fence"].Value[0];
+                var fenceLength = fence.Groups["fence"].Value.Length;
+                var indent = fence.Groups["indent"].Value.Length;
+                var info = fence.Groups["info"].Value.Trim();
+                var language = info.Split(new[] { ' ', '\t', '{' }, StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } words ? words[0].ToLowerInvariant() : "";
                 var code = new List<string>();
-                int j = i + 1;
-                bool closed = false;
+                var j = i + 1;
+                var closed = false;
                 for (; j < lines.Length; j++)
                 {
-                    string candidate = lines[j];
-                    string trimmed = candidate.TrimStart(' ');
+                    var candidate = lines[j];
+                    var trimmed = candidate.TrimStart(' ');
                     if (candidate.Length - trimmed.Length <= 3 && trimmed.Length >= fenceLength && trimmed.TrimEnd().Length == CountLeading(trimmed, fenceChar) && CountLeading(trimmed, fenceChar) >= fenceLength)
                     {
                         closed = true;
@@ -167,11 +167,11 @@ public sealed class MarkdownDocument
                 continue;
             }
 
-            Match heading = s_heading.Match(line);
+            var heading = HeadingValue.Match(line);
             if (heading.Success)
             {
                 FlushParagraph();
-                string headingText = heading.Groups["text"].Value.Trim();
+                var headingText = heading.Groups["text"].Value.Trim();
                 if (headingText.Length == 0)
                 {
                     throw new HelpBuildException(path, lineNumber, "heading has no text.");
@@ -183,7 +183,7 @@ public sealed class MarkdownDocument
 
             if (line.TrimStart().StartsWith("<!--", StringComparison.Ordinal) && paragraph.Count == 0)
             {
-                int j = i;
+                var j = i;
                 while (j < lines.Length && !lines[j].Contains("-->", StringComparison.Ordinal))
                 {
                     j++;
@@ -203,7 +203,7 @@ public sealed class MarkdownDocument
                 continue;
             }
 
-            if (paragraph.Count > 0 && s_setextUnderline.IsMatch(line))
+            if (paragraph.Count > 0 && SetextUnderline.IsMatch(line))
             {
                 throw new HelpBuildException(path, lineNumber,
                     $"'{line.Trim()}' under a line of text makes a setext heading (or a stray rule): use '#' headings, or leave a blank line before it.");
@@ -233,7 +233,7 @@ public sealed class MarkdownDocument
 
     private static int CountLeading(string s, char c)
     {
-        int n = 0;
+        var n = 0;
         while (n < s.Length && s[n] == c)
         {
             n++;
@@ -244,7 +244,7 @@ public sealed class MarkdownDocument
 
     private static string RemoveIndent(string line, int indent)
     {
-        int n = 0;
+        var n = 0;
         while (n < indent && n < line.Length && line[n] == ' ')
         {
             n++;

@@ -15,9 +15,9 @@ namespace MlvFabric.HelpBuilder.Markdown;
 /// </summary>
 public static class TextFormatter
 {
-    private static readonly Regex s_listItem = new(@"^\s*(?:[-*+]|\d{1,9}[.)])\s+\S", RegexOptions.CultureInvariant);
-    private static readonly Regex s_link = new(@"\G\[(?<text>(?:[^\[\]\\]|\\.)+)\]\((?<uri>[^()\s]*)(?:\s+""[^""]*"")?\)", RegexOptions.CultureInvariant);
-    private static readonly Regex s_autolink = new(@"\G<(?<uri>https?://[^>\s]+)>", RegexOptions.CultureInvariant);
+    private static readonly Regex ListItem = new(@"^\s*(?:[-*+]|\d{1,9}[.)])\s+\S", RegexOptions.CultureInvariant);
+    private static readonly Regex Link = new(@"\G\[(?<text>(?:[^\[\]\\]|\\.)+)\]\((?<uri>[^()\s]*)(?:\s+""[^""]*"")?\)", RegexOptions.CultureInvariant);
+    private static readonly Regex Autolink = new(@"\G<(?<uri>https?://[^>\s]+)>", RegexOptions.CultureInvariant);
 
     /// <summary>
     /// MAML paragraphs for a run of paragraph and code blocks (headings are not text). Get-Help prints each
@@ -28,7 +28,7 @@ public static class TextFormatter
     public static List<string> ToParagraphs(IEnumerable<Block> blocks)
     {
         var result = new List<string>();
-        foreach (Block block in blocks)
+        foreach (var block in blocks)
         {
             switch (block.Kind)
             {
@@ -50,17 +50,17 @@ public static class TextFormatter
     public static List<string> ParagraphLines(IReadOnlyList<string> lines)
     {
         var logical = new List<StringBuilder>();
-        bool breakAfterPrevious = true;
-        foreach (string raw in lines)
+        var breakAfterPrevious = true;
+        foreach (var raw in lines)
         {
-            bool hardBreak = raw.EndsWith("  ", StringComparison.Ordinal) || (raw.EndsWith('\\') && !raw.EndsWith("\\\\", StringComparison.Ordinal));
-            string line = raw.TrimEnd();
+            var hardBreak = raw.EndsWith("  ", StringComparison.Ordinal) || (raw.EndsWith('\\') && !raw.EndsWith("\\\\", StringComparison.Ordinal));
+            var line = raw.TrimEnd();
             if (line.EndsWith('\\') && hardBreak)
             {
                 line = line.Substring(0, line.Length - 1).TrimEnd();
             }
 
-            bool startsItem = s_listItem.IsMatch(line) || line.TrimStart().StartsWith('|');
+            var startsItem = ListItem.IsMatch(line) || line.TrimStart().StartsWith('|');
             if (breakAfterPrevious || startsItem || logical.Count == 0)
             {
                 // List items keep their indentation (nesting); other lines start at the margin.
@@ -75,7 +75,7 @@ public static class TextFormatter
         }
 
         var result = new List<string>(logical.Count);
-        foreach (StringBuilder sb in logical)
+        foreach (var sb in logical)
         {
             result.Add(Inline(sb.ToString()));
         }
@@ -87,14 +87,14 @@ public static class TextFormatter
     public static string Inline(string text)
     {
         var sb = new StringBuilder(text.Length);
-        int i = 0;
+        var i = 0;
         while (i < text.Length)
         {
-            char c = text[i];
+            var c = text[i];
             if (c == '`')
             {
-                int run = CountRun(text, i, '`');
-                int close = FindClosingBackticks(text, i + run, run);
+                var run = CountRun(text, i, '`');
+                var close = FindClosingBackticks(text, i + run, run);
                 if (close >= 0)
                 {
                     sb.Append(text, i, close + run - i);
@@ -118,11 +118,11 @@ public static class TextFormatter
 
             if (c == '[')
             {
-                Match link = s_link.Match(text, i);
+                var link = Link.Match(text, i);
                 if (link.Success)
                 {
-                    string linkText = Inline(link.Groups["text"].Value);
-                    string uri = link.Groups["uri"].Value;
+                    var linkText = Inline(link.Groups["text"].Value);
+                    var uri = link.Groups["uri"].Value;
                     sb.Append(linkText);
                     if (IsAbsoluteWebUri(uri) && !string.Equals(linkText, uri, StringComparison.Ordinal))
                     {
@@ -136,7 +136,7 @@ public static class TextFormatter
 
             if (c == '<')
             {
-                Match autolink = s_autolink.Match(text, i);
+                var autolink = Autolink.Match(text, i);
                 if (autolink.Success)
                 {
                     sb.Append(autolink.Groups["uri"].Value);
@@ -147,8 +147,8 @@ public static class TextFormatter
 
             if ((c == '*' || c == '_') && i + 1 < text.Length && text[i + 1] == c)
             {
-                string marker = new string(c, 2);
-                int close = text.IndexOf(marker, i + 2, StringComparison.Ordinal);
+                var marker = new string(c, 2);
+                var close = text.IndexOf(marker, i + 2, StringComparison.Ordinal);
                 if (close > i + 2 && !char.IsWhiteSpace(text[i + 2]) && !char.IsWhiteSpace(text[close - 1]))
                 {
                     sb.Append(Inline(text.Substring(i + 2, close - i - 2)));
@@ -165,11 +165,11 @@ public static class TextFormatter
     }
 
     public static bool IsAbsoluteWebUri(string uri) =>
-        Uri.TryCreate(uri, UriKind.Absolute, out Uri? parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps);
+        Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps);
 
     private static int CountRun(string text, int start, char c)
     {
-        int n = 0;
+        var n = 0;
         while (start + n < text.Length && text[start + n] == c)
         {
             n++;
@@ -180,12 +180,12 @@ public static class TextFormatter
 
     private static int FindClosingBackticks(string text, int from, int run)
     {
-        int i = from;
+        var i = from;
         while (i < text.Length)
         {
             if (text[i] == '`')
             {
-                int n = CountRun(text, i, '`');
+                var n = CountRun(text, i, '`');
                 if (n == run)
                 {
                     return i;

@@ -51,9 +51,9 @@ public sealed class CommandHelp
     public IReadOnlyList<(ParameterHelp Parameter, ParameterMetadata Metadata)> ParametersOf(SyntaxSet set)
     {
         var result = new List<(ParameterHelp, ParameterMetadata)>();
-        foreach (ParameterHelp parameter in Parameters)
+        foreach (var parameter in Parameters)
         {
-            ParameterMetadata? metadata = parameter.MetadataFor(set.Name);
+            var metadata = parameter.MetadataFor(set.Name);
             if (metadata is not null)
             {
                 result.Add((parameter, metadata));
@@ -157,7 +157,7 @@ public sealed class ParameterMetadata
     /// <summary>As written: "Named" or a number.</summary>
     public string Position { get; set; } = "Named";
 
-    public int? PositionNumber => int.TryParse(Position, out int n) ? n : null;
+    public int? PositionNumber => int.TryParse(Position, out var n) ? n : null;
 
     public string DefaultValue { get; set; } = "None";
 
@@ -194,5 +194,5 @@ public sealed class LinkHelp
 
     public int Line { get; set; }
 
-    public bool IsAbsolute => System.Uri.TryCreate(Uri, UriKind.Absolute, out Uri? u) && (u.Scheme == "http" || u.Scheme == "https");
+    public bool IsAbsolute => System.Uri.TryCreate(Uri, UriKind.Absolute, out var u) && (u.Scheme == "http" || u.Scheme == "https");
 }
