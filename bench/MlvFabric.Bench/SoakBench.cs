@@ -16,7 +16,7 @@ using MlvFabric.Emulator;
 namespace MlvFabric.Bench;
 
 /// <summary>
-/// Fault soak (issue 17): N module operations — <c>Start-MlvRefresh -Wait</c> (whole lineage and with an execution
+/// Fault soak: N module operations — <c>Start-MlvRefresh -Wait</c> (whole lineage and with an execution
 /// definition) and schedule / execution-definition creates, changes and removals — from several runspaces, each its
 /// own caller, against an emulator that injects throttling, 5xx, dropped connections (before and after processing),
 /// truncated and slow answers, scripted drops of answers to creating POSTs, and runs with its clock behind the

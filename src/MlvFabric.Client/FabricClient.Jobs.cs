@@ -26,7 +26,7 @@ public sealed partial class FabricClient
 
     /// <summary>
     /// Starts a refresh of the lakehouse's MLV lineage (or of an execution definition's subset).
-    /// <para>Safety (issue 3): the POST is never sent a second time when the first may have reached the service.</para>
+    /// <para>Safety: the POST is never sent a second time when the first may have reached the service.</para>
     /// <list type="bullet">
     /// <item>Re-sent: 429 / <c>TooManyRequestsForJobs</c> (the scheduler refused it), other 4xx marked retriable, 401
     /// (refused before anything ran; one token renewal), a refused connection or unresolvable host (never sent).</item>

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace MlvFabric.Emulator.Tests;
 
-/// <summary>MLV execution definitions (issue 4): CRUD, validation, cascade, subset runs.</summary>
+/// <summary>MLV execution definitions: CRUD, validation, cascade, subset runs.</summary>
 public sealed class ExecutionDefinitionTests : EmulatorTest
 {
     public ExecutionDefinitionTests(EmulatorFixture fixture) : base(fixture) { }

@@ -366,7 +366,7 @@ public sealed class HelpTests : IClassFixture<EmulatorFixture>
             "seed names (workspaces Sales: Bronze, Silver, Gold; Finance: Ledger), or put '<!-- doc-test: skip (reason) -->' under the example's title.");
     }
 
-    /// <summary>Issue 5's done-when: the printed -Examples view is the examples of docs/Start-MlvRefresh.md.</summary>
+    /// <summary>The printed -Examples view is the examples of docs/Start-MlvRefresh.md.</summary>
     [Fact]
     public void GetHelpStartMlvRefreshExamplesPrintsTheExamplesFromItsHelpFile()
     {

@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 namespace MlvFabric.Tests;
 
 /// <summary>
-/// Bad input from the service (issue 6): answers the real service must never send, produced with the emulator's
+/// Bad input from the service: answers the real service must never send, produced with the emulator's
 /// scripted <c>override</c> fault (or its settings). Each case must end in output or a clear module error — no
 /// escaped .NET exception, no hang — and must not make the module do something unsafe (send a start twice, follow
 /// a foreign host).
@@ -320,7 +320,7 @@ public sealed class BadInputReliabilityTests : IClassFixture<ReliabilityEmulator
 }
 
 /// <summary>
-/// Concurrency (issue 6): eight runspaces that share nothing, each with its own sign-in, and one runspace whose
+/// Concurrency: eight runspaces that share nothing, each with its own sign-in, and one runspace whose
 /// parallel pipeline (ForEach-Object -Parallel) shares one -Context, all hammering the same lakehouses. The service
 /// stamps every schedule with its owner and every job with its caller, so cross-talk between sessions shows up as a
 /// wrong owner; shared-state bugs show up as errors.
@@ -487,7 +487,7 @@ $manifest = $MlvManifest
 }
 
 /// <summary>
-/// Soak (issue 6): 2,050 module operations — schedule create/change/read/delete, refresh starts with and without
+/// Soak: 2,050 module operations — schedule create/change/read/delete, refresh starts with and without
 /// -Wait, waits, cancels, job reads — from 50 runspaces in parallel (each its own caller), against an emulator that
 /// injects 10% 429s, 5% 5xx, 2% dropped connections (before or after processing) and 1% truncated bodies from a
 /// fixed seed. Every operation must end in success or a clear module error, without hanging; afterwards the

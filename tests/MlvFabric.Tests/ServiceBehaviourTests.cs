@@ -14,7 +14,7 @@ using Xunit;
 namespace MlvFabric.Tests;
 
 /// <summary>
-/// How the module behaves when the service does something a script cannot control (issue 3): a job status the
+/// How the module behaves when the service does something a script cannot control: a job status the
 /// module does not know, a tenant that refuses service principals on MLV job calls, an access token that expires
 /// during a wait; and what -Verbose and -Debug show of the requests.
 /// </summary>

@@ -97,7 +97,7 @@ internal sealed class AmbiguousOutcomeException : Exception
 
 /// <summary>
 /// The one HTTP path of a session: token, host guard, timeout, retries, logging, error mapping.
-/// Retry rules (issue 3, "HTTP behaviour"):
+/// Retry rules:
 /// <list type="bullet">
 /// <item>429, and any 4xx the service marks <c>isRetriable</c> or codes <c>TooManyRequestsForJobs</c>: the service
 /// refused the request without acting on it, so every request, job starts included, is sent again after exactly
