@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using MlvFabric.Tests.Infrastructure;
 using Xunit;
 
@@ -345,7 +346,7 @@ public sealed class JobInstanceTests : JobTestBase
     }
 
     [Fact]
-    public void StoppingAWaitReturnsPromptlyAndTheRefreshGoesOn()
+    public async Task StoppingAWaitReturnsPromptlyAndTheRefreshGoesOn()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
         var id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
@@ -354,7 +355,7 @@ public sealed class JobInstanceTests : JobTestBase
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         ps.Stop();
-        var result = task.GetAwaiter().GetResult();
+        var result = await task;
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"Stop took {clock.ElapsedMilliseconds} ms.");
         Assert.IsType<PipelineStoppedException>(result.Terminating);

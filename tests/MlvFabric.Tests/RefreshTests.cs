@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using MlvFabric.Hosting;
 using MlvFabric.Tests.Infrastructure;
 using Xunit;
@@ -291,7 +292,7 @@ public sealed class RefreshTests : JobTestBase
     }
 
     [Fact]
-    public void StoppingThePipelineMidWaitReturnsWithinASecondAndTheRefreshGoesOn()
+    public async Task StoppingThePipelineMidWaitReturnsWithinASecondAndTheRefreshGoesOn()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
         (var ps, var task) = Ps.Start($"Start-MlvRefresh {Gold} -Wait");
@@ -299,7 +300,7 @@ public sealed class RefreshTests : JobTestBase
 
         var clock = Stopwatch.StartNew();
         ps.Stop();
-        var result = task.GetAwaiter().GetResult();
+        var result = await task;
         clock.Stop();
 
         _output.WriteLine($"PowerShell.Stop() returned after {clock.ElapsedMilliseconds} ms.");
@@ -310,7 +311,7 @@ public sealed class RefreshTests : JobTestBase
     }
 
     [Fact]
-    public void StoppingAWaitTellsTheHostThatTheRefreshGoesOn()
+    public async Task StoppingAWaitTellsTheHostThatTheRefreshGoesOn()
     {
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
         var text = new StringWriter();
@@ -319,7 +320,7 @@ public sealed class RefreshTests : JobTestBase
         var id = WaitForJob("Gold");
 
         ps.Stop();
-        task.GetAwaiter().GetResult();
+        await task;
         ps.Dispose();
 
         var shown = text.ToString();
