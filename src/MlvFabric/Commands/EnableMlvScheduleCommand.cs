@@ -24,6 +24,7 @@ public sealed class EnableMlvScheduleCommand : MlvScheduleStateCmdlet
         }
 
         var all = await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false);
-        return ScheduleRules.CheckEnable(all, schedule, lakehouse);
+        var refusal = ScheduleRules.CheckEnable(all, schedule, lakehouse.ToString());
+        return refusal is null ? null : MlvErrors.FromProblem(refusal);
     }
 }

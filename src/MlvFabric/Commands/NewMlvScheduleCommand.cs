@@ -108,17 +108,18 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
     protected override void BeginProcessing()
     {
         ValidateExecutionDefinitionArgument("for a schedule of the whole lineage, leave the parameter out");
-        var spec = ScheduleSpec.FromBoundParameters(MyInvocation.BoundParameters);
-        var frequency = CheckFrequency(spec);
+        var spec = ScheduleSpecParameters.Read(MyInvocation.BoundParameters);
+        var frequency = spec.CheckFrequency(required: true);
         if (frequency is not null)
         {
-            ThrowTerminatingError(frequency);
+            ThrowTerminatingError(MlvErrors.FromProblem(frequency));
         }
 
-        var composition = spec.Compose(null, DateTime.UtcNow);
-        if (composition.Error is not null)
+        var now = DateTime.UtcNow;
+        var composition = spec.Compose(null, now);
+        if (composition.Problem is not null)
         {
-            ThrowTerminatingError(composition.Error);
+            ThrowTerminatingError(MlvErrors.FromProblem(composition.Problem));
         }
 
         foreach (var note in composition.Notes)
@@ -132,38 +133,18 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
         }
 
         _configuration = composition.Configuration;
-        if (ScheduleDateTimes.HasEnded(_configuration!, DateTime.UtcNow))
+        var ended = composition.CheckNotEnded("The schedule", now);
+        if (ended is not null)
         {
             if (!Disabled)
             {
-                ThrowTerminatingError(MlvErrors.ScheduleEndInPast(_configuration!.EndDateTime, "The schedule"));
+                ThrowTerminatingError(MlvErrors.FromProblem(ended));
             }
 
             WriteWarning($"The schedule ends at {_configuration!.EndDateTime}, which has already passed: it is created switched off and would never run if enabled. Change its end with Set-MlvSchedule -EndDateTime first.");
         }
 
         base.BeginProcessing();
-    }
-
-    // Exactly one of -IntervalMinutes, -Daily, -Weekly, -Monthly: what the parameter sets say, in words.
-    private ErrorRecord? CheckFrequency(ScheduleSpec spec)
-    {
-        var several = ScheduleSpec.CheckOneFrequency(MyInvocation.BoundParameters);
-        if (several is not null)
-        {
-            return several;
-        }
-
-        if (spec.Type is null)
-        {
-            var times = spec.Times is { Length: > 0 } ? string.Join(", ", spec.Times) : "06:00";
-            return MlvErrors.InvalidArgument(
-                "ScheduleFrequencyMissing",
-                $"New-MlvSchedule needs how often the schedule runs, and no frequency switch was given. Add -Daily (-Daily -At {times}), -Weekly with -DayOfWeek, -Monthly with -DayOfMonth or -WeekIndex and -DayOfWeek, or -IntervalMinutes for a fixed interval.",
-                null);
-        }
-
-        return null;
     }
 
     protected override void ProcessRecord()
@@ -189,10 +170,10 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
         try
         {
             var existing = await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false);
-            var refusal = ScheduleRules.CheckCreate(existing, lakehouse, !Disabled, definitionId, Force);
+            var refusal = ScheduleRules.CheckCreate(existing, lakehouse.ToString(), !Disabled, definitionId, Force);
             if (refusal is not null)
             {
-                pipeline.WriteError(refusal);
+                pipeline.WriteError(MlvErrors.FromProblem(refusal));
                 return;
             }
 

@@ -135,13 +135,13 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
             ThrowTerminatingError(MlvErrors.ScheduleScopeConflict(ExecutionDefinition));
         }
 
-        var frequencies = ScheduleSpec.CheckOneFrequency(MyInvocation.BoundParameters);
+        _spec = ScheduleSpecParameters.Read(MyInvocation.BoundParameters);
+        var frequencies = _spec.CheckFrequency(required: false);
         if (frequencies is not null)
         {
-            ThrowTerminatingError(frequencies);
+            ThrowTerminatingError(MlvErrors.FromProblem(frequencies));
         }
 
-        _spec = ScheduleSpec.FromBoundParameters(MyInvocation.BoundParameters);
         var scopeGiven = WholeLineage || ExecutionDefinition is not null;
         var definitionMayBePiped = MyInvocation.ExpectingInput && IsOnCommandLine(nameof(Id));
         if (_spec.IsEmpty && !scopeGiven && !definitionMayBePiped)
@@ -152,10 +152,10 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
         if (!_spec.IsEmpty)
         {
             var now = DateTime.UtcNow;
-            var error = _spec.Compose(_spec.Placeholder(now), now).Error;
-            if (error is not null)
+            var problem = _spec.Compose(_spec.Placeholder(now), now).Problem;
+            if (problem is not null)
             {
-                ThrowTerminatingError(error);
+                ThrowTerminatingError(MlvErrors.FromProblem(problem));
             }
         }
 
@@ -221,11 +221,13 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
             return;
         }
 
-        var composition = _spec.Compose(current.Configuration, DateTime.UtcNow);
-        if (composition.Error is not null)
+        var now = DateTime.UtcNow;
+        var composition = _spec.Compose(current.Configuration, now);
+        if (composition.Problem is not null)
         {
-            composition.Error.ErrorDetails = new ErrorDetails($"Schedule {id} of lakehouse '{lakehouse}' ({current.Summary}) was not changed: {composition.Error.Exception.Message}");
-            pipeline.WriteError(composition.Error);
+            var error = MlvErrors.FromProblem(composition.Problem);
+            error.ErrorDetails = new ErrorDetails($"Schedule {id} of lakehouse '{lakehouse}' ({current.Summary}) was not changed: {error.Exception.Message}");
+            pipeline.WriteError(error);
             return;
         }
 
@@ -239,18 +241,19 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
             pipeline.WriteWarning(warning);
         }
 
-        if (current.Enabled && ScheduleDateTimes.HasEnded(composition.Configuration!, DateTime.UtcNow))
+        var ended = current.Enabled ? composition.CheckNotEnded($"Schedule {id} of lakehouse '{lakehouse}' is enabled and would end", now) : null;
+        if (ended is not null)
         {
-            pipeline.WriteError(MlvErrors.ScheduleEndInPast(composition.Configuration!.EndDateTime, $"Schedule {id} of lakehouse '{lakehouse}' is enabled and would end"));
+            pipeline.WriteError(MlvErrors.FromProblem(ended));
             return;
         }
 
         if (scopeChanges && !Force)
         {
-            var refusal = ScheduleRules.CheckScopeChange(await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false), current, definitionId, lakehouse);
+            var refusal = ScheduleRules.CheckScopeChange(await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false), current, definitionId, lakehouse.ToString());
             if (refusal is not null)
             {
-                pipeline.WriteError(refusal);
+                pipeline.WriteError(MlvErrors.FromProblem(refusal));
                 return;
             }
         }

@@ -1,8 +1,5 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
-using System.Text.RegularExpressions;
 using MlvFabric.Client;
 using MlvFabric.Scheduling;
 
@@ -11,45 +8,20 @@ namespace MlvFabric.Errors;
 /// <summary>The schedule cmdlets' errors.</summary>
 public static partial class MlvErrors
 {
-    // The API's configuration fields, named as the parameters that set them (most specific first).
-    private static readonly KeyValuePair<string, string>[] ScheduleParameters =
-    {
-        new("configuration.occurrence.occurrenceType", "-DayOfMonth or -WeekIndex"),
-        new("configuration.occurrence.dayOfMonth", "-DayOfMonth"),
-        new("configuration.occurrence.weekIndex", "-WeekIndex"),
-        new("configuration.occurrence.weekday", "-DayOfWeek"),
-        new("configuration.occurrence", "-DayOfMonth or -WeekIndex"),
-        new("configuration.localTimeZoneId", "-TimeZone"),
-        new("configuration.startDateTime", "-StartDateTime"),
-        new("configuration.endDateTime", "-EndDateTime"),
-        new("configuration.interval", "-IntervalMinutes"),
-        new("configuration.times", "-At"),
-        new("configuration.weekdays", "-DayOfWeek"),
-        new("configuration.recurrence", "-RecurrenceMonths"),
-        new("configuration.type", "The schedule type"),
-    };
-
-    private static readonly Regex FieldPath = new Regex(@"configuration(\.[A-Za-z]+)*(\[\d+\])?", RegexOptions.CultureInvariant);
-
     /// <summary>
-    /// A schedule configuration that breaks the API's rules (<see cref="ScheduleValidator"/>), refused before any
-    /// request. One record: its message states every broken rule in terms of the cmdlet's parameters; the target is
-    /// the first offending value.
+    /// A schedule rule's refusal (<see cref="ScheduleSpec"/>, <see cref="ScheduleRules"/>), refused before any request:
+    /// its code is the ErrorId, its value the target; the recommended action is the problem's, else the message's own.
     /// </summary>
-    public static ErrorRecord InvalidScheduleConfiguration(IReadOnlyList<ScheduleValidationError> errors)
+    public static ErrorRecord FromProblem(ScheduleProblem problem)
     {
-        if (errors is null || errors.Count == 0)
+        var record = problem.Kind switch
         {
-            throw new ArgumentException("At least one validation error is needed.", nameof(errors));
-        }
-
-        var message = string.Join(" ", errors.Select(ScheduleMessage));
-        return InvalidArgument("InvalidScheduleConfiguration", message, errors[0].Value);
+            ScheduleProblemKind.InvalidArgument => InvalidArgument(problem.Code, problem.Message, problem.Value),
+            ScheduleProblemKind.InvalidOperation => InvalidOperation(problem.Code, problem.Message, problem.Value),
+            _ => new ErrorRecord(new InvalidOperationException(problem.Message), problem.Code, ErrorCategory.LimitsExceeded, problem.Value),
+        };
+        return problem.RecommendedAction is null ? record : WithAdvice(record, problem.RecommendedAction);
     }
-
-    /// <summary>Parameters that contradict each other or do not fit the schedule's type.</summary>
-    public static ErrorRecord ScheduleParameterConflict(string message, object? value) =>
-        InvalidArgument("ScheduleParameterConflict", message, value);
 
     /// <summary>Set-MlvSchedule without anything to set.</summary>
     public static ErrorRecord ScheduleNothingToChange() => InvalidArgument(
@@ -79,17 +51,6 @@ public static partial class MlvErrors
             $"then remove this one (Remove-MlvSchedule -WorkspaceId {lakehouse.WorkspaceId} -LakehouseId {lakehouse.LakehouseId} -Id {schedule.Id}).");
     }
 
-    /// <summary>An enabled schedule whose end has already passed: it would never run.</summary>
-    public static ErrorRecord ScheduleEndInPast(string? endDateTime, string subject)
-    {
-        return WithAdvice(
-            InvalidArgument(
-                "ScheduleEndInPast",
-                $"{subject} ends at {endDateTime}, which has already passed: an enabled schedule that has ended never runs.",
-                endDateTime),
-            "Give a later -EndDateTime (or leave it out), or create the schedule switched off with -Disabled.");
-    }
-
     /// <summary>An execution definition piped into Set-MlvSchedule without -Id: its Id would be taken for a schedule id.</summary>
     public static ErrorRecord ScheduleIdFromDefinition(Guid definitionId) => InvalidArgument(
         "ScheduleIdMissing",
@@ -109,61 +70,5 @@ public static partial class MlvErrors
         var service = cause is null ? string.Empty : $" (the service answered {cause.Status} {cause.ErrorCode}: {cause.ServiceMessage ?? cause.Message})";
         var message = $"No schedule with id '{id}' was found in lakehouse '{lakehouse}'{service}. Run Get-MlvSchedule -WorkspaceId {lakehouse.WorkspaceId} -LakehouseId {lakehouse.LakehouseId} to list its schedules.";
         return new ErrorRecord(new ItemNotFoundException(message, cause), "ScheduleNotFound", ErrorCategory.ObjectNotFound, id);
-    }
-
-    /// <summary>The lakehouse already has the most schedules the service allows.</summary>
-    public static ErrorRecord ScheduleLimitReached(LakehouseTarget lakehouse, int count) => new ErrorRecord(
-        new InvalidOperationException(
-            $"Lakehouse '{lakehouse}' already has {count} schedules, the most Fabric allows ({ScheduleLimits.MaxSchedulesPerItem}). Remove one with Remove-MlvSchedule, or change an existing one with Set-MlvSchedule."),
-        "ScheduleLimitExceeded",
-        ErrorCategory.LimitsExceeded,
-        lakehouse.ToString());
-
-    /// <summary>
-    /// A second enabled schedule for one scope (the whole lineage, or one execution definition): Fabric runs one
-    /// active refresh schedule per lineage. The target is the schedule that is already enabled.
-    /// </summary>
-    public static ErrorRecord EnabledScheduleExists(LakehouseTarget lakehouse, MlvSchedule enabled, string attempt, string alternatives)
-    {
-        var message =
-            $"Cannot {attempt}: lakehouse '{lakehouse}' already has an enabled refresh schedule for {ScheduleRules.DescribeScope(enabled.ExecutionDefinitionId)}, {enabled.Id} ({enabled.Summary}). " +
-            $"Fabric supports one active refresh schedule per lineage. Disable that one first (Disable-MlvSchedule -Id {enabled.Id}), {alternatives}, or use -Force to have both.";
-        return InvalidOperation("EnabledScheduleExists", message, enabled);
-    }
-
-    private static string ScheduleMessage(ScheduleValidationError error)
-    {
-        if (error.Field == "configuration.localTimeZoneId" && error.Value is not null && !ScheduleTimeZones.IsWindowsId(error.Value))
-        {
-            return $"-TimeZone '{error.Value}' is not a known time zone: use a Windows time-zone id such as 'UTC', 'Central Standard Time' or 'W. Europe Standard Time' (press Tab after -TimeZone to list them), or an IANA name such as 'Europe/Berlin'.";
-        }
-
-        if (error.Field == "configuration.occurrence")
-        {
-            return "A monthly schedule needs -DayOfMonth, or -WeekIndex with -DayOfWeek.";
-        }
-
-        if (error.Field == "configuration.type")
-        {
-            return $"The schedule's type '{error.Value}' is not one this module can edit: give -IntervalMinutes, -Daily, -Weekly or -Monthly to replace it.";
-        }
-
-        var message = FieldPath.Replace(error.Message, m => ParameterFor(m.Value));
-        return message.Replace(" startDateTime '", " -StartDateTime '");
-    }
-
-    private static string ParameterFor(string fieldPath)
-    {
-        var index = fieldPath.IndexOf('[');
-        var field = index < 0 ? fieldPath : fieldPath.Substring(0, index);
-        foreach (var pair in ScheduleParameters)
-        {
-            if (pair.Key == field)
-            {
-                return pair.Value;
-            }
-        }
-
-        return fieldPath;
     }
 }
