@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using MlvFabric.Emulator.Auth;
@@ -93,6 +94,28 @@ internal sealed class ApiPipeline
         // Drops abort the connection only after the request is logged: a client that sees the reset and then reads
         // the request log must find the entry.
         var abort = false;
+        // The entry goes into the log as the answer starts, not after it: a client that has read the whole answer and
+        // then reads the request log must find the request there.
+        var logged = 0;
+        void Record()
+        {
+            if (Interlocked.Exchange(ref logged, 1) == 0)
+            {
+                entry.ErrorCode = ctx.Items.TryGetValue(ErrorCodeKey, out var code) ? code as string : null;
+                entry.DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                _emu.Log.Add(entry);
+            }
+        }
+        ctx.Response.OnStarting(() =>
+        {
+            // Also called for an aborted (dropped) answer after it was logged with status 0: leave that entry alone.
+            if (Volatile.Read(ref logged) == 0)
+            {
+                entry.Status = ctx.Response.StatusCode;
+                Record();
+            }
+            return Task.CompletedTask;
+        });
         try
         {
             switch (fault.Kind)
@@ -216,9 +239,7 @@ internal sealed class ApiPipeline
         }
         finally
         {
-            entry.ErrorCode = ctx.Items.TryGetValue(ErrorCodeKey, out var code) ? code as string : null;
-            entry.DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            _emu.Log.Add(entry);
+            Record();
             _emu.OnRequestLogged(entry);
             if (abort)
             {
