@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using MlvFabric.HelpBuilder.Markdown;
 using MlvFabric.HelpBuilder.Model;
@@ -8,6 +9,12 @@ namespace MlvFabric.HelpBuilder.Tests;
 public sealed class ParserTests
 {
     private static CommandHelp Widget => CommandHelpParser.Parse("docs/Set-Widget.md", Samples.SetWidget);
+
+    /// <summary>The DESCRIPTION paragraphs a minimal help file with <paramref name="markdown"/> as its description gets.</summary>
+    private static List<string> Description(string markdown) =>
+        CommandHelpParser.Parse("docs/Get-Widget.md",
+            "---\nexternal help file: Widgets.dll-Help.xml\n---\n\n# Get-Widget\n\n## SYNOPSIS\nGets widgets.\n\n## SYNTAX\n\n```\nGet-Widget\n```\n\n## DESCRIPTION\n"
+            + markdown + "\n").Description;
 
     [Fact]
     public void ReadsFrontMatterNameAndSynopsis()
@@ -187,14 +194,33 @@ public sealed class ParserTests
     [InlineData("[https://x.test/](https://x.test/)", "https://x.test/")]
     public void InlineMarkupIsReducedToPlainText(string markdown, string expected)
     {
-        Assert.Equal(expected, TextFormatter.Inline(markdown));
+        Assert.Equal(new[] { expected }, Description(markdown));
     }
 
     [Fact]
     public void HardBreaksAndTablesKeepTheirLines()
     {
-        Assert.Equal(new[] { "first line", "second line joined", "| a | b |", "| 1 | 2 |" },
-            TextFormatter.ParagraphLines(new[] { "first line  ", "second line", "joined", "| a | b |", "| 1 | 2 |" }));
+        Assert.Equal(new[] { "first line\nsecond line joined\n| a | b |\n| 1 | 2 |" },
+            Description("first line  \nsecond line\njoined\n| a | b |\n| 1 | 2 |"));
+    }
+
+    [Fact]
+    public void ListItemsKeepTheirLinesAndNestingAndBlankLinesSplitParagraphs()
+    {
+        Assert.Equal(new[] { "Steps:\n1. one continued\n2. two\n   - sub", "* loose item" },
+            Description("Steps:\n1. one\n   continued\n2. two\n   - sub\n\n* loose item"));
+    }
+
+    [Fact]
+    public void CommentRightUnderTextIsDroppedToo()
+    {
+        Assert.Equal(new[] { "Text." }, Description("Text.\n<!-- a note for authors -->"));
+    }
+
+    [Fact]
+    public void ReferenceLinksShowTheirUriAndTheirDefinitionsPrintNothing()
+    {
+        Assert.Equal(new[] { "See the docs (https://x.test/docs)." }, Description("See [the docs][d].\n\n[d]: https://x.test/docs"));
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public static class AboutTopicWriter
                     sb.Append(Indent).Append(block.Text.ToUpperInvariant()).Append("\r\n");
                     break;
                 case BlockKind.Paragraph:
-                    foreach (var line in TextFormatter.ParagraphLines(block.Lines))
+                    foreach (var line in block.TextLines)
                     {
                         AppendWrapped(sb, line);
                     }

@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Text.RegularExpressions;
+using System.Linq;
+using Markdig;
+using Markdig.Parsers;
+using Markdig.Syntax;
 
 namespace MlvFabric.HelpBuilder.Markdown;
 
@@ -21,11 +24,14 @@ public sealed class Block
     /// <summary>Heading level (1-6); 0 for other blocks.</summary>
     public int Level { get; init; }
 
-    /// <summary>Heading text.</summary>
+    /// <summary>Heading text as written.</summary>
     public string Text { get; init; } = "";
 
-    /// <summary>Paragraph lines (as written: trailing spaces kept for hard breaks) or code lines (fence indentation removed, right-trimmed).</summary>
+    /// <summary>Paragraph lines as written, or code lines (fence indentation removed, right-trimmed).</summary>
     public IReadOnlyList<string> Lines { get; init; } = Array.Empty<string>();
+
+    /// <summary>A paragraph's logical lines, inline markup reduced to plain text (see <see cref="TextFormatter"/>).</summary>
+    public IReadOnlyList<string> TextLines { get; init; } = Array.Empty<string>();
 
     /// <summary>Code fence info string's first word, lower case ("powershell", "yaml", "" when absent).</summary>
     public string Language { get; init; } = "";
@@ -34,233 +40,154 @@ public sealed class Block
 }
 
 /// <summary>
-/// The subset of Markdown that platyPS 0.14 help files use: YAML front matter, ATX headings, fenced code blocks and
-/// paragraphs (lists and other inline text are paragraph lines). HTML comments between blocks are dropped.
-/// Anything ambiguous (setext headings, unclosed fences, unclosed comments) is an error with its line.
+/// The subset of Markdown that platyPS 0.14 help files use, read by Markdig: YAML front matter, ATX headings, fenced
+/// code blocks and paragraphs. Markdig's parsers for lists, block quotes, indented code and rules are left out, so
+/// those lines stay paragraph text, which <see cref="TextFormatter"/> lays out line by line. HTML comments between
+/// blocks are dropped. Anything ambiguous (setext headings, unclosed fences, unclosed comments) is an error with its line.
 /// </summary>
 public sealed class MarkdownDocument
 {
-    private static readonly Regex FenceOpen = new(@"^(?<indent> {0,3})(?<fence>`{3,}|~{3,})[ \t]*(?<info>[^`]*?)[ \t]*$", RegexOptions.CultureInvariant);
-    private static readonly Regex HeadingValue = new(@"^ {0,3}(?<hashes>#{1,6})(?:[ \t]+(?<text>.*?))?(?:[ \t]+#+)?[ \t]*$", RegexOptions.CultureInvariant);
-    private static readonly Regex SetextUnderline = new(@"^ {0,3}(=+|-+)[ \t]*$", RegexOptions.CultureInvariant);
+    private static readonly MarkdownPipeline Pipeline = CreatePipeline();
 
-    private MarkdownDocument(string path, IReadOnlyDictionary<string, FrontMatterEntry> frontMatter, IReadOnlyList<Block> blocks)
+    private readonly Dictionary<string, FrontMatterEntry> _frontMatter = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<Block> _blocks = new();
+
+    /// <summary>The file's lines, front matter blanked out (Markdig reads them joined by '\n', so line numbers stay).</summary>
+    private readonly string[] _lines;
+
+    private MarkdownDocument(string path, string[] lines)
     {
         Path = path;
-        FrontMatter = frontMatter;
-        Blocks = blocks;
+        _lines = lines;
     }
 
     public string Path { get; }
 
     /// <summary>Front matter keys (case-insensitive) to values and lines; empty when the file has none.</summary>
-    public IReadOnlyDictionary<string, FrontMatterEntry> FrontMatter { get; }
+    public IReadOnlyDictionary<string, FrontMatterEntry> FrontMatter => _frontMatter;
 
-    public IReadOnlyList<Block> Blocks { get; }
+    public IReadOnlyList<Block> Blocks => _blocks;
 
     public string? FrontMatterValue(string key) =>
         FrontMatter.TryGetValue(key, out var entry) && entry.Value.Length > 0 ? entry.Value : null;
 
     public static MarkdownDocument Parse(string path, string text)
     {
-        var lines = SplitLines(text);
-        var frontMatter = new Dictionary<string, FrontMatterEntry>(StringComparer.OrdinalIgnoreCase);
-        var blocks = new List<Block>();
-        var i = 0;
-
-        if (lines.Length > 0 && lines[0].TrimEnd() == "---")
+        var doc = new MarkdownDocument(path, text.TrimStart('\uFEFF').Replace("\r\n", "\n").Replace('\r', '\n').Split('\n'));
+        doc.ReadFrontMatter();
+        var source = string.Join("\n", doc._lines);
+        foreach (var block in Markdig.Markdown.Parse(source, Pipeline))
         {
-            i = 1;
-            var closed = false;
-            for (; i < lines.Length; i++)
-            {
-                var line = lines[i].TrimEnd();
-                if (line == "---")
-                {
-                    closed = true;
-                    i++;
-                    break;
-                }
-
-                if (line.Length == 0 || line.TrimStart().StartsWith('#'))
-                {
-                    continue;
-                }
-
-                var colon = line.IndexOf(':');
-                if (colon <= 0)
-                {
-                    throw new HelpBuildException(path, i + 1, $"front matter line '{line}' is not 'key: value'.");
-                }
-
-                var key = line.Substring(0, colon).Trim();
-                var value = Unquote(line.Substring(colon + 1).Trim());
-                if (frontMatter.ContainsKey(key))
-                {
-                    throw new HelpBuildException(path, i + 1, $"front matter key '{key}' appears twice.");
-                }
-
-                frontMatter[key] = new FrontMatterEntry(key, value, i + 1);
-            }
-
-            if (!closed)
-            {
-                throw new HelpBuildException(path, 1, "front matter opened with '---' on line 1 is never closed with a '---' line.");
-            }
+            doc.Read(block, source);
         }
 
-        var paragraph = new List<string>();
-        var paragraphLine = 0;
+        return doc;
+    }
 
-        void FlushParagraph()
+    private static MarkdownPipeline CreatePipeline()
+    {
+        var builder = new MarkdownPipelineBuilder().UsePreciseSourceLocation();
+        builder.BlockParsers.TryRemove<ListBlockParser>();
+        builder.BlockParsers.TryRemove<QuoteBlockParser>();
+        builder.BlockParsers.TryRemove<IndentedCodeBlockParser>();
+        builder.BlockParsers.TryRemove<ThematicBreakParser>();
+        return builder.Build();
+    }
+
+    private void Read(Markdig.Syntax.Block block, string source)
+    {
+        var line = block.Line + 1;
+        var last = line + source.AsSpan(block.Span.Start, block.Span.Length).Count('\n');
+        switch (block)
         {
-            if (paragraph.Count > 0)
-            {
-                blocks.Add(new Block { Kind = BlockKind.Paragraph, Line = paragraphLine, Lines = paragraph.ToArray() });
-                paragraph.Clear();
-            }
-        }
-
-        for (; i < lines.Length; i++)
-        {
-            var line = lines[i];
-            var lineNumber = i + 1;
-
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                FlushParagraph();
-                continue;
-            }
-
-            var fence = FenceOpen.Match(line);
-            if (fence.Success)
-            {
-                FlushParagraph();
-                var fenceChar = fence.Groups["fence"].Value[0];
-                var fenceLength = fence.Groups["fence"].Value.Length;
-                var indent = fence.Groups["indent"].Value.Length;
-                var info = fence.Groups["info"].Value.Trim();
-                var language = info.Split(new[] { ' ', '\t', '{' }, StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } words ? words[0].ToLowerInvariant() : "";
-                var code = new List<string>();
-                var j = i + 1;
-                var closed = false;
-                for (; j < lines.Length; j++)
-                {
-                    var candidate = lines[j];
-                    var trimmed = candidate.TrimStart(' ');
-                    if (candidate.Length - trimmed.Length <= 3 && trimmed.Length >= fenceLength && trimmed.TrimEnd().Length == CountLeading(trimmed, fenceChar) && CountLeading(trimmed, fenceChar) >= fenceLength)
-                    {
-                        closed = true;
-                        break;
-                    }
-
-                    code.Add(RemoveIndent(candidate, indent).TrimEnd());
-                }
-
-                if (!closed)
-                {
-                    throw new HelpBuildException(path, lineNumber, $"code block opened with {fence.Groups["fence"].Value} is never closed.");
-                }
-
-                blocks.Add(new Block { Kind = BlockKind.Code, Line = lineNumber, Lines = code.ToArray(), Language = language });
-                i = j;
-                continue;
-            }
-
-            var heading = HeadingValue.Match(line);
-            if (heading.Success)
-            {
-                FlushParagraph();
-                var headingText = heading.Groups["text"].Value.Trim();
+            case HeadingBlock { IsSetext: true }:
+                // Markdig places a setext heading on its underline.
+                throw new HelpBuildException(Path, line,
+                    $"'{_lines[line - 1].Trim()}' under a line of text makes a setext heading (or a stray rule): use '#' headings, or leave a blank line before it.");
+            case HeadingBlock heading:
+                var headingText = source.Substring(heading.Span.Start, heading.Span.Length).TrimStart().TrimStart('#').Trim();
                 if (headingText.Length == 0)
                 {
-                    throw new HelpBuildException(path, lineNumber, "heading has no text.");
+                    throw new HelpBuildException(Path, line, "heading has no text.");
                 }
 
-                blocks.Add(new Block { Kind = BlockKind.Heading, Line = lineNumber, Level = heading.Groups["hashes"].Value.Length, Text = headingText });
+                _blocks.Add(new Block { Kind = BlockKind.Heading, Line = line, Level = heading.Level, Text = headingText });
+                break;
+            case FencedCodeBlock fence:
+                if (fence.ClosingFencedCharCount == 0)
+                {
+                    throw new HelpBuildException(Path, line, $"code block opened with {new string(fence.FencedChar, fence.OpeningFencedCharCount)} is never closed.");
+                }
+
+                var code = Enumerable.Range(0, fence.Lines.Count).Select(k => fence.Lines.Lines[k].Slice.ToString().TrimEnd()).ToArray();
+                _blocks.Add(new Block { Kind = BlockKind.Code, Line = line, Lines = code, Language = (fence.Info ?? "").Split('{')[0].ToLowerInvariant() });
+                break;
+            case HtmlBlock { Type: HtmlBlockType.Comment }:
+                var close = _lines[last - 1].IndexOf("-->", StringComparison.Ordinal);
+                if (close < 0)
+                {
+                    throw new HelpBuildException(Path, line, "HTML comment '<!--' is never closed with '-->'.");
+                }
+
+                if (_lines[last - 1].Substring(close + 3).Trim().Length > 0)
+                {
+                    throw new HelpBuildException(Path, last, "text after '-->' on the same line: put it on a line of its own.");
+                }
+
+                break;
+            case LinkReferenceDefinitionGroup:
+                // '[name]: uri' lines print nothing; the '[text][name]' links that use them show the uri.
+                break;
+            default:
+                // A paragraph; HTML that is not a comment reads as the text it is written as.
+                var lines = _lines.Skip(line - 1).Take(last - line + 1).ToArray();
+                var text = block is ParagraphBlock { Inline: { } inlines } ? TextFormatter.Lines(inlines, source, _lines, block.Line) : lines.Select(l => l.Trim()).ToList();
+                _blocks.Add(new Block { Kind = BlockKind.Paragraph, Line = line, Lines = lines, TextLines = text });
+                break;
+        }
+    }
+
+    private void ReadFrontMatter()
+    {
+        if (_lines[0].TrimEnd() != "---")
+        {
+            return;
+        }
+
+        for (var i = 1; i < _lines.Length; i++)
+        {
+            var line = _lines[i].TrimEnd();
+            if (line == "---")
+            {
+                Array.Fill(_lines, "", 0, i + 1);
+                return;
+            }
+
+            if (line.Length == 0 || line.TrimStart().StartsWith('#'))
+            {
                 continue;
             }
 
-            if (line.TrimStart().StartsWith("<!--", StringComparison.Ordinal) && paragraph.Count == 0)
+            var colon = line.IndexOf(':');
+            if (colon <= 0)
             {
-                var j = i;
-                while (j < lines.Length && !lines[j].Contains("-->", StringComparison.Ordinal))
-                {
-                    j++;
-                }
-
-                if (j == lines.Length)
-                {
-                    throw new HelpBuildException(path, lineNumber, "HTML comment '<!--' is never closed with '-->'.");
-                }
-
-                if (lines[j].Substring(lines[j].IndexOf("-->", StringComparison.Ordinal) + 3).Trim().Length > 0)
-                {
-                    throw new HelpBuildException(path, j + 1, "text after '-->' on the same line: put it on a line of its own.");
-                }
-
-                i = j;
-                continue;
+                throw new HelpBuildException(Path, i + 1, $"front matter line '{line}' is not 'key: value'.");
             }
 
-            if (paragraph.Count > 0 && SetextUnderline.IsMatch(line))
+            var key = line.Substring(0, colon).Trim();
+            var value = line.Substring(colon + 1).Trim();
+            if (value.Length >= 2 && (value[0] == '\'' || value[0] == '"') && value[^1] == value[0])
             {
-                throw new HelpBuildException(path, lineNumber,
-                    $"'{line.Trim()}' under a line of text makes a setext heading (or a stray rule): use '#' headings, or leave a blank line before it.");
+                value = value.Substring(1, value.Length - 2);
             }
 
-            if (paragraph.Count == 0)
+            if (!_frontMatter.TryAdd(key, new FrontMatterEntry(key, value, i + 1)))
             {
-                paragraphLine = lineNumber;
+                throw new HelpBuildException(Path, i + 1, $"front matter key '{key}' appears twice.");
             }
-
-            paragraph.Add(line.TrimEnd('\r').Replace("\t", "    "));
         }
 
-        FlushParagraph();
-        return new MarkdownDocument(path, frontMatter, blocks);
-    }
-
-    private static string[] SplitLines(string text)
-    {
-        if (text.Length > 0 && text[0] == '\uFEFF')
-        {
-            text = text.Substring(1);
-        }
-
-        return text.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n');
-    }
-
-    private static int CountLeading(string s, char c)
-    {
-        var n = 0;
-        while (n < s.Length && s[n] == c)
-        {
-            n++;
-        }
-
-        return n;
-    }
-
-    private static string RemoveIndent(string line, int indent)
-    {
-        var n = 0;
-        while (n < indent && n < line.Length && line[n] == ' ')
-        {
-            n++;
-        }
-
-        return line.Substring(n);
-    }
-
-    private static string Unquote(string value)
-    {
-        if (value.Length >= 2 && ((value[0] == '\'' && value[^1] == '\'') || (value[0] == '"' && value[^1] == '"')))
-        {
-            return value.Substring(1, value.Length - 2);
-        }
-
-        return value;
+        throw new HelpBuildException(Path, 1, "front matter opened with '---' on line 1 is never closed with a '---' line.");
     }
 }
 
