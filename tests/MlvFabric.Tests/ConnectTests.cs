@@ -66,6 +66,40 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public void RemoveModuleEndsTheRunspacesSessionAndAFreshImportWorks()
+    {
+        using var ps = PsSession.Connected(_fixture.Emulator);
+        using var log = new EmulatorRequestLog(_fixture.Emulator);
+        ps.Run("$kept = Get-MlvContext; Get-MlvWorkspace | Out-Null").ThrowIfFailed();
+
+        var removed = ps.Run($"Remove-Module MlvFabric; Import-Module '{ModuleLocator.ManifestPath}' -ErrorAction Stop; Get-MlvContext");
+        removed.ThrowIfFailed();
+        Assert.Empty(removed.Output); // the fresh import starts signed out
+
+        // The removed session is disposed: a script that kept it gets an error, and nothing reaches the service.
+        var mark = log.Mark();
+        var reused = ps.Run("Get-MlvWorkspace -Context $kept");
+        Assert.IsType<ObjectDisposedException>(Assert.Single(reused.AllErrors).Exception);
+        Assert.Empty(reused.Output);
+        Assert.Empty(log.Since(mark));
+
+        // And the fresh import works: a new sign-in, a request answered.
+        ps.Connect(_fixture.Emulator);
+        Assert.NotEmpty(ps.Run("Get-MlvWorkspace").Output);
+    }
+
+    [Fact]
+    public void RemovingTheModuleFromOneRunspaceLeavesAnothersSessionWorking()
+    {
+        using var first = PsSession.Connected(_fixture.Emulator);
+        using var second = PsSession.Connected(_fixture.Emulator);
+
+        first.Run("Remove-Module MlvFabric").ThrowIfFailed();
+
+        Assert.NotEmpty(second.Run("Get-MlvWorkspace").Output);
+    }
+
+    [Fact]
     public void TwoRunspacesNeverShareAContext()
     {
         using var first = PsSession.Connected(_fixture.Emulator);

@@ -13,6 +13,7 @@ using System.Net.Http.Headers;
 using System.Security;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Tasks;
 using System.Xml.Linq;
 using MlvFabric.Hosting;
 using MlvFabric.Tests.Infrastructure;
@@ -541,12 +542,12 @@ public sealed class ExecutionDefinitionTests : JobTestBase
     }
 
     [Fact]
-    public void ARunWhoseSelectedViewNoLongerExistsFailsWithMlvSelectedNotFound()
+    public async Task ARunWhoseSelectedViewNoLongerExistsFailsWithMlvSelectedNotFound()
     {
         var id = NewDefinition("gold_kpi", "-SelectedMlv gold.kpi_summary");
         using (var http = new HttpClient { BaseAddress = Emulator.BaseUri })
         {
-            var deleted = http.DeleteAsync($"_emulator/lakehouses/{LakehouseId("Gold")}/mlvs/gold.kpi_summary").GetAwaiter().GetResult();
+            var deleted = await http.DeleteAsync($"_emulator/lakehouses/{LakehouseId("Gold")}/mlvs/gold.kpi_summary");
             Assert.True(deleted.IsSuccessStatusCode);
         }
 

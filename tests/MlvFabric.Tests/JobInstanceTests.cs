@@ -309,7 +309,7 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void WaitTimeoutAcceptsATimeSpanAndLeavesTheJobRunning()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
         var id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
 
         var result = Ps.Run($"Wait-MlvJobInstance {id} {Gold} -Timeout ([TimeSpan]::FromSeconds(2))");
@@ -323,7 +323,7 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void WaitTimeoutWithCancelOnTimeoutCancelsTheJob()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
         var id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
 
         var result = Ps.Run($"Wait-MlvJobInstance {id} {Gold} -Timeout 2 -CancelOnTimeout");
@@ -345,21 +345,22 @@ public sealed class JobInstanceTests : JobTestBase
     }
 
     [Fact]
-    public void StoppingAWaitReturnsPromptlyAndTheRefreshGoesOn()
+    public void StoppingAWaitEndsItAndTheRefreshGoesOn()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0, queueSeconds = 0.0 });
         var id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        NextStatusReadSaysComeBackInAnHour();
+        var mark = Log.Mark();
         (var ps, var task) = Ps.Start($"Wait-MlvJobInstance {id} {Gold}");
-        System.Threading.Thread.Sleep(1500);
+        Assert.Equal(id, WaitForStatusRead("Gold", mark));
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        ps.Stop();
-        var result = task.GetAwaiter().GetResult();
-
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"Stop took {clock.ElapsedMilliseconds} ms.");
-        Assert.IsType<PipelineStoppedException>(result.Terminating);
-        Assert.Equal("InProgress", Control.JobStatus(id));
+        // The wait now sleeps for the hour its read asked for: the pipeline ends only if the stop cancels the sleep.
+        var result = Eventually.Stop(ps, task);
         ps.Dispose();
+
+        Assert.IsType<PipelineStoppedException>(result.Terminating);
+        Assert.Single(StatusReads(Log.Since(mark), id)); // stopped in the sleep, not at a later read
+        Assert.Equal("InProgress", Control.JobStatus(id));
     }
 
     [Theory]
@@ -391,7 +392,7 @@ public sealed class JobInstanceTests : JobTestBase
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0, queueSeconds = 0.0 });
         Control.SetLakehouse("Sales", "Silver", new { durationSeconds = 60.0, queueSeconds = 0.0 });
         var started = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Start-MlvRefresh -PassThru").Output.Select(IdOf).ToList();
-        System.Threading.Thread.Sleep(300);
+        Eventually.Until(() => started.All(id => Control.JobStatus(id) == "InProgress"), "both refreshes to be in progress");
 
         var result = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Get-MlvJobInstance -Status InProgress | Stop-MlvJobInstance -Confirm:$false");
 

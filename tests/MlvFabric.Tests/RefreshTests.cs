@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -220,7 +219,7 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void TimeoutReportsTheJobStillRunningAndLeavesItRunning()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
 
         var result = Ps.Run($"Start-MlvRefresh {Gold} -Wait -Timeout 2");
 
@@ -237,7 +236,7 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void TimeoutWithCancelOnTimeoutCancelsTheJob()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
 
         (var result, var requests) = RunLogged($"Start-MlvRefresh {Gold} -Wait -Timeout 00:00:02 -CancelOnTimeout");
 
@@ -291,35 +290,32 @@ public sealed class RefreshTests : JobTestBase
     }
 
     [Fact]
-    public void StoppingThePipelineMidWaitReturnsWithinASecondAndTheRefreshGoesOn()
+    public void StoppingThePipelineMidWaitEndsTheWaitAndTheRefreshGoesOn()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0, queueSeconds = 0.0 });
+        NextStatusReadSaysComeBackInAnHour();
         (var ps, var task) = Ps.Start($"Start-MlvRefresh {Gold} -Wait");
-        var id = WaitForJob("Gold");
+        var id = WaitForStatusRead("Gold");
 
-        var clock = Stopwatch.StartNew();
-        ps.Stop();
-        var result = task.GetAwaiter().GetResult();
-        clock.Stop();
-
-        _output.WriteLine($"PowerShell.Stop() returned after {clock.ElapsedMilliseconds} ms.");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"Stop took {clock.ElapsedMilliseconds} ms.");
-        Assert.IsType<PipelineStoppedException>(result.Terminating);
-        Assert.Equal("InProgress", Control.JobStatus(id));
+        // The wait now sleeps for the hour its read asked for: the pipeline ends only if the stop cancels the sleep.
+        var result = Eventually.Stop(ps, task);
         ps.Dispose();
+
+        Assert.IsType<PipelineStoppedException>(result.Terminating);
+        Assert.Single(StatusReads(Log.Since(0), id)); // stopped in the sleep, not at a later read
+        Assert.Equal("InProgress", Control.JobStatus(id));
     }
 
     [Fact]
     public void StoppingAWaitTellsTheHostThatTheRefreshGoesOn()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0, queueSeconds = 0.0 });
         var text = new StringWriter();
         using var hosted = ConnectAsNewCaller(PsSession.Create(host: new TextHost(TextWriter.Synchronized(text), 300)));
         (var ps, var task) = hosted.Start($"Start-MlvRefresh {Gold} -Wait");
-        var id = WaitForJob("Gold");
+        var id = WaitForStatusRead("Gold");
 
-        ps.Stop();
-        task.GetAwaiter().GetResult();
+        Eventually.Stop(ps, task);
         ps.Dispose();
 
         var shown = text.ToString();
@@ -419,28 +415,5 @@ public sealed class RefreshTests : JobTestBase
     public void PassThruWithWaitIsRefusedByParameterSets()
     {
         AssertRefused($"Start-MlvRefresh {Gold} -Wait -PassThru", "AmbiguousParameterSet", ErrorCategory.InvalidArgument);
-    }
-
-    /// <summary>
-    /// Waits until the running pipeline polls its job (so it is inside the wait) and returns the job's id, read from
-    /// the request log: the runspace is busy, so no other command can ask.
-    /// </summary>
-    private Guid WaitForJob(string lakehouse)
-    {
-        var prefix = $"/items/{LakehouseId(lakehouse)}/jobs/instances/";
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            var poll = Log.Since(0).FirstOrDefault(r => r.Method == "GET" && r.Path.Contains(prefix, StringComparison.OrdinalIgnoreCase));
-            if (poll is not null)
-            {
-                var rest = poll.Path[(poll.Path.IndexOf(prefix, StringComparison.OrdinalIgnoreCase) + prefix.Length)..];
-                return Guid.Parse(rest.Split('/')[0]);
-            }
-
-            System.Threading.Thread.Sleep(50);
-        }
-
-        throw new TimeoutException("The pipeline never polled its refresh job.");
     }
 }
