@@ -294,11 +294,18 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void WaitWithAttachIfRunningFollowsTheRefreshADedupedJobDeferredTo()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 4.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
         var running = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
         var deduped = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        var mark = Log.Mark();
+        (var ps, var task) = Ps.Start($"Wait-MlvJobInstance {deduped} {Gold} -AttachIfRunning");
+        // Once the wait follows the hour-long run, the run ends: the emulator's clock moves past it.
+        Eventually.Until(() => StatusReads(Log.Since(mark), running).Count > 0, $"the wait to read the status of {running}");
+        Emulator.AdvanceClock(TimeSpan.FromHours(1));
 
-        var result = RunOk($"Wait-MlvJobInstance {deduped} {Gold} -AttachIfRunning");
+        var result = Eventually.Ended(task);
+        ps.Dispose();
+        result.ThrowIfFailed();
 
         Assert.Equal("Deduped", Control.JobStatus(deduped));
         var job = Assert.Single(result.Output);

@@ -159,7 +159,7 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void ADedupedStartWithoutAttachIfRunningWarnsAndEmitsTheDedupedInstance()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 8.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
         var running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
 
         var result = RunOk($"Start-MlvRefresh {Gold} -Wait");
@@ -176,10 +176,10 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void ADedupedStartWithAttachIfRunningWaitsForTheRefreshAlreadyRunning()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 4.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
         var running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
 
-        var result = RunOk($"Start-MlvRefresh {Gold} -Wait -AttachIfRunning -Verbose");
+        var result = WaitAttachedThenEndTheRun(running, $"Start-MlvRefresh {Gold} -Wait -AttachIfRunning -Verbose");
 
         var job = Assert.Single(result.Output);
         Assert.Equal(running, IdOf(job));
@@ -193,10 +193,10 @@ public sealed class RefreshTests : JobTestBase
     public void ASkippedStartReportedAsCancelledAlsoAttaches()
     {
         Control.SetSettings(new { dedupeStatus = "Cancelled" });
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 4.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
         var running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
 
-        var result = RunOk($"Start-MlvRefresh {Gold} -Wait -AttachIfRunning");
+        var result = WaitAttachedThenEndTheRun(running, $"Start-MlvRefresh {Gold} -Wait -AttachIfRunning");
 
         var job = Assert.Single(result.Output);
         Assert.Equal(running, IdOf(job));
@@ -207,7 +207,7 @@ public sealed class RefreshTests : JobTestBase
     public void ASkippedStartReportedAsCancelledWithoutAttachWarns()
     {
         Control.SetSettings(new { dedupeStatus = "Cancelled" });
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 6.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
         RunOk($"Start-MlvRefresh {Gold}");
 
         var result = RunOk($"Start-MlvRefresh {Gold} -Wait");
@@ -415,5 +415,22 @@ public sealed class RefreshTests : JobTestBase
     public void PassThruWithWaitIsRefusedByParameterSets()
     {
         AssertRefused($"Start-MlvRefresh {Gold} -Wait -PassThru", "AmbiguousParameterSet", ErrorCategory.InvalidArgument);
+    }
+
+    /// <summary>
+    /// Runs a wait that attaches to <paramref name="running"/> (an hour-long run, so a second start is skipped however
+    /// slow the machine), lets it read that run's status once, then moves the emulator's clock past the run's end.
+    /// </summary>
+    private PsResult WaitAttachedThenEndTheRun(Guid running, string script)
+    {
+        var mark = Log.Mark();
+        (var ps, var task) = Ps.Start(script);
+        Eventually.Until(() => StatusReads(Log.Since(mark), running).Count > 0, $"the wait to read the status of {running}");
+        Emulator.AdvanceClock(TimeSpan.FromHours(1));
+
+        var result = Eventually.Ended(task);
+        ps.Dispose();
+        result.ThrowIfFailed();
+        return result;
     }
 }

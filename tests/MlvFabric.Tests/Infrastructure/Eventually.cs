@@ -52,4 +52,15 @@ public static class Eventually
 
         return running.Result;
     }
+
+    /// <summary>What a pipeline started with <see cref="PsSession.Start"/> did, once it has ended by itself.</summary>
+    public static PsResult Ended(Task<PsResult> running)
+    {
+        if (!running.Wait(HangBound))
+        {
+            throw new TimeoutException($"The pipeline did not end within {HangBound.TotalSeconds} s.");
+        }
+
+        return running.Result;
+    }
 }
