@@ -4,7 +4,7 @@
     Builds, tests, documents, packages and demonstrates MlvFabric.
 
 .DESCRIPTION
-    Runs on Windows PowerShell 5.1 and PowerShell 7. Needs the .NET SDK (see global.json / README); nothing else is
+    Runs on Windows PowerShell 5.1 and PowerShell 7. Needs the .NET SDK 10 (see README); nothing else is
     required: Pester 5 and platyPS are used when present.
 
       Build    dotnet build: lays out the module in out/MlvFabric/<version>/ (MAML help included).

@@ -7,13 +7,13 @@ using System.Threading.Tasks;
 namespace MlvFabric.Bench;
 
 /// <summary>
-/// dotnet run -c Release --project bench/MlvFabric.Bench [-- --quick] [--only import,percall,stream,status,bulk,soak]
+/// dotnet run -c Release --project bench/MlvFabric.Bench [-- --quick] [--only import,percall,stop,stream,status,bulk,soak]
 ///     [--bulk N:retryAfter:queue:run[,…]] [--bulk-sequential] [--soak-ops N] [--soak-seed S] [--no-write]
 /// Child probes (spawned by the bench itself): --import-probe with|without [baseUri token], --stream-probe baseUri token lakehouse stream|collect|live:N.
 /// </summary>
 internal static class Program
 {
-    private static readonly string[] AllBenchmarks = { "import", "percall", "stream", "status", "bulk", "soak" };
+    private static readonly string[] AllBenchmarks = { "import", "percall", "stop", "stream", "status", "bulk", "soak" };
 
     public static async Task<int> Main(string[] args)
     {
@@ -86,6 +86,7 @@ internal static class Program
             {
                 "import" => await ImportBench.RunAsync(quick),
                 "percall" => await PerCallBench.RunAsync(quick),
+                "stop" => await StopBench.RunAsync(quick),
                 "stream" => await StreamingBench.RunAsync(quick),
                 "status" => await RefreshStatusBench.RunAsync(quick),
                 "soak" => await SoakBench.RunAsync(soakOps, soakSeed, quick),

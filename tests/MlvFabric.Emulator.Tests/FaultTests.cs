@@ -1,8 +1,8 @@
 using System;
-using System.Diagnostics;
 using System.Linq;
 using System.Net.Http;
 using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 using MlvFabric.Emulator.Tests.Infrastructure;
 using Xunit;
@@ -85,12 +85,24 @@ public sealed class FaultTests : EmulatorTest
     }
 
     [Fact]
-    public async Task SlowDelaysTheAnswer()
+    public async Task SlowHoldsTheAnswerForItsDelay()
     {
-        await Api.Faults(Script("slow", "GET", "/v1/workspaces", delayMs: 400));
-        var watch = Stopwatch.StartNew();
-        (await Api.Get("v1/workspaces")).AssertStatus(200);
-        Assert.True(watch.ElapsedMilliseconds >= 380, $"took {watch.ElapsedMilliseconds} ms");
+        // Ten minutes: the answer cannot come while the test runs, whatever the machine's load.
+        await Api.Faults(Script("slow", "GET", "/v1/workspaces", delayMs: 600_000));
+        using var giveUp = new CancellationTokenSource();
+        var held = Api.Send(HttpMethod.Get, "v1/workspaces", cancellationToken: giveUp.Token);
+
+        // The fault is spent when the request reaches it; from then on the request is held.
+        await Until(async () => (await Api.Control(HttpMethod.Get, "faults")).Json.GetProperty("script")[0].GetProperty("remaining").GetInt32() == 0);
+        (await Api.Get($"v1/workspaces/{Sales}")).AssertStatus(200);
+        Assert.False(held.IsCompleted, "the slow request was answered before its delay ended");
+
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => held);
+        var logged = await Until(async () => (await Api.Control(HttpMethod.Get, "requests")).Json.EnumerateArray()
+            .Where(e => e.GetProperty("path").GetString() == "/v1/workspaces").Select(e => (JsonElement?)e).FirstOrDefault());
+        Assert.Equal("slow:600000ms", logged.GetProperty("fault").GetString());
+        Assert.Equal(0, logged.GetProperty("status").GetInt32()); // the client gave up: nothing was answered
     }
 
     [Fact]

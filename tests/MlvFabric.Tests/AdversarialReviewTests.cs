@@ -80,13 +80,13 @@ public sealed class AdversarialReviewTests : JobTestBase
     [Fact]
     public void ATokenThatExpiresDuringAWaitNamesTheJobThatGoesOn()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 30, queueSeconds = 0.3 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600, queueSeconds = 0.3 });
         using var ps = PsSession.Create();
-        var token = Emulator.MintTokenFor(Guid.NewGuid().ToString(), "user", lifetimeSeconds: 4);
-        ps.Run("Connect-MlvFabric -Endpoint $e -AccessToken $t | Out-Null",
-            new Dictionary<string, object?> { ["e"] = Emulator.BaseUri.ToString(), ["t"] = ps.Secure(token) }).ThrowIfFailed();
+        // Long enough for the sign-in and the submission; the wait then goes on until the token expires.
+        var token = Emulator.MintTokenFor(Guid.NewGuid().ToString(), "user", lifetimeSeconds: 10);
 
-        var result = ps.Run($"Start-MlvRefresh {Gold} -Wait");
+        var result = ps.Run($"Connect-MlvFabric -Endpoint $e -AccessToken $t | Out-Null; Start-MlvRefresh {Gold} -Wait",
+            new Dictionary<string, object?> { ["e"] = Emulator.BaseUri.ToString(), ["t"] = ps.Secure(token) });
 
         var started = Assert.Single(Control.Jobs("Gold", mlvOnly: true)).GetProperty("id").GetGuid();
         Assert.Contains(result.Warnings, w => w.Message.Contains("cannot be renewed", StringComparison.Ordinal));

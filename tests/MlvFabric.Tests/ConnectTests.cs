@@ -66,6 +66,40 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public void RemoveModuleEndsTheRunspacesSessionAndAFreshImportWorks()
+    {
+        using var ps = PsSession.Connected(_fixture.Emulator);
+        using var log = new EmulatorRequestLog(_fixture.Emulator);
+        ps.Run("$kept = Get-MlvContext; Get-MlvWorkspace | Out-Null").ThrowIfFailed();
+
+        var removed = ps.Run($"Remove-Module MlvFabric; Import-Module '{ModuleLocator.ManifestPath}' -ErrorAction Stop; Get-MlvContext");
+        removed.ThrowIfFailed();
+        Assert.Empty(removed.Output); // the fresh import starts signed out
+
+        // The removed session is disposed: a script that kept it gets an error, and nothing reaches the service.
+        var mark = log.Mark();
+        var reused = ps.Run("Get-MlvWorkspace -Context $kept");
+        Assert.IsType<ObjectDisposedException>(Assert.Single(reused.AllErrors).Exception);
+        Assert.Empty(reused.Output);
+        Assert.Empty(log.Since(mark));
+
+        // And the fresh import works: a new sign-in, a request answered.
+        ps.Connect(_fixture.Emulator);
+        Assert.Equal(2, ps.Run("Get-MlvWorkspace").Output.Count);
+    }
+
+    [Fact]
+    public void RemovingTheModuleFromOneRunspaceLeavesAnothersSessionWorking()
+    {
+        using var first = PsSession.Connected(_fixture.Emulator);
+        using var second = PsSession.Connected(_fixture.Emulator);
+
+        first.Run("Remove-Module MlvFabric").ThrowIfFailed();
+
+        Assert.Equal(2, second.Run("Get-MlvWorkspace").Output.Count);
+    }
+
+    [Fact]
     public void TwoRunspacesNeverShareAContext()
     {
         using var first = PsSession.Connected(_fixture.Emulator);
@@ -111,7 +145,7 @@ public sealed class ConnectTests : IClassFixture<EmulatorFixture>
 
         result.ThrowIfFailed();
         Assert.Contains(result.Warnings, w => w.Message.Contains("SecureString"));
-        Assert.True((int)result.Output.Single().BaseObject >= 2);
+        Assert.Equal(2, (int)result.Output.Single().BaseObject); // the seed's Sales and Finance
     }
 
     [Fact]

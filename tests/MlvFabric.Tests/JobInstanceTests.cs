@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading.Tasks;
 using MlvFabric.Tests.Infrastructure;
 using Xunit;
 
@@ -295,11 +294,18 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void WaitWithAttachIfRunningFollowsTheRefreshADedupedJobDeferredTo()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 4.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
         var running = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
         var deduped = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        var mark = Log.Mark();
+        (var ps, var task) = Ps.Start($"Wait-MlvJobInstance {deduped} {Gold} -AttachIfRunning");
+        // Once the wait follows the hour-long run, the run ends: the emulator's clock moves past it.
+        Eventually.Until(() => StatusReads(Log.Since(mark), running).Count > 0, $"the wait to read the status of {running}");
+        Emulator.AdvanceClock(TimeSpan.FromHours(1));
 
-        var result = RunOk($"Wait-MlvJobInstance {deduped} {Gold} -AttachIfRunning");
+        var result = Eventually.Ended(task);
+        ps.Dispose();
+        result.ThrowIfFailed();
 
         Assert.Equal("Deduped", Control.JobStatus(deduped));
         var job = Assert.Single(result.Output);
@@ -310,7 +316,7 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void WaitTimeoutAcceptsATimeSpanAndLeavesTheJobRunning()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
         var id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
 
         var result = Ps.Run($"Wait-MlvJobInstance {id} {Gold} -Timeout ([TimeSpan]::FromSeconds(2))");
@@ -324,7 +330,7 @@ public sealed class JobInstanceTests : JobTestBase
     [Fact]
     public void WaitTimeoutWithCancelOnTimeoutCancelsTheJob()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
         var id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
 
         var result = Ps.Run($"Wait-MlvJobInstance {id} {Gold} -Timeout 2 -CancelOnTimeout");
@@ -346,21 +352,22 @@ public sealed class JobInstanceTests : JobTestBase
     }
 
     [Fact]
-    public async Task StoppingAWaitReturnsPromptlyAndTheRefreshGoesOn()
+    public void StoppingAWaitEndsItAndTheRefreshGoesOn()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0, queueSeconds = 0.0 });
         var id = IdOf(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output.Single());
+        NextStatusReadSaysComeBackInAnHour();
+        var mark = Log.Mark();
         (var ps, var task) = Ps.Start($"Wait-MlvJobInstance {id} {Gold}");
-        System.Threading.Thread.Sleep(1500);
+        Assert.Equal(id, WaitForStatusRead("Gold", mark));
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        ps.Stop();
-        var result = await task;
-
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"Stop took {clock.ElapsedMilliseconds} ms.");
-        Assert.IsType<PipelineStoppedException>(result.Terminating);
-        Assert.Equal("InProgress", Control.JobStatus(id));
+        // The wait now sleeps for the hour its read asked for: the pipeline ends only if the stop cancels the sleep.
+        var result = Eventually.Stop(ps, task);
         ps.Dispose();
+
+        Assert.IsType<PipelineStoppedException>(result.Terminating);
+        Assert.Single(StatusReads(Log.Since(mark), id)); // stopped in the sleep, not at a later read
+        Assert.Equal("InProgress", Control.JobStatus(id));
     }
 
     [Theory]
@@ -392,7 +399,7 @@ public sealed class JobInstanceTests : JobTestBase
         Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0, queueSeconds = 0.0 });
         Control.SetLakehouse("Sales", "Silver", new { durationSeconds = 60.0, queueSeconds = 0.0 });
         var started = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Start-MlvRefresh -PassThru").Output.Select(IdOf).ToList();
-        System.Threading.Thread.Sleep(300);
+        Eventually.Until(() => started.All(id => Control.JobStatus(id) == "InProgress"), "both refreshes to be in progress");
 
         var result = RunOk("Get-MlvLakehouse -WorkspaceName Sales -Name Gold, Silver | Get-MlvJobInstance -Status InProgress | Stop-MlvJobInstance -Confirm:$false");
 

@@ -1,9 +1,7 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading.Tasks;
 using MlvFabric.Hosting;
 using MlvFabric.Tests.Infrastructure;
 using Xunit;
@@ -161,7 +159,7 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void ADedupedStartWithoutAttachIfRunningWarnsAndEmitsTheDedupedInstance()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 8.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
         var running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
 
         var result = RunOk($"Start-MlvRefresh {Gold} -Wait");
@@ -178,10 +176,10 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void ADedupedStartWithAttachIfRunningWaitsForTheRefreshAlreadyRunning()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 4.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
         var running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
 
-        var result = RunOk($"Start-MlvRefresh {Gold} -Wait -AttachIfRunning -Verbose");
+        var result = WaitAttachedThenEndTheRun(running, $"Start-MlvRefresh {Gold} -Wait -AttachIfRunning -Verbose");
 
         var job = Assert.Single(result.Output);
         Assert.Equal(running, IdOf(job));
@@ -195,10 +193,10 @@ public sealed class RefreshTests : JobTestBase
     public void ASkippedStartReportedAsCancelledAlsoAttaches()
     {
         Control.SetSettings(new { dedupeStatus = "Cancelled" });
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 4.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
         var running = IdOf(Assert.Single(RunOk($"Start-MlvRefresh {Gold} -PassThru").Output));
 
-        var result = RunOk($"Start-MlvRefresh {Gold} -Wait -AttachIfRunning");
+        var result = WaitAttachedThenEndTheRun(running, $"Start-MlvRefresh {Gold} -Wait -AttachIfRunning");
 
         var job = Assert.Single(result.Output);
         Assert.Equal(running, IdOf(job));
@@ -209,7 +207,7 @@ public sealed class RefreshTests : JobTestBase
     public void ASkippedStartReportedAsCancelledWithoutAttachWarns()
     {
         Control.SetSettings(new { dedupeStatus = "Cancelled" });
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 6.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
         RunOk($"Start-MlvRefresh {Gold}");
 
         var result = RunOk($"Start-MlvRefresh {Gold} -Wait");
@@ -221,7 +219,7 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void TimeoutReportsTheJobStillRunningAndLeavesItRunning()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
 
         var result = Ps.Run($"Start-MlvRefresh {Gold} -Wait -Timeout 2");
 
@@ -238,7 +236,7 @@ public sealed class RefreshTests : JobTestBase
     [Fact]
     public void TimeoutWithCancelOnTimeoutCancelsTheJob()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0 });
 
         (var result, var requests) = RunLogged($"Start-MlvRefresh {Gold} -Wait -Timeout 00:00:02 -CancelOnTimeout");
 
@@ -292,35 +290,32 @@ public sealed class RefreshTests : JobTestBase
     }
 
     [Fact]
-    public async Task StoppingThePipelineMidWaitReturnsWithinASecondAndTheRefreshGoesOn()
+    public void StoppingThePipelineMidWaitEndsTheWaitAndTheRefreshGoesOn()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0, queueSeconds = 0.0 });
+        NextStatusReadSaysComeBackInAnHour();
         (var ps, var task) = Ps.Start($"Start-MlvRefresh {Gold} -Wait");
-        var id = WaitForJob("Gold");
+        var id = WaitForStatusRead("Gold");
 
-        var clock = Stopwatch.StartNew();
-        ps.Stop();
-        var result = await task;
-        clock.Stop();
-
-        _output.WriteLine($"PowerShell.Stop() returned after {clock.ElapsedMilliseconds} ms.");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"Stop took {clock.ElapsedMilliseconds} ms.");
-        Assert.IsType<PipelineStoppedException>(result.Terminating);
-        Assert.Equal("InProgress", Control.JobStatus(id));
+        // The wait now sleeps for the hour its read asked for: the pipeline ends only if the stop cancels the sleep.
+        var result = Eventually.Stop(ps, task);
         ps.Dispose();
+
+        Assert.IsType<PipelineStoppedException>(result.Terminating);
+        Assert.Single(StatusReads(Log.Since(0), id)); // stopped in the sleep, not at a later read
+        Assert.Equal("InProgress", Control.JobStatus(id));
     }
 
     [Fact]
-    public async Task StoppingAWaitTellsTheHostThatTheRefreshGoesOn()
+    public void StoppingAWaitTellsTheHostThatTheRefreshGoesOn()
     {
-        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 60.0 });
+        Control.SetLakehouse("Sales", "Gold", new { durationSeconds = 3600.0, queueSeconds = 0.0 });
         var text = new StringWriter();
         using var hosted = ConnectAsNewCaller(PsSession.Create(host: new TextHost(TextWriter.Synchronized(text), 300)));
         (var ps, var task) = hosted.Start($"Start-MlvRefresh {Gold} -Wait");
-        var id = WaitForJob("Gold");
+        var id = WaitForStatusRead("Gold");
 
-        ps.Stop();
-        await task;
+        Eventually.Stop(ps, task);
         ps.Dispose();
 
         var shown = text.ToString();
@@ -423,25 +418,19 @@ public sealed class RefreshTests : JobTestBase
     }
 
     /// <summary>
-    /// Waits until the running pipeline polls its job (so it is inside the wait) and returns the job's id, read from
-    /// the request log: the runspace is busy, so no other command can ask.
+    /// Runs a wait that attaches to <paramref name="running"/> (an hour-long run, so a second start is skipped however
+    /// slow the machine), lets it read that run's status once, then moves the emulator's clock past the run's end.
     /// </summary>
-    private Guid WaitForJob(string lakehouse)
+    private PsResult WaitAttachedThenEndTheRun(Guid running, string script)
     {
-        var prefix = $"/items/{LakehouseId(lakehouse)}/jobs/instances/";
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            var poll = Log.Since(0).FirstOrDefault(r => r.Method == "GET" && r.Path.Contains(prefix, StringComparison.OrdinalIgnoreCase));
-            if (poll is not null)
-            {
-                var rest = poll.Path[(poll.Path.IndexOf(prefix, StringComparison.OrdinalIgnoreCase) + prefix.Length)..];
-                return Guid.Parse(rest.Split('/')[0]);
-            }
+        var mark = Log.Mark();
+        (var ps, var task) = Ps.Start(script);
+        Eventually.Until(() => StatusReads(Log.Since(mark), running).Count > 0, $"the wait to read the status of {running}");
+        Emulator.AdvanceClock(TimeSpan.FromHours(1));
 
-            System.Threading.Thread.Sleep(50);
-        }
-
-        throw new TimeoutException("The pipeline never polled its refresh job.");
+        var result = Eventually.Ended(task);
+        ps.Dispose();
+        result.ThrowIfFailed();
+        return result;
     }
 }

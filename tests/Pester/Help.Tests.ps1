@@ -1,5 +1,7 @@
 # Help completeness, read through Get-Help from the MAML the build lays out (en-US/ and bin/en-US/): every exported
-# cmdlet has a synopsis, a description, at least three examples, and every parameter described.
+# cmdlet has a description, at least three examples, and a description for every parameter. That Get-Help shows each
+# help file's synopsis and examples, and that the documented parameters are the cmdlet's, is checked once, by the xunit
+# tests in tests/MlvFabric.Tests/HelpTests.cs.
 
 BeforeDiscovery {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'Common.ps1')
@@ -29,25 +31,15 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
         $script:DocumentedParameters = @($Help.parameters.parameter | Where-Object { $null -ne $_ })
     }
 
-    It 'has a synopsis of its own' {
-        # Without a help file, Get-Help makes the synopsis up from the syntax ("Verb-Noun [-Param] ...").
-        $Help.Synopsis | Should -Not -BeNullOrEmpty
-        $Help.Synopsis.Trim() | Should -Not -Match ('^' + [regex]::Escape($Name) + '\b')
-    }
-
     It 'has a description' {
         Get-HelpText $Help.description | Should -Not -BeNullOrEmpty
     }
 
-    It 'has at least three examples, each with code' {
-        $examples = @($Help.examples.example)
-        $examples.Count | Should -BeGreaterOrEqual 3
-        foreach ($example in $examples) {
-            $example.code | Should -Not -BeNullOrEmpty -Because "every example of $Name needs code ($($example.title))"
-        }
+    It 'has at least three examples' {
+        @($Help.examples.example).Count | Should -BeGreaterOrEqual 3
     }
 
-    It 'describes every parameter' {
+    It 'gives every parameter a description' {
         foreach ($parameter in $Command.Parameters.Keys) {
             if ($CommonParameters -contains $parameter) {
                 continue
@@ -60,12 +52,6 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
             $entry = @($DocumentedParameters | Where-Object { $_.name -eq $parameter })
             $entry.Count | Should -Be 1 -Because "-$parameter of $Name should be documented once"
             Get-HelpText $entry[0].description | Should -Not -BeNullOrEmpty -Because "-$parameter of $Name needs a description"
-        }
-    }
-
-    It 'documents no parameter the cmdlet does not have' {
-        foreach ($entry in $DocumentedParameters) {
-            $Command.Parameters.Keys | Should -Contain $entry.name -Because "the help of $Name documents -$($entry.name)"
         }
     }
 }

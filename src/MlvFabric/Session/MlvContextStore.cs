@@ -29,6 +29,23 @@ internal static class MlvContextStore
         }
     }
 
+    /// <summary>
+    /// Takes the calling runspace's context out of the store and disposes it: the module is being removed from that
+    /// runspace. A context passed to other runspaces with -Context is the same object, so they lose it too.
+    /// </summary>
+    public static void DisposeCurrent()
+    {
+        var runspace = Runspace.DefaultRunspace;
+        if (runspace is null || !Contexts.TryGetValue(runspace, out var holder))
+        {
+            return;
+        }
+
+        var context = holder.Context;
+        holder.Context = null;
+        context?.Dispose();
+    }
+
     private sealed class Holder
     {
         public MlvContext? Context { get; set; }

@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 
@@ -71,7 +72,7 @@ public sealed class Api : IDisposable
     public Task<Reply> Put(string path, object? body) => Send(HttpMethod.Put, path, body);
 
     public async Task<Reply> Send(HttpMethod method, string path, object? body = null, string? authorization = null,
-        bool anonymous = false)
+        bool anonymous = false, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(method, path);
         if (authorization != null)
@@ -88,8 +89,8 @@ public sealed class Api : IDisposable
             request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
         }
 
-        var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
+        var response = await _http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
         return new Reply { Response = response, Text = text };
     }
 

@@ -91,4 +91,30 @@ public abstract class EmulatorTestBase : IAsyncLifetime
 
     /// <summary>The finished TableMaintenance runs the built-in seed gives every lakehouse.</summary>
     protected const int SeededTableMaintenanceRuns = 3;
+
+    /// <summary>Far beyond anything that is not a hang: the bound of <see cref="Until{T}"/>, which never decides a pass.</summary>
+    protected static readonly TimeSpan HangBound = TimeSpan.FromMinutes(2);
+
+    /// <summary>Polls <paramref name="probe"/> until it returns a value: waiting for an event, not for a time.</summary>
+    protected static async Task<T> Until<T>(Func<Task<T?>> probe)
+        where T : struct
+    {
+        var deadline = DateTime.UtcNow + HangBound;
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waited {HangBound.TotalSeconds} s for a condition that never held.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    protected static Task Until(Func<Task<bool>> condition) => Until<bool>(async () => await condition() ? true : null);
 }

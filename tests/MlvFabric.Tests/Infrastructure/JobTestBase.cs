@@ -64,6 +64,46 @@ public abstract class JobTestBase : IClassFixture<EmulatorFixture>, IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Waits until a running pipeline has read the status of a job of <paramref name="lakehouse"/> (so it is inside
+    /// its wait) and returns the job's id, read from the request log: the runspace is busy, so no other command can ask.
+    /// Only reads after the log's <paramref name="mark"/> count.
+    /// </summary>
+    protected Guid WaitForStatusRead(string lakehouse, long mark = 0)
+    {
+        var prefix = $"/items/{LakehouseId(lakehouse)}/jobs/instances/";
+        var poll = Eventually.Until(
+            () => Log.Since(mark).FirstOrDefault(r => r.Method == "GET" && r.Path.Contains(prefix, StringComparison.OrdinalIgnoreCase)),
+            $"the pipeline to read the status of its {lakehouse} job");
+        var rest = poll.Path[(poll.Path.IndexOf(prefix, StringComparison.OrdinalIgnoreCase) + prefix.Length)..];
+        return Guid.Parse(rest.Split('/')[0]);
+    }
+
+    /// <summary>
+    /// The next read of a job's status answers as usual but with <c>Retry-After: 3600</c>: a wait that reads it then
+    /// sleeps for an hour, so only a stop that cancels the sleep can end it while a test runs.
+    /// </summary>
+    protected void NextStatusReadSaysComeBackInAnHour() =>
+        Control.SetFaults(new
+        {
+            script = new[]
+            {
+                new
+                {
+                    method = "GET",
+                    pathPattern = "*/jobs/instances/*",
+                    fault = "override",
+                    phase = "response",
+                    headers = new Dictionary<string, string> { ["Retry-After"] = "3600" },
+                    count = 1,
+                },
+            },
+        });
+
+    /// <summary>The reads of job <paramref name="id"/>'s status in <paramref name="requests"/>.</summary>
+    protected static List<LoggedRequest> StatusReads(IEnumerable<LoggedRequest> requests, Guid id) =>
+        requests.Where(r => r.Method == "GET" && r.Path.EndsWith($"/jobs/instances/{id}", StringComparison.OrdinalIgnoreCase)).ToList();
+
     protected static object? Prop(PSObject o, string name) => o.Properties[name]?.Value;
 
     protected static string? Text(PSObject o, string name) => o.Properties[name]?.Value?.ToString();
