@@ -53,7 +53,7 @@ public sealed partial class FabricClient
             before.Add(d.Id);
         }
 
-        var budget = new RetryBudget();
+        var budget = new RetryBudget(_http.Time);
         while (true)
         {
             var post = new FabricRequest(HttpMethod.Post, DefinitionsUrl(workspaceId, lakehouseId), SendMode.NotIdempotent) { Body = body };

@@ -52,7 +52,7 @@ public sealed partial class FabricClient
             ? Serialize(new RunOnDemandRequestDto { ExecutionData = new ExecutionDataDto { MlvExecutionDefinitionId = defId.ToString() } },
                 FabricJsonContext.Default.RunOnDemandRequestDto)
             : null;
-        var budget = new RetryBudget();
+        var budget = new RetryBudget(_http.Time);
         var resent = false;
         while (true)
         {
@@ -65,7 +65,7 @@ public sealed partial class FabricClient
             post.Grant = await FabricHttp.PassLimiterAsync(SubmissionLimiter, "job submissions", "POST", post.Path, ct).ConfigureAwait(false);
             // When the request left, on this machine's clock; turned into the service's clock only when needed,
             // with the latest Date header the service sent (the reconciliation's own list reads bring a fresh one).
-            var sentLocal = DateTimeOffset.UtcNow;
+            var sentLocal = _http.Time.GetUtcNow();
             JobSubmission? submission;
             AmbiguousOutcomeException? ambiguous = null;
             SubmissionStarted(lakehouseId);
@@ -177,7 +177,7 @@ public sealed partial class FabricClient
         WorkspaceId = workspaceId,
         LakehouseId = lakehouseId,
         Location = JobInstanceUrl(workspaceId, lakehouseId, jobInstanceId),
-        SubmittedAt = DateTimeOffset.UtcNow,
+        SubmittedAt = _http.Time.GetUtcNow(),
     };
 
     /// <summary>
@@ -197,10 +197,11 @@ public sealed partial class FabricClient
 
     private async Task WaitForOtherSubmissionsAsync(Guid lakehouseId, CancellationToken ct)
     {
-        var deadline = DateTimeOffset.UtcNow + _http.Options.HttpTimeout;
-        while (SubmissionsInFlight.TryGetValue(lakehouseId, out var n) && n > 0 && DateTimeOffset.UtcNow < deadline)
+        var time = _http.Time;
+        var started = time.GetTimestamp();
+        while (SubmissionsInFlight.TryGetValue(lakehouseId, out var n) && n > 0 && time.GetElapsedTime(started) < _http.Options.HttpTimeout)
         {
-            await Task.Delay(20, ct).ConfigureAwait(false);
+            await time.Delay(TimeSpan.FromMilliseconds(20), ct).ConfigureAwait(false);
         }
     }
 
@@ -211,7 +212,7 @@ public sealed partial class FabricClient
     /// </summary>
     private JobSubmission? ReadSubmission(HttpResponseMessage response, Guid workspaceId, Guid lakehouseId, FabricRequest request)
     {
-        var retryAfter = RetryAfterParser.Parse(response, DateTimeOffset.UtcNow);
+        var retryAfter = RetryAfterParser.Parse(response, _http.Time.GetUtcNow());
         var locationText = response.Headers.Location?.OriginalString ?? FabricHttp.HeaderValue(response, "Location");
         if (string.IsNullOrWhiteSpace(locationText))
         {
@@ -319,7 +320,7 @@ public sealed partial class FabricClient
         };
         return _http.SendAsync(request, async (r, t) =>
         {
-            var retryAfter = RetryAfterParser.Parse(r, DateTimeOffset.UtcNow);
+            var retryAfter = RetryAfterParser.Parse(r, _http.Time.GetUtcNow());
             var dto = await FabricHttp.ReadJsonAsync(r, FabricJsonContext.Default.JobInstanceDto, t).ConfigureAwait(false);
             return (ReadAskedJob(dto, job.JobInstanceId, scope, request.Path), retryAfter);
         }, ct);
@@ -332,7 +333,7 @@ public sealed partial class FabricClient
     /// </summary>
     public async Task<JobSubmission> CancelJobInstanceAsync(Guid workspaceId, Guid lakehouseId, Guid jobInstanceId, CancellationToken ct = default)
     {
-        var budget = new RetryBudget();
+        var budget = new RetryBudget(_http.Time);
         var request = new FabricRequest(HttpMethod.Post, CancelJobUrl(workspaceId, lakehouseId, jobInstanceId), SendMode.Idempotent)
         {
             IsJobCall = true,

@@ -65,7 +65,7 @@ public sealed partial class FabricClient
             before.Add(s.Id);
         }
 
-        var budget = new RetryBudget();
+        var budget = new RetryBudget(_http.Time);
         while (true)
         {
             var post = new FabricRequest(HttpMethod.Post, uri, SendMode.NotIdempotent) { Body = body, IsJobCall = true };
@@ -140,7 +140,7 @@ public sealed partial class FabricClient
 
     private async Task DeleteAsync(Uri uri, bool isJobCall, CancellationToken ct)
     {
-        var budget = new RetryBudget();
+        var budget = new RetryBudget(_http.Time);
         var delete = new FabricRequest(HttpMethod.Delete, uri, SendMode.Idempotent) { IsJobCall = isJobCall };
         try
         {
@@ -194,7 +194,8 @@ public sealed partial class FabricClient
         CancellationToken ct, int maxItems, Func<T, DateTime>? preferEarliest) where T : class
     {
         var window = _http.Options.ReconcileWindow;
-        var started = DateTimeOffset.UtcNow;
+        var time = _http.Time;
+        var started = time.GetTimestamp();
         var round = 0;
         while (true)
         {
@@ -237,14 +238,14 @@ public sealed partial class FabricClient
                 }
             }
 
-            var elapsed = DateTimeOffset.UtcNow - started;
+            var elapsed = time.GetElapsedTime(started);
             if (elapsed >= window)
             {
                 return null;
             }
 
             var pause = TimeSpan.FromMilliseconds(Math.Min(500 * round, (window - elapsed).TotalMilliseconds));
-            await Task.Delay(pause, ct).ConfigureAwait(false);
+            await time.Delay(pause, ct).ConfigureAwait(false);
         }
     }
 

@@ -130,6 +130,12 @@ public sealed class FabricConnectionOptions
     public HttpMessageHandler? HttpMessageHandler { get; set; }
 
     /// <summary>
+    /// The session's clock: every wait, timeout, pacing window, retry budget and expiry check of the session reads it
+    /// (tests set a fake one). Default: the system clock.
+    /// </summary>
+    internal TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
     /// The base URL every request is built on: absolute, https (http only for loopback hosts), path ending in
     /// <c>/v1/</c>. <c>https://api.fabric.microsoft.com</c> → <c>https://api.fabric.microsoft.com/v1/</c>.
     /// </summary>

@@ -29,7 +29,7 @@ public sealed class FabricSession : IDisposable
         TenantId = claims?["tid"] ?? options.TenantId;
         ObjectId = claims?["oid"];
         IdentityType = ResolveIdentityType(options.AuthMethod, claims);
-        ConnectedAt = DateTimeOffset.UtcNow;
+        ConnectedAt = options.TimeProvider.GetUtcNow();
     }
 
     /// <summary>Signs in (acquiring the first token, so bad credentials fail here) and returns the session.</summary>
@@ -57,7 +57,8 @@ public sealed class FabricSession : IDisposable
         }
 
         var cred = credential ?? CredentialFactory.Create(options);
-        var tokens = new TokenManager(cred, string.IsNullOrWhiteSpace(options.Scope) ? FabricConnectionOptions.DefaultScope : options.Scope, options.AuthMethod);
+        var tokens = new TokenManager(cred, string.IsNullOrWhiteSpace(options.Scope) ? FabricConnectionOptions.DefaultScope : options.Scope, options.AuthMethod,
+            options.TimeProvider);
         var first = await tokens.GetAsync(ct).ConfigureAwait(false);
         JwtClaims.TryParse(first.Value, out var parsed);
         var claims = parsed;
@@ -69,8 +70,8 @@ public sealed class FabricSession : IDisposable
         FabricSession? session = null;
         var http = new FabricHttp(options, endpoint, tokens, () => session?.IdentityType ?? FabricIdentityType.Unknown);
         var key = $"{endpoint.GetLeftPart(UriPartial.Authority)}|{claims?["tid"] ?? options.TenantId}|{claims?["oid"] ?? claims?.Account ?? options.ClientId ?? options.AuthMethod.ToString()}";
-        var reads = RateLimiter.GetShared("reads|" + key, options.JobStatusReadsPerWindow, options.JobRateWindow);
-        var submissions = RateLimiter.GetShared("submissions|" + key, options.JobSubmissionsPerWindow, options.JobRateWindow);
+        var reads = RateLimiter.GetShared("reads|" + key, options.JobStatusReadsPerWindow, options.JobRateWindow, options.TimeProvider);
+        var submissions = RateLimiter.GetShared("submissions|" + key, options.JobSubmissionsPerWindow, options.JobRateWindow, options.TimeProvider);
         var client = new FabricClient(http, reads, submissions);
         session = new FabricSession(options, endpoint, tokens, http, client, claims);
         FabricLog.Verbose($"Connected to {endpoint} as {session.Account ?? "(unknown account)"} ({session.IdentityType}, {options.AuthMethod}); token valid until {ErrorText.Utc(first.ExpiresOn)}.");

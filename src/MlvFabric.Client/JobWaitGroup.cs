@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Net;
 using System.Threading;
@@ -31,7 +30,8 @@ public sealed class JobWaitGroup : IDisposable
     private readonly Action<JobWaitProgress>? _onProgress;
     private readonly ConcurrentQueue<JobInstanceRef> _incoming = new ConcurrentQueue<JobInstanceRef>();
     private readonly CancellationTokenSource _cts;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly TimeProvider _time;
+    private readonly long _started;
     private readonly object _signalLock = new object();
     private TaskCompletionSource<bool> _signal = NewSignal();
     private int _completed;
@@ -42,6 +42,8 @@ public sealed class JobWaitGroup : IDisposable
         _client = client;
         _options = options ?? new JobWaitOptions();
         _onProgress = onProgress;
+        _time = client.Http.Time;
+        _started = _time.GetTimestamp();
         _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Completion = Task.Run(() => RunAsync(_cts.Token));
     }
@@ -86,6 +88,9 @@ public sealed class JobWaitGroup : IDisposable
         {
         }
     }
+
+    /// <summary>Time since the wait started, on the session's clock.</summary>
+    private TimeSpan Elapsed => _time.GetElapsedTime(_started);
 
     private static TaskCompletionSource<bool> NewSignal() => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -167,13 +172,13 @@ public sealed class JobWaitGroup : IDisposable
                 // after this point sets the signal this pass sleeps on; one before it is seen below. (Re-arming
                 // at the sleep instead loses a wake-up that lands in between, and the wait never ends.)
                 var wakeUp = TakeSignal();
-                var now = _clock.Elapsed;
+                var now = Elapsed;
                 while (_incoming.TryDequeue(out var job))
                 {
                     var submitted = now;
                     if (job.SubmittedAt is DateTimeOffset at)
                     {
-                        var age = DateTimeOffset.UtcNow - at;
+                        var age = _time.GetUtcNow() - at;
                         if (age > TimeSpan.Zero && age < TimeSpan.FromDays(2))
                         {
                             submitted = now - age;
@@ -312,17 +317,17 @@ public sealed class JobWaitGroup : IDisposable
                 {
                     if (wakeAt is TimeSpan w)
                     {
-                        var delay = w - _clock.Elapsed;
+                        var delay = w - Elapsed;
                         if (delay < TimeSpan.FromMilliseconds(1))
                         {
                             delay = TimeSpan.FromMilliseconds(1);
                         }
 
-                        waitFor.Add(Task.Delay(delay, delayCts.Token));
+                        waitFor.Add(_time.Delay(delay, delayCts.Token));
                     }
                     else
                     {
-                        waitFor.Add(Task.Delay(Timeout.Infinite, delayCts.Token));
+                        waitFor.Add(_time.Delay(Timeout.InfiniteTimeSpan, delayCts.Token));
                     }
                     await Task.WhenAny(waitFor).ConfigureAwait(false);
                     delayCts.Cancel();
@@ -336,7 +341,7 @@ public sealed class JobWaitGroup : IDisposable
                     var job = pair.Value;
                     job.InFlight = false;
                     changed = true;
-                    var after = _clock.Elapsed;
+                    var after = Elapsed;
                     job.LastPolled = after;
                     try
                     {
@@ -415,7 +420,7 @@ public sealed class JobWaitGroup : IDisposable
 
         Report(jobs, polls);
         var outcomes = jobs.Select(j => new JobWaitOutcome(j.Job, j.Instance, j.State, j.Error, j.Polls)).ToList();
-        return new JobWaitResult(outcomes, timedOut && jobs.Any(j => !j.Done), _clock.Elapsed, polls);
+        return new JobWaitResult(outcomes, timedOut && jobs.Any(j => !j.Done), Elapsed, polls);
     }
 
     /// <summary>Share of the read limit spent on probes while no run time is known, and their most.</summary>
@@ -471,7 +476,7 @@ public sealed class JobWaitGroup : IDisposable
         }
         try
         {
-            _onProgress(new JobWaitProgress(entries, _clock.Elapsed, polls));
+            _onProgress(new JobWaitProgress(entries, Elapsed, polls));
         }
         catch (Exception ex) when (!(ex is OutOfMemoryException))
         {

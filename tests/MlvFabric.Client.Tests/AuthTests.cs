@@ -19,14 +19,19 @@ public sealed class AuthTests : EmulatorTest
     {
         private readonly EmulatorFixture _f;
         private readonly int _lifetimeSeconds;
+        private readonly TimeProvider? _clock;
         private readonly string _oid = Guid.NewGuid().ToString();
         public int Calls;
         public bool FirstAlreadyExpired;
 
-        public MintingCredential(EmulatorFixture f, int lifetimeSeconds)
+        /// <param name="f"></param>
+        /// <param name="lifetimeSeconds"></param>
+        /// <param name="clock">When given, the tokens' expiry is on this clock (the emulator accepts them for an hour).</param>
+        public MintingCredential(EmulatorFixture f, int lifetimeSeconds, TimeProvider? clock = null)
         {
             _f = f;
             _lifetimeSeconds = lifetimeSeconds;
+            _clock = clock;
         }
 
         public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
@@ -39,8 +44,8 @@ public sealed class AuthTests : EmulatorTest
                 return new AccessToken(dead, DateTimeOffset.UtcNow.AddHours(1));
             }
             Thread.Sleep(50); // make racing callers overlap
-            var token = _f.UserToken(_lifetimeSeconds, _oid);
-            return new AccessToken(token, DateTimeOffset.UtcNow.AddSeconds(_lifetimeSeconds));
+            var token = _f.UserToken(_clock == null ? _lifetimeSeconds : 3600, _oid);
+            return new AccessToken(token, (_clock?.GetUtcNow() ?? DateTimeOffset.UtcNow).AddSeconds(_lifetimeSeconds));
         }
 
         public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
@@ -86,26 +91,37 @@ public sealed class AuthTests : EmulatorTest
     public async Task AccessTokenThatExpiresMidSessionSaysWhenAndWhatToDo()
     {
         using var _ = Logging();
-        using var session = await F.ConnectAsync(token: F.UserToken(2));
+        var token = F.UserToken(3600);
+        var clock = new TestClock(); // made after the token: its exp is at most an hour after the clock's start
+        using var http = new HttpTracker(clock);
+        using var session = await ConnectAsync(clock, http, token: token);
         await session.Client.GetWorkspaceAsync(F.Sales);
-        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        clock.Advance(TimeSpan.FromHours(1));
         var ex = await ThrowsNoToken<FabricAuthenticationException>(() => session.Client.GetWorkspaceAsync(F.Sales));
         Assert.Contains("expired at " + session.TokenExpiresOn.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + " UTC", ex.Message);
+        Assert.Single(http.To("/v1/workspaces/")); // the expired token was not sent
     }
 
     [Fact]
     public async Task TokensAreRenewedBeforeExpiryOnceForConcurrentCallers()
     {
         using var _ = Logging();
-        var credential = new MintingCredential(F, 3);
-        using var session = await FabricSession.ConnectAsync(F.Options("unused", o => o.AuthMethod = FabricAuthMethod.ClientSecret), credential, default);
+        var clock = new TestClock();
+        var credential = new MintingCredential(F, 3, clock);
+        using var session = await FabricSession.ConnectAsync(F.Options("unused", o =>
+        {
+            o.AuthMethod = FabricAuthMethod.ClientSecret;
+            o.TimeProvider = clock;
+        }), credential, default);
         Assert.Equal(1, credential.Calls);
         var first = session.TokenExpiresOn;
         await session.Client.GetWorkspaceAsync(F.Sales);
+        clock.Advance(TimeSpan.FromSeconds(2.6));
+        await session.Client.GetWorkspaceAsync(F.Sales);
         Assert.Equal(1, credential.Calls);
 
-        // 10% of a 3-second lifetime before expiry, the token is renewed; eight parallel callers share one renewal.
-        await Task.Delay(TimeSpan.FromSeconds(2.8));
+        // 10% of a 3-second lifetime before expiry (at 2.7 s), the token is renewed; eight parallel callers share one renewal.
+        clock.Advance(TimeSpan.FromSeconds(0.1));
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => session.Client.GetWorkspaceAsync(F.Sales)));
         Assert.Equal(2, credential.Calls);
         Assert.True(session.TokenExpiresOn > first);

@@ -1,16 +1,10 @@
-extern alias emulator;
-
 using System;
-using System.Diagnostics;
 using System.Linq;
 using System.Net;
-using System.Net.Http;
-using System.Text;
 using System.Threading.Tasks;
 using MlvFabric.Client.Http;
 using MlvFabric.Client.Tests.Infrastructure;
 using Xunit;
-using Emu = emulator::MlvFabric.Emulator;
 
 namespace MlvFabric.Client.Tests;
 
@@ -29,46 +23,29 @@ public sealed class PacingTests : EmulatorTest
     public async Task AListOfMorePagesThanTheReadBudgetIsPacedNotThrottled()
     {
         using var _ = Logging();
-        // A service with 3 job-status reads per 4-second window (the real one: 50 per 60 s), and a client told the same.
-        await using var server = await Emu.EmulatorServer.StartAsync(new Emu.EmulatorOptions
+        // A budget of 3 job-status reads per 4-second window (the real one: 50 per 60 s). The emulator counts in real
+        // time, the client on the test's clock, so the emulator does not throttle here: the pages' times on the
+        // client's clock show the pacing.
+        await F.PutFaultsAsync(new { throttle = new { jobStatusReadsPerMinute = 0 } });
+        await F.PutSettingsAsync(new { pageSize = 2 });
+        await F.AddHistoryAsync(F.Gold, new { count = 7, liftCap = true }); // with 3 seeded TableMaintenance runs: 5 pages
+        var clock = new TestClock();
+        using var http = new HttpTracker(clock);
+        using var session = await ConnectAsync(clock, http, o =>
         {
-            RetryAfterSeconds = 1,
-            ThrottleWindowSeconds = 4,
-            JobStatusReadsPerMinute = 3,
-        });
-        using var control = new HttpClient { BaseAddress = new Uri(server.BaseUri, "_emulator/") };
-        async Task Control(HttpMethod method, string path, string json)
-        {
-            using var response = await control.SendAsync(new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
-            Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode}");
-        }
-        var ws = server.WorkspaceId("Sales");
-        var lh = server.LakehouseId("Sales", "Gold");
-        await Control(HttpMethod.Put, "settings", "{\"pageSize\":2}");
-        await Control(HttpMethod.Post, $"lakehouses/{lh}/jobs/history", "{\"count\":7,\"liftCap\":true}"); // with 3 seeded TableMaintenance runs: 5 pages
-
-        var token = F.Remember(server.MintTokenFor(Guid.NewGuid().ToString()));
-        using var session = await FabricSession.ConnectAsync(F.Options(token, o =>
-        {
-            o.Endpoint = server.BaseUri;
             o.JobStatusReadsPerWindow = 3;
             o.JobRateWindow = TimeSpan.FromSeconds(4);
-        }));
-        await session.Client.GetWorkspaceAsync(ws); // warm the connection (not a job-status read)
+        });
 
-        var sw = Stopwatch.StartNew();
-        var jobs = await session.Client.ListJobInstancesAsync(ws, lh).ToListAsync();
-        sw.Stop();
+        var jobs = await clock.RunAsync(session.Client.ListJobInstancesAsync(F.Sales, F.Gold).ToListAsync(), http);
 
         Assert.Equal(7, jobs.Count);
-        var log = await control.GetStringAsync("requests");
-        var pages = System.Text.Json.JsonDocument.Parse(log).RootElement.EnumerateArray()
-            .Where(e => e.GetProperty("method").GetString() == "GET" && e.GetProperty("path").GetString()!.EndsWith("/instances", StringComparison.OrdinalIgnoreCase))
-            .Select(e => e.GetProperty("status").GetInt32()).ToList();
-        Assert.Equal(new[] { 200, 200, 200, 200, 200 }, pages); // one request per page, no 429
-        Assert.True(sw.Elapsed >= TimeSpan.FromSeconds(3.5), $"5 pages under a budget of 3 per 4 s took only {sw.Elapsed}");
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(12), $"took {sw.Elapsed}");
-        Assert.Contains(Sink.VerboseLines, l => l.StartsWith("Pacing GET ", StringComparison.Ordinal) && l.Contains("3 job-status reads per 4 s: waiting "));
+        var pages = http.Sent.Where(r => r.Method == "GET" && r.Path.EndsWith("/instances", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.All(pages, p => Assert.Equal(200, p.Status)); // one request per page
+        // A burst of three at once; the next two when the first slots free: one window (4 s) and its margin (40 ms)
+        // after the answers that used them.
+        Assert.Equal(new[] { 0.0, 0.0, 0.0, 4.04, 4.04 }, pages.Select(p => p.At.TotalSeconds));
+        Assert.Contains(Sink.VerboseLines, l => l.StartsWith("Pacing GET ", StringComparison.Ordinal) && l.Contains("3 job-status reads per 4 s: waiting 4.0 s"));
     }
 
     [Fact]
@@ -77,11 +54,12 @@ public sealed class PacingTests : EmulatorTest
         using var _ = Logging();
         await F.PutSettingsAsync(new { pageSize = 2 });
         await F.AddHistoryAsync(F.Gold, new { count = 77, liftCap = true }); // with 3 seeded TableMaintenance runs, 40 pages: within the default 50
-        using var session = await F.ConnectAsync();
-        var sw = Stopwatch.StartNew();
-        var jobs = await session.Client.ListJobInstancesAsync(F.Sales, F.Gold).ToListAsync();
+        var clock = new TestClock();
+        using var http = new HttpTracker(clock);
+        using var session = await ConnectAsync(clock, http);
+        var jobs = await clock.RunAsync(session.Client.ListJobInstancesAsync(F.Sales, F.Gold).ToListAsync(), http);
         Assert.Equal(77, jobs.Count);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"took {sw.Elapsed}");
+        Assert.Equal(TimeSpan.Zero, clock.Elapsed); // no page waited
         Assert.DoesNotContain(Sink.VerboseLines, l => l.StartsWith("Pacing ", StringComparison.Ordinal));
         Assert.Equal(40, (await F.RequestsAsync()).Count(r => IsListPage(r) && r.Status == 200));
     }
@@ -93,24 +71,32 @@ public sealed class PacingTests : EmulatorTest
         // As the streaming benchmark runs: no job-read limit at the service, none in the client.
         await F.PutFaultsAsync(new { throttle = new { jobStatusReadsPerMinute = 0 } });
         await F.PutSettingsAsync(new { pageSize = 5 });
-        await F.AddHistoryAsync(F.Gold, new { count = 600, liftCap = true }); // 120 pages: more than twice 50
-        using var session = await F.ConnectAsync(o => o.JobStatusReadsPerWindow = 0);
-        var sw = Stopwatch.StartNew();
+        await F.AddHistoryAsync(F.Gold, new { count = 600, liftCap = true }); // with 3 seeded TableMaintenance runs, 121 pages: more than twice 50
+        var clock = new TestClock();
+        using var http = new HttpTracker(clock);
+        using var session = await ConnectAsync(clock, http, o => o.JobStatusReadsPerWindow = 0);
         var count = 0;
-        await foreach (var job in session.Client.ListJobInstancesAsync(F.Sales, F.Gold))
+        async Task<int> ReadAllAsync()
         {
-            count++;
+            await foreach (var job in session.Client.ListJobInstancesAsync(F.Sales, F.Gold))
+            {
+                count++;
+            }
+
+            return count;
         }
 
-        Assert.Equal(600, count);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), $"took {sw.Elapsed}"); // paced at 50/min it would take over a minute
+        Assert.Equal(600, await clock.RunAsync(ReadAllAsync(), http));
+        Assert.Equal(121, http.Sent.Count(r => r.Path.EndsWith("/instances", StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(TimeSpan.Zero, clock.Elapsed); // paced at 50 a minute, it would have waited two minutes
         Assert.DoesNotContain(Sink.VerboseLines, l => l.StartsWith("Pacing ", StringComparison.Ordinal));
     }
 
     [Fact]
     public void AnUnlimitedLimiterNeverWaitsButA429StillClosesIt()
     {
-        var limiter = new RateLimiter(0, TimeSpan.FromMinutes(1));
+        var clock = new TestClock();
+        var limiter = new RateLimiter(0, TimeSpan.FromMinutes(1), clock);
         Assert.True(limiter.IsUnlimited);
         for (var i = 0; i < 1000; i++)
         {
@@ -119,9 +105,11 @@ public sealed class PacingTests : EmulatorTest
 
         limiter.Block(TimeSpan.FromSeconds(30));
         Assert.False(limiter.TryAcquire(out var wait));
-        Assert.InRange(wait, TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(30));
+        Assert.Equal(TimeSpan.FromSeconds(30), wait);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.True(limiter.TryAcquire(out _));
 
-        var limited = new RateLimiter(2, TimeSpan.FromMinutes(1));
+        var limited = new RateLimiter(2, TimeSpan.FromMinutes(1), clock);
         Assert.False(limited.IsUnlimited);
         Assert.True(limited.TryAcquire(out _));
         Assert.True(limited.TryAcquire(out _));
@@ -133,21 +121,24 @@ public sealed class PacingTests : EmulatorTest
     {
         // A request that took long to reach the service (first call, busy machine) is counted there late: the
         // next request may not go one window after the slot was taken, only one window after the answer came.
-        var window = TimeSpan.FromSeconds(4);
-        var limiter = new RateLimiter(1, window);
+        var clock = new TestClock();
+        var window = TimeSpan.FromSeconds(4); // and a margin of 40 ms
+        var limiter = new RateLimiter(1, window, clock);
         Assert.True(limiter.TryAcquire(out _, out var slow));
         Assert.NotNull(slow);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        clock.Advance(TimeSpan.FromSeconds(2));
         slow!.Restamp(); // the answer arrives 2 s after the slot was taken
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        clock.Advance(TimeSpan.FromSeconds(2.5));
 
-        // 4.5 s after taking the slot, 2.5 s after the answer: still closed, for about 1.5 s more.
+        // 4.5 s after taking the slot, 2.5 s after the answer: still closed, for 1.54 s more.
         Assert.False(limiter.TryAcquire(out var wait));
-        Assert.InRange(wait, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1.6));
+        Assert.Equal(TimeSpan.FromSeconds(1.54), wait);
 
-        // Waiting for a slot hands it out too (the HTTP layer restamps it when the answer arrives).
-        var (_, grant) = await limiter.AcquireAsync(default);
+        // Waiting for a slot hands it out too (the HTTP layer restamps it when the answer arrives), when it frees.
+        var (waited, grant) = await clock.RunAsync(limiter.AcquireAsync(default));
         Assert.NotNull(grant);
+        Assert.Equal(TimeSpan.FromSeconds(1.54), waited);
+        Assert.Equal(TimeSpan.FromSeconds(6.04), clock.Elapsed);
     }
 
     [Fact]

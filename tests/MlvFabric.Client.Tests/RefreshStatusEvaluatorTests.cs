@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using MlvFabric.Client.Http;
+using MlvFabric.Client.Tests.Infrastructure;
 using MlvFabric.Scheduling;
 using Xunit;
 
@@ -182,17 +183,20 @@ public sealed class RefreshStatusEvaluatorTests
     [Fact]
     public void ReadPacingEstimateCountsWholeWindowsBeyondTheFreeSlots()
     {
-        var limiter = new RateLimiter(2, TimeSpan.FromMinutes(1));
+        // On the test's clock, which stands still: a window is 60 s and a margin of 0.5 s.
+        var clock = new TestClock();
+        var limiter = new RateLimiter(2, TimeSpan.FromMinutes(1), clock);
         Assert.Equal(TimeSpan.Zero, limiter.EstimateWait(0));
         Assert.Equal(TimeSpan.Zero, limiter.EstimateWait(2));
-        var third = limiter.EstimateWait(3);
-        Assert.InRange(third.TotalSeconds, 60, 61);
-        Assert.InRange(limiter.EstimateWait(5).TotalSeconds, 120, 122);
+        Assert.Equal(TimeSpan.FromSeconds(60.5), limiter.EstimateWait(3));
+        Assert.Equal(TimeSpan.FromSeconds(121), limiter.EstimateWait(5));
 
         Assert.True(limiter.TryAcquire(out _));
         // One slot used: the second read goes now, the third waits for the used slot to free.
         Assert.Equal(TimeSpan.Zero, limiter.EstimateWait(1));
-        Assert.InRange(limiter.EstimateWait(2).TotalSeconds, 59, 61);
+        Assert.Equal(TimeSpan.FromSeconds(60.5), limiter.EstimateWait(2));
+        clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(TimeSpan.FromSeconds(40.5), limiter.EstimateWait(2));
 
         Assert.Equal(TimeSpan.Zero, new RateLimiter(0, TimeSpan.FromMinutes(1)).EstimateWait(1000));
     }

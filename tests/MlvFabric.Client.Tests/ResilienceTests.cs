@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -52,16 +51,17 @@ public sealed class ResilienceTests : EmulatorTest
     public async Task Retries429HonouringRetryAfterAndLogsEachRetry()
     {
         using var _ = Logging();
-        using var session = await F.ConnectAsync();
+        var clock = new TestClock();
+        using var http = new HttpTracker(clock);
+        using var session = await ConnectAsync(clock, http);
         await F.PutFaultsAsync(new
         {
             script = new object[] { new { method = "GET", pathPattern = "/v1/workspaces", fault = "throttle", count = 2, retryAfterSeconds = 1 } },
         });
-        var sw = Stopwatch.StartNew();
-        var workspaces = await session.Client.ListWorkspacesAsync().ToListAsync();
-        sw.Stop();
+        var workspaces = await clock.RunAsync(session.Client.ListWorkspacesAsync().ToListAsync(), http);
         Assert.NotEmpty(workspaces);
-        Assert.True(sw.Elapsed >= TimeSpan.FromSeconds(1.9), $"Retry-After was not honoured: {sw.Elapsed}");
+        // Each attempt went exactly Retry-After (1 s) after the 429 before it.
+        Assert.Equal(new[] { 0.0, 1.0, 2.0 }, http.Sent.Where(r => r.Path == "/v1/workspaces").Select(r => r.At.TotalSeconds));
         var requests = (await F.RequestsAsync()).Where(r => r.Path == "/v1/workspaces").ToList();
         Assert.Equal(new[] { 429, 429, 200 }, requests.Select(r => r.Status));
         Assert.Contains(Sink.VerboseLines, l => l == "Retrying GET /v1/workspaces after attempt 1 (429 RequestBlocked, Retry-After 1 s): waiting 1.0 s.");
@@ -89,6 +89,41 @@ public sealed class ResilienceTests : EmulatorTest
         Assert.Equal(5, requests.Count);
         Assert.Equal("truncate", requests[3].Fault);
         Assert.Contains(Sink.VerboseLines, l => l.Contains("not valid JSON"));
+    }
+
+    [Fact]
+    public async Task ServerErrorsAreRetriedAfterJitteredBackoffOrTheirRetryAfter()
+    {
+        using var _ = Logging();
+        var clock = new TestClock();
+        using var http = new HttpTracker(clock);
+        using var session = await ConnectAsync(clock, http, o =>
+        {
+            o.RetryBaseDelay = TimeSpan.FromSeconds(2);
+            o.RetryMaxDelay = TimeSpan.FromSeconds(3);
+        });
+        await F.PutFaultsAsync(new
+        {
+            script = new object[]
+            {
+                new { method = "GET", pathPattern = "/v1/workspaces/*/lakehouses", fault = "serverError", status = 500, count = 1 },
+                new { method = "GET", pathPattern = "/v1/workspaces/*/lakehouses", fault = "serverError", status = 503, count = 1, retryAfterSeconds = 7 },
+                new { method = "GET", pathPattern = "/v1/workspaces/*/lakehouses", fault = "serverError", status = 500, count = 1 },
+            },
+        });
+        var lakehouses = await clock.RunAsync(session.Client.ListLakehousesAsync(F.Sales).ToListAsync(), http);
+        Assert.Equal(3, lakehouses.Count);
+        var at = http.Sent.Where(r => r.Path.EndsWith("/lakehouses", StringComparison.Ordinal)).Select(r => r.At).ToList();
+        Assert.Equal(4, at.Count);
+        Assert.Equal(TimeSpan.Zero, at[0]);
+        // After attempt 1, a backoff step of 2 s: half of it fixed, half random.
+        Assert.InRange(at[1] - at[0], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+        // After the 503, its Retry-After exactly.
+        Assert.Equal(TimeSpan.FromSeconds(7), at[2] - at[1]);
+        // After attempt 3, the step doubles twice to 8 s, held to RetryMaxDelay (3 s).
+        Assert.InRange(at[3] - at[2], TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(3));
+        Assert.Contains(Sink.VerboseLines, l => l.StartsWith("Retrying GET /v1/workspaces/", StringComparison.Ordinal) && l.Contains("after attempt 2 (503") &&
+                                                 l.Contains("Retry-After 7 s): waiting 7.0 s."));
     }
 
     [Fact]
@@ -244,16 +279,26 @@ public sealed class ResilienceTests : EmulatorTest
     {
         using var _ = Logging();
         await F.PutFaultsAsync(new { throttle = new { jobSubmissionsPerMinute = 3 } });
-        using var session = await F.ConnectAsync(o => o.JobSubmissionsPerWindow = 3);
+        var clock = new TestClock();
+        using var http = new HttpTracker(clock);
+        using var session = await ConnectAsync(clock, http, o => o.JobSubmissionsPerWindow = 3);
         for (var i = 0; i < 3; i++)
         {
             await session.Client.StartRefreshAsync(F.Sales, F.Bronze);
         }
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(800));
-        var sw = Stopwatch.StartNew();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.Client.StartRefreshAsync(F.Sales, F.Bronze, null, cts.Token));
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2));
+        Assert.Equal(TimeSpan.Zero, clock.Elapsed); // a burst up to the limit goes at once
+
+        // The fourth waits on the clock for the first slot: one window (and its margin) after the first answer.
+        using var cts = new CancellationTokenSource();
+        var fourth = session.Client.StartRefreshAsync(F.Sales, F.Bronze, null, cts.Token);
+        await clock.UntilWaitingAsync(fourth);
+        Assert.False(session.Client.SubmissionLimiter.TryAcquire(out var wait));
+        Assert.Equal(TimeSpan.FromSeconds(60.5), wait);
+        Assert.Contains(Sink.VerboseLines, l => l.StartsWith("Pacing POST ", StringComparison.Ordinal) && l.Contains("3 job submissions per 60 s"));
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fourth);
+        Assert.Equal(3, http.To("/instances", "POST").Count);
         var posts = (await F.RequestsAsync()).Where(IsRunPost).ToList();
         Assert.Equal(3, posts.Count); // the fourth waited here instead of drawing a 429
         Assert.All(posts, p => Assert.Equal(202, p.Status));

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -49,7 +48,7 @@ public sealed class UnitTests
     private static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
         new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
-    private static Task<FabricSession> Connect(FakeHandler handler, string endpoint = "https://fabric.test/") =>
+    private static Task<FabricSession> Connect(FakeHandler handler, string endpoint = "https://fabric.test/", TimeProvider? clock = null) =>
         FabricSession.ConnectAsync(new FabricConnectionOptions
         {
             Endpoint = new Uri(endpoint),
@@ -58,6 +57,7 @@ public sealed class UnitTests
             HttpMessageHandler = handler,
             RetryBaseDelay = TimeSpan.FromMilliseconds(10),
             ReconcileWindow = TimeSpan.FromMilliseconds(200),
+            TimeProvider = clock ?? TimeProvider.System,
         });
 
     [Theory]
@@ -170,27 +170,22 @@ public sealed class UnitTests
     [Fact]
     public async Task RateLimiterNeverPutsMoreThanTheLimitInAWindow()
     {
-        // Checked on the limiter's own record of when it granted each slot (what a busy machine does to the test's
-        // timing does not matter).
-        var window = TimeSpan.FromMilliseconds(400);
-        var limiter = new RateLimiter(3, window);
-        var grants = new System.Collections.Generic.List<(TimeSpan Waited, long At)>();
+        // On the test's clock: each slot is granted exactly when one of the last three leaves the window.
+        var clock = new TestClock();
+        var origin = clock.GetTimestamp();
+        var limiter = new RateLimiter(3, TimeSpan.FromMilliseconds(400), clock); // and a margin of 4 ms
+        var grants = new System.Collections.Generic.List<(TimeSpan Waited, TimeSpan At)>();
         for (var i = 0; i < 7; i++)
         {
-            var (waited, grant) = await limiter.AcquireAsync(default);
-            grants.Add((waited, grant!.At));
-        }
-        var windowTicks = (long)(window.TotalSeconds * Stopwatch.Frequency);
-        for (var i = 3; i < grants.Count; i++)
-        {
-            Assert.True(grants[i].At - grants[i - 3].At >= windowTicks, $"grant {i} came {(grants[i].At - grants[i - 3].At) * 1000.0 / Stopwatch.Frequency} ms after grant {i - 3}");
+            var (waited, grant) = await clock.RunAsync(limiter.AcquireAsync(default));
+            grants.Add((waited, clock.GetElapsedTime(origin, grant!.At)));
         }
 
-        Assert.All(grants.Take(3), g => Assert.Equal(TimeSpan.Zero, g.Waited)); // a burst of three goes at once
-        Assert.True(grants[3].Waited > TimeSpan.Zero);
+        Assert.Equal(new[] { 0.0, 0, 0, 404, 404, 404, 808 }, grants.Select(g => g.At.TotalMilliseconds));
+        Assert.Equal(new[] { 0.0, 0, 0, 404, 0, 0, 404 }, grants.Select(g => g.Waited.TotalMilliseconds)); // a burst of three goes at once
         limiter.Block(TimeSpan.FromMinutes(5));
         Assert.False(limiter.TryAcquire(out var wait));
-        Assert.True(wait > TimeSpan.FromMinutes(4));
+        Assert.Equal(TimeSpan.FromMinutes(5), wait);
     }
 
     [Fact]
@@ -437,23 +432,25 @@ public sealed class UnitTests
     [Fact]
     public async Task RetryAfterAsAnHTTPDateIsHonoured()
     {
+        var clock = new TestClock();
+        var sentAt = new ConcurrentQueue<TimeSpan>();
         var handler = new FakeHandler((r, n) =>
         {
+            sentAt.Enqueue(clock.Elapsed);
             if (n == 1)
             {
+                // The service's clock is an hour ahead of this machine's: Retry-After counts from its Date header.
                 var throttled = Json("{\"errorCode\":\"RequestBlocked\",\"message\":\"slow down\"}", (HttpStatusCode)429);
-                var now = DateTimeOffset.UtcNow;
-                var date = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero);
+                var date = clock.GetUtcNow().AddHours(1);
                 throttled.Headers.Date = date;
-                throttled.Headers.TryAddWithoutValidation("Retry-After", date.AddSeconds(1).ToString("r"));
+                throttled.Headers.TryAddWithoutValidation("Retry-After", date.AddSeconds(3).ToString("r"));
                 return throttled;
             }
             return Json("{\"id\":\"" + Ws + "\"}");
         });
-        using var session = await Connect(handler);
-        var sw = Stopwatch.StartNew();
-        await session.Client.GetWorkspaceAsync(Ws);
-        Assert.InRange(sw.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(3));
+        using var session = await Connect(handler, clock: clock);
+        await clock.RunAsync(session.Client.GetWorkspaceAsync(Ws));
+        Assert.Equal(new[] { TimeSpan.Zero, TimeSpan.FromSeconds(3) }, sentAt);
     }
 
     [Fact]

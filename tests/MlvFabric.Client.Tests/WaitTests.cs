@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -23,7 +22,9 @@ public sealed class WaitTests : EmulatorTest
         await F.SetLakehouseAsync(F.Bronze, new { durationSeconds = 1, queueSeconds = 0.3 });
         await F.SetLakehouseAsync(F.Silver, new { durationSeconds = 0.5, queueSeconds = 0, failureRate = 1.0, failureCode = "MLV_SPARK_SESSION_REQUEST_SUBMISSION_FAILED" });
         await F.SetLakehouseAsync(F.Gold, new { durationSeconds = 30, queueSeconds = 0 });
-        using var session = await F.ConnectAsync();
+        var clock = new TestClock();
+        using var http = new HttpTracker(clock);
+        using var session = await ConnectAsync(clock, http);
         var client = session.Client;
 
         var completed = await client.StartRefreshAsync(F.Sales, F.Bronze);
@@ -34,7 +35,7 @@ public sealed class WaitTests : EmulatorTest
 
         var progress = new ConcurrentQueue<JobWaitProgress>();
         var refs = new[] { completed, deduped, failed, cancelled }.Select(JobInstanceRef.From).ToList();
-        var result = await client.WaitForJobsAsync(refs, Fast, progress.Enqueue);
+        var result = await clock.RunAsync(client.WaitForJobsAsync(refs, Fast, progress.Enqueue), http, F.Server.AdvanceClock);
 
         Assert.False(result.TimedOut);
         Assert.Empty(result.StillRunning);
@@ -57,7 +58,19 @@ public sealed class WaitTests : EmulatorTest
         Assert.Equal(100, last.PercentComplete);
         Assert.Contains(progress, p => p.Running > 0);
 
-        // The first read of each job waited for the 202's Retry-After (1 s).
+        // The first read of each job waited for the 202's Retry-After (1 s), and no two reads of one job came closer
+        // than the poll floor.
+        foreach (var job in refs)
+        {
+            var jobReads = http.To("/jobs/instances/" + job.JobInstanceId, "GET").Where(r => !r.Path.EndsWith("/cancel", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(jobReads);
+            Assert.True(jobReads[0].At >= TimeSpan.FromSeconds(1), $"job {job.JobInstanceId} was first read at {jobReads[0].At}");
+            for (var i = 1; i < jobReads.Count; i++)
+            {
+                Assert.True(jobReads[i].At - jobReads[i - 1].At >= Fast.PollFloor, $"job {job.JobInstanceId} was read at {jobReads[i - 1].At} and {jobReads[i].At}");
+            }
+        }
+
         var reads = (await F.RequestsAsync()).Where(r => r.Method == "GET" && r.Path.Contains("/jobs/instances/")).ToList();
         Assert.NotEmpty(reads);
         Assert.DoesNotContain(reads, r => r.Status == 429);
@@ -68,13 +81,19 @@ public sealed class WaitTests : EmulatorTest
     {
         using var _ = Logging();
         await F.SetLakehouseAsync(F.Gold, new { durationSeconds = 60, queueSeconds = 0 });
-        using var session = await F.ConnectAsync();
+        var clock = new TestClock();
+        using var http = new HttpTracker(clock);
+        using var session = await ConnectAsync(clock, http);
         var run = await session.Client.StartRefreshAsync(F.Sales, F.Gold);
-        var sw = Stopwatch.StartNew();
-        var result = await session.Client.WaitForJobsAsync(new[] { JobInstanceRef.From(run) },
-            new JobWaitOptions { Timeout = TimeSpan.FromSeconds(1.5), PollFloor = TimeSpan.FromMilliseconds(200) });
+        var result = await clock.RunAsync(session.Client.WaitForJobsAsync(new[] { JobInstanceRef.From(run) },
+            new JobWaitOptions { Timeout = TimeSpan.FromSeconds(1.5), PollFloor = TimeSpan.FromMilliseconds(200) }), http, F.Server.AdvanceClock);
         Assert.True(result.TimedOut);
-        Assert.InRange(sw.Elapsed, TimeSpan.FromSeconds(1.4), TimeSpan.FromSeconds(4));
+        // It ended at the timeout, on the session's clock, and read the job only in between (from the 202's Retry-After on).
+        Assert.Equal(TimeSpan.FromSeconds(1.5), result.Elapsed);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), clock.Elapsed);
+        var reads = http.To("/jobs/instances/" + run.JobInstanceId, "GET");
+        Assert.NotEmpty(reads);
+        Assert.All(reads, r => Assert.InRange(r.At, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5)));
         var still = Assert.Single(result.StillRunning);
         Assert.Equal(run.JobInstanceId, still.JobInstanceId);
         Assert.Equal(JobWaitState.Waiting, result.Jobs[0].State);
@@ -108,20 +127,28 @@ public sealed class WaitTests : EmulatorTest
     }
 
     [Fact]
-    public async Task CancellingAWaitReturnsWithinASecond()
+    public async Task CancellingAWaitEndsItWithoutWaitingForTheReadInFlight()
     {
         using var _ = Logging();
         await F.SetLakehouseAsync(F.Gold, new { durationSeconds = 60, queueSeconds = 0 });
-        await F.PutFaultsAsync(new { script = new object[] { new { method = "GET", pathPattern = "*/jobs/instances/*", fault = "slow", delayMs = 5000, count = 100 } } });
-        using var session = await F.ConnectAsync();
+        // The emulator holds every read for ten minutes.
+        await F.PutFaultsAsync(new { script = new object[] { new { method = "GET", pathPattern = "*/jobs/instances/*", fault = "slow", delayMs = 600_000, count = 100 } } });
+        var clock = new TestClock();
+        using var http = new HttpTracker(clock);
+        using var session = await ConnectAsync(clock, http);
         var run = await session.Client.StartRefreshAsync(F.Sales, F.Gold);
         using var cts = new CancellationTokenSource();
         var wait = session.Client.WaitForJobsAsync(new[] { new JobInstanceRef(F.Sales, F.Gold, run.JobInstanceId) }, Fast, null, cts.Token);
-        await Task.Delay(500); // a read is in flight (slow) by now
-        var sw = Stopwatch.StartNew();
+        // A job given without its 202 is read at once; the emulator holds the read.
+        await TestClock.Until(() => http.InFlight == 1, "the first read to be in flight");
+
         cts.Cancel();
+        // A hang guard far below the read's ten minutes: a wait that waited for the read would not end in time.
+        Assert.Same(wait, await Task.WhenAny(wait, Task.Delay(TimeSpan.FromMinutes(2))));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(1), $"took {sw.Elapsed}");
+        var read = Assert.Single(http.To("/jobs/instances/", "GET"));
+        Assert.Null(read.Status); // never answered
+        Assert.Equal(TimeSpan.Zero, clock.Elapsed);
     }
 
     [Fact]
@@ -184,16 +211,19 @@ public sealed class WaitTests : EmulatorTest
     {
         using var _ = Logging();
         await F.SetLakehouseAsync(F.Gold, new { unknownStatus = "Paused" }); // until cancelled
-        using var session = await F.ConnectAsync();
+        var clock = new TestClock();
+        using var http = new HttpTracker(clock);
+        using var session = await ConnectAsync(clock, http);
         var run = await session.Client.StartRefreshAsync(F.Sales, F.Gold);
-        var sw = Stopwatch.StartNew();
-        var result = await session.Client.WaitForJobsAsync(new[] { JobInstanceRef.From(run) },
-            new JobWaitOptions { PollFloor = TimeSpan.FromMilliseconds(200), Timeout = TimeSpan.FromSeconds(30) });
+        var result = await clock.RunAsync(session.Client.WaitForJobsAsync(new[] { JobInstanceRef.From(run) },
+            new JobWaitOptions { PollFloor = TimeSpan.FromMilliseconds(200), Timeout = TimeSpan.FromSeconds(30) }), http, F.Server.AdvanceClock);
         var outcome = Assert.Single(result.Jobs);
         Assert.Equal(JobWaitState.UnknownStatus, outcome.State);
         Assert.Equal("Paused", outcome.Instance!.Status);
         Assert.False(result.TimedOut);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"took {sw.Elapsed}");
+        // It ended at the first read (the 202's Retry-After), not at the 30-second timeout.
+        Assert.Equal(TimeSpan.FromSeconds(1), result.Elapsed);
+        Assert.Single(http.To("/jobs/instances/" + run.JobInstanceId, "GET"));
         Assert.Contains(Sink.VerboseLines, l => l.Contains("'Paused'"));
         Assert.Empty(Sink.WarningLines);
     }

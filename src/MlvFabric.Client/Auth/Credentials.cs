@@ -89,7 +89,7 @@ internal static class CredentialFactory
                         throw new ArgumentException("An access token is required for access-token sign-in.");
                     }
 
-                    return StaticTokenCredential.FromToken(token!.Trim());
+                    return StaticTokenCredential.FromToken(token!.Trim(), o.TimeProvider);
                 }
             case FabricAuthMethod.AzureCli:
                 return new AzureCliCredential(new AzureCliCredentialOptions { TenantId = tenant });
@@ -170,16 +170,18 @@ internal static class CredentialFactory
 internal sealed class StaticTokenCredential : TokenCredential
 {
     private readonly string _token;
+    private readonly TimeProvider _time;
 
-    private StaticTokenCredential(string token, DateTimeOffset expiresOn)
+    private StaticTokenCredential(string token, DateTimeOffset expiresOn, TimeProvider time)
     {
         _token = token;
         ExpiresOn = expiresOn;
+        _time = time;
     }
 
     internal DateTimeOffset ExpiresOn { get; }
 
-    internal static StaticTokenCredential FromToken(string token)
+    internal static StaticTokenCredential FromToken(string token, TimeProvider time)
     {
         if (token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
@@ -196,12 +198,12 @@ internal sealed class StaticTokenCredential : TokenCredential
             throw new FabricAuthenticationException("The access token has no 'exp' (expiry) claim. Pass a token issued for https://api.fabric.microsoft.com.");
         }
 
-        return new StaticTokenCredential(token, exp);
+        return new StaticTokenCredential(token, exp, time);
     }
 
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
     {
-        if (DateTimeOffset.UtcNow >= ExpiresOn)
+        if (_time.GetUtcNow() >= ExpiresOn)
         {
             throw Expired(ExpiresOn);
         }

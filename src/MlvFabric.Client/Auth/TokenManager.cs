@@ -38,14 +38,16 @@ internal sealed class TokenManager
     private readonly TokenCredential _credential;
     private readonly string[] _scopes;
     private readonly FabricAuthMethod _method;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
     private SessionToken? _current;
 
-    internal TokenManager(TokenCredential credential, string scope, FabricAuthMethod method)
+    internal TokenManager(TokenCredential credential, string scope, FabricAuthMethod method, TimeProvider time)
     {
         _credential = credential;
         _scopes = new[] { scope };
         _method = method;
+        _time = time;
     }
 
     internal SessionToken? Current => Volatile.Read(ref _current);
@@ -63,7 +65,7 @@ internal sealed class TokenManager
     internal ValueTask<SessionToken> GetAsync(SessionToken? rejected, string? claims, CancellationToken ct)
     {
         var current = Current;
-        if (current != null && IsUsable(current, rejected, DateTimeOffset.UtcNow))
+        if (current != null && IsUsable(current, rejected, _time.GetUtcNow()))
         {
             return new ValueTask<SessionToken>(current);
         }
@@ -86,7 +88,7 @@ internal sealed class TokenManager
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var now = DateTimeOffset.UtcNow;
+            var now = _time.GetUtcNow();
             var current = Current;
             if (current != null && IsUsable(current, rejected, now))
             {

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Net;
@@ -64,7 +63,14 @@ internal sealed class FabricRequest
 /// <summary>Attempts and elapsed time of one logical operation, across re-sends and reconciliation.</summary>
 internal sealed class RetryBudget
 {
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly TimeProvider _time;
+    private readonly long _started;
+
+    internal RetryBudget(TimeProvider time)
+    {
+        _time = time;
+        _started = time.GetTimestamp();
+    }
 
     internal int Attempts;
 
@@ -80,7 +86,7 @@ internal sealed class RetryBudget
     /// <summary>When the first of the current run of refused connections happened (null: the last attempt connected).</summary>
     internal TimeSpan? ConnectFailingSince;
 
-    internal TimeSpan Elapsed => _clock.Elapsed;
+    internal TimeSpan Elapsed => _time.GetElapsedTime(_started);
 }
 
 /// <summary>A non-idempotent request failed in a way that leaves open whether the service acted on it.</summary>
@@ -125,6 +131,7 @@ internal sealed class FabricHttp : IDisposable
     private readonly FabricConnectionOptions _options;
     private readonly TokenManager _tokens;
     private readonly Func<FabricIdentityType> _identityType;
+    private readonly TimeProvider _time;
     private long _serverClockOffsetTicks;
     private int _hasServerClock;
 
@@ -134,6 +141,7 @@ internal sealed class FabricHttp : IDisposable
         BaseUri = baseUri;
         _tokens = tokens;
         _identityType = identityType;
+        _time = options.TimeProvider;
         var handler = options.HttpMessageHandler ?? CreateDefaultHandler();
         _http = new HttpClient(handler, disposeHandler: options.HttpMessageHandler == null)
         {
@@ -147,6 +155,9 @@ internal sealed class FabricHttp : IDisposable
 
     internal FabricConnectionOptions Options => _options;
 
+    /// <summary>The session's clock (<see cref="FabricConnectionOptions.TimeProvider"/>).</summary>
+    internal TimeProvider Time => _time;
+
     /// <summary>
     /// The moment <paramref name="local"/> (this machine's clock) on the service's clock, by the offset of the latest
     /// Date header (no header seen yet: this machine's clock).
@@ -155,7 +166,7 @@ internal sealed class FabricHttp : IDisposable
         Volatile.Read(ref _hasServerClock) == 0 ? local : local + TimeSpan.FromTicks(Interlocked.Read(ref _serverClockOffsetTicks));
 
     /// <summary>The service's clock now, by its latest Date header.</summary>
-    internal DateTimeOffset ServerNow => ServerTimeAt(DateTimeOffset.UtcNow);
+    internal DateTimeOffset ServerNow => ServerTimeAt(_time.GetUtcNow());
 
     internal Uri Url(string relative) => new Uri(BaseUri, relative);
 
@@ -185,267 +196,393 @@ internal sealed class FabricHttp : IDisposable
     }
 
     internal Task<T> SendAsync<T>(FabricRequest request, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken ct) =>
-        SendAsync(request, read, new RetryBudget(), ct);
+        SendAsync(request, read, new RetryBudget(_time), ct);
 
+    /// <summary>
+    /// Sends <paramref name="request"/> and reads its answer with <paramref name="read"/>. Each attempt says what
+    /// comes of it (the value read, or the next attempt and the wait before it) or throws; this loop only waits.
+    /// </summary>
     internal async Task<T> SendAsync<T>(FabricRequest request, Func<HttpResponseMessage, CancellationToken, Task<T>> read,
         RetryBudget budget, CancellationToken ct)
     {
-        var method = request.Method.Method;
-        var path = request.Path;
+        RefuseForeignHost(request);
+        var exchange = new Exchange(request, budget);
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var outcome = await AttemptAsync(exchange, read, ct).ConfigureAwait(false);
+            if (outcome.Succeeded)
+            {
+                return outcome.Value;
+            }
+
+            if (outcome.Wait is RetryWait wait)
+            {
+                await RetryDelayAsync(exchange, wait, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void RefuseForeignHost(FabricRequest request)
+    {
         if (!UriGuard.IsAllowed(request.Uri, BaseUri))
         {
             throw new FabricProtocolException(
                 $"Refusing to send the bearer token to {request.Uri.Scheme}://{request.Uri.Authority}: it is not the endpoint's host ({BaseUri.Authority}).",
-                method, path);
+                request.Method.Method, request.Path);
+        }
+    }
+
+    /// <summary>One attempt: pass the limiter, get the token, send, then classify what came back.</summary>
+    private async Task<Outcome<T>> AttemptAsync<T>(Exchange x, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        var request = x.Request;
+        if (request.Limiter != null && request.WaitForLimiter)
+        {
+            request.Grant = await PassLimiterAsync(request.Limiter, request.IsJobCall && request.Method == HttpMethod.Get ? "job-status reads" : "requests",
+                x.Method, x.Path, ct).ConfigureAwait(false);
         }
 
-        var renewedAfter401 = false;
-        while (true)
+        var token = await _tokens.GetAsync(ct).ConfigureAwait(false);
+        var attempt = Interlocked.Increment(ref x.Budget.Attempts);
+        using var message = CreateMessage(request, token);
+        if (FabricLog.IsDebugEnabled)
         {
-            ct.ThrowIfCancellationRequested();
-            if (request.Limiter != null && request.WaitForLimiter)
+            FabricLog.Debug($"{x.Method} {UriGuard.PathAndQueryForLog(request.Uri)} (attempt {attempt})\n{HeaderText.Redacted(message.Headers, message.Content)}");
+        }
+
+        var started = _time.GetTimestamp();
+        using var expiry = _time.CreateCancellationTokenSource(_options.HttpTimeout);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, expiry.Token);
+        var (answer, failure, maybeSent) = await TransmitAsync(message, timeout.Token, ct).ConfigureAwait(false);
+        request.Grant?.Restamp();
+        if (failure != null)
+        {
+            return Outcome<T>.RetryAfter(NoAnswer(x, failure, maybeSent, attempt, started));
+        }
+
+        x.Budget.ConnectFailingSince = null;
+        using var response = answer!;
+        var requestId = NoteAnswer(x, response, started);
+        var code = (int)response.StatusCode;
+        if (code >= 200 && code < 300)
+        {
+            return await ReadAnswerAsync(x, response, read, attempt, timeout.Token, ct).ConfigureAwait(false);
+        }
+
+        return await RefusalAsync<T>(x, response, requestId, token, attempt, timeout.Token, ct).ConfigureAwait(false);
+    }
+
+    private static HttpRequestMessage CreateMessage(FabricRequest request, SessionToken token)
+    {
+        var message = new HttpRequestMessage(request.Method, request.Uri);
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+        message.Headers.Accept.Add(AcceptJson);
+        message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        message.Headers.ExpectContinue = false;
+        if (request.Body != null)
+        {
+            message.Content = new ByteArrayContent(request.Body);
+            message.Content.Headers.ContentType = JsonContentType;
+        }
+        else if (request.Method == HttpMethod.Post)
+        {
+            message.Content = new ByteArrayContent(Array.Empty<byte>());
+        }
+
+        return message;
+    }
+
+    /// <summary>Sends the message: its response, or the transient failure and whether the request may have reached the service.</summary>
+    private async Task<(HttpResponseMessage? Response, Exception? Failure, bool MaybeSent)> TransmitAsync(HttpRequestMessage message,
+        CancellationToken timeout, CancellationToken ct)
+    {
+        try
+        {
+            return (await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout).ConfigureAwait(false), null, true);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException ex)
+        {
+            return (null, new TimeoutException($"no answer within {ErrorText.Seconds(_options.HttpTimeout)}", ex), true);
+        }
+        catch (Exception ex) when (NetworkErrors.IsTransient(ex))
+        {
+            return (null, ex, !NetworkErrors.ProvesNotSent(ex));
+        }
+    }
+
+    /// <summary>No answer came (timeout, reset, refused connection, …): the wait before the next attempt, or the exception that ends the request.</summary>
+    private RetryWait NoAnswer(Exchange x, Exception failure, bool maybeSent, int attempt, long started)
+    {
+        var budget = x.Budget;
+        var what = NetworkErrors.Describe(failure);
+        if (FabricLog.IsVerboseEnabled)
+        {
+            FabricLog.Verbose($"{x.Method} {UriGuard.PathAndQueryForLog(x.Request.Uri)} → failed in {Ms(started)} ({what})");
+        }
+
+        if (maybeSent)
+        {
+            Interlocked.Increment(ref budget.UncertainAttempts);
+        }
+
+        if (x.Request.Mode == SendMode.NotIdempotent && maybeSent)
+        {
+            throw new AmbiguousOutcomeException(what, failure, null);
+        }
+
+        var delay = Backoff(attempt);
+        if (!maybeSent)
+        {
+            // Nothing answers at all (refused, or the host does not resolve): a mistyped endpoint or a service
+            // that is down. Worth a few quick tries, not minutes of silence.
+            var failingSince = budget.ConnectFailingSince ??= budget.Elapsed;
+            if (budget.Elapsed - failingSince + delay > _options.ConnectFailureLimit || !CanRetry(budget, delay))
             {
-                request.Grant = await PassLimiterAsync(request.Limiter, request.IsJobCall && request.Method == HttpMethod.Get ? "job-status reads" : "requests",
-                    method, path, ct).ConfigureAwait(false);
+                throw new FabricConnectionException(
+                    $"Could not connect to {BaseUri.Scheme}://{BaseUri.Authority} ({what}); tried {attempt} time(s) over {ErrorText.Seconds(budget.Elapsed - failingSince)}. " +
+                    "Check the endpoint given to Connect-MlvFabric (-Endpoint) and that the service is reachable from this machine (network, proxy, firewall).",
+                    x.Method, x.Path, failure, attempt);
+            }
+        }
+        else if (!CanRetry(budget, delay))
+        {
+            throw new FabricConnectionException(
+                $"{x.Method} {x.Path} failed: {what}. Gave up after {attempt} attempt(s) over {ErrorText.Seconds(budget.Elapsed)}.",
+                x.Method, x.Path, failure, attempt);
+        }
+
+        return new RetryWait(delay, attempt, what, null);
+    }
+
+    /// <summary>Logs the answer and keeps its Date header (the service's clock); returns its request id.</summary>
+    private string? NoteAnswer(Exchange x, HttpResponseMessage response, long started)
+    {
+        var status = response.StatusCode;
+        var requestId = HeaderValue(response, "RequestId") ?? HeaderValue(response, "x-ms-request-id");
+        if (response.Headers.Date is DateTimeOffset serverDate)
+        {
+            NoteServerClock(serverDate);
+        }
+
+        if (FabricLog.IsVerboseEnabled)
+        {
+            FabricLog.Verbose($"{x.Method} {UriGuard.PathAndQueryForLog(x.Request.Uri)} → {ErrorText.Status(status)} in {Ms(started)}" +
+                              (requestId != null ? $" (request id {requestId})" : ""));
+        }
+
+        if (FabricLog.IsDebugEnabled)
+        {
+            FabricLog.Debug($"Response {(int)status} to {x.Method} {x.Path}\n{HeaderText.Redacted(response.Headers, response.Content)}");
+        }
+
+        return requestId;
+    }
+
+    /// <summary>A 2xx answer: its value, or, when its body cannot be read, a retry (reads) or an unknown outcome (creating POSTs).</summary>
+    private async Task<Outcome<T>> ReadAnswerAsync<T>(Exchange x, HttpResponseMessage response, Func<HttpResponseMessage, CancellationToken, Task<T>> read,
+        int attempt, CancellationToken timeout, CancellationToken ct)
+    {
+        try
+        {
+            return Outcome<T>.Success(await read(response, timeout).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (FabricException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is JsonException || ex is IOException || ex is HttpRequestException ||
+                                   ex is OperationCanceledException || ex is DecoderFallbackException || ex is InvalidDataException)
+        {
+            var status = response.StatusCode;
+            var what = ex is JsonException ? "the answer was not valid JSON (truncated or malformed)"
+                : ex is OperationCanceledException ? $"the answer did not arrive within {ErrorText.Seconds(_options.HttpTimeout)}"
+                : "the connection dropped while the answer was read (" + NetworkErrors.Describe(ex) + ")";
+            Interlocked.Increment(ref x.Budget.UncertainAttempts);
+            if (x.Request.Mode == SendMode.NotIdempotent)
+            {
+                throw new AmbiguousOutcomeException(what, ex, status);
             }
 
-            var token = await _tokens.GetAsync(ct).ConfigureAwait(false);
-            var attempt = Interlocked.Increment(ref budget.Attempts);
-
-            using var message = new HttpRequestMessage(request.Method, request.Uri);
-            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
-            message.Headers.Accept.Add(AcceptJson);
-            message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-            message.Headers.ExpectContinue = false;
-            if (request.Body != null)
+            var delay = Backoff(attempt);
+            if (!CanRetry(x.Budget, delay))
             {
-                message.Content = new ByteArrayContent(request.Body);
-                message.Content.Headers.ContentType = JsonContentType;
-            }
-            else if (request.Method == HttpMethod.Post)
-            {
-                message.Content = new ByteArrayContent(Array.Empty<byte>());
+                throw new FabricProtocolException(
+                    $"{x.Method} {x.Path} answered {ErrorText.Status(status)}, but {what}. Gave up after {attempt} attempt(s).",
+                    x.Method, x.Path, ex);
             }
 
-            var verbose = FabricLog.IsVerboseEnabled;
-            var debug = FabricLog.IsDebugEnabled;
-            if (debug)
+            return Outcome<T>.RetryAfter(new RetryWait(delay, attempt, $"{(int)status}, {what}", null));
+        }
+    }
+
+    /// <summary>
+    /// An error answer: a renewed token after a first 401, a wait and a retry (429 and other refusals the service marks
+    /// retriable, 5xx and 408 for idempotent requests), or the exception that ends the request.
+    /// </summary>
+    private async Task<Outcome<T>> RefusalAsync<T>(Exchange x, HttpResponseMessage response, string? requestId, SessionToken token, int attempt,
+        CancellationToken timeout, CancellationToken ct)
+    {
+        var request = x.Request;
+        var budget = x.Budget;
+        var status = response.StatusCode;
+        var code = (int)status;
+        var error = await ReadErrorAsync(response, timeout, ct).ConfigureAwait(false);
+        var retryAfter = RetryAfterParser.Parse(response, _time.GetUtcNow());
+        var errorCode = error?.ErrorCode ?? HeaderValue(response, "x-ms-public-api-error-code") ?? HeaderValue(response, "x-ms-error-code");
+        if (error == null && errorCode != null)
+        {
+            error = new FabricError { ErrorCode = errorCode, RequestId = requestId };
+        }
+
+        var reason = $"{code}{(errorCode != null ? " " + errorCode : "")}";
+        if (code == 401)
+        {
+            if (!x.RenewedAfter401 && _tokens.CanRenew)
             {
-                FabricLog.Debug($"{method} {UriGuard.PathAndQueryForLog(request.Uri)} (attempt {attempt})\n{HeaderText.Redacted(message.Headers, message.Content)}");
+                // The token was refused before the request did anything: renew it once and try once more.
+                x.RenewedAfter401 = true;
+                FabricLog.Verbose($"{x.Method} {x.Path} was refused with 401{(errorCode != null ? " " + errorCode : "")}; renewing the token and retrying once.");
+                await _tokens.GetAsync(token, ClaimsChallenge(response), ct).ConfigureAwait(false);
+                return Outcome<T>.RetryNow;
             }
 
-            var started = Stopwatch.GetTimestamp();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(_options.HttpTimeout);
-            HttpResponseMessage? response = null;
-            Exception? failure = null;
-            var maybeSent = true;
-            try
+            ThrowUnlessIdentityTypeRefused(x, token, error, errorCode, requestId);
+        }
+
+        var throttled = code == 429 || string.Equals(errorCode, "TooManyRequestsForJobs", StringComparison.OrdinalIgnoreCase);
+        if (throttled)
+        {
+            request.Limiter?.Block(retryAfter ?? Backoff(attempt));
+        }
+
+        var serverFault = code >= 500 || code == 408;
+        var rejectedRetriable = code >= 400 && code < 500 && code != 401 && code != 408 && (throttled || error?.IsRetriable == true);
+
+        if (serverFault)
+        {
+            Interlocked.Increment(ref budget.UncertainAttempts);
+            var apiError = BuildApiException(request, status, error, requestId, retryAfter, attempt, null);
+            if (request.Mode == SendMode.NotIdempotent)
             {
-                response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (OperationCanceledException ex)
-            {
-                failure = new TimeoutException($"no answer within {ErrorText.Seconds(_options.HttpTimeout)}", ex);
-            }
-            catch (Exception ex) when (NetworkErrors.IsTransient(ex))
-            {
-                failure = ex;
-                maybeSent = !NetworkErrors.ProvesNotSent(ex);
+                throw new AmbiguousOutcomeException($"{ErrorText.Status(status)}{(errorCode != null ? " " + errorCode : "")}", apiError, status);
             }
 
-            request.Grant?.Restamp();
-            if (failure != null)
+            var delay = retryAfter ?? Backoff(attempt);
+            if (!CanRetry(budget, delay))
             {
-                var what = NetworkErrors.Describe(failure);
-                if (verbose)
-                {
-                    FabricLog.Verbose($"{method} {UriGuard.PathAndQueryForLog(request.Uri)} → failed in {Ms(started)} ({what})");
-                }
-
-                if (maybeSent)
-                {
-                    Interlocked.Increment(ref budget.UncertainAttempts);
-                }
-
-                if (request.Mode == SendMode.NotIdempotent && maybeSent)
-                {
-                    throw new AmbiguousOutcomeException(what, failure, null);
-                }
-
-                var delay = Backoff(attempt);
-                if (!maybeSent)
-                {
-                    // Nothing answers at all (refused, or the host does not resolve): a mistyped endpoint or a service
-                    // that is down. Worth a few quick tries, not minutes of silence.
-                    var failingSince = budget.ConnectFailingSince ??= budget.Elapsed;
-                    if (budget.Elapsed - failingSince + delay > _options.ConnectFailureLimit || !CanRetry(budget, delay))
-                    {
-                        throw new FabricConnectionException(
-                            $"Could not connect to {BaseUri.Scheme}://{BaseUri.Authority} ({what}); tried {attempt} time(s) over {ErrorText.Seconds(budget.Elapsed - failingSince)}. " +
-                            "Check the endpoint given to Connect-MlvFabric (-Endpoint) and that the service is reachable from this machine (network, proxy, firewall).",
-                            method, path, failure, attempt);
-                    }
-                }
-                else if (!CanRetry(budget, delay))
-                {
-                    throw new FabricConnectionException(
-                        $"{method} {path} failed: {what}. Gave up after {attempt} attempt(s) over {ErrorText.Seconds(budget.Elapsed)}.",
-                        method, path, failure, attempt);
-                }
-
-                await RetryDelayAsync(method, path, delay, attempt, what, null, ct).ConfigureAwait(false);
-                continue;
+                throw new FabricConnectionException(
+                    $"{x.Method} {x.Path} kept failing on the service's side ({ErrorText.Status(status)}{(errorCode != null ? " " + errorCode : "")}{(requestId != null ? ", request id " + requestId : "")}). " +
+                    $"Gave up after {attempt} attempt(s) over {ErrorText.Seconds(budget.Elapsed)}.",
+                    x.Method, x.Path, apiError, attempt, status);
             }
 
-            budget.ConnectFailingSince = null;
+            return Outcome<T>.RetryAfter(new RetryWait(delay, attempt, reason, retryAfter));
+        }
 
-            using (response)
+        if (rejectedRetriable && (!throttled || request.RetryThrottled))
+        {
+            var delay = retryAfter ?? Backoff(attempt);
+            if (throttled ? CanWaitThrottled(budget, delay) : CanRetry(budget, delay))
             {
-                var status = response!.StatusCode;
-                var code = (int)status;
-                var requestId = HeaderValue(response, "RequestId") ?? HeaderValue(response, "x-ms-request-id");
-                if (response.Headers.Date is DateTimeOffset serverDate)
-                {
-                    NoteServerClock(serverDate);
-                }
-
-                if (verbose)
-                {
-                    FabricLog.Verbose($"{method} {UriGuard.PathAndQueryForLog(request.Uri)} → {ErrorText.Status(status)} in {Ms(started)}" +
-                                      (requestId != null ? $" (request id {requestId})" : ""));
-                }
-
-                if (debug)
-                {
-                    FabricLog.Debug($"Response {code} to {method} {path}\n{HeaderText.Redacted(response.Headers, response.Content)}");
-                }
-
-                if (code >= 200 && code < 300)
-                {
-                    try
-                    {
-                        return await read(response, timeout.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                    {
-                        throw;
-                    }
-                    catch (FabricException)
-                    {
-                        throw;
-                    }
-                    catch (Exception ex) when (ex is JsonException || ex is IOException || ex is HttpRequestException ||
-                                               ex is OperationCanceledException || ex is DecoderFallbackException || ex is InvalidDataException)
-                    {
-                        var what = ex is JsonException ? "the answer was not valid JSON (truncated or malformed)"
-                            : ex is OperationCanceledException ? $"the answer did not arrive within {ErrorText.Seconds(_options.HttpTimeout)}"
-                            : "the connection dropped while the answer was read (" + NetworkErrors.Describe(ex) + ")";
-                        Interlocked.Increment(ref budget.UncertainAttempts);
-                        if (request.Mode == SendMode.NotIdempotent)
-                        {
-                            throw new AmbiguousOutcomeException(what, ex, status);
-                        }
-
-                        var delay = Backoff(attempt);
-                        if (!CanRetry(budget, delay))
-                        {
-                            throw new FabricProtocolException(
-                                $"{method} {path} answered {ErrorText.Status(status)}, but {what}. Gave up after {attempt} attempt(s).",
-                                method, path, ex);
-                        }
-
-                        await RetryDelayAsync(method, path, delay, attempt, $"{code}, {what}", null, ct).ConfigureAwait(false);
-                        continue;
-                    }
-                }
-
-                var error = await ReadErrorAsync(response, timeout.Token, ct).ConfigureAwait(false);
-                var retryAfter = RetryAfterParser.Parse(response, DateTimeOffset.UtcNow);
-                var errorCode = error?.ErrorCode ?? HeaderValue(response, "x-ms-public-api-error-code") ?? HeaderValue(response, "x-ms-error-code");
-                if (error == null && errorCode != null)
-                {
-                    error = new FabricError { ErrorCode = errorCode, RequestId = requestId };
-                }
-
-                if (code == 401)
-                {
-                    if (!renewedAfter401 && _tokens.CanRenew)
-                    {
-                        // The token was refused before the request did anything: renew it once and try once more.
-                        renewedAfter401 = true;
-                        FabricLog.Verbose($"{method} {path} was refused with 401{(errorCode != null ? " " + errorCode : "")}; renewing the token and retrying once.");
-                        await _tokens.GetAsync(token, ClaimsChallenge(response), ct).ConfigureAwait(false);
-                        continue;
-                    }
-                    if (!_tokens.CanRenew && DateTimeOffset.UtcNow >= token.ExpiresOn)
-                    {
-                        throw StaticTokenCredential.Expired(token.ExpiresOn);
-                    }
-
-                    if (!SaysPrincipalTypeRefused(error))
-                    {
-                        throw new FabricAuthenticationException(
-                            $"The service refused this session's access token (HTTP 401{(errorCode != null ? " " + errorCode : "")}; {method} {path}" +
-                            $"{(requestId != null ? "; request id " + requestId : "")}) although it is valid until {ErrorText.Utc(token.ExpiresOn)}" +
-                            (renewedAfter401 ? ", also after it was renewed" : "") +
-                            ": it was revoked (for example after a password reset or a sign-out everywhere) or is not valid for Fabric. Connect again with Connect-MlvFabric.");
-                    }
-                }
-
-                var throttled = code == 429 || string.Equals(errorCode, "TooManyRequestsForJobs", StringComparison.OrdinalIgnoreCase);
                 if (throttled)
                 {
-                    request.Limiter?.Block(retryAfter ?? Backoff(attempt));
+                    budget.ThrottledAttempts++;
+                    budget.ThrottleWaited += delay;
                 }
 
-                var serverFault = code >= 500 || code == 408;
-                var rejectedRetriable = code >= 400 && code < 500 && code != 401 && code != 408 && (throttled || error?.IsRetriable == true);
-
-                if (serverFault)
-                {
-                    Interlocked.Increment(ref budget.UncertainAttempts);
-                    var apiError = BuildApiException(request, status, error, requestId, retryAfter, attempt, null);
-                    if (request.Mode == SendMode.NotIdempotent)
-                    {
-                        throw new AmbiguousOutcomeException($"{ErrorText.Status(status)}{(errorCode != null ? " " + errorCode : "")}", apiError, status);
-                    }
-
-                    var delay = retryAfter ?? Backoff(attempt);
-                    if (!CanRetry(budget, delay))
-                    {
-                        throw new FabricConnectionException(
-                            $"{method} {path} kept failing on the service's side ({ErrorText.Status(status)}{(errorCode != null ? " " + errorCode : "")}{(requestId != null ? ", request id " + requestId : "")}). " +
-                            $"Gave up after {attempt} attempt(s) over {ErrorText.Seconds(budget.Elapsed)}.",
-                            method, path, apiError, attempt, status);
-                    }
-
-                    await RetryDelayAsync(method, path, delay, attempt, $"{code}{(errorCode != null ? " " + errorCode : "")}", retryAfter, ct).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (rejectedRetriable && (!throttled || request.RetryThrottled))
-                {
-                    var delay = retryAfter ?? Backoff(attempt);
-                    if (throttled ? CanWaitThrottled(budget, delay) : CanRetry(budget, delay))
-                    {
-                        if (throttled)
-                        {
-                            budget.ThrottledAttempts++;
-                            budget.ThrottleWaited += delay;
-                        }
-                        await RetryDelayAsync(method, path, delay, attempt, $"{code}{(errorCode != null ? " " + errorCode : "")}", retryAfter, ct).ConfigureAwait(false);
-                        continue;
-                    }
-                }
-
-                throw BuildApiException(request, status, error, requestId, retryAfter, attempt, null);
+                return Outcome<T>.RetryAfter(new RetryWait(delay, attempt, reason, retryAfter));
             }
         }
+
+        throw BuildApiException(request, status, error, requestId, retryAfter, attempt, null);
+    }
+
+    /// <summary>
+    /// A 401 that no renewal answers: an expired access token, or a token the service refuses although it is valid
+    /// (revoked, or not for Fabric). A refusal of the identity's type is left to the caller's error mapping.
+    /// </summary>
+    private void ThrowUnlessIdentityTypeRefused(Exchange x, SessionToken token, FabricError? error, string? errorCode, string? requestId)
+    {
+        if (!_tokens.CanRenew && _time.GetUtcNow() >= token.ExpiresOn)
+        {
+            throw StaticTokenCredential.Expired(token.ExpiresOn);
+        }
+
+        if (!SaysPrincipalTypeRefused(error))
+        {
+            throw new FabricAuthenticationException(
+                $"The service refused this session's access token (HTTP 401{(errorCode != null ? " " + errorCode : "")}; {x.Method} {x.Path}" +
+                $"{(requestId != null ? "; request id " + requestId : "")}) although it is valid until {ErrorText.Utc(token.ExpiresOn)}" +
+                (x.RenewedAfter401 ? ", also after it was renewed" : "") +
+                ": it was revoked (for example after a password reset or a sign-out everywhere) or is not valid for Fabric. Connect again with Connect-MlvFabric.");
+        }
+    }
+
+    /// <summary>One call of <see cref="SendAsync{T}(FabricRequest, Func{HttpResponseMessage, CancellationToken, Task{T}}, RetryBudget, CancellationToken)"/>, across its attempts.</summary>
+    private sealed class Exchange
+    {
+        internal Exchange(FabricRequest request, RetryBudget budget)
+        {
+            Request = request;
+            Budget = budget;
+            Method = request.Method.Method;
+            Path = request.Path;
+        }
+
+        internal FabricRequest Request { get; }
+        internal RetryBudget Budget { get; }
+        internal string Method { get; }
+        internal string Path { get; }
+
+        /// <summary>A 401 has already been answered with a renewed token (once per call).</summary>
+        internal bool RenewedAfter401 { get; set; }
+    }
+
+    /// <summary>What one attempt came to: the value read, or a next attempt (after <see cref="Wait"/>, or at once when it is null).</summary>
+    private readonly struct Outcome<T>
+    {
+        private Outcome(bool succeeded, T value, RetryWait? wait)
+        {
+            Succeeded = succeeded;
+            Value = value;
+            Wait = wait;
+        }
+
+        internal bool Succeeded { get; }
+        internal T Value { get; }
+        internal RetryWait? Wait { get; }
+
+        internal static Outcome<T> RetryNow => new Outcome<T>(false, default!, null);
+
+        internal static Outcome<T> Success(T value) => new Outcome<T>(true, value, null);
+
+        internal static Outcome<T> RetryAfter(RetryWait wait) => new Outcome<T>(false, default!, wait);
+    }
+
+    /// <summary>The wait before the next attempt, and why (for the "Retrying …" line).</summary>
+    private sealed class RetryWait
+    {
+        internal RetryWait(TimeSpan delay, int attempt, string reason, TimeSpan? retryAfter)
+        {
+            Delay = delay;
+            Attempt = attempt;
+            Reason = reason;
+            RetryAfter = retryAfter;
+        }
+
+        internal TimeSpan Delay { get; }
+        internal int Attempt { get; }
+        internal string Reason { get; }
+        internal TimeSpan? RetryAfter { get; }
     }
 
     // Throttled attempts and their waits are the service's schedule: they count against MaxThrottleWait only.
@@ -486,13 +623,13 @@ internal sealed class FabricHttp : IDisposable
     }
 
     /// <summary>Waits before a retry, saying so first (verbose line; progress where the caller shows it).</summary>
-    private async Task RetryDelayAsync(string method, string path, TimeSpan delay, int attempt, string reason, TimeSpan? retryAfter, CancellationToken ct)
+    private async Task RetryDelayAsync(Exchange x, RetryWait wait, CancellationToken ct)
     {
-        var why = $"Retrying {method} {path} after attempt {attempt} ({reason}" +
-                  (retryAfter is TimeSpan ra ? $", Retry-After {ra.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s" : "") + ")";
-        using (FabricLog.Waiting("Retrying a request to Fabric", why, delay))
+        var why = $"Retrying {x.Method} {x.Path} after attempt {wait.Attempt} ({wait.Reason}" +
+                  (wait.RetryAfter is TimeSpan ra ? $", Retry-After {ra.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s" : "") + ")";
+        using (FabricLog.Waiting("Retrying a request to Fabric", why, wait.Delay))
         {
-            await Task.Delay(delay, ct).ConfigureAwait(false);
+            await _time.Delay(wait.Delay, ct).ConfigureAwait(false);
         }
     }
 
@@ -682,16 +819,13 @@ internal sealed class FabricHttp : IDisposable
 
     private void NoteServerClock(DateTimeOffset serverDate)
     {
-        var offset = serverDate - DateTimeOffset.UtcNow;
+        var offset = serverDate - _time.GetUtcNow();
         Interlocked.Exchange(ref _serverClockOffsetTicks, offset.Ticks);
         Volatile.Write(ref _hasServerClock, 1);
     }
 
-    private static string Ms(long started)
-    {
-        var ms = (Stopwatch.GetTimestamp() - started) * 1000.0 / Stopwatch.Frequency;
-        return ms.ToString("0", CultureInfo.InvariantCulture) + " ms";
-    }
+    private string Ms(long started) =>
+        _time.GetElapsedTime(started).TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
 
     public void Dispose() => _http.Dispose();
 }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -16,26 +16,31 @@ namespace MlvFabric.Client.Http;
 /// and when its answer arrives, so a slot's time is moved to the answer's arrival (<see cref="Grant.Restamp"/>): a
 /// request that was slow to reach the service (a first call, a busy machine) never lets the next one in early. A
 /// small margin covers clock granularity. A 429 from the service closes the gate until its Retry-After.
-/// Thread-safe; shared by every session of the same identity against the same endpoint (the limit is per user).
+/// Thread-safe; shared by every session of the same identity against the same endpoint (the limit is per user)
+/// that runs on the same clock.
 /// </summary>
 internal sealed class RateLimiter
 {
-    private static readonly ConcurrentDictionary<string, RateLimiter> Shared = new ConcurrentDictionary<string, RateLimiter>(StringComparer.OrdinalIgnoreCase);
+    private static readonly ConditionalWeakTable<TimeProvider, ConcurrentDictionary<string, RateLimiter>> Shared =
+        new ConditionalWeakTable<TimeProvider, ConcurrentDictionary<string, RateLimiter>>();
 
     private readonly object _lock = new object();
     private readonly List<Grant> _grants = new List<Grant>();
+    private readonly TimeProvider _time;
     private readonly long _windowTicks;
     private long _blockedUntil;
 
     /// <param name="limit">Requests per window; 0 or less: no limit here (only the service's 429s close the gate).</param>
     /// <param name="window"></param>
-    internal RateLimiter(int limit, TimeSpan window)
+    /// <param name="time">The clock its windows, blocks and waits run on (null: the system clock).</param>
+    internal RateLimiter(int limit, TimeSpan window, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         IsUnlimited = limit <= 0;
         Limit = IsUnlimited ? int.MaxValue : limit;
         Window = window <= TimeSpan.Zero ? TimeSpan.FromMinutes(1) : window;
         var margin = TimeSpan.FromMilliseconds(Math.Min(500, Window.TotalMilliseconds / 100));
-        _windowTicks = ToStopwatchTicks(Window + margin);
+        _windowTicks = ToTimestampTicks(Window + margin);
     }
 
     /// <summary>Requests per window (<see cref="int.MaxValue"/> when <see cref="IsUnlimited"/>).</summary>
@@ -52,10 +57,11 @@ internal sealed class RateLimiter
             ? $"the service's Retry-After for {what}"
             : $"{Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)} {what} per {Window.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s";
 
-    internal static RateLimiter GetShared(string key, int limit, TimeSpan window) =>
-        Shared.GetOrAdd($"{key}|{limit}|{window.Ticks}", _ => new RateLimiter(limit, window));
+    internal static RateLimiter GetShared(string key, int limit, TimeSpan window, TimeProvider time) =>
+        Shared.GetValue(time, _ => new ConcurrentDictionary<string, RateLimiter>(StringComparer.OrdinalIgnoreCase))
+            .GetOrAdd($"{key}|{limit}|{window.Ticks}", _ => new RateLimiter(limit, window, time));
 
-    /// <summary>A slot taken: its time counts from when it was taken, or from <see cref="Restamp"/>.</summary>
+    /// <summary>A slot taken: its time (a timestamp of the limiter's clock) counts from when it was taken, or from <see cref="Restamp"/>.</summary>
     internal sealed class Grant
     {
         private readonly RateLimiter _owner;
@@ -71,7 +77,7 @@ internal sealed class RateLimiter
         /// <summary>The request's answer (or failure) has arrived: the service counted it no later than now.</summary>
         internal void Restamp()
         {
-            var now = Stopwatch.GetTimestamp();
+            var now = _owner._time.GetTimestamp();
             lock (_owner._lock)
             {
                 if (now > At)
@@ -89,12 +95,12 @@ internal sealed class RateLimiter
     internal bool TryAcquire(out TimeSpan wait, out Grant? grant)
     {
         grant = null;
-        var now = Stopwatch.GetTimestamp();
+        var now = _time.GetTimestamp();
         lock (_lock)
         {
             if (_blockedUntil > now)
             {
-                wait = FromStopwatchTicks(_blockedUntil - now);
+                wait = FromTimestampTicks(_blockedUntil - now);
                 return false;
             }
             if (IsUnlimited)
@@ -119,7 +125,7 @@ internal sealed class RateLimiter
                 }
             }
 
-            wait = FromStopwatchTicks(oldest + _windowTicks - now);
+            wait = FromTimestampTicks(oldest + _windowTicks - now);
             if (wait <= TimeSpan.Zero)
             {
                 wait = TimeSpan.FromMilliseconds(1);
@@ -145,7 +151,7 @@ internal sealed class RateLimiter
             }
             // Re-check at least every second so a freed slot or a lifted block is noticed quickly.
             var step = wait > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait;
-            await Task.Delay(step, ct).ConfigureAwait(false);
+            await _time.Delay(step, ct).ConfigureAwait(false);
             waited += step;
         }
     }
@@ -158,7 +164,7 @@ internal sealed class RateLimiter
             return;
         }
 
-        var until = Stopwatch.GetTimestamp() + ToStopwatchTicks(retryAfter);
+        var until = _time.GetTimestamp() + ToTimestampTicks(retryAfter);
         lock (_lock)
         {
             if (until > _blockedUntil)
@@ -180,13 +186,13 @@ internal sealed class RateLimiter
             return TimeSpan.Zero;
         }
 
-        var now = Stopwatch.GetTimestamp();
+        var now = _time.GetTimestamp();
         lock (_lock)
         {
             var blocked = _blockedUntil > now ? _blockedUntil - now : 0;
             if (IsUnlimited)
             {
-                return FromStopwatchTicks(blocked);
+                return FromTimestampTicks(blocked);
             }
 
             var frees = new List<long>(Limit);
@@ -206,7 +212,7 @@ internal sealed class RateLimiter
             frees.Sort();
             var last = count - 1;
             var ticks = frees[last % Limit] + (long)(last / Limit) * _windowTicks;
-            return FromStopwatchTicks(Math.Max(ticks, blocked));
+            return FromTimestampTicks(Math.Max(ticks, blocked));
         }
     }
 
@@ -215,7 +221,7 @@ internal sealed class RateLimiter
     {
         get
         {
-            var now = Stopwatch.GetTimestamp();
+            var now = _time.GetTimestamp();
             lock (_lock)
             {
                 if (_blockedUntil > now)
@@ -242,7 +248,19 @@ internal sealed class RateLimiter
         }
     }
 
-    private static long ToStopwatchTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+    /// <summary>The limiter's clock (its timestamps are the <see cref="Grant.At"/> values).</summary>
+    internal TimeProvider Time => _time;
 
-    private static TimeSpan FromStopwatchTicks(long ticks) => TimeSpan.FromSeconds((double)ticks / Stopwatch.Frequency);
+    // Whole seconds and the rest apart: exact, and no overflow at a frequency of 10^9 per second.
+    private long ToTimestampTicks(TimeSpan span)
+    {
+        var frequency = _time.TimestampFrequency;
+        return span.Ticks / TimeSpan.TicksPerSecond * frequency + span.Ticks % TimeSpan.TicksPerSecond * frequency / TimeSpan.TicksPerSecond;
+    }
+
+    private TimeSpan FromTimestampTicks(long ticks)
+    {
+        var frequency = _time.TimestampFrequency;
+        return TimeSpan.FromTicks(ticks / frequency * TimeSpan.TicksPerSecond + ticks % frequency * TimeSpan.TicksPerSecond / frequency);
+    }
 }

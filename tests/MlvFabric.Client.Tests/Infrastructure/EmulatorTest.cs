@@ -22,6 +22,19 @@ public abstract class EmulatorTest : IClassFixture<EmulatorFixture>, IDisposable
 
     protected IDisposable Logging() => FabricLog.Use(Sink);
 
+    /// <summary>
+    /// A session on <paramref name="clock"/> whose requests go through <paramref name="http"/>. Its HTTP timeout is a
+    /// day: beyond the clock's horizon, so moving time to the client's next wait never times a request out.
+    /// </summary>
+    protected Task<FabricSession> ConnectAsync(TestClock clock, HttpTracker http, Action<FabricConnectionOptions>? configure = null, string? token = null) =>
+        FabricSession.ConnectAsync(F.Options(token ?? F.UserToken(), o =>
+        {
+            o.TimeProvider = clock;
+            o.HttpMessageHandler = http;
+            o.HttpTimeout = TimeSpan.FromDays(1);
+            configure?.Invoke(o);
+        }));
+
     /// <summary>Asserts that an exception's message and ToString carry no token.</summary>
     protected T NoToken<T>(T ex) where T : Exception
     {
