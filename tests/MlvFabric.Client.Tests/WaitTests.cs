@@ -184,11 +184,17 @@ public sealed class WaitTests : EmulatorTest
     {
         using var _ = Logging();
         await F.SetLakehouseAsync(F.Bronze, new { durationSeconds = 0.5, queueSeconds = 0 });
-        using var session = await F.ConnectAsync();
+        var clock = new TestClock();
+        using var http = new HttpTracker(clock);
+        using var session = await ConnectAsync(clock, http);
         var run = await session.Client.StartRefreshAsync(F.Sales, F.Bronze);
         await F.PutFaultsAsync(new { script = new object[] { new { method = "GET", pathPattern = "*/jobs/instances/*", fault = "throttle", count = 2, retryAfterSeconds = 1 } } });
-        var result = await session.Client.WaitForJobsAsync(new[] { JobInstanceRef.From(run) }, Fast);
+        var result = await clock.RunAsync(session.Client.WaitForJobsAsync(new[] { JobInstanceRef.From(run) }, Fast), http, F.Server.AdvanceClock);
         Assert.Equal(JobStatus.Completed, Assert.Single(result.Instances).Status);
+        // First read at the 202's Retry-After; each 429 put the next read its Retry-After (1 s) later.
+        var reads = http.To("/jobs/instances/" + run.JobInstanceId, "GET");
+        Assert.Equal(new int?[] { 429, 429, 200 }, reads.Select(r => r.Status));
+        Assert.Equal(new[] { 1.0, 2.0, 3.0 }, reads.Select(r => r.At.TotalSeconds));
     }
 
     [Fact]
