@@ -248,9 +248,6 @@ internal sealed class RateLimiter
         }
     }
 
-    /// <summary>The limiter's clock (its timestamps are the <see cref="Grant.At"/> values).</summary>
-    internal TimeProvider Time => _time;
-
     // Whole seconds and the rest apart: exact, and no overflow at a frequency of 10^9 per second.
     private long ToTimestampTicks(TimeSpan span)
     {
