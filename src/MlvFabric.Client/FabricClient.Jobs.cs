@@ -289,7 +289,7 @@ public sealed partial class FabricClient
     /// The job instance of an answer to a read of <paramref name="asked"/>: an answer without an id, or about another
     /// job, is a protocol error naming the job asked for (never taken as that job's status).
     /// </summary>
-    private static MlvJobInstance ReadAskedJob(JobInstanceDto dto, Guid asked, ItemScope scope, string path)
+    private static MlvJobInstance ReadAskedJob(JobInstanceDto dto, Guid asked, LakehouseLocation scope, string path)
     {
         if (string.IsNullOrWhiteSpace(dto.Id))
         {
@@ -308,8 +308,7 @@ public sealed partial class FabricClient
     /// <summary>One status read for the waiter: paced by the caller, 429 thrown at once, Retry-After returned.</summary>
     internal Task<(MlvJobInstance Instance, TimeSpan? RetryAfter)> PollJobInstanceAsync(JobInstanceRef job, RateLimiter.Grant? grant, CancellationToken ct)
     {
-        var scope = new ItemScope(job.WorkspaceId, job.LakehouseId,
-            job.WorkspaceName ?? GetCachedWorkspaceName(job.WorkspaceId), job.LakehouseName ?? GetCachedLakehouseName(job.LakehouseId));
+        var scope = job.Lakehouse.WithNames(GetCachedWorkspaceName(job.WorkspaceId), GetCachedLakehouseName(job.LakehouseId));
         var request = new FabricRequest(HttpMethod.Get, JobInstanceUrl(job.WorkspaceId, job.LakehouseId, job.JobInstanceId), SendMode.Idempotent)
         {
             IsJobCall = true,

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Net.Http;
 using System.Runtime.CompilerServices;
@@ -24,14 +23,13 @@ public sealed partial class FabricClient : IDisposable
     private static readonly HttpMethod Patch = new HttpMethod("PATCH");
 
     private readonly FabricHttp _http;
-    private readonly ConcurrentDictionary<Guid, string> _workspaceNames = new ConcurrentDictionary<Guid, string>();
-    private readonly ConcurrentDictionary<Guid, string> _lakehouseNames = new ConcurrentDictionary<Guid, string>();
 
     internal FabricClient(FabricHttp http, RateLimiter statusReads, RateLimiter submissions)
     {
         _http = http;
         StatusReadLimiter = statusReads;
         SubmissionLimiter = submissions;
+        Names = new NameCache(ListWorkspacesAsync, ListLakehousesAsync);
     }
 
     /// <summary>The API base (ends in <c>/v1/</c>).</summary>
@@ -43,30 +41,21 @@ public sealed partial class FabricClient : IDisposable
 
     internal RateLimiter SubmissionLimiter { get; }
 
+    /// <summary>The session's workspace and lakehouse names: lists for name-to-id lookups, and every name read so far.</summary>
+    public NameCache Names { get; }
+
     /// <summary>Name of a workspace this session has already seen (no request), or null.</summary>
-    public string? GetCachedWorkspaceName(Guid workspaceId) => _workspaceNames.TryGetValue(workspaceId, out var n) ? n : null;
+    public string? GetCachedWorkspaceName(Guid workspaceId) => Names.WorkspaceName(workspaceId);
 
     /// <summary>Name of a lakehouse this session has already seen (no request), or null.</summary>
-    public string? GetCachedLakehouseName(Guid lakehouseId) => _lakehouseNames.TryGetValue(lakehouseId, out var n) ? n : null;
+    public string? GetCachedLakehouseName(Guid lakehouseId) => Names.LakehouseName(lakehouseId);
 
-    private ItemScope Scope(Guid workspaceId, Guid lakehouseId) =>
-        new ItemScope(workspaceId, lakehouseId, GetCachedWorkspaceName(workspaceId), GetCachedLakehouseName(lakehouseId));
+    private LakehouseLocation Scope(Guid workspaceId, Guid lakehouseId) =>
+        new LakehouseLocation(workspaceId, GetCachedWorkspaceName(workspaceId), lakehouseId, GetCachedLakehouseName(lakehouseId));
 
-    private void Remember(MlvWorkspace w)
-    {
-        if (w.DisplayName != null)
-        {
-            _workspaceNames[w.Id] = w.DisplayName;
-        }
-    }
+    private void Remember(MlvWorkspace w) => Names.Remember(w);
 
-    private void Remember(MlvLakehouse l)
-    {
-        if (l.DisplayName != null)
-        {
-            _lakehouseNames[l.Id] = l.DisplayName;
-        }
-    }
+    private void Remember(MlvLakehouse l) => Names.Remember(l);
 
     // ---------------------------------------------------------------- lookups
 

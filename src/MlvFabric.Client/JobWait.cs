@@ -3,23 +3,29 @@ using System.Collections.Generic;
 
 namespace MlvFabric.Client;
 
-/// <summary>A job to wait for.</summary>
+/// <summary>A job to wait for: its lakehouse (a <see cref="LakehouseLocation"/>) and its id.</summary>
 public sealed class JobInstanceRef
 {
-    public JobInstanceRef() { }
-
-    public JobInstanceRef(Guid workspaceId, Guid lakehouseId, Guid jobInstanceId)
+    public JobInstanceRef(LakehouseLocation lakehouse, Guid jobInstanceId)
     {
-        WorkspaceId = workspaceId;
-        LakehouseId = lakehouseId;
+        Lakehouse = lakehouse ?? throw new ArgumentNullException(nameof(lakehouse));
         JobInstanceId = jobInstanceId;
     }
 
-    public Guid WorkspaceId { get; set; }
-    public Guid LakehouseId { get; set; }
-    public Guid JobInstanceId { get; set; }
-    public string? WorkspaceName { get; set; }
-    public string? LakehouseName { get; set; }
+    public JobInstanceRef(Guid workspaceId, Guid lakehouseId, Guid jobInstanceId)
+        : this(new LakehouseLocation(workspaceId, null, lakehouseId, null), jobInstanceId)
+    {
+    }
+
+    /// <summary>Where the job runs; the names are filled in when they become known.</summary>
+    public LakehouseLocation Lakehouse { get; set; }
+
+    public Guid JobInstanceId { get; }
+
+    public Guid WorkspaceId => Lakehouse.WorkspaceId;
+    public Guid LakehouseId => Lakehouse.LakehouseId;
+    public string? WorkspaceName => Lakehouse.WorkspaceName;
+    public string? LakehouseName => Lakehouse.LakehouseName;
 
     /// <summary>The job instance URL from the 202 (polled when it is on the endpoint's host).</summary>
     public Uri? Location { get; set; }
@@ -52,11 +58,7 @@ public sealed class JobInstanceRef
             throw new ArgumentNullException(nameof(instance));
         }
 
-        return new JobInstanceRef(instance.WorkspaceId, instance.LakehouseId, instance.Id)
-        {
-            WorkspaceName = instance.WorkspaceName,
-            LakehouseName = instance.LakehouseName,
-        };
+        return new JobInstanceRef(LakehouseLocation.Of(instance), instance.Id);
     }
 
     public override string ToString() => JobInstanceId.ToString();

@@ -13,7 +13,6 @@ public sealed class MlvContext : IDisposable
     {
         Session = session;
         ConnectedAt = DateTimeOffset.UtcNow;
-        Names = new NameCache();
     }
 
     public string? Account => Session.Account;
@@ -34,9 +33,6 @@ public sealed class MlvContext : IDisposable
     internal FabricSession Session { get; }
 
     internal FabricClient Client => Session.Client;
-
-    /// <summary>Workspace and lakehouse name-to-id lookups made with this context.</summary>
-    internal NameCache Names { get; }
 
     public override string ToString() => $"{Account} @ {Endpoint}";
 

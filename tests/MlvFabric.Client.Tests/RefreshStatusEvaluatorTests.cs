@@ -13,13 +13,7 @@ public sealed class RefreshStatusEvaluatorTests
 {
     private static readonly DateTimeOffset Now = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
 
-    private sealed class Lakehouse : ILakehouseItem
-    {
-        public Guid WorkspaceId { get; set; } = Guid.NewGuid();
-        public string? WorkspaceName { get; set; } = "Sales";
-        public Guid LakehouseId { get; set; } = Guid.NewGuid();
-        public string? LakehouseName { get; set; } = "Gold";
-    }
+    private static LakehouseLocation Lakehouse() => new LakehouseLocation(Guid.NewGuid(), "Sales", Guid.NewGuid(), "Gold");
 
     private static MlvJobInstance Job(string status, double endHoursAgo, double minutes = 5, string? code = null, string jobType = MlvJobTypes.RefreshMaterializedLakeViews)
     {
@@ -56,7 +50,7 @@ public sealed class RefreshStatusEvaluatorTests
             }
         }
 
-        return evaluator.Complete(new Lakehouse(), schedules, null, ended);
+        return evaluator.Complete(Lakehouse(), schedules, null, ended);
     }
 
     [Fact]
@@ -82,7 +76,7 @@ public sealed class RefreshStatusEvaluatorTests
         Assert.True(evaluator.Add(Job("Completed", 3, jobType: "TableMaintenance"))); // another job type: ignored
         Assert.False(evaluator.Add(Job("Completed", 4)));
         Assert.False(evaluator.Add(Job("Failed", 5, code: "NEVER_SEEN")));
-        var s = evaluator.Complete(new Lakehouse(), new[] { Hourly() }, null, historyEnded: false);
+        var s = evaluator.Complete(Lakehouse(), new[] { Hourly() }, null, historyEnded: false);
 
         Assert.Equal(MlvRefreshVerdict.Failing, s.Verdict);
         Assert.Equal(2, s.ConsecutiveFailures);

@@ -120,6 +120,24 @@ public sealed class ScheduleValidationTests : ScheduleTestBase
         AssertNoChangeSent(requests);
     }
 
+    [Theory]
+    [InlineData("New-MlvSchedule -IntervalMinutes 60 -Disabled")]
+    [InlineData("New-MlvExecutionDefinition -Name piped_after_unknown")]
+    public void ALakehouseNameThatMatchesNothingIsAnErrorForItsRecordAndTheNextPipedLakehouseIsStillProcessed(string command)
+    {
+        var result = Ps.Run(
+            "@([pscustomobject]@{ WorkspaceName = 'Sales'; LakehouseName = 'Platinum' }, " +
+            "[pscustomobject]@{ WorkspaceName = 'Sales'; LakehouseName = 'Gold' }) | " + command);
+
+        Assert.Null(result.Terminating);
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("LakehouseNotFound,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal("Platinum", error.TargetObject);
+        var created = Assert.Single(result.Output);
+        Assert.Equal("Gold", Prop(created, "LakehouseName"));
+    }
+
     [Fact]
     public void SetWithNothingToChangeIsRefused()
     {

@@ -80,23 +80,19 @@ public sealed class RefreshStatusEvaluator
     }
 
     /// <summary>The verdict for a lakehouse with these schedules (all of them; disabled ones are left out).</summary>
-    /// <param name="lakehouse"></param>
+    /// <param name="lakehouse">The lakehouse the status is of.</param>
     /// <param name="schedules"></param>
     /// <param name="executionDefinitionNames"></param>
     /// <param name="historyEnded">True when the whole history was read (no success in it, if <see cref="NeedsMore"/>).</param>
-    public MlvRefreshStatus Complete(ILakehouseItem lakehouse, IEnumerable<MlvSchedule> schedules,
+    public MlvRefreshStatus Complete(LakehouseLocation lakehouse, IEnumerable<MlvSchedule> schedules,
         IReadOnlyDictionary<Guid, string>? executionDefinitionNames = null, bool historyEnded = true)
     {
         var enabled = (schedules ?? Enumerable.Empty<MlvSchedule>())
             .Where(s => s.Enabled)
             .Select(s => Describe(s, _now, executionDefinitionNames))
             .ToList();
-        var status = new MlvRefreshStatus
+        var status = lakehouse.Label(new MlvRefreshStatus
         {
-            WorkspaceId = lakehouse.WorkspaceId,
-            WorkspaceName = lakehouse.WorkspaceName,
-            LakehouseId = lakehouse.LakehouseId,
-            LakehouseName = lakehouse.LakehouseName,
             Schedules = enabled,
             NextRunTime = enabled.Where(s => s.NextRunTime != null).Select(s => s.NextRunTime).OrderBy(t => t).FirstOrDefault(),
             LastRun = _lastRun,
@@ -106,7 +102,7 @@ public sealed class RefreshStatusEvaluator
             LastFailureMessage = _lastFailure?.FailureReason?.Message,
             HistoryExhausted = historyEnded && _lastSuccess == null,
             CheckedAt = _now,
-        };
+        });
         if (_lastSuccess != null)
         {
             var end = _lastSuccess.EndTimeUtc ?? _lastSuccess.StartTimeUtc;

@@ -106,7 +106,7 @@ internal static class Mapper
         WorkspaceName = workspaceName,
     };
 
-    internal static MlvSchedule ToSchedule(ScheduleDto dto, ItemScope scope, string method, string path) => new MlvSchedule
+    internal static MlvSchedule ToSchedule(ScheduleDto dto, LakehouseLocation scope, string method, string path) => new MlvSchedule
     {
         Id = RequireId(dto.Id, "schedule", method, path),
         Enabled = dto.Enabled ?? false,
@@ -127,7 +127,7 @@ internal static class Mapper
         LakehouseName = scope.LakehouseName,
     };
 
-    internal static MlvJobInstance ToJobInstance(JobInstanceDto dto, ItemScope scope, string method, string path) => new MlvJobInstance
+    internal static MlvJobInstance ToJobInstance(JobInstanceDto dto, LakehouseLocation scope, string method, string path) => new MlvJobInstance
     {
         Id = RequireId(dto.Id, "job instance", method, path),
         ItemId = OptionalGuid(dto.ItemId),
@@ -168,7 +168,7 @@ internal static class Mapper
         VariableReference = r.VariableReference,
     };
 
-    internal static MlvExecutionDefinition ToExecutionDefinition(ExecutionDefinitionDto dto, ItemScope scope, string method, string path) => new MlvExecutionDefinition
+    internal static MlvExecutionDefinition ToExecutionDefinition(ExecutionDefinitionDto dto, LakehouseLocation scope, string method, string path) => new MlvExecutionDefinition
     {
         Id = RequireId(dto.Id, "execution definition", method, path),
         DisplayName = dto.DisplayName,
@@ -226,21 +226,4 @@ internal static class Mapper
     }
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s.Substring(0, max) + "…";
-}
-
-/// <summary>The workspace/lakehouse a result belongs to (ids and, when known, names).</summary>
-internal readonly struct ItemScope
-{
-    internal ItemScope(Guid workspaceId, Guid lakehouseId, string? workspaceName = null, string? lakehouseName = null)
-    {
-        WorkspaceId = workspaceId;
-        LakehouseId = lakehouseId;
-        WorkspaceName = workspaceName;
-        LakehouseName = lakehouseName;
-    }
-
-    internal Guid WorkspaceId { get; }
-    internal Guid LakehouseId { get; }
-    internal string? WorkspaceName { get; }
-    internal string? LakehouseName { get; }
 }

@@ -9,12 +9,14 @@ using MlvFabric.Client;
 namespace MlvFabric.Bases;
 
 /// <summary>
-/// Base of the cmdlets that act on a lakehouse. The lakehouse is given by -WorkspaceId/-LakehouseId or
-/// -WorkspaceName/-LakehouseName (mixable), or bound by property name from piped objects (lakehouses, schedules,
-/// job instances, execution definitions all carry WorkspaceId/WorkspaceName/LakehouseId/LakehouseName).
-/// Names are resolved through the session's cache; an id wins over a name when both are bound.
+/// Parameter base of the cmdlets that act on one lakehouse per record. The lakehouse is given by
+/// -WorkspaceId/-LakehouseId or -WorkspaceName/-LakehouseName (mixable), or bound by property name from piped objects
+/// (lakehouses, schedules, job instances, execution definitions all carry WorkspaceId/WorkspaceName/LakehouseId/
+/// LakehouseName). Before PrepareRecord the base checks that one was given (LakehouseNotSpecified); the cmdlet
+/// resolves it with <see cref="TryResolveLakehouseAsync"/>, which writes a name or id that matches nothing as a
+/// non-terminating error for that record. Names go through the session's cache; an id wins over a name.
 /// </summary>
-public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
+public abstract class MlvLakehouseCmdlet : MlvCmdlet
 {
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public Guid WorkspaceId { get; set; }
@@ -33,6 +35,48 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
     [ValidateNotNullOrEmpty]
     public string? LakehouseName { get; set; }
 
+    /// <summary>Whether this record must name a lakehouse (checked before PrepareRecord). True unless a cmdlet says otherwise.</summary>
+    protected virtual bool RequiresLakehouse => true;
+
+    /// <summary>
+    /// An execution definition object (from -ExecutionDefinition) whose lakehouse this record uses when it names none,
+    /// so that <c>-ExecutionDefinition $definition</c> needs no -WorkspaceName/-LakehouseName.
+    /// </summary>
+    protected virtual ExecutionDefinitionReference? LakehouseFromDefinition => null;
+
+    private LakehouseSchedules? _schedules;
+
+    /// <summary>Schedule reads and writes for a resolved lakehouse, output labelled with its names and its definitions' names.</summary>
+    private protected LakehouseSchedules Schedules => _schedules ??= new LakehouseSchedules(Client, Resolver);
+
+    private protected sealed override bool CheckRecordParameters()
+    {
+        LakehouseFromDefinition?.ApplyLakehouseTo(this);
+        return !RequiresLakehouse || ValidateLakehouseParameters();
+    }
+
+    /// <summary>
+    /// Resolves the bound lakehouse; a name or id that matches nothing (or a name that matches several), or a service
+    /// failure for it, is a non-terminating error for this record (null), so the next record still runs.
+    /// </summary>
+    protected async Task<LakehouseLocation?> TryResolveLakehouseAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (MlvTerminatingException ex)
+        {
+            pipeline.WriteError(ex.ErrorRecord);
+            return null;
+        }
+        catch (Exception ex) when (MlvErrors.IsItemFailure(ex))
+        {
+            pipeline.WriteError(MlvErrors.FromException(ex, DescribeBoundLakehouse()));
+            return null;
+        }
+    }
+
     private ExecutionDefinitionResolver? _resolver;
 
     /// <summary>Execution definitions by id, object or name; lists each lakehouse's definitions at most once per command.</summary>
@@ -41,11 +85,11 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
     /// <summary>
     /// The bound lakehouse as the user named it (names when given, else ids), for errors raised before it is resolved.
     /// </summary>
-    protected string DescribeBoundLakehouse() => new LakehouseTarget(WorkspaceId, WorkspaceName, LakehouseId, LakehouseName).ToString();
+    protected string DescribeBoundLakehouse() => new LakehouseLocation(WorkspaceId, WorkspaceName, LakehouseId, LakehouseName).ToString();
 
     /// <summary>
     /// Refuses <c>-ExecutionDefinition $null</c> given on the command line: an empty variable must not quietly mean the
-    /// whole lineage. (A null bound from a piped whole-lineage schedule is fine.) Call from BeginProcessing, where only
+    /// whole lineage. (A null bound from a piped whole-lineage schedule is fine.) Call from PrepareCommand, where only
     /// command-line parameters are bound.
     /// </summary>
     protected void ValidateExecutionDefinitionArgument(string wholeLineageHint)
@@ -63,7 +107,7 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
     /// this record: Resolved is false and the error has been written.
     /// </summary>
     protected async Task<(bool Resolved, Guid? Id)> TryResolveExecutionDefinitionAsync(
-        AsyncPipeline pipeline, LakehouseTarget lakehouse, ExecutionDefinitionReference? reference, CancellationToken cancellationToken)
+        AsyncPipeline pipeline, LakehouseLocation lakehouse, ExecutionDefinitionReference? reference, CancellationToken cancellationToken)
     {
         if (reference is null)
         {
@@ -90,18 +134,9 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
         return (false, null);
     }
 
-    /// <summary>
-    /// Checks, on the pipeline thread and before any request, that the piped object (if any) is one this cmdlet takes
-    /// (<see cref="MlvSessionCmdlet.AcceptPipedObject"/>) and that a workspace and a lakehouse were given.
-    /// Call from ProcessRecord overrides; returns false (after writing the error) when the record must be skipped.
-    /// </summary>
-    protected bool ValidateLakehouseParameters()
+    // On the pipeline thread and before any request: a workspace and a lakehouse were given, and no empty GUID.
+    private bool ValidateLakehouseParameters()
     {
-        if (!AcceptPipedObject())
-        {
-            return false;
-        }
-
         string? problem = null;
         if (IsBound(nameof(WorkspaceId)) && WorkspaceId == Guid.Empty)
         {
@@ -129,8 +164,8 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
         return false;
     }
 
-    /// <summary>Resolves the bound workspace and lakehouse to ids (and names, for output).</summary>
-    protected async Task<LakehouseTarget> ResolveLakehouseAsync(CancellationToken cancellationToken)
+    /// <summary>Resolves the bound workspace and lakehouse to ids (and names, for output); not found: MlvTerminatingException.</summary>
+    private async Task<LakehouseLocation> ResolveLakehouseAsync(CancellationToken cancellationToken)
     {
         (var workspaceId, var workspaceName) = await ResolveWorkspaceAsync(cancellationToken).ConfigureAwait(false);
         if (LakehouseId != Guid.Empty)
@@ -138,7 +173,7 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
             var name = LakehouseName;
             if (name is null || WildcardPattern.ContainsWildcardCharacters(name))
             {
-                var known = await Session.Names.GetLakehousesAsync(Client, workspaceId, cancellationToken).ConfigureAwait(false);
+                var known = await Client.Names.GetLakehousesAsync(workspaceId, cancellationToken).ConfigureAwait(false);
                 name = known.FirstOrDefault(l => l.Id == LakehouseId)?.DisplayName
                     ?? (await GetOrNotFoundAsync(
                         () => Client.GetLakehouseAsync(workspaceId, LakehouseId, cancellationToken),
@@ -147,16 +182,16 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
                         LakehouseId).ConfigureAwait(false)).DisplayName;
             }
 
-            return new LakehouseTarget(workspaceId, workspaceName, LakehouseId, name);
+            return new LakehouseLocation(workspaceId, workspaceName, LakehouseId, name);
         }
 
-        var lakehouses = await Session.Names.GetLakehousesAsync(Client, workspaceId, cancellationToken, list => AnyMatch(list, l => l.DisplayName, LakehouseName!)).ConfigureAwait(false);
+        var lakehouses = await Client.Names.GetLakehousesAsync(workspaceId, cancellationToken, list => AnyMatch(list, l => l.DisplayName, LakehouseName!)).ConfigureAwait(false);
         var lakehouse = SingleMatch(lakehouses, l => l.DisplayName, LakehouseName!, "Lakehouse", $" in workspace '{workspaceName ?? workspaceId.ToString()}'", "Get-MlvLakehouse");
-        return new LakehouseTarget(workspaceId, workspaceName, lakehouse.Id, lakehouse.DisplayName);
+        return new LakehouseLocation(workspaceId, workspaceName, lakehouse.Id, lakehouse.DisplayName);
     }
 
     /// <summary>Resolves the bound workspace to its id and name.</summary>
-    protected async Task<(Guid Id, string? Name)> ResolveWorkspaceAsync(CancellationToken cancellationToken)
+    private async Task<(Guid Id, string? Name)> ResolveWorkspaceAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<MlvWorkspace>? workspaces = null;
         if (WorkspaceId != Guid.Empty)
@@ -164,7 +199,7 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
             var name = WorkspaceName;
             if (name is null || WildcardPattern.ContainsWildcardCharacters(name))
             {
-                workspaces = await Session.Names.GetWorkspacesAsync(Client, cancellationToken).ConfigureAwait(false);
+                workspaces = await Client.Names.GetWorkspacesAsync(cancellationToken).ConfigureAwait(false);
                 name = workspaces.FirstOrDefault(w => w.Id == WorkspaceId)?.DisplayName
                     ?? (await GetOrNotFoundAsync(
                         () => Client.GetWorkspaceAsync(WorkspaceId, cancellationToken),
@@ -176,7 +211,7 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
             return (WorkspaceId, name);
         }
 
-        workspaces = await Session.Names.GetWorkspacesAsync(Client, cancellationToken, list => AnyMatch(list, w => w.DisplayName, WorkspaceName!)).ConfigureAwait(false);
+        workspaces = await Client.Names.GetWorkspacesAsync(cancellationToken, list => AnyMatch(list, w => w.DisplayName, WorkspaceName!)).ConfigureAwait(false);
         var workspace = SingleMatch(workspaces, w => w.DisplayName, WorkspaceName!, "Workspace", string.Empty, "Get-MlvWorkspace");
         return (workspace.Id, workspace.DisplayName);
     }
@@ -194,8 +229,6 @@ public abstract class MlvLakehouseCmdlet : MlvSessionCmdlet
             throw new MlvTerminatingException(MlvErrors.NotFound(errorId, message, id));
         }
     }
-
-    private bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
 
     private static bool AnyMatch<T>(IReadOnlyList<T> candidates, Func<T, string?> nameOf, string name)
     {

@@ -8,10 +8,13 @@ using MlvFabric.Client;
 
 namespace MlvFabric.Commands;
 
-/// <summary>Signs in to Microsoft Fabric and makes the session current for this runspace.</summary>
+/// <summary>
+/// Signs in to Microsoft Fabric and makes the session current for this runspace. It has no session to resolve (it makes
+/// one), so it is no <see cref="MlvCmdlet"/>: it runs its sign-in on the same <see cref="AsyncBridge"/> directly.
+/// </summary>
 [Cmdlet(VerbsCommunications.Connect, "MlvFabric", DefaultParameterSetName = InteractiveSet)]
 [OutputType(typeof(MlvContext))]
-public sealed class ConnectMlvFabricCommand : MlvAsyncCmdlet
+public sealed class ConnectMlvFabricCommand : PSCmdlet, IDisposable
 {
     private const string InteractiveSet = "Interactive";
     private const string DeviceCodeSet = "DeviceCode";
@@ -93,17 +96,27 @@ public sealed class ConnectMlvFabricCommand : MlvAsyncCmdlet
     [ValidateNotNull]
     public Uri? Endpoint { get; set; }
 
+    private readonly AsyncBridge _bridge;
     private FabricConnectionOptions? _options;
     private AsyncPipeline? _pipeline;
+
+    public ConnectMlvFabricCommand()
+    {
+        _bridge = new AsyncBridge(this);
+    }
 
     // Parameters are checked on the pipeline thread, before any sign-in starts.
     protected override void ProcessRecord()
     {
         _options = BuildOptions();
-        base.ProcessRecord();
+        _bridge.Run(ConnectAsync);
     }
 
-    protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    protected override void StopProcessing() => _bridge.Stop();
+
+    public void Dispose() => _bridge.Dispose();
+
+    private async Task ConnectAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
         _pipeline = pipeline;
         FabricSession session;

@@ -33,7 +33,7 @@ public sealed class ExportMlvScheduleCommand : MlvLakehouseSetCmdlet
 
     private string _fullPath = string.Empty;
 
-    protected override void BeginProcessing()
+    protected override void PrepareCommand()
     {
         _fullPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out var provider, out _);
         if (provider.Name != "FileSystem")
@@ -51,8 +51,6 @@ public sealed class ExportMlvScheduleCommand : MlvLakehouseSetCmdlet
         {
             ThrowTerminatingError(MlvErrors.ScheduleFileDirectoryInvalid(_fullPath));
         }
-
-        base.BeginProcessing();
     }
 
     protected override async Task EndProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)

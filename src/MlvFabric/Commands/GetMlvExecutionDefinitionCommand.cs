@@ -14,10 +14,10 @@ namespace MlvFabric.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "MlvExecutionDefinition", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(MlvExecutionDefinition))]
-public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmdlet
+public sealed class GetMlvExecutionDefinitionCommand : MlvLakehouseCmdlet
 {
     private const string NameSet = "Name";
-    private const string IdSet = DefinitionIdSet;
+    private const string IdSet = ExecutionDefinitionCalls.IdSet;
     private const string ReferenceSet = "ExecutionDefinition";
 
     private NameFilter? _filter;
@@ -48,35 +48,20 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
 
     private IEnumerable<ExecutionDefinitionReference> References => ExecutionDefinition?.Where(r => r is not null) ?? Enumerable.Empty<ExecutionDefinitionReference>();
 
-    protected override void BeginProcessing()
-    {
-        _filter = new NameFilter(Name);
-        base.BeginProcessing();
-    }
+    /// <summary>Where -Id names the definitions, only definitions may be piped; elsewhere piped objects bring their lakehouse.</summary>
+    protected override Type[]? AcceptedPipedTypes => ParameterSetName == IdSet ? ExecutionDefinitionCalls.DefinitionsOnly : null;
 
-    protected override void ProcessRecord()
-    {
-        if (ParameterSetName == ReferenceSet)
-        {
-            // A definition object knows its lakehouse; ids and names need one given (or bound from a piped schedule).
-            References.FirstOrDefault(r => r.HasLakehouse)?.ApplyLakehouseTo(this);
-            if (References.Any() && ValidateLakehouseParameters())
-            {
-                base.ProcessRecord();
-            }
+    // By -ExecutionDefinition, one lakehouse is needed: a definition object knows its own; ids and names need one given
+    // (or bound from a piped schedule). By -Name or -Id, the lakehouse may be left out: every lakehouse in scope.
+    protected override bool RequiresLakehouse => ParameterSetName == ReferenceSet && References.Any();
 
-            return;
-        }
+    protected override ExecutionDefinitionReference? LakehouseFromDefinition =>
+        ParameterSetName == ReferenceSet ? References.FirstOrDefault(r => r.HasLakehouse) : null;
 
-        var problem = ValidateIds();
-        if (problem is not null)
-        {
-            WriteError(problem);
-            return;
-        }
+    protected override void PrepareCommand() => _filter = new NameFilter(Name);
 
-        base.ProcessRecord();
-    }
+    // A piped whole-lineage schedule binds no definition: nothing to get for it.
+    protected override bool PrepareRecord() => ParameterSetName == ReferenceSet ? References.Any() : Passes(ValidateIds());
 
     // Here the lakehouse may be left out (every lakehouse in scope), but an id given must not be the empty GUID.
     private ErrorRecord? ValidateIds()
@@ -100,10 +85,15 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
     {
         if (ParameterSetName == ReferenceSet)
         {
-            var target = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+            var target = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
+            if (target is null)
+            {
+                return;
+            }
+
             foreach (var reference in References)
             {
-                await RunForDefinitionAsync(pipeline, target, reference, async () =>
+                await ExecutionDefinitionCalls.RunAsync(pipeline, target, reference, async () =>
                     pipeline.WriteObject(await Resolver.ResolveAsync(target, reference, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
             }
 
@@ -117,7 +107,7 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
             var lakehouse = lakehouses[0];
             foreach (var id in Id!.Distinct())
             {
-                await RunForDefinitionAsync(pipeline, lakehouse, id, async () =>
+                await ExecutionDefinitionCalls.RunAsync(pipeline, lakehouse, id, async () =>
                     pipeline.WriteObject(lakehouse.Label(
                         await Client.GetExecutionDefinitionAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, id, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
             }
@@ -170,50 +160,23 @@ public sealed class GetMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmd
     /// The lakehouse given (ids, or literal names: one lakehouse), else every lakehouse that matches the workspace and
     /// lakehouse given, with wildcards (each part left out matches everything).
     /// </summary>
-    private async Task<IReadOnlyList<LakehouseTarget>> LakehousesInScopeAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<LakehouseLocation>> LakehousesInScopeAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
         var oneWorkspace = WorkspaceId != Guid.Empty || (WorkspaceName is not null && !WildcardPattern.ContainsWildcardCharacters(WorkspaceName));
         var oneLakehouse = LakehouseId != Guid.Empty || (LakehouseName is not null && !WildcardPattern.ContainsWildcardCharacters(LakehouseName));
         if (oneWorkspace && oneLakehouse)
         {
-            try
-            {
-                return new[] { await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false) };
-            }
-            catch (MlvTerminatingException ex)
-            {
-                pipeline.WriteError(ex.ErrorRecord);
-                return Array.Empty<LakehouseTarget>();
-            }
+            var lakehouse = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
+            return lakehouse is null ? Array.Empty<LakehouseLocation>() : new[] { lakehouse };
         }
 
-        var workspaces = await WorkspaceScope.ResolveAsync(
-            Session,
+        var targets = new List<LakehouseLocation>();
+        var search = new LakehouseSearch(
             WorkspaceId != Guid.Empty ? new[] { WorkspaceId } : null,
             WorkspaceName is null ? null : new[] { WorkspaceName },
-            pipeline,
-            cancellationToken).ConfigureAwait(false);
-        var names = new NameFilter(LakehouseId == Guid.Empty && LakehouseName is not null ? new[] { LakehouseName } : null);
-        var targets = new List<LakehouseTarget>();
-        foreach (var workspace in workspaces)
-        {
-            var lakehouses = await Session.Names.GetLakehousesAsync(Client, workspace.Id, cancellationToken).ConfigureAwait(false);
-            targets.AddRange(lakehouses
-                .Where(l => LakehouseId != Guid.Empty ? l.Id == LakehouseId : names.IsMatch(l.DisplayName))
-                .Select(l => new LakehouseTarget(workspace.Id, workspace.Name, l.Id, l.DisplayName)));
-        }
-
-        var scope = WorkspaceScope.Describe(workspaces);
-        if (LakehouseId != Guid.Empty && targets.Count == 0 && workspaces.Count > 0)
-        {
-            pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse with id '{LakehouseId}' was found in {scope}. Check the id, or pass the workspace it belongs to.", LakehouseId));
-        }
-
-        foreach (var missing in names.UnmatchedLiterals())
-        {
-            pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse named '{missing}' was found in {scope}. Run Get-MlvLakehouse to list the lakehouses you can see.", missing));
-        }
-
+            LakehouseId != Guid.Empty ? new[] { LakehouseId } : null,
+            LakehouseName is null ? null : new[] { LakehouseName });
+        await search.FindAsync(Client, pipeline, (location, _) => targets.Add(location), cancellationToken).ConfigureAwait(false);
         return targets;
     }
 }

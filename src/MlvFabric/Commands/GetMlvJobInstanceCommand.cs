@@ -10,7 +10,7 @@ namespace MlvFabric.Commands;
 /// <summary>Lists a lakehouse's MLV refresh job instances (newest first, filtered on the client), or gets them by id.</summary>
 [Cmdlet(VerbsCommon.Get, "MlvJobInstance", DefaultParameterSetName = ListSet)]
 [OutputType(typeof(MlvJobInstance))]
-public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
+public sealed class GetMlvJobInstanceCommand : MlvLakehouseCmdlet
 {
     private const string ListSet = "List";
     private const string IdSet = "Id";
@@ -43,7 +43,7 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
     private HashSet<string>? _invokeTypes;
     private DateTime? _sinceUtc;
 
-    protected override void BeginProcessing()
+    protected override void PrepareCommand()
     {
         if (Status is not null && !JobInstances.TryCanonicalize(Status, JobStatus.All, out _statuses, out var badStatus))
         {
@@ -71,25 +71,10 @@ public sealed class GetMlvJobInstanceCommand : MlvJobCmdlet
 
             _sinceUtc = sinceUtc;
         }
-
-        base.BeginProcessing();
     }
 
-    protected override void ProcessRecord()
-    {
-        if (!ValidateLakehouseParameters())
-        {
-            return;
-        }
-
-        if (ParameterSetName == IdSet && !PipedContainerInsteadOfJob() && Array.IndexOf(Id!, Guid.Empty) >= 0)
-        {
-            WriteError(MlvErrors.InvalidJobInstanceId());
-            return;
-        }
-
-        base.ProcessRecord();
-    }
+    protected override bool PrepareRecord() =>
+        Passes(ParameterSetName == IdSet && !PipedContainerInsteadOfJob() && Array.IndexOf(Id!, Guid.Empty) >= 0 ? MlvErrors.InvalidJobInstanceId() : null);
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
@@ -11,7 +10,7 @@ namespace MlvFabric.Commands;
 /// <summary>Lists lakehouses, by name (wildcards) or id, in one workspace, several (wildcards), or all of them.</summary>
 [Cmdlet(VerbsCommon.Get, "MlvLakehouse", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(MlvLakehouse))]
-public sealed class GetMlvLakehouseCommand : MlvSessionCmdlet
+public sealed class GetMlvLakehouseCommand : MlvCmdlet
 {
     private const string NameSet = "Name";
     private const string IdSet = "Id";
@@ -39,13 +38,8 @@ public sealed class GetMlvLakehouseCommand : MlvSessionCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? WorkspaceName { get; set; }
 
-    protected override void ProcessRecord()
+    protected override bool PrepareRecord()
     {
-        if (!AcceptPipedObject())
-        {
-            return;
-        }
-
         // A piped workspace's Name binds -Name by property name, but names the workspace, not a lakehouse.
         if (PipedModuleObject is MlvWorkspace && !IsOnCommandLine(nameof(Name)))
         {
@@ -55,79 +49,48 @@ public sealed class GetMlvLakehouseCommand : MlvSessionCmdlet
         if (WorkspaceId?.Contains(Guid.Empty) == true)
         {
             WriteError(MlvErrors.EmptyGuid("InvalidWorkspaceId", "-WorkspaceId", "a workspace id from Get-MlvWorkspace", "-WorkspaceName"));
-            return;
+            return false;
         }
 
         if (Id?.Contains(Guid.Empty) == true)
         {
             WriteError(MlvErrors.EmptyGuid("InvalidLakehouseId", "-Id", "a lakehouse id from Get-MlvLakehouse", "-Name"));
-            return;
+            return false;
         }
 
-        base.ProcessRecord();
+        return true;
     }
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        var workspaces = await WorkspaceScope.ResolveAsync(Session, WorkspaceId, WorkspaceName, pipeline, cancellationToken).ConfigureAwait(false);
-        if (workspaces.Count == 0)
+        var search = new LakehouseSearch(WorkspaceId, WorkspaceName, ParameterSetName == IdSet ? Id : null, ParameterSetName == IdSet ? null : Name)
         {
-            return;
-        }
-
+            Fresh = true,
+            ListHint = "Run Get-MlvLakehouse without -Name to list the lakehouses you can see.",
+        };
+        var workspaces = await search.WorkspacesAsync(Client, pipeline, cancellationToken).ConfigureAwait(false);
         if (ParameterSetName == IdSet && workspaces.Count == 1 && WorkspaceId is { Length: > 0 })
         {
             await GetByIdAsync(pipeline, workspaces[0], cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var filter = new NameFilter(Name);
-        var wantedIds = new HashSet<Guid>(Id ?? Array.Empty<Guid>());
-        var foundIds = new HashSet<Guid>();
-        foreach (var workspace in workspaces)
-        {
-            try
-            {
-                await foreach (var lakehouse in Client.ListLakehousesAsync(workspace.Id, cancellationToken).ConfigureAwait(false))
-                {
-                    var wanted = ParameterSetName == IdSet ? wantedIds.Contains(lakehouse.Id) : filter.IsMatch(lakehouse.DisplayName);
-                    if (wanted)
-                    {
-                        foundIds.Add(lakehouse.Id);
-                        pipeline.WriteObject(Label(lakehouse, workspace));
-                    }
-                }
-            }
-            catch (Exception ex) when (MlvErrors.IsItemFailure(ex))
-            {
-                pipeline.WriteError(MlvErrors.FromException(ex, workspace.Id));
-            }
-        }
-
-        var scope = WorkspaceScope.Describe(workspaces);
-        foreach (var missing in wantedIds.Where(id => !foundIds.Contains(id)))
-        {
-            pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse with id '{missing}' was found in {scope}. Check the id, or pass the workspace it belongs to with -WorkspaceId or -WorkspaceName.", missing));
-        }
-
-        foreach (var missing in filter.UnmatchedLiterals())
-        {
-            pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse named '{missing}' was found in {scope}. Run Get-MlvLakehouse without -Name to list the lakehouses you can see.", missing));
-        }
+        await search.FindAsync(Client, workspaces, pipeline, (location, lakehouse) => pipeline.WriteObject(Label(lakehouse, location)), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task GetByIdAsync(AsyncPipeline pipeline, WorkspaceScope.Entry workspace, CancellationToken cancellationToken)
+    private async Task GetByIdAsync(AsyncPipeline pipeline, MlvWorkspace workspace, CancellationToken cancellationToken)
     {
+        var label = WorkspaceScope.Label(workspace);
         foreach (var id in Id!)
         {
             try
             {
                 var lakehouse = await Client.GetLakehouseAsync(workspace.Id, id, cancellationToken).ConfigureAwait(false);
-                pipeline.WriteObject(Label(lakehouse, workspace));
+                pipeline.WriteObject(Label(lakehouse, new LakehouseLocation(workspace.Id, workspace.DisplayName, lakehouse.Id, lakehouse.DisplayName)));
             }
             catch (FabricApiException ex) when (ex.Status == 404)
             {
-                pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse with id '{id}' was found in workspace '{workspace.Label}' ({ex.ErrorCode}). Check the id, or run Get-MlvLakehouse -WorkspaceId {workspace.Id} to list its lakehouses.", id));
+                pipeline.WriteError(MlvErrors.NotFound("LakehouseNotFound", $"No lakehouse with id '{id}' was found in workspace '{label}' ({ex.ErrorCode}). Check the id, or run Get-MlvLakehouse -WorkspaceId {workspace.Id} to list its lakehouses.", id));
             }
             catch (Exception ex) when (MlvErrors.IsItemFailure(ex))
             {
@@ -136,14 +99,14 @@ public sealed class GetMlvLakehouseCommand : MlvSessionCmdlet
         }
     }
 
-    private static MlvLakehouse Label(MlvLakehouse lakehouse, WorkspaceScope.Entry workspace)
+    private static MlvLakehouse Label(MlvLakehouse lakehouse, LakehouseLocation location)
     {
         if (lakehouse.WorkspaceId == Guid.Empty)
         {
-            lakehouse.WorkspaceId = workspace.Id;
+            lakehouse.WorkspaceId = location.WorkspaceId;
         }
 
-        lakehouse.WorkspaceName ??= workspace.Name;
+        lakehouse.WorkspaceName ??= location.WorkspaceName;
         return lakehouse;
     }
 }

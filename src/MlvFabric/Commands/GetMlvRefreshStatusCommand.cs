@@ -35,7 +35,7 @@ public sealed class GetMlvRefreshStatusCommand : MlvLakehouseSetCmdlet
 
     private TimeSpan? _staleAfter;
 
-    protected override void BeginProcessing()
+    protected override void PrepareCommand()
     {
         if (MyInvocation.BoundParameters.ContainsKey(nameof(StaleAfter)))
         {
@@ -46,8 +46,6 @@ public sealed class GetMlvRefreshStatusCommand : MlvLakehouseSetCmdlet
 
             _staleAfter = StaleAfter;
         }
-
-        base.BeginProcessing();
     }
 
     protected override async Task EndProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
@@ -149,7 +147,7 @@ public sealed class GetMlvRefreshStatusCommand : MlvLakehouseSetCmdlet
         });
     }
 
-    private async Task<MlvRefreshStatus> ReadAsync(LakehouseTarget target, CancellationToken cancellationToken)
+    private async Task<MlvRefreshStatus> ReadAsync(LakehouseLocation target, CancellationToken cancellationToken)
     {
         var schedules = await Client.ListSchedulesAsync(target.WorkspaceId, target.LakehouseId, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
         Dictionary<Guid, string>? definitionNames = null;
@@ -174,25 +172,6 @@ public sealed class GetMlvRefreshStatusCommand : MlvLakehouseSetCmdlet
             }
         }
 
-        return evaluator.Complete(new LakehouseItem(target), schedules, definitionNames, ended);
-    }
-
-    private sealed class LakehouseItem : ILakehouseItem
-    {
-        public LakehouseItem(LakehouseTarget target)
-        {
-            WorkspaceId = target.WorkspaceId;
-            WorkspaceName = target.WorkspaceName;
-            LakehouseId = target.LakehouseId;
-            LakehouseName = target.LakehouseName;
-        }
-
-        public Guid WorkspaceId { get; set; }
-
-        public string? WorkspaceName { get; set; }
-
-        public Guid LakehouseId { get; set; }
-
-        public string? LakehouseName { get; set; }
+        return evaluator.Complete(target, schedules, definitionNames, ended);
     }
 }

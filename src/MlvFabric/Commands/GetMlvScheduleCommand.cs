@@ -9,7 +9,7 @@ namespace MlvFabric.Commands;
 /// <summary>Lists the refresh schedules of a lakehouse, or gets some by id.</summary>
 [Cmdlet(VerbsCommon.Get, "MlvSchedule", DefaultParameterSetName = ListSet)]
 [OutputType(typeof(MlvSchedule))]
-public sealed class GetMlvScheduleCommand : MlvScheduleCmdlet
+public sealed class GetMlvScheduleCommand : MlvLakehouseCmdlet
 {
     private const string ListSet = "List";
     private const string IdSet = "Id";
@@ -23,30 +23,21 @@ public sealed class GetMlvScheduleCommand : MlvScheduleCmdlet
     [ArgumentCompleter(typeof(ScheduleIdCompleter))]
     public Guid[]? Id { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        if (!ValidateLakehouseParameters())
-        {
-            return;
-        }
-
-        if (Id is not null && Array.IndexOf(Id, Guid.Empty) >= 0)
-        {
-            WriteError(MlvErrors.InvalidScheduleId(Guid.Empty));
-            return;
-        }
-
-        base.ProcessRecord();
-    }
+    protected override bool PrepareRecord() => Passes(LakehouseSchedules.CheckIds(Id));
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        var lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        var lakehouse = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        if (lakehouse is null)
+        {
+            return;
+        }
+
         var ids = PipedModuleObject is MlvSchedule piped ? new[] { piped.Id } : ParameterSetName == IdSet ? Id : null;
         if (ids is not null)
         {
-            await ForEachScheduleAsync(pipeline, lakehouse, ids, async id =>
-                pipeline.WriteObject(await GetScheduleAsync(lakehouse, id, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+            await LakehouseSchedules.ForEachAsync(pipeline, lakehouse, ids, async id =>
+                pipeline.WriteObject(await Schedules.GetAsync(lakehouse, id, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
             return;
         }
 
@@ -54,7 +45,7 @@ public sealed class GetMlvScheduleCommand : MlvScheduleCmdlet
         {
             await foreach (var schedule in Client.ListSchedulesAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken).ConfigureAwait(false))
             {
-                pipeline.WriteObject(await LabelAsync(lakehouse, schedule, cancellationToken).ConfigureAwait(false));
+                pipeline.WriteObject(await Schedules.LabelAsync(lakehouse, schedule, cancellationToken).ConfigureAwait(false));
             }
         }
         catch (FabricApiException ex)

@@ -9,7 +9,7 @@ namespace MlvFabric.Commands;
 /// <summary>Lists Fabric workspaces, by name (wildcards) or id.</summary>
 [Cmdlet(VerbsCommon.Get, "MlvWorkspace", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(MlvWorkspace))]
-public sealed class GetMlvWorkspaceCommand : MlvSessionCmdlet
+public sealed class GetMlvWorkspaceCommand : MlvCmdlet
 {
     private const string NameSet = "Name";
     private const string IdSet = "Id";
@@ -27,13 +27,8 @@ public sealed class GetMlvWorkspaceCommand : MlvSessionCmdlet
 
     private Guid[]? _ids;
 
-    protected override void ProcessRecord()
+    protected override bool PrepareRecord()
     {
-        if (!AcceptPipedObject())
-        {
-            return;
-        }
-
         // Objects that live in a workspace (lakehouses, schedules, jobs, definitions) bind their own Name and Id by
         // property name: read the workspace they live in instead.
         Guid? home = PipedModuleObject switch
@@ -43,7 +38,7 @@ public sealed class GetMlvWorkspaceCommand : MlvSessionCmdlet
             _ => null,
         };
         _ids = home is Guid workspaceId ? new[] { workspaceId } : ParameterSetName == IdSet ? Id : null;
-        base.ProcessRecord();
+        return true;
     }
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)

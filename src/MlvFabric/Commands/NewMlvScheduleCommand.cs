@@ -10,7 +10,7 @@ namespace MlvFabric.Commands;
 /// <summary>Creates a refresh schedule for a lakehouse's materialized lake views: the whole lineage, or an execution definition's subset.</summary>
 [Cmdlet(VerbsCommon.New, "MlvSchedule", DefaultParameterSetName = AnySet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MlvSchedule))]
-public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
+public sealed class NewMlvScheduleCommand : MlvLakehouseCmdlet
 {
     // The default set takes every schedule parameter, none mandatory: an invocation that fits no set (-At without a
     // frequency switch, -Daily -DayOfWeek) binds here instead of failing with PowerShell's AmbiguousParameterSet, and
@@ -104,8 +104,11 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>A definition object given with -ExecutionDefinition names the lakehouse when no lakehouse is given.</summary>
+    protected override ExecutionDefinitionReference? LakehouseFromDefinition => ExecutionDefinition;
+
     // The configuration does not depend on the piped lakehouses: checked once, before any request.
-    protected override void BeginProcessing()
+    protected override void PrepareCommand()
     {
         ValidateExecutionDefinitionArgument("for a schedule of the whole lineage, leave the parameter out");
         var spec = ScheduleSpecParameters.Read(MyInvocation.BoundParameters);
@@ -143,24 +146,16 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
 
             WriteWarning($"The schedule ends at {_configuration!.EndDateTime}, which has already passed: it is created switched off and would never run if enabled. Change its end with Set-MlvSchedule -EndDateTime first.");
         }
-
-        base.BeginProcessing();
-    }
-
-    protected override void ProcessRecord()
-    {
-        ExecutionDefinition?.ApplyLakehouseTo(this);
-        if (!ValidateLakehouseParameters())
-        {
-            return;
-        }
-
-        base.ProcessRecord();
     }
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        var lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        var lakehouse = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        if (lakehouse is null)
+        {
+            return;
+        }
+
         (var resolved, var definitionId) = await TryResolveExecutionDefinitionAsync(pipeline, lakehouse, ExecutionDefinition, cancellationToken).ConfigureAwait(false);
         if (!resolved)
         {
@@ -169,7 +164,7 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
 
         try
         {
-            var existing = await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false);
+            var existing = await Schedules.ListAsync(lakehouse, cancellationToken).ConfigureAwait(false);
             var refusal = ScheduleRules.CheckCreate(existing, lakehouse.ToString(), !Disabled, definitionId, Force);
             if (refusal is not null)
             {
@@ -180,7 +175,7 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
             // Everything above only read (names, ids, the definition, the schedules the new one must not clash with), so
             // -WhatIf reports what the real run would; the prompt names the real lakehouse and definition.
             var state = Disabled ? "disabled" : "enabled";
-            var scope = definitionId is null ? string.Empty : " for " + await DescribeDefinitionAsync(lakehouse, definitionId.Value, cancellationToken).ConfigureAwait(false);
+            var scope = definitionId is null ? string.Empty : " for " + await Schedules.DescribeDefinitionAsync(lakehouse, definitionId.Value, cancellationToken).ConfigureAwait(false);
             if (!await ShouldProcessAsync(pipeline, lakehouse.Describe(), $"Create {state} schedule '{ScheduleDescriber.Describe(_configuration!)}'{scope}").ConfigureAwait(false))
             {
                 return;
@@ -188,7 +183,7 @@ public sealed class NewMlvScheduleCommand : MlvScheduleCmdlet
 
             var request = new ScheduleRequest { Enabled = !Disabled, Configuration = _configuration!.Clone(), ExecutionDefinitionId = definitionId };
             var created = await Client.CreateScheduleAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, request, cancellationToken).ConfigureAwait(false);
-            pipeline.WriteObject(await LabelAsync(lakehouse, created, cancellationToken).ConfigureAwait(false));
+            pipeline.WriteObject(await Schedules.LabelAsync(lakehouse, created, cancellationToken).ConfigureAwait(false));
         }
         catch (FabricApiException ex)
         {

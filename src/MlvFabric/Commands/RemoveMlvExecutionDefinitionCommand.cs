@@ -14,9 +14,9 @@ namespace MlvFabric.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "MlvExecutionDefinition", DefaultParameterSetName = IdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
-public sealed class RemoveMlvExecutionDefinitionCommand : MlvExecutionDefinitionCmdlet
+public sealed class RemoveMlvExecutionDefinitionCommand : MlvLakehouseCmdlet
 {
-    private const string IdSet = DefinitionIdSet;
+    private const string IdSet = ExecutionDefinitionCalls.IdSet;
     private const string NameSet = "Name";
 
     [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -30,25 +30,21 @@ public sealed class RemoveMlvExecutionDefinitionCommand : MlvExecutionDefinition
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = Array.Empty<string>();
 
-    protected override void ProcessRecord()
-    {
-        if (!ValidateLakehouseParameters())
-        {
-            return;
-        }
+    /// <summary>Where -Id names the definitions, only definitions may be piped; elsewhere piped objects bring their lakehouse.</summary>
+    protected override Type[]? AcceptedPipedTypes => ParameterSetName == IdSet ? ExecutionDefinitionCalls.DefinitionsOnly : null;
 
-        if (ParameterSetName == IdSet && Id.Contains(Guid.Empty))
-        {
-            WriteError(MlvErrors.EmptyExecutionDefinitionGuid("-Id", "an execution definition id from Get-MlvExecutionDefinition, or pipe the definitions from Get-MlvExecutionDefinition"));
-            return;
-        }
-
-        base.ProcessRecord();
-    }
+    protected override bool PrepareRecord() => Passes(ParameterSetName == IdSet && Id.Contains(Guid.Empty)
+        ? MlvErrors.EmptyExecutionDefinitionGuid("-Id", "an execution definition id from Get-MlvExecutionDefinition, or pipe the definitions from Get-MlvExecutionDefinition")
+        : null);
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        var lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
+        var lakehouse = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        if (lakehouse is null)
+        {
+            return;
+        }
+
         var doomed = await FindAsync(pipeline, lakehouse, cancellationToken).ConfigureAwait(false);
         if (doomed.Count == 0)
         {
@@ -70,7 +66,7 @@ public sealed class RemoveMlvExecutionDefinitionCommand : MlvExecutionDefinition
                 continue;
             }
 
-            await RunForDefinitionAsync(pipeline, lakehouse, definition.Id, async () =>
+            await ExecutionDefinitionCalls.RunAsync(pipeline, lakehouse, definition.Id, async () =>
             {
                 await Client.DeleteExecutionDefinitionAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, definition.Id, cancellationToken).ConfigureAwait(false);
                 pipeline.WriteVerbose($"Removed execution definition '{definition.DisplayName}' ({definition.Id}) of lakehouse '{lakehouse}'" +
@@ -82,7 +78,7 @@ public sealed class RemoveMlvExecutionDefinitionCommand : MlvExecutionDefinition
     }
 
     /// <summary>The definitions named by -Id or -Name that the lakehouse has; the others are ExecutionDefinitionNotFound errors.</summary>
-    private async Task<List<MlvExecutionDefinition>> FindAsync(AsyncPipeline pipeline, LakehouseTarget lakehouse, CancellationToken cancellationToken)
+    private async Task<List<MlvExecutionDefinition>> FindAsync(AsyncPipeline pipeline, LakehouseLocation lakehouse, CancellationToken cancellationToken)
     {
         var all = await Resolver.ListAsync(lakehouse, cancellationToken).ConfigureAwait(false);
         var found = new List<MlvExecutionDefinition>();
@@ -119,7 +115,7 @@ public sealed class RemoveMlvExecutionDefinitionCommand : MlvExecutionDefinition
     }
 
     /// <summary>The -WhatIf/verbose line and the confirmation question, both naming the schedules Fabric deletes too.</summary>
-    private static (string Description, string Question) Describe(MlvExecutionDefinition definition, List<MlvSchedule> linked, LakehouseTarget lakehouse)
+    private static (string Description, string Question) Describe(MlvExecutionDefinition definition, List<MlvSchedule> linked, LakehouseLocation lakehouse)
     {
         var subject = $"execution definition '{definition.DisplayName}' ({definition.Id}) of lakehouse '{lakehouse}'";
         if (linked.Count == 0)

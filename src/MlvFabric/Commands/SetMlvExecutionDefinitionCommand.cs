@@ -9,9 +9,9 @@ namespace MlvFabric.Commands;
 /// <summary>Changes an MLV execution definition: only the settings given are sent, the service keeps the rest.</summary>
 [Cmdlet(VerbsCommon.Set, "MlvExecutionDefinition", DefaultParameterSetName = IdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MlvExecutionDefinition))]
-public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSettingsCmdlet
+public sealed class SetMlvExecutionDefinitionCommand : MlvLakehouseCmdlet, IExecutionDefinitionSettingsParameters
 {
-    private const string IdSet = DefinitionIdSet;
+    private const string IdSet = ExecutionDefinitionCalls.IdSet;
     private const string NameSet = "Name";
 
     [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -38,23 +38,56 @@ public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+
+    [Parameter]
+    [ValidateNotNull]
+    public string? Description { get; set; }
+
+    /// <summary>Optimal (the service's default: incremental, full or no refresh per view) or Full (recompute everything).</summary>
+    [Parameter]
+    [ValidateSet(MlvRefreshModes.Optimal, MlvRefreshModes.Full)]
+    public string? RefreshMode { get; set; }
+
+    /// <summary>The views to refresh, 'schema.view'; with what they depend on. Omitted on New: all views.</summary>
+    [Parameter]
+    [Alias("Mlv")]
+    [ValidateNotNull]
+    public string[]? SelectedMlv { get; set; }
+
+    /// <summary>The Spark environment item the refresh runs in.</summary>
+    [Parameter]
+    public Guid EnvironmentId { get; set; }
+
+    /// <summary>The environment's workspace; the lakehouse's workspace by default.</summary>
+    [Parameter]
+    public Guid EnvironmentWorkspaceId { get; set; }
+
+    /// <summary>All or Selected: which upstream lakehouses of the lineage (outside this one) the refresh covers.</summary>
+    [Parameter]
+    [ValidateSet(MlvExecutionModes.All, MlvExecutionModes.Selected)]
+    public string? ExtendedLineage { get; set; }
+
+    /// <summary>The upstream lakehouses to include (implies -ExtendedLineage Selected).</summary>
+    [Parameter]
+    [LakehouseReferenceTransformation]
+    [ValidateNotNullOrEmpty]
+    public MlvItemReference[]? ExtendedLineageLakehouse { get; set; }
+
+    private ExecutionDefinitionSettings Settings => new ExecutionDefinitionSettings(this, MyInvocation.BoundParameters.Keys);
+
+    /// <summary>Where -Id names the definitions, only definitions may be piped; elsewhere piped objects bring their lakehouse.</summary>
+    protected override Type[]? AcceptedPipedTypes => ParameterSetName == IdSet ? ExecutionDefinitionCalls.DefinitionsOnly : null;
+
     private object Reference => ParameterSetName == IdSet ? Id : Name!;
 
-    protected override void ProcessRecord()
+    protected override bool PrepareRecord()
     {
-        if (!ValidateLakehouseParameters())
+        if (!Passes(Validate()))
         {
-            return;
+            return false;
         }
 
-        var problem = Validate();
-        if (problem is not null)
-        {
-            WriteError(problem);
-            return;
-        }
-
-        var changes = DescribeSettings();
+        var changes = Settings.Describe();
         if (NewName is not null)
         {
             changes.Insert(0, $"name '{NewName}'");
@@ -66,15 +99,20 @@ public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
         }
 
         _action = "Set " + string.Join(", ", changes);
-        base.ProcessRecord();
+        return true;
     }
 
     private string _action = string.Empty;
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        var lakehouse = await ResolveLakehouseAsync(cancellationToken).ConfigureAwait(false);
-        await RunForDefinitionAsync(pipeline, lakehouse, Reference, async () =>
+        var lakehouse = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        if (lakehouse is null)
+        {
+            return;
+        }
+
+        await ExecutionDefinitionCalls.RunAsync(pipeline, lakehouse, Reference, async () =>
         {
             // Read first (the lakehouse's definitions, a GET), so -WhatIf reports an unknown id or name, or an ambiguous
             // wildcard, as the real run does, and the prompt names the real definition.
@@ -83,12 +121,12 @@ public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
                 ParameterSetName == IdSet ? new ExecutionDefinitionReference(Id) : ExecutionDefinitionReference.ByName(Name!),
                 cancellationToken).ConfigureAwait(false);
             var id = current.Id;
-            if (!await ShouldProcessAsync(pipeline, $"execution definition '{current.DisplayName}' ({LakehouseTarget.ShortId(id)}) of {lakehouse.Describe()}", _action).ConfigureAwait(false))
+            if (!await ShouldProcessAsync(pipeline, $"execution definition '{current.DisplayName}' ({LakehouseLocation.ShortId(id)}) of {lakehouse.Describe()}", _action).ConfigureAwait(false))
             {
                 return;
             }
 
-            var request = BuildRequest(lakehouse, NewName);
+            var request = Settings.BuildRequest(lakehouse, NewName);
             if (AllMlvs)
             {
                 request.Mode = MlvExecutionModes.All;
@@ -123,8 +161,7 @@ public sealed class SetMlvExecutionDefinitionCommand : MlvExecutionDefinitionSet
                 SelectedMlv);
         }
 
-        var anyChange = NewName is not null || Description is not null || RefreshMode is not null || SelectedMlv is not null || AllMlvs
-            || IsBound(nameof(EnvironmentId)) || IsBound(nameof(EnvironmentWorkspaceId)) || ExtendedLineage is not null || ExtendedLineageLakehouse is not null;
-        return anyChange ? ValidateSettings() : MlvErrors.ExecutionDefinitionNothingToChange();
+        var anyChange = NewName is not null || AllMlvs || Settings.AnyGiven;
+        return anyChange ? Settings.Validate() : MlvErrors.ExecutionDefinitionNothingToChange();
     }
 }

@@ -15,7 +15,7 @@ namespace MlvFabric.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "MlvSchedule", DefaultParameterSetName = KeepTypeSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MlvSchedule))]
-public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
+public sealed class SetMlvScheduleCommand : MlvLakehouseCmdlet
 {
     // The default set also takes the frequency parameters (none mandatory), so that a combination that fits no set
     // (-IntervalMinutes with -At, -Daily -Weekly) gets the cmdlet's own ScheduleParameterConflict, not AmbiguousParameterSet.
@@ -26,6 +26,12 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
     private const string MonthlySet = "Monthly";
 
     private ScheduleSpec? _spec;
+
+    /// <summary>The schedules to change; bound by property name from piped schedules.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("ScheduleId")]
+    [ArgumentCompleter(typeof(ScheduleIdCompleter))]
+    public Guid[] Id { get; set; } = Array.Empty<Guid>();
 
     /// <summary>Makes it an interval schedule (the API's "Cron" type): minutes between runs, 1 to 5,270,400.</summary>
     [Parameter(ParameterSetName = IntervalSet, Mandatory = true)]
@@ -116,7 +122,10 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
     /// <summary>Schedules, and execution definitions (with -Id: the definition the schedules should run).</summary>
     protected override Type[]? AcceptedPipedTypes => new[] { typeof(MlvSchedule), typeof(MlvExecutionDefinition) };
 
-    protected override string Action
+    /// <summary>A definition object given with -ExecutionDefinition names the lakehouse when no lakehouse is given.</summary>
+    protected override ExecutionDefinitionReference? LakehouseFromDefinition => ExecutionDefinition;
+
+    private string Action
     {
         get
         {
@@ -127,7 +136,7 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
     }
 
     // The given settings are checked on their own before any request; the merged result again after the read.
-    protected override void BeginProcessing()
+    protected override void PrepareCommand()
     {
         ValidateExecutionDefinitionArgument("to make the schedule run the whole lineage again, use -WholeLineage");
         if (WholeLineage && ExecutionDefinition is not null)
@@ -158,11 +167,9 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
                 ThrowTerminatingError(MlvErrors.FromProblem(problem));
             }
         }
-
-        base.BeginProcessing();
     }
 
-    protected override void ProcessRecord()
+    protected override bool PrepareRecord()
     {
         var requested = ExecutionDefinition;
         if (requested is not null && !IsOnCommandLine(nameof(ExecutionDefinition)) && !IsOnCommandLine(nameof(Id)))
@@ -172,7 +179,7 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
             if (requested.Id is Guid piped && Id.Contains(piped))
             {
                 WriteError(MlvErrors.ScheduleIdFromDefinition(piped));
-                return;
+                return false;
             }
 
             requested = null;
@@ -181,7 +188,7 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
         if (requested is not null && WholeLineage)
         {
             WriteError(MlvErrors.ScheduleScopeConflict(requested));
-            return;
+            return false;
         }
 
         _changeScope = WholeLineage || requested is not null;
@@ -189,23 +196,33 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
         if (_spec!.IsEmpty && !_changeScope)
         {
             WriteError(MlvErrors.ScheduleNothingToChange());
+            return false;
+        }
+
+        return Passes(LakehouseSchedules.CheckIds(Id));
+    }
+
+    protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
+        var lakehouse = await TryResolveLakehouseAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        if (lakehouse is null)
+        {
             return;
         }
 
-        requested?.ApplyLakehouseTo(this);
-        base.ProcessRecord();
+        (var resolved, var scopeId) = await TryResolveExecutionDefinitionAsync(pipeline, lakehouse, _scope, cancellationToken).ConfigureAwait(false);
+        if (!resolved)
+        {
+            return;
+        }
+
+        _scopeId = scopeId;
+        await LakehouseSchedules.ForEachAsync(pipeline, lakehouse, Id.Distinct(), id => ChangeAsync(pipeline, lakehouse, id, cancellationToken)).ConfigureAwait(false);
     }
 
-    protected override async Task<bool> PrepareAsync(AsyncPipeline pipeline, LakehouseTarget lakehouse, CancellationToken cancellationToken)
+    private async Task ChangeAsync(AsyncPipeline pipeline, LakehouseLocation lakehouse, Guid id, CancellationToken cancellationToken)
     {
-        (var resolved, var id) = await TryResolveExecutionDefinitionAsync(pipeline, lakehouse, _scope, cancellationToken).ConfigureAwait(false);
-        _scopeId = id;
-        return resolved;
-    }
-
-    protected override async Task ProcessScheduleAsync(AsyncPipeline pipeline, LakehouseTarget lakehouse, Guid id, CancellationToken cancellationToken)
-    {
-        var current = await GetScheduleAsync(lakehouse, id, cancellationToken).ConfigureAwait(false);
+        var current = await Schedules.GetAsync(lakehouse, id, cancellationToken).ConfigureAwait(false);
         if (_changeScope && _scopeId is null && current.ExecutionDefinitionId is not null)
         {
             pipeline.WriteError(MlvErrors.ScheduleDefinitionCannotBeUnlinked(current, lakehouse));
@@ -250,7 +267,7 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
 
         if (scopeChanges && !Force)
         {
-            var refusal = ScheduleRules.CheckScopeChange(await ListSchedulesAsync(lakehouse, cancellationToken).ConfigureAwait(false), current, definitionId, lakehouse.ToString());
+            var refusal = ScheduleRules.CheckScopeChange(await Schedules.ListAsync(lakehouse, cancellationToken).ConfigureAwait(false), current, definitionId, lakehouse.ToString());
             if (refusal is not null)
             {
                 pipeline.WriteError(MlvErrors.FromProblem(refusal));
@@ -258,7 +275,7 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
             }
         }
 
-        if (!await ConfirmAsync(pipeline, lakehouse, current).ConfigureAwait(false))
+        if (!await ShouldProcessAsync(pipeline, LakehouseSchedules.Describe(current, lakehouse), Action).ConfigureAwait(false))
         {
             return;
         }
@@ -266,7 +283,7 @@ public sealed class SetMlvScheduleCommand : MlvScheduleIdCmdlet
         MlvSchedule updated;
         try
         {
-            updated = await UpdateScheduleAsync(lakehouse, current, current.Enabled, composition.Configuration!, definitionId, cancellationToken).ConfigureAwait(false);
+            updated = await Schedules.UpdateAsync(lakehouse, current, current.Enabled, composition.Configuration!, definitionId, cancellationToken).ConfigureAwait(false);
         }
         catch (FabricApiException ex) when (scopeChanges && definitionId is not null && ex.Status == 404)
         {

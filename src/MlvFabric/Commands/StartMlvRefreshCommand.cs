@@ -14,7 +14,7 @@ namespace MlvFabric.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "MlvRefresh", SupportsShouldProcess = true, DefaultParameterSetName = NoWaitSet)]
 [OutputType(typeof(MlvJobInstance))]
-public sealed class StartMlvRefreshCommand : MlvJobCmdlet
+public sealed class StartMlvRefreshCommand : MlvLakehouseCmdlet
 {
     private const string NoWaitSet = "NoWait";
     private const string WaitSet = "Wait";
@@ -53,32 +53,34 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
     public ExecutionDefinitionReference? ExecutionDefinition { get; set; }
 
     private int _submitted;
+    private JobWaitRunner? _runner;
 
-    protected override void BeginProcessing()
+    /// <summary>A definition object given with -ExecutionDefinition names the lakehouse when no lakehouse is given.</summary>
+    protected override ExecutionDefinitionReference? LakehouseFromDefinition => ExecutionDefinition;
+
+    private TimeSpan? BoundTimeout => IsBound(nameof(Timeout)) ? Timeout : null;
+
+    protected override void PrepareCommand()
     {
-        ValidateWaitParameters(BoundTimeout(Timeout), CancelOnTimeout);
+        ThrowIf(CommandJobWait.CheckParameters(BoundTimeout, CancelOnTimeout));
         ValidateExecutionDefinitionArgument("to refresh the whole lineage, leave the parameter out");
-        base.BeginProcessing();
+    }
+
+    protected override Task BeginProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
+    {
         if (Wait)
         {
-            StartWait(new JobWaitSettings
+            _runner = Attach(CommandJobWait.Start(Session, new JobWaitSettings
             {
-                Timeout = BoundTimeout(Timeout),
+                Timeout = BoundTimeout,
                 CancelOnTimeout = CancelOnTimeout,
                 AttachIfRunning = AttachIfRunning,
                 Purpose = JobWaitPurpose.Refresh,
                 StartedByThisCommand = true,
-            });
+            }, Streams, pipeline, StopToken)).Runner;
         }
-    }
 
-    protected override void ProcessRecord()
-    {
-        ExecutionDefinition?.ApplyLakehouseTo(this);
-        if (ValidateLakehouseParameters())
-        {
-            base.ProcessRecord();
-        }
+        return Task.CompletedTask;
     }
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
@@ -103,10 +105,10 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
         }
 
         var submit = SubmitAsync(target, definitionId, cancellationToken);
-        if (Runner is not null)
+        if (_runner is not null)
         {
             // A bulk start queues here for the service's submission limit; meanwhile the earlier jobs' progress moves on.
-            await Runner.PumpAsync(pipeline, submit, cancellationToken).ConfigureAwait(false);
+            await _runner.PumpAsync(pipeline, submit, cancellationToken).ConfigureAwait(false);
         }
 
         JobSubmission submission;
@@ -122,9 +124,9 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
 
         var subset = definitionId is null ? string.Empty : $" ({ExecutionDefinitionReference.DescribeScope(ExecutionDefinition)})";
         pipeline.WriteVerbose($"Started the MLV refresh of {target}{subset}: job instance {submission.JobInstanceId}.");
-        if (Runner is not null)
+        if (_runner is not null)
         {
-            Runner.Add(JobInstanceRef.From(submission), target);
+            _runner.Add(JobInstanceRef.From(submission), target);
             return;
         }
 
@@ -142,9 +144,9 @@ public sealed class StartMlvRefreshCommand : MlvJobCmdlet
             pipeline.WriteProgress(new ProgressRecord(SubmitActivityId, SubmitActivity, $"{_submitted} submitted") { RecordType = ProgressRecordType.Completed });
         }
 
-        return base.EndProcessingAsync(pipeline, cancellationToken);
+        return Task.CompletedTask;
     }
 
-    private Task<JobSubmission> SubmitAsync(LakehouseTarget target, Guid? executionDefinitionId, CancellationToken cancellationToken) =>
+    private Task<JobSubmission> SubmitAsync(LakehouseLocation target, Guid? executionDefinitionId, CancellationToken cancellationToken) =>
         Client.StartRefreshAsync(target.WorkspaceId, target.LakehouseId, executionDefinitionId, cancellationToken);
 }

@@ -13,7 +13,7 @@ namespace MlvFabric.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Stop, "MlvJobInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = NoWaitSet)]
 [OutputType(typeof(MlvJobInstance))]
-public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
+public sealed class StopMlvJobInstanceCommand : MlvLakehouseCmdlet
 {
     private const string NoWaitSet = "NoWait";
     private const string WaitSet = "Wait";
@@ -40,31 +40,23 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void BeginProcessing()
+    private JobWaitRunner? _runner;
+
+    private TimeSpan? BoundTimeout => IsBound(nameof(Timeout)) ? Timeout : null;
+
+    protected override void PrepareCommand() => ThrowIf(CommandJobWait.CheckParameters(BoundTimeout, cancelOnTimeout: false));
+
+    protected override Task BeginProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        ValidateWaitParameters(BoundTimeout(Timeout), cancelOnTimeout: false);
-        base.BeginProcessing();
         if (Wait)
         {
-            StartWait(new JobWaitSettings { Timeout = BoundTimeout(Timeout), Purpose = JobWaitPurpose.Cancel });
+            _runner = Attach(CommandJobWait.Start(Session, new JobWaitSettings { Timeout = BoundTimeout, Purpose = JobWaitPurpose.Cancel }, Streams, pipeline, StopToken)).Runner;
         }
+
+        return Task.CompletedTask;
     }
 
-    protected override void ProcessRecord()
-    {
-        if (!ValidateLakehouseParameters())
-        {
-            return;
-        }
-
-        if (Id.Contains(Guid.Empty))
-        {
-            WriteError(MlvErrors.InvalidJobInstanceId());
-            return;
-        }
-
-        base.ProcessRecord();
-    }
+    protected override bool PrepareRecord() => Passes(Id.Contains(Guid.Empty) ? MlvErrors.InvalidJobInstanceId() : null);
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
@@ -93,9 +85,9 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
 
                 var cancel = await Client.CancelJobInstanceAsync(target.WorkspaceId, target.LakehouseId, id, cancellationToken).ConfigureAwait(false);
                 pipeline.WriteVerbose($"Requested the cancellation of job instance {id} of {target}.");
-                if (Runner is not null)
+                if (_runner is not null)
                 {
-                    Runner.Add(JobInstanceRef.From(cancel), target);
+                    _runner.Add(JobInstanceRef.From(cancel), target);
                 }
                 else if (PassThru)
                 {
@@ -121,7 +113,7 @@ public sealed class StopMlvJobInstanceCommand : MlvJobCmdlet
         }
     }
 
-    private async Task WriteCurrentAsync(AsyncPipeline pipeline, LakehouseTarget target, Guid id, CancellationToken cancellationToken)
+    private async Task WriteCurrentAsync(AsyncPipeline pipeline, LakehouseLocation target, Guid id, CancellationToken cancellationToken)
     {
         try
         {

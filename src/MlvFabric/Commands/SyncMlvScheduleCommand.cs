@@ -17,7 +17,7 @@ namespace MlvFabric.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Sync, "MlvSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MlvScheduleSyncChange))]
-public sealed class SyncMlvScheduleCommand : MlvSessionCmdlet
+public sealed class SyncMlvScheduleCommand : MlvCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "PSPath")]
@@ -31,13 +31,13 @@ public sealed class SyncMlvScheduleCommand : MlvSessionCmdlet
 
     private readonly List<(string Path, ScheduleFile File)> _files = new List<(string, ScheduleFile)>();
 
-    protected override void ProcessRecord()
+    // Everything about the file is checked here, on the pipeline thread, before any request; the work waits for EndProcessing.
+    protected override bool PrepareRecord()
     {
-        // Everything about the file is checked here, on the pipeline thread, before any request.
         var fullPath = ResolveFile(Path);
         if (fullPath is null)
         {
-            return;
+            return false;
         }
 
         string text;
@@ -48,7 +48,7 @@ public sealed class SyncMlvScheduleCommand : MlvSessionCmdlet
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.SecurityException)
         {
             WriteError(MlvErrors.ScheduleFileUnreadable(fullPath, ex));
-            return;
+            return false;
         }
 
         var file = ScheduleFileReader.Read(fullPath, text, out var problems);
@@ -58,6 +58,7 @@ public sealed class SyncMlvScheduleCommand : MlvSessionCmdlet
         }
 
         _files.Add((fullPath, file));
+        return false;
     }
 
     // The files are synced once all are read: a bad second file stops the sync before the first one changed anything.
@@ -68,8 +69,8 @@ public sealed class SyncMlvScheduleCommand : MlvSessionCmdlet
         {
             var plan = await ScheduleSync.PlanAsync(
                 Client, file, Prune,
-                ct => Session.Names.GetWorkspacesAsync(Client, ct),
-                (id, ct) => Session.Names.GetLakehousesAsync(Client, id, ct),
+                ct => Client.Names.GetWorkspacesAsync(ct),
+                (id, ct) => Client.Names.GetLakehousesAsync(id, ct),
                 cancellationToken).ConfigureAwait(false);
             if (plan.Problems.Count > 0)
             {

@@ -13,7 +13,7 @@ namespace MlvFabric.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "MlvJobInstance")]
 [OutputType(typeof(MlvJobInstance))]
-public sealed class WaitMlvJobInstanceCommand : MlvJobCmdlet
+public sealed class WaitMlvJobInstanceCommand : MlvLakehouseCmdlet
 {
     /// <summary>Only job instances: a piped lakehouse's or schedule's Id is no job id.</summary>
     protected override Type[]? AcceptedPipedTypes => new[] { typeof(MlvJobInstance) };
@@ -33,34 +33,25 @@ public sealed class WaitMlvJobInstanceCommand : MlvJobCmdlet
     [Parameter]
     public SwitchParameter AttachIfRunning { get; set; }
 
-    protected override void BeginProcessing()
+    private JobWaitRunner? _runner;
+
+    private TimeSpan? BoundTimeout => IsBound(nameof(Timeout)) ? Timeout : null;
+
+    protected override void PrepareCommand() => ThrowIf(CommandJobWait.CheckParameters(BoundTimeout, CancelOnTimeout));
+
+    protected override Task BeginProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
-        ValidateWaitParameters(BoundTimeout(Timeout), CancelOnTimeout);
-        base.BeginProcessing();
-        StartWait(new JobWaitSettings
+        _runner = Attach(CommandJobWait.Start(Session, new JobWaitSettings
         {
-            Timeout = BoundTimeout(Timeout),
+            Timeout = BoundTimeout,
             CancelOnTimeout = CancelOnTimeout,
             AttachIfRunning = AttachIfRunning,
             Purpose = JobWaitPurpose.Refresh,
-        });
+        }, Streams, pipeline, StopToken)).Runner;
+        return Task.CompletedTask;
     }
 
-    protected override void ProcessRecord()
-    {
-        if (!ValidateLakehouseParameters())
-        {
-            return;
-        }
-
-        if (Id.Contains(Guid.Empty))
-        {
-            WriteError(MlvErrors.InvalidJobInstanceId());
-            return;
-        }
-
-        base.ProcessRecord();
-    }
+    protected override bool PrepareRecord() => Passes(Id.Contains(Guid.Empty) ? MlvErrors.InvalidJobInstanceId() : null);
 
     protected override async Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
@@ -72,10 +63,10 @@ public sealed class WaitMlvJobInstanceCommand : MlvJobCmdlet
 
         foreach (var id in Id)
         {
-            Runner!.Add(new JobInstanceRef(target.WorkspaceId, target.LakehouseId, id), target);
+            _runner!.Add(new JobInstanceRef(target, id), target);
         }
 
         // Jobs piped from a bulk start arrive over minutes: show how the first ones are doing meanwhile.
-        Runner!.Flush(pipeline);
+        _runner!.Flush(pipeline);
     }
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using MlvFabric.Client;
 
 namespace MlvFabric.Completion;
 
@@ -15,29 +16,29 @@ namespace MlvFabric.Completion;
 /// </summary>
 internal static class CompletionLakehouses
 {
-    public static async Task<IReadOnlyList<LakehouseTarget>> ResolveAsync(MlvContext context, IDictionary fakeBoundParameters, int limit, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<LakehouseLocation>> ResolveAsync(MlvContext context, IDictionary fakeBoundParameters, int limit, CancellationToken cancellationToken)
     {
         var workspaceId = GuidOf(fakeBoundParameters["WorkspaceId"]);
         var workspaceName = TextOf(fakeBoundParameters["WorkspaceName"]);
         var lakehouseId = GuidOf(fakeBoundParameters["LakehouseId"]);
         var lakehouseName = TextOf(fakeBoundParameters["LakehouseName"]);
-        var targets = new List<LakehouseTarget>();
+        var targets = new List<LakehouseLocation>();
         if ((workspaceId is null && workspaceName is null) || (lakehouseId is null && lakehouseName is null))
         {
             return targets;
         }
 
-        var workspaces = await context.Names.GetWorkspacesAsync(context.Client, cancellationToken).ConfigureAwait(false);
+        var workspaces = await context.Client.Names.GetWorkspacesAsync(cancellationToken).ConfigureAwait(false);
         var inScope = workspaceId is Guid wsId
             ? workspaces.Where(w => w.Id == wsId)
             : workspaces.Where(w => Matches(workspaceName!, w.DisplayName));
         foreach (var workspace in inScope.Take(limit))
         {
-            var lakehouses = await context.Names.GetLakehousesAsync(context.Client, workspace.Id, cancellationToken).ConfigureAwait(false);
+            var lakehouses = await context.Client.Names.GetLakehousesAsync(workspace.Id, cancellationToken).ConfigureAwait(false);
             var matching = lakehouseId is Guid lhId
                 ? lakehouses.Where(l => l.Id == lhId)
                 : lakehouses.Where(l => Matches(lakehouseName!, l.DisplayName));
-            targets.AddRange(matching.Select(l => new LakehouseTarget(workspace.Id, workspace.DisplayName, l.Id, l.DisplayName)));
+            targets.AddRange(matching.Select(l => new LakehouseLocation(workspace.Id, workspace.DisplayName, l.Id, l.DisplayName)));
             if (targets.Count >= limit)
             {
                 break;

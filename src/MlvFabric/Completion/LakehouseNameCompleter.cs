@@ -21,7 +21,7 @@ public sealed class LakehouseNameCompleter : IArgumentCompleter
 
         var names = CompletionSupport.Run<IEnumerable<string?>>(async ct =>
         {
-            var workspaces = await context.Names.GetWorkspacesAsync(context.Client, ct).ConfigureAwait(false);
+            var workspaces = await context.Client.Names.GetWorkspacesAsync(ct).ConfigureAwait(false);
             IEnumerable<MlvWorkspace> scope = workspaces;
             if (fakeBoundParameters["WorkspaceId"] is object id && Guid.TryParse(id.ToString(), out var workspaceId))
             {
@@ -36,7 +36,7 @@ public sealed class LakehouseNameCompleter : IArgumentCompleter
             var result = new List<string?>();
             foreach (var workspace in scope.Take(20))
             {
-                var lakehouses = await context.Names.GetLakehousesAsync(context.Client, workspace.Id, ct).ConfigureAwait(false);
+                var lakehouses = await context.Client.Names.GetLakehousesAsync(workspace.Id, ct).ConfigureAwait(false);
                 result.AddRange(lakehouses.Select(l => l.DisplayName));
             }
 

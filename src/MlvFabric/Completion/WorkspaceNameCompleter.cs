@@ -17,7 +17,7 @@ public sealed class WorkspaceNameCompleter : IArgumentCompleter
             return Enumerable.Empty<CompletionResult>();
         }
 
-        var workspaces = CompletionSupport.Run(ct => context.Names.GetWorkspacesAsync(context.Client, ct));
+        var workspaces = CompletionSupport.Run(ct => context.Client.Names.GetWorkspacesAsync(ct));
         return CompletionSupport.Complete(workspaces?.Select(w => w.DisplayName), wordToComplete);
     }
 }

@@ -57,7 +57,7 @@ public static partial class MlvErrors
         null);
 
     /// <summary>An id or name that the lakehouse's execution definitions do not have.</summary>
-    public static ErrorRecord ExecutionDefinitionNotFound(object reference, LakehouseTarget lakehouse, FabricApiException? cause)
+    public static ErrorRecord ExecutionDefinitionNotFound(object reference, LakehouseLocation lakehouse, FabricApiException? cause)
     {
         var what = reference is string name ? $"named '{name}'" : $"with id '{reference}'";
         var service = cause is null ? string.Empty : $" (the service answered {cause.Status} {cause.ErrorCode})";
@@ -79,7 +79,7 @@ public static partial class MlvErrors
     /// workspace, lakehouse or schedule, and any other failure, is reported as <see cref="FromException"/> does, with
     /// <paramref name="target"/>.
     /// </summary>
-    public static ErrorRecord FromDefinitionRequest(Exception ex, object? reference, LakehouseTarget lakehouse, object? target) =>
+    public static ErrorRecord FromDefinitionRequest(Exception ex, object? reference, LakehouseLocation lakehouse, object? target) =>
         reference is not null && ex is FabricApiException api && IsDefinitionMissing(api)
             ? ExecutionDefinitionNotFound(reference, lakehouse, api)
             : FromException(ex, target);
@@ -99,7 +99,7 @@ public static partial class MlvErrors
         name);
 
     /// <summary>A name pattern that matches several definitions where one is needed.</summary>
-    public static ErrorRecord ExecutionDefinitionNameAmbiguous(string name, IReadOnlyList<MlvExecutionDefinition> matches, LakehouseTarget lakehouse)
+    public static ErrorRecord ExecutionDefinitionNameAmbiguous(string name, IReadOnlyList<MlvExecutionDefinition> matches, LakehouseLocation lakehouse)
     {
         var names = string.Join(", ", matches.Take(10).Select(d => "'" + d.DisplayName + "'"));
         return InvalidArgument(
@@ -109,7 +109,7 @@ public static partial class MlvErrors
     }
 
     /// <summary>A definition object (or its id) from another lakehouse than the one the command acts on.</summary>
-    public static ErrorRecord ExecutionDefinitionInOtherLakehouse(ExecutionDefinitionReference reference, LakehouseTarget lakehouse) => InvalidArgument(
+    public static ErrorRecord ExecutionDefinitionInOtherLakehouse(ExecutionDefinitionReference reference, LakehouseLocation lakehouse) => InvalidArgument(
         "ExecutionDefinitionInOtherLakehouse",
         $"Execution definition {reference} belongs to lakehouse {reference.LakehouseLabel}, not to '{lakehouse}'. An execution definition only runs in its own lakehouse: " +
         "pipe the definition itself (its WorkspaceId and LakehouseId bind the lakehouse), or give its name to -ExecutionDefinition to look it up in each lakehouse.",

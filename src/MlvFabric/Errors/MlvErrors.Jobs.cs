@@ -55,7 +55,7 @@ public static partial class MlvErrors
     }
 
     /// <summary>A job instance id the lakehouse does not have (any more: the service keeps the last 100 finished ones).</summary>
-    public static ErrorRecord JobInstanceNotFound(Guid id, LakehouseTarget lakehouse, FabricApiException? ex) => NotFound(
+    public static ErrorRecord JobInstanceNotFound(Guid id, LakehouseLocation lakehouse, FabricApiException? ex) => NotFound(
         "JobInstanceNotFound",
         $"No job instance with id '{id}' was found in lakehouse {lakehouse}{(ex?.ErrorCode is string code ? $" ({code})" : string.Empty)}. The service keeps the 100 most recent finished instances of a lakehouse; run Get-MlvJobInstance to list them.",
         id);

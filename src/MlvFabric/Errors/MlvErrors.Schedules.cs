@@ -39,7 +39,7 @@ public static partial class MlvErrors
     /// Set-MlvSchedule -WholeLineage on a schedule that runs an execution definition: the API's update has no way to
     /// unlink a definition (its <c>executionData</c> may be left out, which keeps the link, but never null).
     /// </summary>
-    public static ErrorRecord ScheduleDefinitionCannotBeUnlinked(MlvSchedule schedule, LakehouseTarget lakehouse)
+    public static ErrorRecord ScheduleDefinitionCannotBeUnlinked(MlvSchedule schedule, LakehouseLocation lakehouse)
     {
         return WithAdvice(
             InvalidOperation(
@@ -65,7 +65,7 @@ public static partial class MlvErrors
         id);
 
     /// <summary>A schedule id the lakehouse does not have (a 404 from the service, or absent from its list).</summary>
-    public static ErrorRecord ScheduleNotFound(Guid id, LakehouseTarget lakehouse, FabricApiException? cause)
+    public static ErrorRecord ScheduleNotFound(Guid id, LakehouseLocation lakehouse, FabricApiException? cause)
     {
         var service = cause is null ? string.Empty : $" (the service answered {cause.Status} {cause.ErrorCode}: {cause.ServiceMessage ?? cause.Message})";
         var message = $"No schedule with id '{id}' was found in lakehouse '{lakehouse}'{service}. Run Get-MlvSchedule -WorkspaceId {lakehouse.WorkspaceId} -LakehouseId {lakehouse.LakehouseId} to list its schedules.";

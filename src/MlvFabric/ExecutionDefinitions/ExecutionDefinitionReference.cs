@@ -102,7 +102,7 @@ public sealed class ExecutionDefinitionReference
     /// <summary>
     /// When <paramref name="cmdlet"/> names no lakehouse at all, binds the lakehouse of this definition object to it, so
     /// that <c>-ExecutionDefinition $definition</c> needs no -WorkspaceName/-LakehouseName. Call on the pipeline thread
-    /// before <c>ValidateLakehouseParameters</c>. False when nothing was applied (a lakehouse was given, or this is an id
+    /// before the lakehouse parameters are checked. False when nothing was applied (a lakehouse was given, or this is an id
     /// or a name).
     /// </summary>
     public bool ApplyLakehouseTo(MlvLakehouseCmdlet cmdlet)
@@ -125,7 +125,7 @@ public sealed class ExecutionDefinitionReference
         return true;
     }
 
-    internal string LakehouseLabel => new LakehouseTarget(WorkspaceId, WorkspaceName, LakehouseId, LakehouseName).ToString();
+    internal string LakehouseLabel => new LakehouseLocation(WorkspaceId, WorkspaceName, LakehouseId, LakehouseName).ToString();
 
     /// <summary>
     /// Reads what a user passed: a definition (live or deserialized), a Guid, or a string (GUID text = id, else a name).

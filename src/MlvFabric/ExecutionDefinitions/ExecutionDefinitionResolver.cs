@@ -35,7 +35,7 @@ public sealed class ExecutionDefinitionResolver
     }
 
     /// <summary>The id to send for <paramref name="reference"/> in <paramref name="lakehouse"/>.</summary>
-    public async Task<Guid> ResolveIdAsync(LakehouseTarget lakehouse, ExecutionDefinitionReference reference, CancellationToken cancellationToken)
+    public async Task<Guid> ResolveIdAsync(LakehouseLocation lakehouse, ExecutionDefinitionReference reference, CancellationToken cancellationToken)
     {
         CheckLakehouse(lakehouse, reference);
         if (reference.Id is Guid id)
@@ -47,7 +47,7 @@ public sealed class ExecutionDefinitionResolver
     }
 
     /// <summary>The whole definition <paramref name="reference"/> names in <paramref name="lakehouse"/> (read from the lakehouse's list).</summary>
-    public async Task<MlvExecutionDefinition> ResolveAsync(LakehouseTarget lakehouse, ExecutionDefinitionReference reference, CancellationToken cancellationToken)
+    public async Task<MlvExecutionDefinition> ResolveAsync(LakehouseLocation lakehouse, ExecutionDefinitionReference reference, CancellationToken cancellationToken)
     {
         CheckLakehouse(lakehouse, reference);
         if (reference.Id is Guid id)
@@ -61,7 +61,7 @@ public sealed class ExecutionDefinitionResolver
     }
 
     /// <summary>The definitions of <paramref name="lakehouse"/> whose names match <paramref name="pattern"/> (wildcards; none is no error).</summary>
-    public async Task<IReadOnlyList<MlvExecutionDefinition>> MatchAsync(LakehouseTarget lakehouse, string pattern, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MlvExecutionDefinition>> MatchAsync(LakehouseLocation lakehouse, string pattern, CancellationToken cancellationToken)
     {
         var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
         var all = await ListAsync(lakehouse, cancellationToken).ConfigureAwait(false);
@@ -69,16 +69,16 @@ public sealed class ExecutionDefinitionResolver
     }
 
     /// <summary>Every definition of <paramref name="lakehouse"/>, labelled with its ids and names; listed once per resolver.</summary>
-    public Task<IReadOnlyList<MlvExecutionDefinition>> ListAsync(LakehouseTarget lakehouse, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<MlvExecutionDefinition>> ListAsync(LakehouseLocation lakehouse, CancellationToken cancellationToken) =>
         _lists.AddOrUpdate(
             lakehouse.LakehouseId,
             _ => CollectAsync(lakehouse, cancellationToken),
             (_, existing) => existing.IsFaulted || existing.IsCanceled ? CollectAsync(lakehouse, cancellationToken) : existing);
 
     /// <summary>Drops what is known of <paramref name="lakehouse"/> (after this command created, renamed or deleted a definition).</summary>
-    public void Forget(LakehouseTarget lakehouse) => _lists.TryRemove(lakehouse.LakehouseId, out _);
+    public void Forget(LakehouseLocation lakehouse) => _lists.TryRemove(lakehouse.LakehouseId, out _);
 
-    private async Task<MlvExecutionDefinition> ResolveByNameAsync(LakehouseTarget lakehouse, string name, CancellationToken cancellationToken)
+    private async Task<MlvExecutionDefinition> ResolveByNameAsync(LakehouseLocation lakehouse, string name, CancellationToken cancellationToken)
     {
         var matches = await MatchAsync(lakehouse, name, cancellationToken).ConfigureAwait(false);
         return matches.Count switch
@@ -89,7 +89,7 @@ public sealed class ExecutionDefinitionResolver
         };
     }
 
-    private static void CheckLakehouse(LakehouseTarget lakehouse, ExecutionDefinitionReference reference)
+    private static void CheckLakehouse(LakehouseLocation lakehouse, ExecutionDefinitionReference reference)
     {
         if (reference is null)
         {
@@ -102,7 +102,7 @@ public sealed class ExecutionDefinitionResolver
         }
     }
 
-    private async Task<IReadOnlyList<MlvExecutionDefinition>> CollectAsync(LakehouseTarget lakehouse, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<MlvExecutionDefinition>> CollectAsync(LakehouseLocation lakehouse, CancellationToken cancellationToken)
     {
         var definitions = new List<MlvExecutionDefinition>();
         await foreach (var definition in _client.ListExecutionDefinitionsAsync(lakehouse.WorkspaceId, lakehouse.LakehouseId, cancellationToken).ConfigureAwait(false))

@@ -9,7 +9,7 @@ namespace MlvFabric.Jobs;
 internal static class JobInstances
 {
     /// <summary>Fills the workspace and lakehouse ids and names the service does not return.</summary>
-    public static MlvJobInstance Label(MlvJobInstance instance, LakehouseTarget target)
+    public static MlvJobInstance Label(MlvJobInstance instance, LakehouseLocation target)
     {
         instance.Status = JobStatus.Normalize(instance.Status);
         return target.Label(instance);
@@ -19,7 +19,7 @@ internal static class JobInstances
     /// The instance a start just created, from the 202 alone: no status read is spent on it (the job scheduler allows
     /// 50 reads per minute per user, and a bulk start would spend them all).
     /// </summary>
-    public static MlvJobInstance FromSubmission(JobSubmission submission, LakehouseTarget target) => Label(
+    public static MlvJobInstance FromSubmission(JobSubmission submission, LakehouseLocation target) => Label(
         new MlvJobInstance
         {
             Id = submission.JobInstanceId,
@@ -31,7 +31,7 @@ internal static class JobInstances
         target);
 
     /// <summary>A job not read yet (e.g. still running at a timeout before its first read): ids and names, no status.</summary>
-    public static MlvJobInstance Unread(Guid jobInstanceId, LakehouseTarget target) => Label(
+    public static MlvJobInstance Unread(Guid jobInstanceId, LakehouseLocation target) => Label(
         new MlvJobInstance
         {
             Id = jobInstanceId,

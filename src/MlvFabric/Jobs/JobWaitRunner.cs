@@ -52,10 +52,9 @@ internal sealed class JobWaitRunner : IDisposable
     }
 
     /// <summary>Adds a job to the wait; the first one starts the polling loop and the timeout.</summary>
-    public void Add(JobInstanceRef job, LakehouseTarget target)
+    public void Add(JobInstanceRef job, LakehouseLocation target)
     {
-        job.WorkspaceName ??= target.WorkspaceName;
-        job.LakehouseName ??= target.LakehouseName;
+        job.Lakehouse = job.Lakehouse.WithNames(target.WorkspaceName, target.LakehouseName);
         lock (_gate)
         {
             if (!_byId.ContainsKey(job.JobInstanceId))
@@ -180,7 +179,7 @@ internal sealed class JobWaitRunner : IDisposable
 
     public void Dispose() => _group?.Dispose();
 
-    private TrackedJob AddLocked(JobInstanceRef job, LakehouseTarget target)
+    private TrackedJob AddLocked(JobInstanceRef job, LakehouseLocation target)
     {
         if (_group is null)
         {
@@ -289,7 +288,7 @@ internal sealed class JobWaitRunner : IDisposable
                 return false;
             }
 
-            var replacement = AddLocked(new JobInstanceRef(skipped.Target.WorkspaceId, skipped.Target.LakehouseId, refreshId), skipped.Target);
+            var replacement = AddLocked(new JobInstanceRef(skipped.Target, refreshId), skipped.Target);
             replacement.AttachedFor = skipped;
             skipped.AttachedTo = replacement;
             return true;

@@ -10,7 +10,7 @@ namespace MlvFabric.Jobs;
 /// </summary>
 internal sealed class TrackedJob
 {
-    public TrackedJob(JobInstanceRef job, LakehouseTarget target, int activityId)
+    public TrackedJob(JobInstanceRef job, LakehouseLocation target, int activityId)
     {
         Job = job;
         Target = target;
@@ -19,7 +19,7 @@ internal sealed class TrackedJob
 
     public JobInstanceRef Job { get; }
 
-    public LakehouseTarget Target { get; }
+    public LakehouseLocation Target { get; }
 
     /// <summary>Its child progress record's id.</summary>
     public int ActivityId { get; }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using MlvFabric.Client;
 
 namespace MlvFabric.Resolution;
 
@@ -13,47 +14,35 @@ namespace MlvFabric.Resolution;
 /// </summary>
 internal static class WorkspaceScope
 {
-    internal sealed class Entry
-    {
-        public Entry(Guid id, string? name)
-        {
-            Id = id;
-            Name = name;
-        }
-
-        public Guid Id { get; }
-
-        public string? Name { get; }
-
-        public string Label => Name ?? Id.ToString();
-    }
+    /// <summary>The workspace's name, else its id.</summary>
+    public static string Label(MlvWorkspace workspace) => workspace.DisplayName ?? workspace.Id.ToString();
 
     /// <summary>Ids win over names when both are bound (a piped workspace binds both).</summary>
-    public static async Task<IReadOnlyList<Entry>> ResolveAsync(MlvContext session, Guid[]? ids, string[]? names, AsyncPipeline pipeline, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<MlvWorkspace>> ResolveAsync(FabricClient client, Guid[]? ids, string[]? names, AsyncPipeline pipeline, CancellationToken cancellationToken)
     {
         if (ids is { Length: > 0 })
         {
             var boundName = ids.Length == 1 && names is { Length: 1 } && !WildcardPattern.ContainsWildcardCharacters(names[0]) ? names[0] : null;
-            var entries = new List<Entry>();
+            var entries = new List<MlvWorkspace>();
             foreach (var id in ids.Distinct())
             {
-                var name = boundName ?? session.Client.GetCachedWorkspaceName(id);
+                var name = boundName ?? client.Names.WorkspaceName(id);
                 if (name is null)
                 {
-                    var known = await session.Names.GetWorkspacesAsync(session.Client, cancellationToken, list => list.Any(w => w.Id == id)).ConfigureAwait(false);
+                    var known = await client.Names.GetWorkspacesAsync(cancellationToken, list => list.Any(w => w.Id == id)).ConfigureAwait(false);
                     name = known.FirstOrDefault(w => w.Id == id)?.DisplayName;
                 }
 
-                entries.Add(new Entry(id, name));
+                entries.Add(new MlvWorkspace { Id = id, DisplayName = name });
             }
 
             return entries;
         }
 
         var filter = new NameFilter(names);
-        var workspaces = await session.Names.GetWorkspacesAsync(session.Client, cancellationToken,
+        var workspaces = await client.Names.GetWorkspacesAsync(cancellationToken,
             list => filter.CoversLiterals(list.Select(w => w.DisplayName))).ConfigureAwait(false);
-        var matched = workspaces.Where(w => filter.IsMatch(w.DisplayName)).Select(w => new Entry(w.Id, w.DisplayName)).ToList();
+        var matched = workspaces.Where(w => filter.IsMatch(w.DisplayName)).ToList();
         foreach (var missing in filter.UnmatchedLiterals())
         {
             pipeline.WriteError(MlvErrors.NotFound(
@@ -65,10 +54,10 @@ internal static class WorkspaceScope
         return matched;
     }
 
-    public static string Describe(IReadOnlyList<Entry> workspaces) => workspaces.Count switch
+    public static string Describe(IReadOnlyList<MlvWorkspace> workspaces) => workspaces.Count switch
     {
-        1 => $"workspace '{workspaces[0].Label}'",
-        <= 5 => "workspaces " + string.Join(", ", workspaces.Select(w => "'" + w.Label + "'")),
+        1 => $"workspace '{Label(workspaces[0])}'",
+        <= 5 => "workspaces " + string.Join(", ", workspaces.Select(w => "'" + Label(w) + "'")),
         _ => $"{workspaces.Count} workspaces",
     };
 }

@@ -5,55 +5,68 @@ using System.Management.Automation;
 using System.Text.RegularExpressions;
 using MlvFabric.Client;
 
-namespace MlvFabric.Bases;
+namespace MlvFabric.ExecutionDefinitions;
+
+/// <summary>The settings parameters New- and Set-MlvExecutionDefinition both declare.</summary>
+internal interface IExecutionDefinitionSettingsParameters
+{
+    string? Description { get; }
+
+    string? RefreshMode { get; }
+
+    string[]? SelectedMlv { get; }
+
+    Guid EnvironmentId { get; }
+
+    Guid EnvironmentWorkspaceId { get; }
+
+    string? ExtendedLineage { get; }
+
+    MlvItemReference[]? ExtendedLineageLakehouse { get; }
+}
 
 /// <summary>
-/// The settings New- and Set-MlvExecutionDefinition share, their checks (before any request) and the request body,
+/// The settings New- and Set-MlvExecutionDefinition share: their checks (before any request) and the request body,
 /// which carries only what was given: the API's PATCH keeps every property it is not sent.
 /// </summary>
-public abstract class MlvExecutionDefinitionSettingsCmdlet : MlvExecutionDefinitionCmdlet
+internal sealed class ExecutionDefinitionSettings
 {
     // Fully qualified 'schema.view': two non-empty parts, no whitespace.
     private static readonly Regex MlvName = new Regex(@"^[^.\s]+\.[^.\s]+$", RegexOptions.CultureInvariant);
 
-    [Parameter]
-    [ValidateNotNull]
-    public string? Description { get; set; }
+    private readonly IExecutionDefinitionSettingsParameters _given;
+    private readonly ICollection<string> _bound;
 
-    /// <summary>Optimal (the service's default: incremental, full or no refresh per view) or Full (recompute everything).</summary>
-    [Parameter]
-    [ValidateSet(MlvRefreshModes.Optimal, MlvRefreshModes.Full)]
-    public string? RefreshMode { get; set; }
+    /// <param name="given">The cmdlet, with its settings parameters.</param>
+    /// <param name="boundParameters">The names of the parameters bound (an environment id is only sent when given).</param>
+    public ExecutionDefinitionSettings(IExecutionDefinitionSettingsParameters given, ICollection<string> boundParameters)
+    {
+        _given = given;
+        _bound = boundParameters;
+    }
 
-    /// <summary>The views to refresh, 'schema.view'; with what they depend on. Omitted on New: all views.</summary>
-    [Parameter]
-    [Alias("Mlv")]
-    [ValidateNotNull]
-    public string[]? SelectedMlv { get; set; }
+    private string? Description => _given.Description;
 
-    /// <summary>The Spark environment item the refresh runs in.</summary>
-    [Parameter]
-    public Guid EnvironmentId { get; set; }
+    private string? RefreshMode => _given.RefreshMode;
 
-    /// <summary>The environment's workspace; the lakehouse's workspace by default.</summary>
-    [Parameter]
-    public Guid EnvironmentWorkspaceId { get; set; }
+    private string[]? SelectedMlv => _given.SelectedMlv;
 
-    /// <summary>All or Selected: which upstream lakehouses of the lineage (outside this one) the refresh covers.</summary>
-    [Parameter]
-    [ValidateSet(MlvExecutionModes.All, MlvExecutionModes.Selected)]
-    public string? ExtendedLineage { get; set; }
+    private Guid EnvironmentId => _given.EnvironmentId;
 
-    /// <summary>The upstream lakehouses to include (implies -ExtendedLineage Selected).</summary>
-    [Parameter]
-    [LakehouseReferenceTransformation]
-    [ValidateNotNullOrEmpty]
-    public MlvItemReference[]? ExtendedLineageLakehouse { get; set; }
+    private Guid EnvironmentWorkspaceId => _given.EnvironmentWorkspaceId;
 
-    protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+    private string? ExtendedLineage => _given.ExtendedLineage;
+
+    private MlvItemReference[]? ExtendedLineageLakehouse => _given.ExtendedLineageLakehouse;
+
+    /// <summary>Whether any setting was given (an update with none has nothing to change).</summary>
+    public bool AnyGiven => Description is not null || RefreshMode is not null || SelectedMlv is not null
+        || IsBound(nameof(EnvironmentId)) || IsBound(nameof(EnvironmentWorkspaceId)) || ExtendedLineage is not null || ExtendedLineageLakehouse is not null;
+
+    private bool IsBound(string parameterName) => _bound.Contains(parameterName);
 
     /// <summary>The first problem with the given settings, or null. Runs on the pipeline thread before any request.</summary>
-    protected ErrorRecord? ValidateSettings()
+    public ErrorRecord? Validate()
     {
         if (SelectedMlv is not null)
         {
@@ -128,7 +141,7 @@ public abstract class MlvExecutionDefinitionSettingsCmdlet : MlvExecutionDefinit
     }
 
     /// <summary>The request with the given settings only (null = not sent, so an update keeps the current value).</summary>
-    protected ExecutionDefinitionRequest BuildRequest(LakehouseTarget lakehouse, string? displayName)
+    public ExecutionDefinitionRequest BuildRequest(LakehouseLocation lakehouse, string? displayName)
     {
         var request = new ExecutionDefinitionRequest
         {
@@ -165,7 +178,7 @@ public abstract class MlvExecutionDefinitionSettingsCmdlet : MlvExecutionDefinit
     }
 
     /// <summary>The given settings in words, for ShouldProcess ("refresh mode Full, 2 MLVs: gold.a, gold.b").</summary>
-    protected List<string> DescribeSettings()
+    public List<string> Describe()
     {
         var parts = new List<string>();
         if (SelectedMlv is not null)

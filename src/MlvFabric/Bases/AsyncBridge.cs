@@ -7,58 +7,37 @@ using MlvFabric.Client;
 namespace MlvFabric.Bases;
 
 /// <summary>
-/// Base of every MlvFabric cmdlet: runs an async body per pipeline stage on the thread pool while the pipeline
-/// thread performs its writes, and turns Ctrl+C (StopProcessing) into cancellation of that body.
+/// Runs a cmdlet's async body per pipeline stage on the thread pool while the pipeline thread performs its writes
+/// (<see cref="AsyncPipeline"/>), and turns Ctrl+C into cancellation of that body. <see cref="MlvCmdlet"/> owns one;
+/// Connect-MlvFabric, which has no session yet, uses one directly.
 /// </summary>
-public abstract class MlvAsyncCmdlet : PSCmdlet, IDisposable
+internal sealed class AsyncBridge : IDisposable
 {
     // How long a stopped pipeline waits for the body to notice before returning anyway (Ctrl+C ends waits within 1 s).
     private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(500);
 
+    private readonly PSCmdlet _cmdlet;
     private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
-
-    /// <summary>Cancelled when the pipeline stops (Ctrl+C, PowerShell.Stop(), Select-Object -First).</summary>
-    protected CancellationToken StopToken => _stopping.Token;
-
     private StreamPreferences? _streams;
 
+    public AsyncBridge(PSCmdlet cmdlet) => _cmdlet = cmdlet;
+
+    /// <summary>Cancelled when the pipeline stops (Ctrl+C, PowerShell.Stop(), Select-Object -First).</summary>
+    public CancellationToken StopToken => _stopping.Token;
+
     /// <summary>Whether verbose and debug records of this invocation go anywhere (read once, on the pipeline thread).</summary>
-    internal StreamPreferences Streams => _streams ??= StreamPreferences.Of(this);
+    public StreamPreferences Streams => _streams ??= StreamPreferences.Of(_cmdlet);
 
-    protected override void BeginProcessing() => Run(BeginProcessingAsync);
+    /// <summary>Called on the async body, with the pipeline still open, when a Fabric failure is about to end the command.</summary>
+    public Action<AsyncPipeline, Exception>? BodyFailed { get; set; }
 
-    protected override void ProcessRecord() => Run(ProcessRecordAsync);
+    /// <summary>From StopProcessing: cancels the body.</summary>
+    public void Stop() => _stopping.Cancel();
 
-    protected override void EndProcessing() => Run(EndProcessingAsync);
-
-    protected virtual Task BeginProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    protected virtual Task ProcessRecordAsync(AsyncPipeline pipeline, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    protected virtual Task EndProcessingAsync(AsyncPipeline pipeline, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    protected override void StopProcessing()
+    /// <summary>Runs <paramref name="body"/> to its end, performing its writes on this (the pipeline) thread.</summary>
+    public void Run(Func<AsyncPipeline, CancellationToken, Task> body)
     {
-        OnStopping();
-        _stopping.Cancel();
-    }
-
-    /// <summary>
-    /// Called on the async body, with the pipeline still open, when a Fabric failure is about to end the command (it
-    /// becomes a terminating error right after): a last chance to report work already under way.
-    /// </summary>
-    protected virtual void OnBodyFailed(AsyncPipeline pipeline, Exception failure)
-    {
-    }
-
-    /// <summary>Called on the stopping thread before cancellation; must not write to the pipeline.</summary>
-    protected virtual void OnStopping()
-    {
-    }
-
-    private void Run(Func<AsyncPipeline, CancellationToken, Task> body)
-    {
-        var pipeline = new AsyncPipeline(this, Streams, StopToken);
+        var pipeline = new AsyncPipeline(_cmdlet, Streams, StopToken);
         // Started on the pipeline thread: until its first await that does not complete at once, the body writes
         // directly (no thread hop, which is most of the cost of a quick call); from there on its continuations run
         // on the thread pool and its writes queue for the Drain below.
@@ -83,12 +62,12 @@ public abstract class MlvAsyncCmdlet : PSCmdlet, IDisposable
         }
         catch (MlvTerminatingException ex)
         {
-            ThrowTerminatingError(ex.ErrorRecord);
+            _cmdlet.ThrowTerminatingError(ex.ErrorRecord);
         }
         catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is ActionPreferenceStopException) && MlvErrors.IsFabricFailure(ex))
         {
             // Failures that end the whole cmdlet (not per-record ones, which the body writes itself).
-            ThrowTerminatingError(MlvErrors.FromException(ex, null));
+            _cmdlet.ThrowTerminatingError(MlvErrors.FromException(ex, null));
         }
     }
 
@@ -104,7 +83,7 @@ public abstract class MlvAsyncCmdlet : PSCmdlet, IDisposable
                 }
                 catch (Exception ex) when (MlvErrors.IsFabricFailure(ex) && !StopToken.IsCancellationRequested)
                 {
-                    OnBodyFailed(pipeline, ex);
+                    BodyFailed?.Invoke(pipeline, ex);
                     throw;
                 }
             }
@@ -115,9 +94,5 @@ public abstract class MlvAsyncCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _stopping.Dispose();
-        GC.SuppressFinalize(this);
-    }
+    public void Dispose() => _stopping.Dispose();
 }
