@@ -29,7 +29,7 @@ public sealed partial class FabricClient : IDisposable
         _http = http;
         StatusReadLimiter = statusReads;
         SubmissionLimiter = submissions;
-        Names = new NameCache(ListWorkspacesAsync, ListLakehousesAsync);
+        Names = new NameCache(ListWorkspacesAsync, ListLakehousesAsync, () => http.Time.GetUtcNow().UtcDateTime);
     }
 
     /// <summary>The API base (ends in <c>/v1/</c>).</summary>
