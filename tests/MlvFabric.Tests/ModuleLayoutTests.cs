@@ -121,6 +121,36 @@ public sealed class ModuleLayoutTests
     }
 
     [Fact]
+    public void EveryCmdletIsAtMostThreeClassesFromPSCmdletAndLeavesThePipelineStagesToItsBase()
+    {
+        using var ps = PsSession.Create();
+        var commands = ps.Run("Get-Command -Module MlvFabric -CommandType Cmdlet | ForEach-Object { $_.ImplementingType }");
+        commands.ThrowIfFailed();
+        var types = commands.Output.Select(o => (Type)o.BaseObject).ToList();
+        Assert.Equal(ps.Run("Get-Command -Module MlvFabric").Output.Count, types.Count);
+
+        var stages = new[] { "BeginProcessing", "ProcessRecord", "EndProcessing", "StopProcessing" };
+        var mlvCmdlet = types.Select(t => t.Assembly.GetType("MlvFabric.Bases.MlvCmdlet")).First(t => t is not null)!;
+        Assert.All(types, type =>
+        {
+            var chain = new System.Collections.Generic.List<string>();
+            for (var t = type; t != typeof(System.Management.Automation.PSCmdlet); t = t.BaseType!)
+            {
+                Assert.NotNull(t.BaseType);
+                chain.Add(t.Name);
+            }
+
+            Assert.True(chain.Count <= 3, $"{type.Name}: {string.Join(" -> ", chain)} -> PSCmdlet is more than three classes.");
+            if (mlvCmdlet.IsAssignableFrom(type))
+            {
+                // A cmdlet on the async base overrides hooks only; the stages are sealed there, so no cmdlet has to
+                // remember to call them.
+                Assert.All(stages, stage => Assert.Equal(mlvCmdlet, type.GetMethod(stage, System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.DeclaringType));
+            }
+        });
+    }
+
+    [Fact]
     public void ImportModuleForceKeepsTheCmdletsWorking()
     {
         var expected = ((object[])ManifestData.Read(ModuleLocator.ManifestPath)["CmdletsToExport"]!).Select(c => c.ToString()!).OrderBy(c => c, StringComparer.Ordinal).ToArray();
