@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 namespace MlvFabric.Bench;
 
 // Diagnostic cmdlets for the per-call figure: the same trivial output written directly, and through a copy of the
-// module's async bridge (MlvAsyncCmdlet: each of BeginProcessing/ProcessRecord/EndProcessing starts its async body on
+// module's async bridge (MlvCmdlet and its AsyncBridge: each of BeginProcessing/ProcessRecord/EndProcessing starts its async body on
 // the pipeline thread; once the body has awaited something that did not complete at once, its writes queue in a
 // BlockingCollection that the pipeline thread drains). The bridged ProcessRecord awaits one thread-pool hop before
 // writing, as a real request does. Imported with Import-Module -Assembly; they make no request, so their difference

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -34,14 +33,14 @@ public sealed class DisableMlvScheduleCommand : MlvLakehouseCmdlet
             return;
         }
 
-        await LakehouseSchedules.ForEachAsync(pipeline, lakehouse, Id.Distinct(), id => Schedules.SwitchAsync(
+        await Schedules.SwitchEachAsync(
             pipeline,
             lakehouse,
-            id,
+            Id,
             enable: false,
             _ => Task.FromResult<ErrorRecord?>(null),
-            schedule => ShouldProcessAsync(pipeline, LakehouseSchedules.Describe(schedule, lakehouse), "Disable schedule"),
+            target => ShouldProcessAsync(pipeline, target, "Disable schedule"),
             PassThru,
-            cancellationToken)).ConfigureAwait(false);
+            cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -38,15 +37,15 @@ public sealed class EnableMlvScheduleCommand : MlvLakehouseCmdlet
             return;
         }
 
-        await LakehouseSchedules.ForEachAsync(pipeline, lakehouse, Id.Distinct(), id => Schedules.SwitchAsync(
+        await Schedules.SwitchEachAsync(
             pipeline,
             lakehouse,
-            id,
+            Id,
             enable: true,
             schedule => CheckAsync(lakehouse, schedule, cancellationToken),
-            schedule => ShouldProcessAsync(pipeline, LakehouseSchedules.Describe(schedule, lakehouse), "Enable schedule"),
+            target => ShouldProcessAsync(pipeline, target, "Enable schedule"),
             PassThru,
-            cancellationToken)).ConfigureAwait(false);
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ErrorRecord?> CheckAsync(LakehouseLocation lakehouse, MlvSchedule schedule, CancellationToken cancellationToken)

@@ -131,17 +131,28 @@ internal sealed class LakehouseSchedules
     }
 
     /// <summary>
-    /// Enable-/Disable-MlvSchedule for one schedule: reads it, and writes it back whole with the new flag (the API's
-    /// update replaces the schedule) unless it already is in that state. <paramref name="check"/> may refuse the change,
-    /// <paramref name="confirm"/> asks right before the write.
+    /// Enable-/Disable-MlvSchedule: for each schedule id (once), reads the schedule and writes it back whole with the new
+    /// flag (the API's update replaces the schedule) unless it already is in that state. <paramref name="check"/> may
+    /// refuse the change; <paramref name="confirm"/> is handed the schedule's description and asks right before the write.
     /// </summary>
-    public async Task SwitchAsync(
+    public Task SwitchEachAsync(
+        AsyncPipeline pipeline,
+        LakehouseLocation lakehouse,
+        IEnumerable<Guid> ids,
+        bool enable,
+        Func<MlvSchedule, Task<ErrorRecord?>> check,
+        Func<string, Task<bool>> confirm,
+        bool passThru,
+        CancellationToken cancellationToken) =>
+        ForEachAsync(pipeline, lakehouse, ids.Distinct(), id => SwitchAsync(pipeline, lakehouse, id, enable, check, confirm, passThru, cancellationToken));
+
+    private async Task SwitchAsync(
         AsyncPipeline pipeline,
         LakehouseLocation lakehouse,
         Guid id,
         bool enable,
         Func<MlvSchedule, Task<ErrorRecord?>> check,
-        Func<MlvSchedule, Task<bool>> confirm,
+        Func<string, Task<bool>> confirm,
         bool passThru,
         CancellationToken cancellationToken)
     {
@@ -168,7 +179,7 @@ internal sealed class LakehouseSchedules
                 return;
             }
 
-            if (!await confirm(schedule).ConfigureAwait(false))
+            if (!await confirm(Describe(schedule, lakehouse)).ConfigureAwait(false))
             {
                 return;
             }
