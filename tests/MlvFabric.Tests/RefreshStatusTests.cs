@@ -70,7 +70,8 @@ public sealed class RefreshStatusTests : JobTestBase
         var stale = result.Output[1];
         Assert.Equal(TimeSpan.FromHours(2), Prop(stale, "StaleAfter"));
         Assert.True((TimeSpan)Prop(stale, "SinceLastSuccess")! > TimeSpan.FromDays(2.9));
-        Assert.Matches(@"^last success [3-6]d \d+h ago \(limit 2h\)$", Text(stale, "Reason"));
+        // The hours are left out when they are 0 (the seed is relative to the emulator start, so that depends on the time of day).
+        Assert.Matches(@"^last success [3-6]d( \d{1,2}h)? ago \(limit 2h\)$", Text(stale, "Reason"));
         Assert.IsType<DateTimeOffset>(Prop(stale, "LastSuccessEnd"));
 
         var neverRun = result.Output[2];
